@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"os"
+
+	"github.com/ferryhq/ferry/internal/correlation"
+	"github.com/ferryhq/ferry/internal/server"
+)
+
+// serve is `ferry serve`: flags win over environment variables, which win
+// over defaults.
+func serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var cfg server.Config
+	fs.StringVar(&cfg.Listen, "listen", env("FERRY_LISTEN", "127.0.0.1:8080"), "HTTP listen address (FERRY_LISTEN)")
+	fs.StringVar(&cfg.DataDir, "data", env("FERRY_DATA", "./data"), "data folder (FERRY_DATA)")
+	fs.StringVar(&cfg.DatabaseURL, "database", env("FERRY_DATABASE_URL", ""),
+		"database: postgres:// URL or SQLite file; default <data>/ferry.db (FERRY_DATABASE_URL)")
+	fs.StringVar(&cfg.ExternalURL, "external-url", env("FERRY_EXTERNAL_URL", ""),
+		"base URL for links in answers; default http://<listen> (FERRY_EXTERNAL_URL)")
+	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.RootToken = os.Getenv("FERRY_ROOT_TOKEN")
+	cfg.Work = true
+	cfg.Logger = newLogger(*logFormat)
+	s, err := server.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if s.RootToken != "" {
+		// Shown once, on the first start, so the administrator can sign in.
+		cfg.Logger.Info("created administrator root; save this token, it is not shown again",
+			"username", "root", "token", s.RootToken)
+	}
+	return s.Run(ctx)
+}
+
+func newLogger(format string) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(os.Stderr, nil)
+	if format == "json" {
+		h = slog.NewJSONHandler(os.Stderr, nil)
+	}
+	return slog.New(correlation.NewHandler(h))
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}

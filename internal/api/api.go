@@ -1,0 +1,130 @@
+// Package api serves Ferry's GitLab-compatible REST API under /api/v4, the
+// health checks, and git over smart HTTP. Every route is in routes.go;
+// every error becomes GitLab's status and body in errors.go; parameters are
+// read as GitLab's Grape reads them in params.go.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/githttp"
+	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/repos"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// Config is what the API needs.
+type Config struct {
+	DB    *store.DB
+	Jobs  *jobs.Client
+	Repos *repos.Store
+	Git   *githttp.Backend
+	// ExternalURL is the base of web_url and _links, without a trailing
+	// slash (e.g. "http://127.0.0.1:8080").
+	ExternalURL string
+	Logger      *slog.Logger
+	// Ready reports whether the server may take traffic (for readiness).
+	Ready func(ctx context.Context) error
+}
+
+// API is the HTTP API.
+type API struct {
+	db       *store.DB
+	jobs     *jobs.Client
+	repos    *repos.Store
+	git      *githttp.Backend
+	base     string
+	logger   *slog.Logger
+	ready    func(ctx context.Context) error
+	authn    *auth.Authenticator
+	access   *auth.Access
+}
+
+// New returns the API over cfg's components.
+func New(cfg Config) *API {
+	return &API{
+		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, ready: cfg.Ready,
+		base:   strings.TrimSuffix(cfg.ExternalURL, "/"),
+		logger: cfg.Logger.With("component", "api"),
+		authn:  &auth.Authenticator{DB: cfg.DB},
+		access: &auth.Access{DB: cfg.DB},
+	}
+}
+
+// request is one API call: the HTTP request, its parameters and caller.
+type request struct {
+	*http.Request
+	params params
+	user   *ferry.User
+}
+
+// ctx is the request's context.
+func (r *request) ctx() context.Context { return r.Context() }
+
+// handler is an endpoint: it answers w or returns an error for errors.go.
+type handler func(w http.ResponseWriter, r *request) error
+
+// authed adapts an endpoint that needs a signed-in caller.
+func (a *API) authed(h handler) http.Handler { return a.adapt(h, true) }
+
+// open adapts an endpoint that anonymous callers may use too.
+func (a *API) open(h handler) http.Handler { return a.adapt(h, false) }
+
+func (a *API) adapt(h handler, needUser bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
+		r := &request{Request: hr}
+		p, perr := parseParams(hr)
+		r.params = p
+		user, err := a.authenticate(hr, p)
+		switch {
+		case err != nil:
+		case user == nil && needUser:
+			err = ferry.ErrUnauthorized
+		case perr != nil:
+			err = perr
+		default:
+			r.user = user
+			r.Request = hr.WithContext(auth.WithUser(hr.Context(), user))
+			err = h(w, r)
+		}
+		if err != nil {
+			a.writeError(w, hr, err)
+		}
+	})
+}
+
+// authenticate finds the caller's token where GitLab looks for one: the
+// private_token parameter, the PRIVATE-TOKEN header, then a Bearer token or
+// access_token parameter. No token is an anonymous caller (nil, nil); a
+// token that does not authenticate is ferry.ErrUnauthorized.
+func (a *API) authenticate(r *http.Request, p params) (*ferry.User, error) {
+	token, _ := p.str("private_token")
+	if token == "" {
+		token = r.Header.Get("Private-Token")
+	}
+	if token == "" {
+		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			token = strings.TrimSpace(bearer)
+		}
+	}
+	if token == "" {
+		token, _ = p.str("access_token")
+	}
+	if token == "" {
+		return nil, nil
+	}
+	return a.authn.Authenticate(r.Context(), token)
+}
+
+// requireAdmin is GitLab's authenticated_as_admin!.
+func requireAdmin(r *request) error {
+	if !r.user.IsAdmin {
+		return forbidden("")
+	}
+	return nil
+}

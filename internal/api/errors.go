@@ -1,0 +1,116 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/ferryhq/ferry"
+)
+
+// httpError is an answer in GitLab's exact shape: Body is marshalled as
+// the response.
+type httpError struct {
+	Status int
+	Body   any
+}
+
+func (e *httpError) Error() string { return http.StatusText(e.Status) }
+
+// message is GitLab's {"message": ...} envelope.
+type message struct {
+	Message any `json:"message"`
+}
+
+// errorBody is Grape's {"error": ...} envelope for parameter errors.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// notFound is 404 {"message":"404 <what> Not Found"}, or "404 Not Found"
+// when what is empty.
+func notFound(what string) error {
+	text := "404 Not Found"
+	if what != "" {
+		text = "404 " + what + " Not Found"
+	}
+	return &httpError{Status: http.StatusNotFound, Body: message{text}}
+}
+
+// forbidden is 403 {"message":"403 Forbidden"} or "403 Forbidden - reason".
+func forbidden(reason string) error {
+	text := "403 Forbidden"
+	if reason != "" {
+		text += " - " + reason
+	}
+	return &httpError{Status: http.StatusForbidden, Body: message{text}}
+}
+
+// apiError is GitLab's render_api_error!: status with {"message": text}.
+func apiError(status int, text string) error {
+	return &httpError{Status: status, Body: message{text}}
+}
+
+// validationError is GitLab's render_validation_error!: 400 with the
+// attribute's messages.
+func validationError(field, reason string) error {
+	return &httpError{Status: http.StatusBadRequest, Body: message{map[string][]string{field: {reason}}}}
+}
+
+// statusFor maps ferry's error kinds to GitLab's answers. This is the one
+// place where an error becomes a status code and a body.
+func statusFor(err error) (int, any) {
+	var (
+		he      *httpError
+		missing *ferry.MissingError
+		param   *ferry.ParamError
+		invalid *ferry.ValidationError
+	)
+	switch {
+	case errors.As(err, &he):
+		return he.Status, he.Body
+	case errors.As(err, &missing):
+		return http.StatusBadRequest, errorBody{missing.Error()}
+	case errors.As(err, &param):
+		return http.StatusBadRequest, errorBody{param.Error()}
+	case errors.As(err, &invalid):
+		return http.StatusBadRequest, message{map[string][]string{invalid.Field: {invalid.Reason}}}
+	case errors.Is(err, ferry.ErrUnauthorized):
+		return http.StatusUnauthorized, message{"401 Unauthorized"}
+	case errors.Is(err, ferry.ErrForbidden):
+		return http.StatusForbidden, message{"403 Forbidden"}
+	case errors.Is(err, ferry.ErrNotFound):
+		return http.StatusNotFound, message{"404 Not Found"}
+	case errors.Is(err, ferry.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, message{"413 Request Entity Too Large"}
+	case errors.Is(err, ferry.ErrConflict):
+		return http.StatusConflict, message{"409 Conflict"}
+	}
+	return http.StatusInternalServerError, message{"500 Internal Server Error"}
+}
+
+// writeError answers err in GitLab's shape; server errors are logged with
+// the request's correlation ID and never shown.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, body := statusFor(err)
+	if status >= 500 {
+		a.logger.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	writeJSON(w, status, body)
+}
+
+// capitalized turns "email" into "Email", as GitLab's full messages read.
+func capitalized(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// isStatus reports whether err is an httpError with status.
+func isStatus(err error, status int) bool {
+	var he *httpError
+	return errors.As(err, &he) && he.Status == status
+}

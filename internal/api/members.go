@@ -1,0 +1,168 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
+)
+
+func canReadGroup(u *ferry.User, level ferry.AccessLevel, g ferry.Namespace) bool {
+	return auth.CanRead(u, level, g.Visibility)
+}
+
+// listProjectMembers is GET /projects/:id/members (direct members) and,
+// with all, /members/all (with those inherited from ancestor groups).
+func (a *API) listProjectMembers(all bool) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		p, _, err := a.findProject(r)
+		if err != nil {
+			return err
+		}
+		members, err := a.db.Members(r.ctx(), ferry.MemberOfProject, p.ID)
+		if err != nil {
+			return err
+		}
+		if all {
+			if members, err = a.withInherited(r.ctx(), members, p.NamespaceID); err != nil {
+				return err
+			}
+		}
+		return a.writeMembers(w, r, members)
+	}
+}
+
+// listGroupMembers is GET /groups/:id/members and /members/all.
+func (a *API) listGroupMembers(all bool) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		g, _, err := a.findGroup(r, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		var members []ferry.Member
+		if all {
+			members, err = a.withInherited(r.ctx(), nil, g.ID)
+		} else {
+			members, err = a.db.Members(r.ctx(), ferry.MemberOfNamespace, g.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return a.writeMembers(w, r, members)
+	}
+}
+
+// withInherited adds the members of namespace id and its ancestor groups to
+// direct, keeping each user's highest level, ordered by user id.
+func (a *API) withInherited(ctx context.Context, direct []ferry.Member, namespaceID int64) ([]ferry.Member, error) {
+	chain, err := a.db.Ancestors(ctx, namespaceID)
+	if err != nil {
+		return nil, err
+	}
+	best := map[int64]ferry.Member{}
+	for _, m := range direct {
+		best[m.User.ID] = m
+	}
+	for _, n := range chain {
+		if !n.IsGroup() {
+			continue
+		}
+		members, err := a.db.Members(ctx, ferry.MemberOfNamespace, n.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range members {
+			if cur, ok := best[m.User.ID]; !ok || m.AccessLevel > cur.AccessLevel {
+				best[m.User.ID] = m
+			}
+		}
+	}
+	out := make([]ferry.Member, 0, len(best))
+	for _, m := range best {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(x, y ferry.Member) int { return int(x.User.ID - y.User.ID) })
+	return out, nil
+}
+
+func (a *API) writeMembers(w http.ResponseWriter, r *request, members []ferry.Member) error {
+	out := make([]memberEntity, len(members))
+	for i, m := range members {
+		out[i] = a.member(m)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// addProjectMember is POST /projects/:id/members (Maintainer or above; only
+// an Owner may grant Owner).
+func (a *API) addProjectMember(w http.ResponseWriter, r *request) error {
+	p, level, err := a.findProject(r)
+	if err != nil {
+		return err
+	}
+	return a.addMember(w, r, ferry.MemberOfProject, p.ID, level, ferry.Maintainer)
+}
+
+// addGroupMember is POST /groups/:id/members (Owner).
+func (a *API) addGroupMember(w http.ResponseWriter, r *request) error {
+	g, level, err := a.findGroup(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return a.addMember(w, r, ferry.MemberOfNamespace, g.ID, level, ferry.Owner)
+}
+
+func (a *API) addMember(w http.ResponseWriter, r *request, kind string, sourceID int64, callerLevel, needed ferry.AccessLevel) error {
+	if err := r.params.require("access_level"); err != nil {
+		return err
+	}
+	if !r.params.has("user_id") && !r.params.has("username") {
+		return &ferry.ParamError{Param: "user_id, username", Reason: "are missing, exactly one parameter must be provided"}
+	}
+	levelText, _ := r.params.str("access_level")
+	level, err := ferry.ParseAccessLevel(levelText)
+	if err != nil {
+		return &ferry.ParamError{Param: "access_level", Reason: "does not have a valid value"}
+	}
+	if callerLevel < needed || level > callerLevel {
+		return forbidden("")
+	}
+	user, err := a.memberUser(r)
+	if err != nil {
+		return err
+	}
+	m := ferry.Member{SourceKind: kind, SourceID: sourceID, User: user, AccessLevel: level}
+	if s, ok := r.params.str("expires_at"); ok && s != "" {
+		day, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return &ferry.ParamError{Param: "expires_at"}
+		}
+		m.ExpiresAt = &day
+	}
+	if err := a.db.AddMember(r.ctx(), &m); err != nil {
+		if errors.Is(err, ferry.ErrConflict) {
+			return apiError(http.StatusConflict, "Member already exists")
+		}
+		return err
+	}
+	writeJSON(w, http.StatusCreated, a.member(m))
+	return nil
+}
+
+// memberUser is the user named by user_id (or username).
+func (a *API) memberUser(r *request) (ferry.User, error) {
+	if id, ok := r.params.str("user_id"); ok {
+		return a.findUser(r, id)
+	}
+	name, _ := r.params.str("username")
+	u, err := a.db.UserByUsername(r.ctx(), name)
+	if errors.Is(err, ferry.ErrNotFound) {
+		return u, notFound("User")
+	}
+	return u, err
+}

@@ -1,0 +1,46 @@
+package api
+
+import "net/http"
+
+// Handler returns every route of Ferry's HTTP surface.
+func (a *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	const v4 = "/api/v4"
+
+	mux.HandleFunc("GET /-/health", a.health)
+	mux.HandleFunc("GET /-/liveness", a.health)
+	mux.HandleFunc("GET /-/readiness", a.readiness)
+	mux.Handle("GET "+v4+"/version", a.authed(a.version))
+
+	mux.Handle("GET "+v4+"/user", a.authed(a.currentUser))
+	mux.Handle("GET "+v4+"/users", a.authed(a.listUsers))
+	mux.Handle("POST "+v4+"/users", a.authed(a.createUser))
+	mux.Handle("GET "+v4+"/users/{id}", a.authed(a.getUser))
+	mux.Handle("POST "+v4+"/users/{id}/personal_access_tokens", a.authed(a.createToken))
+
+	mux.Handle("POST "+v4+"/groups", a.authed(a.createGroup))
+	mux.Handle("GET "+v4+"/groups/{id}", a.open(a.getGroup))
+	mux.Handle("GET "+v4+"/groups/{id}/subgroups", a.open(a.listSubgroups))
+	mux.Handle("GET "+v4+"/groups/{id}/projects", a.open(a.listGroupProjects))
+	mux.Handle("GET "+v4+"/groups/{id}/members", a.open(a.listGroupMembers(false)))
+	mux.Handle("GET "+v4+"/groups/{id}/members/all", a.open(a.listGroupMembers(true)))
+	mux.Handle("POST "+v4+"/groups/{id}/members", a.authed(a.addGroupMember))
+
+	mux.Handle("POST "+v4+"/projects", a.authed(a.createProject))
+	mux.Handle("GET "+v4+"/projects", a.open(a.listProjects))
+	mux.Handle("GET "+v4+"/projects/{id}", a.open(a.getProject))
+	mux.Handle("PUT "+v4+"/projects/{id}", a.authed(a.updateProject))
+	mux.Handle("DELETE "+v4+"/projects/{id}", a.authed(a.deleteProject))
+	mux.Handle("GET "+v4+"/projects/{id}/members", a.open(a.listProjectMembers(false)))
+	mux.Handle("GET "+v4+"/projects/{id}/members/all", a.open(a.listProjectMembers(true)))
+	mux.Handle("POST "+v4+"/projects/{id}/members", a.authed(a.addProjectMember))
+
+	mux.Handle("GET "+v4+"/application/settings", a.authed(a.getSettings))
+	mux.Handle("PUT "+v4+"/application/settings", a.authed(a.updateSettings))
+
+	mux.Handle(v4+"/", a.open(func(http.ResponseWriter, *request) error {
+		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
+	}))
+	mux.HandleFunc("/", a.serveGit)
+	return a.withRequestLog(mux)
+}

@@ -1,0 +1,145 @@
+package api
+
+import (
+	"strings"
+
+	"github.com/ferryhq/ferry"
+)
+
+// Response shapes, with GitLab's field names in GitLab's order.
+
+type userBasic struct {
+	ID        int64  `json:"id"`
+	Username  string `json:"username"`
+	Name      string `json:"name"`
+	State     string `json:"state"`
+	Locked    bool   `json:"locked"`
+	AvatarURL any    `json:"avatar_url"`
+	WebURL    string `json:"web_url"`
+}
+
+type userEntity struct {
+	userBasic
+	CreatedAt        timestamp `json:"created_at"`
+	Bio              string    `json:"bio"`
+	PublicEmail      any       `json:"public_email"`
+	Bot              bool      `json:"bot"`
+	Email            string    `json:"email,omitempty"`
+	ProjectsLimit    int       `json:"projects_limit"`
+	CanCreateGroup   bool      `json:"can_create_group"`
+	CanCreateProject bool      `json:"can_create_project"`
+	TwoFactorEnabled bool      `json:"two_factor_enabled"`
+	External         bool      `json:"external"`
+	PrivateProfile   bool      `json:"private_profile"`
+	IsAdmin          *bool     `json:"is_admin,omitempty"`
+	NamespaceID      int64     `json:"namespace_id,omitempty"`
+}
+
+func (a *API) userBasic(u ferry.User) userBasic {
+	return userBasic{ID: u.ID, Username: u.Username, Name: u.Name, State: u.State, WebURL: a.base + "/" + u.Username}
+}
+
+// user shows u; private fields (email, admin flag) only to u or an admin.
+func (a *API) user(u ferry.User, viewer *ferry.User) userEntity {
+	e := userEntity{userBasic: a.userBasic(u), CreatedAt: ts(u.CreatedAt), CanCreateGroup: true, CanCreateProject: true}
+	if viewer != nil && (viewer.IsAdmin || viewer.ID == u.ID) {
+		admin := u.IsAdmin
+		e.Email, e.IsAdmin, e.NamespaceID = u.Email, &admin, u.NamespaceID
+	}
+	return e
+}
+
+type tokenEntity struct {
+	ID          int64      `json:"id"`
+	Name        string     `json:"name"`
+	Revoked     bool       `json:"revoked"`
+	CreatedAt   timestamp  `json:"created_at"`
+	Description string     `json:"description"`
+	Scopes      []string   `json:"scopes"`
+	UserID      int64      `json:"user_id"`
+	LastUsedAt  *timestamp `json:"last_used_at"`
+	Active      bool       `json:"active"`
+	ExpiresAt   *date      `json:"expires_at"`
+	Token       string     `json:"token,omitempty"`
+}
+
+type groupEntity struct {
+	ID                             int64     `json:"id"`
+	WebURL                         string    `json:"web_url"`
+	Name                           string    `json:"name"`
+	Path                           string    `json:"path"`
+	Description                    string    `json:"description"`
+	Visibility                     string    `json:"visibility"`
+	ShareWithGroupLock             bool      `json:"share_with_group_lock"`
+	RequireTwoFactorAuthentication bool      `json:"require_two_factor_authentication"`
+	TwoFactorGracePeriod           int       `json:"two_factor_grace_period"`
+	ProjectCreationLevel           string    `json:"project_creation_level"`
+	AutoDevopsEnabled              any       `json:"auto_devops_enabled"`
+	SubgroupCreationLevel          string    `json:"subgroup_creation_level"`
+	EmailsDisabled                 bool      `json:"emails_disabled"`
+	EmailsEnabled                  bool      `json:"emails_enabled"`
+	MentionsDisabled               any       `json:"mentions_disabled"`
+	LFSEnabled                     bool      `json:"lfs_enabled"`
+	DefaultBranch                  any       `json:"default_branch"`
+	AvatarURL                      any       `json:"avatar_url"`
+	RequestAccessEnabled           bool      `json:"request_access_enabled"`
+	FullName                       string    `json:"full_name"`
+	FullPath                       string    `json:"full_path"`
+	CreatedAt                      timestamp `json:"created_at"`
+	ParentID                       *int64    `json:"parent_id"`
+}
+
+func (a *API) group(g ferry.Namespace) groupEntity {
+	return groupEntity{
+		ID: g.ID, WebURL: a.base + "/groups/" + g.FullPath, Name: g.Name, Path: g.Path,
+		Description: g.Description, Visibility: g.Visibility, TwoFactorGracePeriod: 48,
+		ProjectCreationLevel: "maintainer", SubgroupCreationLevel: "maintainer", EmailsEnabled: true,
+		LFSEnabled: true, RequestAccessEnabled: true, FullName: g.FullName, FullPath: g.FullPath,
+		CreatedAt: ts(g.CreatedAt), ParentID: idPtr(g.ParentID),
+	}
+}
+
+type memberEntity struct {
+	userBasic
+	AccessLevel     int        `json:"access_level"`
+	CreatedAt       timestamp  `json:"created_at"`
+	ExpiresAt       *date      `json:"expires_at"`
+	MembershipState string     `json:"membership_state"`
+}
+
+func (a *API) member(m ferry.Member) memberEntity {
+	return memberEntity{userBasic: a.userBasic(m.User), AccessLevel: int(m.AccessLevel),
+		CreatedAt: ts(m.CreatedAt), ExpiresAt: nilDate(m.ExpiresAt), MembershipState: "active"}
+}
+
+type namespaceEntity struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Path      string `json:"path"`
+	Kind      string `json:"kind"`
+	FullPath  string `json:"full_path"`
+	ParentID  *int64 `json:"parent_id"`
+	AvatarURL any    `json:"avatar_url"`
+	WebURL    string `json:"web_url"`
+}
+
+func (a *API) namespace(n ferry.Namespace) namespaceEntity {
+	web := a.base + "/" + n.FullPath
+	if n.IsGroup() {
+		web = a.base + "/groups/" + n.FullPath
+	}
+	return namespaceEntity{ID: n.ID, Name: n.Name, Path: n.Path, Kind: n.Kind, FullPath: n.FullPath,
+		ParentID: idPtr(n.ParentID), WebURL: web}
+}
+
+func idPtr(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// projectPath joins segments under the API base, e.g. the project's _links.
+func (a *API) apiURL(parts ...string) string {
+	return a.base + "/api/v4/" + strings.Join(parts, "/")
+}

@@ -1,0 +1,92 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// Access computes callers' access levels as GitLab does: the highest of a
+// direct membership and the memberships of every ancestor group; the owner
+// of a personal namespace is Owner of its projects; administrators are
+// Owner everywhere.
+type Access struct{ DB *store.DB }
+
+// ProjectLevel returns u's access level on p (ferry.NoAccess for nil u).
+func (a *Access) ProjectLevel(ctx context.Context, u *ferry.User, p ferry.Project) (ferry.AccessLevel, error) {
+	switch {
+	case u == nil:
+		return ferry.NoAccess, nil
+	case u.IsAdmin, p.Namespace.OwnerID == u.ID:
+		return ferry.Owner, nil
+	}
+	sources := []store.Source{{Kind: ferry.MemberOfProject, ID: p.ID}}
+	return a.highest(ctx, u, p.NamespaceID, sources)
+}
+
+// GroupLevel returns u's access level on group g (ferry.NoAccess for nil u).
+func (a *Access) GroupLevel(ctx context.Context, u *ferry.User, g ferry.Namespace) (ferry.AccessLevel, error) {
+	switch {
+	case u == nil:
+		return ferry.NoAccess, nil
+	case u.IsAdmin, g.OwnerID == u.ID:
+		return ferry.Owner, nil
+	}
+	return a.highest(ctx, u, g.ID, nil)
+}
+
+// MembershipLevel returns u's level on namespace id from group memberships
+// alone (its own and its ancestors'), ignoring administrator rights.
+func (a *Access) MembershipLevel(ctx context.Context, u *ferry.User, namespaceID int64) (ferry.AccessLevel, error) {
+	return a.highest(ctx, u, namespaceID, nil)
+}
+
+func (a *Access) highest(ctx context.Context, u *ferry.User, namespaceID int64, sources []store.Source) (ferry.AccessLevel, error) {
+	chain, err := a.DB.Ancestors(ctx, namespaceID)
+	if err != nil {
+		return ferry.NoAccess, fmt.Errorf("namespace ancestors: %w", err)
+	}
+	for _, n := range chain {
+		if n.IsGroup() {
+			sources = append(sources, store.Source{Kind: ferry.MemberOfNamespace, ID: n.ID})
+		}
+	}
+	members, err := a.DB.MembershipsOf(ctx, u.ID, sources)
+	if err != nil {
+		return ferry.NoAccess, fmt.Errorf("memberships: %w", err)
+	}
+	level, now := ferry.NoAccess, time.Now()
+	for _, m := range members {
+		if m.ExpiresAt != nil && !now.Before(m.ExpiresAt.AddDate(0, 0, 1)) {
+			continue
+		}
+		level = max(level, m.AccessLevel)
+	}
+	return level, nil
+}
+
+// CanRead reports whether a caller with level may see something of
+// visibility: public things to everyone, internal ones to any signed-in
+// user, private ones to members.
+func CanRead(u *ferry.User, level ferry.AccessLevel, visibility string) bool {
+	switch {
+	case visibility == ferry.Public, level >= ferry.Guest:
+		return true
+	case visibility == ferry.Internal:
+		return u != nil
+	}
+	return false
+}
+
+// DirectLevel returns u's direct membership level on one source (no
+// inheritance), or ferry.NoAccess.
+func (a *Access) DirectLevel(ctx context.Context, u *ferry.User, kind string, id int64) (ferry.AccessLevel, error) {
+	members, err := a.DB.MembershipsOf(ctx, u.ID, []store.Source{{Kind: kind, ID: id}})
+	if err != nil || len(members) == 0 {
+		return ferry.NoAccess, err
+	}
+	return members[0].AccessLevel, nil
+}

@@ -1,0 +1,77 @@
+// Package jobs sets up Ferry's durable background queue: River, on the
+// same database as the metadata store (riversqlite for SQLite,
+// riverdatabasesql for PostgreSQL), so that a state change and the job it
+// starts commit in one transaction and jobs survive a restart. Workers run
+// in the `ferry serve` process unless it is told not to work.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// Client is the queue client: it inserts jobs (in a store transaction with
+// InsertTx) and, when working, runs them.
+type Client = river.Client[*sql.Tx]
+
+// Config tunes the queue.
+type Config struct {
+	// Work runs workers in this process; without it the client only inserts.
+	Work bool
+	// MaxWorkers is how many jobs run at once in this process (default 4).
+	MaxWorkers int
+	// JobTimeout bounds one attempt of a job (default 1 hour).
+	JobTimeout time.Duration
+	// PeriodicJobs run on a schedule when working.
+	PeriodicJobs []*river.PeriodicJob
+	Logger       *slog.Logger
+}
+
+func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
+	if db.Dialect() == store.Postgres {
+		return riverdatabasesql.New(db.SQL())
+	}
+	return riversqlite.New(db.SQL())
+}
+
+// Open migrates River's tables in db and returns a client with workers.
+// Start it with Client.Start when cfg.Work is set.
+func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config) (*Client, error) {
+	driver := driverFor(db)
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("queue migrator: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("migrate queue tables: %w", err)
+	}
+	rc := &river.Config{Logger: cfg.Logger, Workers: workers, JobTimeout: cfg.JobTimeout}
+	if rc.JobTimeout == 0 {
+		rc.JobTimeout = time.Hour
+	}
+	if cfg.Work {
+		n := cfg.MaxWorkers
+		if n <= 0 {
+			n = 4
+		}
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+		rc.PeriodicJobs = cfg.PeriodicJobs
+		rc.FetchPollInterval = 200 * time.Millisecond
+	}
+	client, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, fmt.Errorf("queue client: %w", err)
+	}
+	return client, nil
+}

@@ -1,0 +1,78 @@
+// Package repos owns where project repositories live on disk (one bare
+// repository per project, named by project ID so renames never move it)
+// and the jobs that change them outside a request.
+package repos
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ferryhq/ferry/internal/git"
+)
+
+// Store is the folder that holds every project's bare repository.
+type Store struct{ Root string }
+
+// Dir is the bare repository of project id.
+func (s *Store) Dir(id int64) string {
+	return filepath.Join(s.Root, strconv.FormatInt(id, 10)+".git")
+}
+
+// Readme is the first commit Create makes when asked to.
+type Readme struct {
+	Content     []byte
+	AuthorName  string
+	AuthorEmail string
+}
+
+// Create makes project id's bare repository with defaultBranch as HEAD and,
+// when readme is not nil, a first commit holding README.md. Returns an
+// error wrapping git.ErrInvalidRef for a bad branch name.
+func (s *Store) Create(ctx context.Context, id int64, defaultBranch string, readme *Readme) error {
+	dir := s.Dir(id)
+	if err := git.Init(ctx, dir, defaultBranch); err != nil {
+		return fmt.Errorf("create repository of project %d: %w", id, err)
+	}
+	if readme == nil {
+		return nil
+	}
+	author := git.Signature{Name: readme.AuthorName, Email: readme.AuthorEmail, When: time.Now()}
+	if _, err := git.CommitFile(ctx, dir, defaultBranch, "README.md", readme.Content, author, "Initial commit"); err != nil {
+		return fmt.Errorf("first commit of project %d: %w", id, err)
+	}
+	return nil
+}
+
+// Remove deletes project id's repository; a missing one is not an error.
+func (s *Store) Remove(id int64) error {
+	if err := os.RemoveAll(s.Dir(id)); err != nil {
+		return fmt.Errorf("remove repository of project %d: %w", id, err)
+	}
+	return nil
+}
+
+// RemoveArgs is the job that deletes a deleted project's repository.
+type RemoveArgs struct {
+	ProjectID int64 `json:"project_id"`
+}
+
+// Kind names the job in the queue.
+func (RemoveArgs) Kind() string { return "project_repository_remove" }
+
+// RemoveWorker runs RemoveArgs. Removing is idempotent, so a retried job
+// is harmless.
+type RemoveWorker struct {
+	river.WorkerDefaults[RemoveArgs]
+	Repos *Store
+}
+
+// Work deletes the repository.
+func (w *RemoveWorker) Work(ctx context.Context, job *river.Job[RemoveArgs]) error {
+	return w.Repos.Remove(job.Args.ProjectID)
+}

@@ -1,0 +1,70 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// rootTokenName names the token made from FERRY_ROOT_TOKEN or on first
+// start.
+const rootTokenName = "ferry-root"
+
+// ensureRoot makes sure the administrator root exists and, when token is
+// set, holds it as an active token. Without token, a fresh token is made
+// when root is created and returned (once); otherwise "" is returned.
+func ensureRoot(ctx context.Context, db *store.DB, token string) (string, error) {
+	root, created, err := rootUser(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	if token != "" {
+		return "", ensureToken(ctx, db, root, token)
+	}
+	if !created {
+		return "", nil
+	}
+	token = auth.NewToken()
+	return token, addRootToken(ctx, db, root, token)
+}
+
+// ensureToken makes token an active token of root unless it already is.
+func ensureToken(ctx context.Context, db *store.DB, root ferry.User, token string) error {
+	t, holder, err := db.TokenByDigest(ctx, auth.Digest(token))
+	switch {
+	case err == nil && holder.ID == root.ID && !t.Revoked:
+		return nil
+	case err == nil:
+		return errors.New("FERRY_ROOT_TOKEN is already used by another token; choose a new value")
+	case !errors.Is(err, ferry.ErrNotFound):
+		return fmt.Errorf("look up root token: %w", err)
+	}
+	return addRootToken(ctx, db, root, token)
+}
+
+func addRootToken(ctx context.Context, db *store.DB, root ferry.User, token string) error {
+	t := ferry.PersonalAccessToken{UserID: root.ID, Name: rootTokenName, Scopes: []string{"api", "sudo", "admin_mode"}}
+	if err := db.CreateToken(ctx, &t, auth.Digest(token)); err != nil {
+		return fmt.Errorf("create root token: %w", err)
+	}
+	return nil
+}
+
+func rootUser(ctx context.Context, db *store.DB) (ferry.User, bool, error) {
+	root, err := db.UserByUsername(ctx, "root")
+	if err == nil {
+		return root, false, nil
+	}
+	if !errors.Is(err, ferry.ErrNotFound) {
+		return root, false, fmt.Errorf("look up root: %w", err)
+	}
+	root = ferry.User{Username: "root", Name: "Administrator", Email: "admin@example.com", IsAdmin: true}
+	if err := db.CreateUser(ctx, &root); err != nil {
+		return root, false, fmt.Errorf("create root: %w", err)
+	}
+	return root, true, nil
+}

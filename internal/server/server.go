@@ -1,0 +1,160 @@
+// Package server wires Ferry together: the store, the job queue and its
+// workers, repositories, and the HTTP API. New is the only place that
+// knows every component; `ferry serve` and the end-to-end tests both
+// start the server through it.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ferryhq/ferry/internal/api"
+	"github.com/ferryhq/ferry/internal/githttp"
+	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/repos"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// Config is everything `ferry serve` can be told.
+type Config struct {
+	// Listen is the HTTP address (default 127.0.0.1:8080).
+	Listen string
+	// DataDir holds the SQLite database and repositories (default ./data).
+	DataDir string
+	// DatabaseURL is a postgres:// URL or a SQLite file path (default
+	// <DataDir>/ferry.db).
+	DatabaseURL string
+	// ExternalURL is the base of links in answers (default http://<Listen>).
+	ExternalURL string
+	// RootToken, when set, is made a valid token of the administrator root.
+	RootToken string
+	// Work runs job workers in this process.
+	Work   bool
+	Logger *slog.Logger
+}
+
+// Server is a running (or ready to run) Ferry.
+type Server struct {
+	cfg    Config
+	DB     *store.DB
+	Jobs   *jobs.Client
+	Repos  *repos.Store
+	api    *api.API
+	http   *http.Server
+	logger *slog.Logger
+	// RootToken is the token created for root on first start when no
+	// RootToken was configured ("" otherwise).
+	RootToken string
+}
+
+// New opens the store (running migrations), makes sure root exists,
+// and builds the queue and the API. Returns an error when the data folder
+// or the database cannot be used.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	cfg = withDefaults(cfg)
+	repoRoot := filepath.Join(cfg.DataDir, "repositories")
+	if err := os.MkdirAll(repoRoot, 0o750); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, DB: db, Repos: &repos.Store{Root: repoRoot}, logger: cfg.Logger}
+	if s.RootToken, err = ensureRoot(ctx, db, cfg.RootToken); err != nil {
+		db.Close()
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos})
+	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs")})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, ExternalURL: cfg.ExternalURL,
+		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
+	return s, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:8080"
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "data"
+	}
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = filepath.Join(cfg.DataDir, "ferry.db")
+	}
+	if cfg.ExternalURL == "" {
+		cfg.ExternalURL = "http://" + cfg.Listen
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return cfg
+}
+
+// Handler is the whole HTTP surface, for tests that serve it themselves.
+func (s *Server) Handler() http.Handler { return s.api.Handler() }
+
+// StartJobs starts the workers when the server works jobs.
+func (s *Server) StartJobs(ctx context.Context) error {
+	if !s.cfg.Work {
+		return nil
+	}
+	if err := s.Jobs.Start(ctx); err != nil {
+		return fmt.Errorf("start workers: %w", err)
+	}
+	return nil
+}
+
+// Run starts the workers and serves HTTP on cfg.Listen until ctx ends,
+// then shuts down gracefully.
+func (s *Server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
+	}
+	if err := s.StartJobs(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 30 * time.Second}
+	s.logger.Info("ferry listening", "address", ln.Addr().String(), "external_url", s.cfg.ExternalURL,
+		"data", s.cfg.DataDir, "database", string(s.DB.Dialect()))
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return errors.Join(err, s.Shutdown(context.Background()))
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return s.Shutdown(shutdownCtx)
+}
+
+// Shutdown stops HTTP, lets running jobs finish (until ctx ends) and
+// closes the store.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	if s.http != nil {
+		errs = append(errs, s.http.Shutdown(ctx))
+	}
+	if s.cfg.Work {
+		errs = append(errs, s.Jobs.Stop(ctx))
+	}
+	errs = append(errs, s.DB.Close())
+	return errors.Join(errs...)
+}

@@ -1,0 +1,232 @@
+// Package store keeps Ferry's metadata (users, namespaces, tokens, members,
+// projects, settings) in SQL: SQLite by default, PostgreSQL for scale-out.
+// SQL is written once in the subset both accept, with "?" placeholders that
+// are rebound for PostgreSQL; migrations are per dialect, embedded, and run
+// by goose at start. Driver errors are turned into ferry's error kinds here,
+// so no layer above imports a driver.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+// Supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// queries holds every single-statement query; DB and Tx both embed it.
+type queries struct {
+	q       querier
+	dialect Dialect
+}
+
+// DB is the metadata store.
+type DB struct {
+	queries
+	sql *sql.DB
+}
+
+// Tx is a transaction on the store; see DB.Tx.
+type Tx struct {
+	queries
+	tx *sql.Tx
+}
+
+// SQL returns the underlying transaction, for enqueueing jobs in it.
+func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+
+// Open connects to url, a "postgres://" URL or a SQLite file path, and runs
+// the migrations. Returns an error if the database cannot be reached or
+// migrated.
+func Open(ctx context.Context, url string) (*DB, error) {
+	dialect, driver, dsn := SQLite, "sqlite", sqliteDSN(url)
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		dialect, driver, dsn = Postgres, "pgx", url
+	}
+	sqldb, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's rule; a small pool lets readers
+		// run beside it under WAL.
+		sqldb.SetMaxOpenConns(4)
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	db := &DB{queries: queries{q: sqldb, dialect: dialect}, sql: sqldb}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func sqliteDSN(path string) string {
+	path = strings.TrimPrefix(path, "sqlite://")
+	path = strings.TrimPrefix(path, "file:")
+	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	gooseDialect := goose.DialectSQLite3
+	if db.dialect == Postgres {
+		gooseDialect = goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	provider, err := goose.NewProvider(gooseDialect, db.sql, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s database: %w", db.dialect, err)
+	}
+	return nil
+}
+
+// Dialect reports which database the store runs on.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// SQL returns the connection pool, for the job queue that shares it.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// Tx runs fn in a transaction, committing when it returns nil and rolling
+// back otherwise. Returns fn's error or the commit's.
+func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqltx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{queries: queries{q: sqltx, dialect: db.dialect}, tx: sqltx}
+	if err := fn(tx); err != nil {
+		_ = sqltx.Rollback()
+		return err
+	}
+	if err := sqltx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapError(err))
+	}
+	return nil
+}
+
+func (q queries) rebind(query string) string {
+	if q.dialect != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := q.q.ExecContext(ctx, q.rebind(query), args...)
+	return res, mapError(err)
+}
+
+func (q queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := q.q.QueryContext(ctx, q.rebind(query), args...)
+	return rows, mapError(err)
+}
+
+func (q queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.q.QueryRowContext(ctx, q.rebind(query), args...)
+}
+
+// insert runs an INSERT ... RETURNING id and returns the id.
+func (q queries) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	if err := q.queryRow(ctx, query+" RETURNING id", args...).Scan(&id); err != nil {
+		return 0, mapError(err)
+	}
+	return id, nil
+}
+
+// now is the store's clock: UTC, millisecond precision as GitLab shows it.
+func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+func timePtr(nt sql.NullTime) *time.Time {
+	if !nt.Valid {
+		return nil
+	}
+	t := nt.Time.UTC()
+	return &t
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// collect scans every row with scan and closes rows.
+func collect[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, v)
+	}
+	return out, mapError(rows.Err())
+}
+
+var errNoRows = sql.ErrNoRows
+
+func isNoRows(err error) bool { return errors.Is(err, errNoRows) }

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ferryhq/ferry"
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// uniqueFields maps each unique index to the attribute GitLab names in its
+// "has already been taken" message.
+var uniqueFields = map[string]string{
+	"users_username_key":                "username",
+	"users_email_key":                   "email",
+	"namespaces_full_path_key":          "path",
+	"personal_access_tokens_digest_key": "token",
+	"members_member_key":                "member",
+	"projects_path_key":                 "path",
+	"projects_name_key":                 "name",
+}
+
+// mapError turns driver errors into ferry's kinds: no rows into
+// ErrNotFound, a unique violation into a *ferry.ValidationError wrapping
+// ErrConflict.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ferry.ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return conflict(pgErr.ConstraintName, err)
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		code := liteErr.Code()
+		if code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+			return conflict(liteIndexName(liteErr.Error()), err)
+		}
+	}
+	return err
+}
+
+func conflict(index string, err error) error {
+	field, ok := uniqueFields[index]
+	if !ok {
+		return fmt.Errorf("%w: %v", ferry.ErrConflict, err)
+	}
+	return &ferry.ValidationError{Field: field, Reason: "has already been taken", Kind: ferry.ErrConflict}
+}
+
+// liteIndexName finds the index in SQLite's "UNIQUE constraint failed:
+// index 'name'" message.
+func liteIndexName(msg string) string {
+	_, after, ok := strings.Cut(msg, "index '")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(after, "'")
+	return name
+}
