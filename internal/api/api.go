@@ -34,15 +34,15 @@ type Config struct {
 
 // API is the HTTP API.
 type API struct {
-	db       *store.DB
-	jobs     *jobs.Client
-	repos    *repos.Store
-	git      *githttp.Backend
-	base     string
-	logger   *slog.Logger
-	ready    func(ctx context.Context) error
-	authn    *auth.Authenticator
-	access   *auth.Access
+	db     *store.DB
+	jobs   *jobs.Client
+	repos  *repos.Store
+	git    *githttp.Backend
+	base   string
+	logger *slog.Logger
+	ready  func(ctx context.Context) error
+	authn  *auth.Authenticator
+	access *auth.Access
 }
 
 // New returns the API over cfg's components.

@@ -100,4 +100,3 @@ func setPageHeaders(w http.ResponseWriter, r *http.Request, base string, page, p
 	links = append(links, link(1, "first"), link(pages, "last"))
 	h.Set("Link", strings.Join(links, ", "))
 }
-

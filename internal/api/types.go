@@ -101,10 +101,10 @@ func (a *API) group(g ferry.Namespace) groupEntity {
 
 type memberEntity struct {
 	userBasic
-	AccessLevel     int        `json:"access_level"`
-	CreatedAt       timestamp  `json:"created_at"`
-	ExpiresAt       *date      `json:"expires_at"`
-	MembershipState string     `json:"membership_state"`
+	AccessLevel     int       `json:"access_level"`
+	CreatedAt       timestamp `json:"created_at"`
+	ExpiresAt       *date     `json:"expires_at"`
+	MembershipState string    `json:"membership_state"`
 }
 
 func (a *API) member(m ferry.Member) memberEntity {
