@@ -58,6 +58,23 @@ func validationError(field, reason string) error {
 	return &httpError{Status: http.StatusBadRequest, Body: message{map[string][]string{field: {reason}}}}
 }
 
+// validationErrors joins *ferry.ValidationErrors into one 400 answer with
+// every attribute's messages; nil when errs is empty.
+func validationErrors(errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	fields := map[string][]string{}
+	for _, err := range errs {
+		var ve *ferry.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		fields[ve.Field] = append(fields[ve.Field], ve.Reason)
+	}
+	return &httpError{Status: http.StatusBadRequest, Body: message{fields}}
+}
+
 // statusFor maps ferry's error kinds to GitLab's answers. This is the one
 // place where an error becomes a status code and a body.
 func statusFor(err error) (int, any) {

@@ -93,22 +93,33 @@ func (a *API) targetNamespace(r *request) (ferry.Namespace, error) {
 	return ns, nil
 }
 
-// validateProject checks name, path, visibility and default branch.
+// validateProject checks name, path, visibility and default branch, and
+// that name and path are free in the namespace, reporting every failing
+// attribute at once as GitLab does.
 func (a *API) validateProject(r *request, p ferry.Project) error {
-	if err := ferry.ValidateName(p.Name); err != nil {
-		return err
-	}
-	if err := ferry.ValidatePath(p.Path, false); err != nil {
-		return err
-	}
-	if p.Namespace.IsGroup() && ferry.VisibilityRank(p.Visibility) > ferry.VisibilityRank(p.Namespace.Visibility) {
-		return validationError("visibility_level",
-			fmt.Sprintf("%s is not allowed in a %s group.", p.Visibility, p.Namespace.Visibility))
-	}
 	if !ferry.ValidBranchName(p.DefaultBranch) {
 		return &ferry.ParamError{Param: "default_branch", Reason: "is invalid"}
 	}
-	return nil
+	nameTaken, pathTaken, err := a.db.ProjectTaken(r.ctx(), p.NamespaceID, p.ID, p.Name, p.Path)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	if err := ferry.ValidateName(p.Name); err != nil {
+		errs = append(errs, err)
+	} else if nameTaken {
+		errs = append(errs, &ferry.ValidationError{Field: "name", Reason: "has already been taken"})
+	}
+	if err := ferry.ValidatePath(p.Path, false); err != nil {
+		errs = append(errs, err)
+	} else if pathTaken {
+		errs = append(errs, &ferry.ValidationError{Field: "path", Reason: "has already been taken"})
+	}
+	if p.Namespace.IsGroup() && ferry.VisibilityRank(p.Visibility) > ferry.VisibilityRank(p.Namespace.Visibility) {
+		errs = append(errs, &ferry.ValidationError{Field: "visibility_level",
+			Reason: fmt.Sprintf("%s is not allowed in a %s group.", p.Visibility, p.Namespace.Visibility)})
+	}
+	return validationErrors(errs)
 }
 
 // insertProject stores p and creates its repository in one transaction: a

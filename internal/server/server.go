@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -44,13 +45,14 @@ type Config struct {
 
 // Server is a running (or ready to run) Ferry.
 type Server struct {
-	cfg    Config
-	DB     *store.DB
-	Jobs   *jobs.Client
-	Repos  *repos.Store
-	api    *api.API
-	http   *http.Server
-	logger *slog.Logger
+	cfg      Config
+	DB       *store.DB
+	Jobs     *jobs.Client
+	Repos    *repos.Store
+	api      *api.API
+	http     *http.Server
+	logger   *slog.Logger
+	shutdown sync.Once
 	// RootToken is the token created for root on first start when no
 	// RootToken was configured ("" otherwise).
 	RootToken string
@@ -147,14 +149,17 @@ func (s *Server) Run(ctx context.Context) error {
 
 // Shutdown stops HTTP, lets running jobs finish (until ctx ends) and
 // closes the store.
+// Only the first call does anything.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
-	if s.http != nil {
-		errs = append(errs, s.http.Shutdown(ctx))
-	}
-	if s.cfg.Work {
-		errs = append(errs, s.Jobs.Stop(ctx))
-	}
-	errs = append(errs, s.DB.Close())
+	s.shutdown.Do(func() {
+		if s.http != nil {
+			errs = append(errs, s.http.Shutdown(ctx))
+		}
+		if s.cfg.Work {
+			errs = append(errs, s.Jobs.Stop(ctx))
+		}
+		errs = append(errs, s.DB.Close())
+	})
 	return errors.Join(errs...)
 }

@@ -191,3 +191,13 @@ func (q queries) ListProjects(ctx context.Context, f ProjectFilter) ([]ferry.Pro
 	projects, err := collect(rows, func(r *sql.Rows) (ferry.Project, error) { return scanProject(r) })
 	return projects, total, err
 }
+
+// ProjectTaken reports whether another project than exceptID in namespace
+// nsID has name or path (any letter case).
+func (q queries) ProjectTaken(ctx context.Context, nsID, exceptID int64, name, path string) (nameTaken, pathTaken bool, err error) {
+	err = q.queryRow(ctx, `SELECT
+		COALESCE(MAX(CASE WHEN lower(name) = lower(?) THEN 1 ELSE 0 END), 0),
+		COALESCE(MAX(CASE WHEN lower(path) = lower(?) THEN 1 ELSE 0 END), 0)
+		FROM projects WHERE namespace_id = ? AND id <> ?`, name, path, nsID, exceptID).Scan(&nameTaken, &pathTaken)
+	return nameTaken, pathTaken, mapError(err)
+}

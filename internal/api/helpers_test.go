@@ -1,0 +1,85 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/ferryhq/ferry/internal/server/servertest"
+)
+
+var userSeq atomic.Int64
+
+// newUser creates a user as root and returns a client holding a fresh
+// token of that user.
+func newUser(t *testing.T, env *servertest.Env, username string) (*gitlab.User, *gitlab.Client, string) {
+	t.Helper()
+	u, _, err := env.Root.Users.CreateUser(&gitlab.CreateUserOptions{
+		Email: gitlab.Ptr(fmt.Sprintf("%s-%d@example.com", username, userSeq.Add(1))), Name: gitlab.Ptr(strings.ToUpper(username[:1]) + username[1:]),
+		Username: gitlab.Ptr(username), ForceRandomPassword: gitlab.Ptr(true),
+	})
+	if err != nil {
+		t.Fatalf("create user %s: %v", username, err)
+	}
+	tok, _, err := env.Root.Users.CreatePersonalAccessToken(u.ID, &gitlab.CreatePersonalAccessTokenOptions{
+		Name: gitlab.Ptr("test"), Scopes: &[]string{"api"},
+	})
+	if err != nil {
+		t.Fatalf("create token for %s: %v", username, err)
+	}
+	return u, servertest.Client(t, env.URL, tok.Token), tok.Token
+}
+
+// call sends a raw request and returns the status and body; token "" is
+// anonymous.
+func call(t *testing.T, env *servertest.Env, method, path, token, contentType, body string) (int, string, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(method, env.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("PRIVATE-TOKEN", token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, strings.TrimSpace(string(b)), resp.Header
+}
+
+// statusOf is the HTTP status of a client-go call's answer (0 without one).
+func statusOf(resp *gitlab.Response) int {
+	if resp == nil {
+		return 0
+	}
+	return resp.StatusCode
+}
+
+// decode unmarshals body into a generic map.
+func decode(t *testing.T, body string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("decode %q: %v", body, err)
+	}
+	return m
+}
+
+func itoa(n int64) string { return fmt.Sprint(n) }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

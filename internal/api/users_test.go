@@ -1,0 +1,137 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/ferryhq/ferry/internal/server/servertest"
+)
+
+func TestUsers_CreateAndAuthenticate(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+
+	root, _, err := env.Root.Users.CurrentUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if root.Username != "root" || !root.IsAdmin {
+		t.Fatalf("current user = %s admin=%v, want root admin", root.Username, root.IsAdmin)
+	}
+	alice, aliceClient, aliceToken := newUser(t, env, "alice")
+	me, _, err := aliceClient.Users.CurrentUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if me.ID != alice.ID || me.IsAdmin {
+		t.Errorf("alice sees herself as id %d admin=%v, want %d not admin", me.ID, me.IsAdmin, alice.ID)
+	}
+	got, _, err := aliceClient.Users.GetUser(root.ID, gitlab.GetUsersOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Email != "" {
+		t.Errorf("alice sees root's email %q; only root and admins may", got.Email)
+	}
+
+	for name, header := range map[string][2]string{
+		"PrivateTokenHeader": {"PRIVATE-TOKEN", aliceToken},
+		"BearerHeader":       {"Authorization", "Bearer " + aliceToken},
+	} {
+		t.Run(name, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", env.URL+"/api/v4/user", nil)
+			req.Header.Set(header[0], header[1])
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("status %d, want 200", resp.StatusCode)
+			}
+		})
+	}
+	t.Run("PrivateTokenQuery", func(t *testing.T) {
+		if status, _, _ := call(t, env, "GET", "/api/v4/user?private_token="+aliceToken, "", "", ""); status != 200 {
+			t.Errorf("status %d, want 200", status)
+		}
+	})
+	t.Run("PrivateTokenForm", func(t *testing.T) {
+		status, body, _ := call(t, env, "POST", "/api/v4/projects", "", "application/x-www-form-urlencoded",
+			"name=FormAuth&private_token="+aliceToken)
+		if status != 201 {
+			t.Errorf("status %d (%s), want 201", status, body)
+		}
+	})
+}
+
+func TestUsers_Errors(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	_, _, bobToken := newUser(t, env, "bob")
+	root := servertest.RootToken
+	form := "application/x-www-form-urlencoded"
+
+	tests := []struct {
+		name, method, path, token, ctype, body string
+		wantStatus                             int
+		wantBody                               string
+	}{
+		{"NoToken", "GET", "/api/v4/user", "", "", "", 401, `{"message":"401 Unauthorized"}`},
+		{"WrongToken", "GET", "/api/v4/user", "glpat-nope", "", "", 401, `{"message":"401 Unauthorized"}`},
+		{"MissingParams", "POST", "/api/v4/users", root, form, "", 400,
+			`{"error":"email is missing, name is missing, username is missing"}`},
+		{"DuplicateUsername", "POST", "/api/v4/users", root, form, "email=x@example.com&name=X&username=BOB", 409,
+			`{"message":"Username has already been taken"}`},
+		{"BadEmail", "POST", "/api/v4/users", root, form, "email=nope&name=X&username=x", 400,
+			`{"message":{"email":["is invalid"]}}`},
+		{"NotAdminCreatesUser", "POST", "/api/v4/users", bobToken, form, "email=y@example.com&name=Y&username=y", 403,
+			`{"message":"403 Forbidden"}`},
+		{"NotAdminCreatesToken", "POST", "/api/v4/users/1/personal_access_tokens", bobToken, form, "name=t&scopes[]=api", 403,
+			`{"message":"403 Forbidden"}`},
+		{"TokenBadScope", "POST", "/api/v4/users/1/personal_access_tokens", root, form, "name=t&scopes[]=everything", 400,
+			`{"error":"scopes does not have a valid value"}`},
+		{"TokenMissing", "POST", "/api/v4/users/1/personal_access_tokens", root, form, "", 400,
+			`{"error":"name is missing, scopes is missing"}`},
+		{"UnknownUser", "GET", "/api/v4/users/999", root, "", "", 404, `{"message":"404 User Not Found"}`},
+		{"MalformedUserID", "GET", "/api/v4/users/abc", root, "", "", 404, `{"message":"404 User Not Found"}`},
+		{"UnknownRoute", "GET", "/api/v4/nothing/here", root, "", "", 404, `{"error":"404 Not Found"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body, hdr := call(t, env, tt.method, tt.path, tt.token, tt.ctype, tt.body)
+			if status != tt.wantStatus || body != tt.wantBody {
+				t.Errorf("got %d %s, want %d %s", status, body, tt.wantStatus, tt.wantBody)
+			}
+			if got := hdr.Get("Content-Type"); got != "application/json" {
+				t.Errorf("Content-Type %q, want exactly application/json", got)
+			}
+		})
+	}
+	users, _, err := env.Root.Users.ListUsers(&gitlab.ListUsersOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(users) != 2 {
+		t.Errorf("%d users after refused requests, want 2 (root, bob)", len(users))
+	}
+}
+
+func TestUsers_TokenOnlyShownOnce(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	u, _, token := newUser(t, env, "carol")
+	if len(token) < 30 {
+		t.Fatalf("token %q is too short to be secret", token)
+	}
+	got, _, err := env.Root.Users.GetUser(u.ID, gitlab.GetUsersOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := call(t, env, "GET", "/api/v4/users/"+itoa(got.ID), servertest.RootToken, "", "")
+	if contains(body, token) {
+		t.Errorf("user answer shows the token")
+	}
+}

@@ -1,0 +1,108 @@
+// Package servertest starts a real Ferry for end-to-end tests: server.New
+// over a fresh store in the test's temporary folder, served by an
+// httptest.Server, with job workers running, and a GitLab Go client
+// holding root's token.
+package servertest
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/ferryhq/ferry/internal/server"
+	"github.com/ferryhq/ferry/internal/store/storetest"
+)
+
+// RootToken is the administrator's token in every test server.
+const RootToken = "glpat-servertest-root-token"
+
+// Env is a running test server.
+type Env struct {
+	Server *server.Server
+	// URL is the server's base URL (also its external URL).
+	URL string
+	// Root is a GitLab client authenticated as root.
+	Root *gitlab.Client
+	// DataDir is the server's data folder.
+	DataDir string
+}
+
+// Options change what Start does.
+type Options struct {
+	// DataDir reuses a data folder (to restart a server); default a new one.
+	DataDir string
+	// DatabaseURL reuses a database; default a new one from storetest.
+	DatabaseURL string
+	// NoWork starts the server without job workers.
+	NoWork bool
+}
+
+// Start runs a server for t with default options.
+func Start(t testing.TB) *Env { return StartWith(t, Options{}) }
+
+// StartWith runs a server for t; it is shut down when t ends.
+func StartWith(t testing.TB, opts Options) *Env {
+	t.Helper()
+	if opts.DataDir == "" {
+		opts.DataDir = t.TempDir()
+	}
+	if opts.DatabaseURL == "" {
+		opts.DatabaseURL = storetest.URL(t)
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	url := "http://" + ts.Listener.Addr().String()
+	ctx := context.Background()
+	s, err := server.New(ctx, server.Config{
+		DataDir: opts.DataDir, DatabaseURL: opts.DatabaseURL, ExternalURL: url,
+		RootToken: RootToken, Work: !opts.NoWork, Logger: Logger(t),
+	})
+	if err != nil {
+		t.Fatalf("start server: %v", err)
+	}
+	ts.Config.Handler = s.Handler()
+	ts.Start()
+	if err := s.StartJobs(ctx); err != nil {
+		t.Fatalf("start jobs: %v", err)
+	}
+	t.Cleanup(func() {
+		ts.Close()
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return &Env{Server: s, URL: url, DataDir: opts.DataDir, Root: Client(t, url, RootToken)}
+}
+
+// Client returns a GitLab client for the server at url holding token, with
+// the client's retries off so that tests see every answer.
+func Client(t testing.TB, url, token string) *gitlab.Client {
+	t.Helper()
+	c, err := gitlab.NewClient(token, gitlab.WithBaseURL(url+"/api/v4"), gitlab.WithoutRetries())
+	if err != nil {
+		t.Fatalf("gitlab client: %v", err)
+	}
+	return c
+}
+
+// Logger returns a logger that writes to t's log until t ends.
+func Logger(t testing.TB) *slog.Logger {
+	h := &testHandler{t: t}
+	t.Cleanup(func() { h.done.Store(true) })
+	return slog.New(slog.NewTextHandler(h, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testHandler struct {
+	t    testing.TB
+	done atomic.Bool
+}
+
+func (h *testHandler) Write(p []byte) (int, error) {
+	if !h.done.Load() {
+		h.t.Log(string(p))
+	}
+	return len(p), nil
+}
