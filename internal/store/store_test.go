@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
 	"testing"
 
 	"github.com/ferryhq/ferry"
@@ -136,5 +137,18 @@ func TestStore_TxRollsBack(t *testing.T) {
 	}
 	if _, err := db.NamespaceByFullPath(ctx, "g"); !errors.Is(err, ferry.ErrNotFound) {
 		t.Errorf("rolled-back group is visible: %v", err)
+	}
+}
+
+// TestStore_Dialect pins that TEST_DATABASE_URL really moves the suite to
+// PostgreSQL.
+func TestStore_Dialect(t *testing.T) {
+	t.Parallel()
+	want := store.SQLite
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		want = store.Postgres
+	}
+	if got := storetest.Open(t).Dialect(); got != want {
+		t.Errorf("dialect %s, want %s", got, want)
 	}
 }
