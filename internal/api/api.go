@@ -14,6 +14,7 @@ import (
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -34,25 +35,27 @@ type Config struct {
 
 // API is the HTTP API.
 type API struct {
-	db     *store.DB
-	jobs   *jobs.Client
-	repos  *repos.Store
-	git    *githttp.Backend
-	base   string
-	logger *slog.Logger
-	ready  func(ctx context.Context) error
-	authn  *auth.Authenticator
-	access *auth.Access
+	db      *store.DB
+	jobs    *jobs.Client
+	repos   *repos.Store
+	git     *githttp.Backend
+	base    string
+	logger  *slog.Logger
+	ready   func(ctx context.Context) error
+	authn   *auth.Authenticator
+	access  *auth.Access
+	limiter *ratelimit.Limiter
 }
 
 // New returns the API over cfg's components.
 func New(cfg Config) *API {
 	return &API{
 		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, ready: cfg.Ready,
-		base:   strings.TrimSuffix(cfg.ExternalURL, "/"),
-		logger: cfg.Logger.With("component", "api"),
-		authn:  &auth.Authenticator{DB: cfg.DB},
-		access: &auth.Access{DB: cfg.DB},
+		base:    strings.TrimSuffix(cfg.ExternalURL, "/"),
+		logger:  cfg.Logger.With("component", "api"),
+		authn:   &auth.Authenticator{DB: cfg.DB},
+		access:  &auth.Access{DB: cfg.DB},
+		limiter: &ratelimit.Limiter{DB: cfg.DB},
 	}
 }
 
@@ -80,9 +83,12 @@ func (a *API) adapt(h handler, needUser bool) http.Handler {
 		r := &request{Request: hr}
 		p, perr := parseParams(hr)
 		r.params = p
-		user, err := a.authenticate(hr, p)
+		caller, err := a.authenticate(hr, p)
+		user := caller.User
 		switch {
 		case err != nil:
+		case user != nil && !scopeAllows(caller, hr.Method):
+			err = insufficientScope
 		case user == nil && needUser:
 			err = ferry.ErrUnauthorized
 		case perr != nil:
@@ -102,7 +108,7 @@ func (a *API) adapt(h handler, needUser bool) http.Handler {
 // private_token parameter, the PRIVATE-TOKEN header, then a Bearer token or
 // access_token parameter. No token is an anonymous caller (nil, nil); a
 // token that does not authenticate is ferry.ErrUnauthorized.
-func (a *API) authenticate(r *http.Request, p params) (*ferry.User, error) {
+func (a *API) authenticate(r *http.Request, p params) (auth.Caller, error) {
 	token, _ := p.str("private_token")
 	if token == "" {
 		token = r.Header.Get("Private-Token")
@@ -116,10 +122,25 @@ func (a *API) authenticate(r *http.Request, p params) (*ferry.User, error) {
 		token, _ = p.str("access_token")
 	}
 	if token == "" {
-		return nil, nil
+		return auth.Caller{}, nil
 	}
 	return a.authn.Authenticate(r.Context(), token)
 }
+
+// scopeAllows is GitLab's scope rule for the API: the api scope for
+// everything, read_api for GET and HEAD.
+func scopeAllows(c auth.Caller, method string) bool {
+	if method == http.MethodGet || method == http.MethodHead {
+		return c.Allows("api", "read_api")
+	}
+	return c.Allows("api")
+}
+
+var insufficientScope = &httpError{Status: http.StatusForbidden, Body: map[string]string{
+	"error":             "insufficient_scope",
+	"error_description": "The request requires higher privileges than provided by the access token.",
+	"scope":             "api",
+}}
 
 // requireAdmin is GitLab's authenticated_as_admin!.
 func requireAdmin(r *request) error {

@@ -14,6 +14,8 @@ import (
 type httpError struct {
 	Status int
 	Body   any
+	// Header is added to the answer (e.g. Retry-After).
+	Header http.Header
 }
 
 func (e *httpError) Error() string { return http.StatusText(e.Status) }
@@ -110,6 +112,12 @@ func statusFor(err error) (int, any) {
 // writeError answers err in GitLab's shape; server errors are logged with
 // the request's correlation ID and never shown.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	if errors.As(err, &he) {
+		for k, vs := range he.Header {
+			w.Header()[k] = vs
+		}
+	}
 	status, body := statusFor(err)
 	if status >= 500 {
 		a.logger.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),

@@ -26,8 +26,8 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 	}
 	var user *ferry.User
 	if _, token, hasAuth := hr.BasicAuth(); hasAuth {
-		u, err := a.authn.Authenticate(hr.Context(), token)
-		if errors.Is(err, ferry.ErrUnauthorized) {
+		caller, err := a.authn.Authenticate(hr.Context(), token)
+		if errors.Is(err, ferry.ErrUnauthorized) || err == nil && !gitScopeAllows(caller, req.Write) {
 			githttp.Challenge(w)
 			return
 		}
@@ -35,7 +35,7 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 			a.writeError(w, hr, err)
 			return
 		}
-		user = u
+		user = caller.User
 	}
 	r := &request{Request: hr.WithContext(auth.WithUser(hr.Context(), user)), user: user}
 	p, err := a.db.ProjectByFullPath(r.ctx(), req.RepoPath)
@@ -64,4 +64,14 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 		}
 		a.git.Serve(w, r.Request, a.repos.Dir(p.ID), req, remote)
 	}
+}
+
+// gitScopeAllows is GitLab's scope rule for git over HTTP: api or
+// read_repository (or write_repository) to clone, api or write_repository
+// to push.
+func gitScopeAllows(c auth.Caller, write bool) bool {
+	if write {
+		return c.Allows("api", "write_repository")
+	}
+	return c.Allows("api", "read_repository", "write_repository")
 }

@@ -122,3 +122,24 @@ func TestGit_PushToEmptyProjectThenClone(t *testing.T) {
 		t.Errorf("after push: empty %v branch %q", p.EmptyRepo, p.DefaultBranch)
 	}
 }
+
+func TestGit_TokenScopes(t *testing.T) {
+	t.Parallel()
+	r := setupRoles(t)
+	tok, _, err := r.env.Root.Users.CreatePersonalAccessToken(r.users["developer"].ID,
+		&gitlab.CreatePersonalAccessTokenOptions{Name: gitlab.Ptr("ro"), Scopes: &[]string{"read_repository"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://developer:" + tok.Token + "@" + strings.TrimPrefix(r.env.URL, "http://") + "/grp/sub/proj.git"
+	dir := filepath.Join(t.TempDir(), "clone")
+	if out, err := git(t, t.TempDir(), "clone", url, dir); err != nil {
+		t.Fatalf("clone with read_repository: %s", out)
+	}
+	if out, err := git(t, dir, "commit", "--allow-empty", "-m", "x"); err != nil {
+		t.Fatal(out)
+	}
+	if out, err := git(t, dir, "push", "origin", "HEAD:refs/heads/ro"); err == nil {
+		t.Errorf("push with a read_repository token succeeded: %s", out)
+	}
+}

@@ -83,3 +83,27 @@ func decode(t *testing.T, body string) map[string]any {
 func itoa(n int64) string { return fmt.Sprint(n) }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// apiCase is one raw request and GitLab's exact answer to it.
+type apiCase struct {
+	name, method, path, token, ctype, body string
+	wantStatus                             int
+	wantBody                               string
+}
+
+// checkCalls sends each case as a subtest and compares status, body and
+// the exact JSON content type.
+func checkCalls(t *testing.T, env *servertest.Env, cases []apiCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body, hdr := call(t, env, tt.method, tt.path, tt.token, tt.ctype, tt.body)
+			if status != tt.wantStatus || body != tt.wantBody {
+				t.Errorf("got %d %s, want %d %s", status, body, tt.wantStatus, tt.wantBody)
+			}
+			if got := hdr.Get("Content-Type"); got != "application/json" {
+				t.Errorf("Content-Type %q, want exactly application/json", got)
+			}
+		})
+	}
+}

@@ -89,44 +89,33 @@ func TestProjects_BadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	form, js := "application/x-www-form-urlencoded", "application/json"
-	tests := []struct {
-		name, method, path, ctype, body string
-		wantStatus                      int
-		wantBody                        string
-	}{
-		{"UnknownID", "GET", "/api/v4/projects/999", "", "", 404, `{"message":"404 Project Not Found"}`},
-		{"PathWithoutNamespace", "GET", "/api/v4/projects/taken", "", "", 404, `{"message":"404 Project Not Found"}`},
-		{"UnknownPath", "GET", "/api/v4/projects/root%2Fnope", "", "", 404, `{"message":"404 Project Not Found"}`},
-		{"NegativeID", "GET", "/api/v4/projects/-1", "", "", 404, `{"message":"404 Project Not Found"}`},
-		{"HugeID", "GET", "/api/v4/projects/99999999999999999999999", "", "", 404, `{"message":"404 Project Not Found"}`},
-		{"NoNameNoPath", "POST", "/api/v4/projects", form, "description=x", 400,
+	cases := []apiCase{
+		{"UnknownID", "GET", "/api/v4/projects/999", root, "", "", 404, `{"message":"404 Project Not Found"}`},
+		{"PathWithoutNamespace", "GET", "/api/v4/projects/taken", root, "", "", 404, `{"message":"404 Project Not Found"}`},
+		{"UnknownPath", "GET", "/api/v4/projects/root%2Fnope", root, "", "", 404, `{"message":"404 Project Not Found"}`},
+		{"NegativeID", "GET", "/api/v4/projects/-1", root, "", "", 404, `{"message":"404 Project Not Found"}`},
+		{"HugeID", "GET", "/api/v4/projects/99999999999999999999999", root, "", "", 404, `{"message":"404 Project Not Found"}`},
+		{"NoNameNoPath", "POST", "/api/v4/projects", root, form, "description=x", 400,
 			`{"error":"name, path are missing, at least one parameter must be provided"}`},
-		{"BadVisibility", "POST", "/api/v4/projects", form, "path=v&visibility=secret", 400,
+		{"BadVisibility", "POST", "/api/v4/projects", root, form, "path=v&visibility=secret", 400,
 			`{"error":"visibility does not have a valid value"}`},
-		{"BadBoolean", "POST", "/api/v4/projects", form, "path=b&initialize_with_readme=maybe", 400,
+		{"BadBoolean", "POST", "/api/v4/projects", root, form, "path=b&initialize_with_readme=maybe", 400,
 			`{"error":"initialize_with_readme is invalid"}`},
-		{"BadPath", "POST", "/api/v4/projects", form, "path=-bad-", 400,
+		{"BadPath", "POST", "/api/v4/projects", root, form, "path=-bad-", 400,
 			`{"message":{"name":["can contain only letters, digits, emoji, '_', '.', '+', dashes, or spaces. It must start with a letter, digit, emoji, or '_'."],"path":["must not start or end with a special character and must not contain consecutive special characters."]}}`},
-		{"TakenPath", "POST", "/api/v4/projects", form, "path=TAKEN", 400, `{"message":{"name":["has already been taken"],"path":["has already been taken"]}}`},
-		{"UnknownNamespace", "POST", "/api/v4/projects", form, "path=n&namespace_id=4242", 400,
+		{"TakenPath", "POST", "/api/v4/projects", root, form, "path=TAKEN", 400, `{"message":{"name":["has already been taken"],"path":["has already been taken"]}}`},
+		{"UnknownNamespace", "POST", "/api/v4/projects", root, form, "path=n&namespace_id=4242", 400,
 			`{"message":{"namespace":["is not valid"]}}`},
-		{"BadBranch", "POST", "/api/v4/projects", form, "path=br&default_branch=a..b", 400,
+		{"BadBranch", "POST", "/api/v4/projects", root, form, "path=br&default_branch=a..b", 400,
 			`{"error":"default_branch is invalid"}`},
-		{"MalformedJSON", "POST", "/api/v4/projects", js, `{"path":`, 400, `{"error":"body is not valid JSON"}`},
-		{"JSONArrayBody", "POST", "/api/v4/projects", js, `["x"]`, 400, `{"error":"body must be a JSON object"}`},
-		{"OversizeBody", "POST", "/api/v4/projects", form, "path=x&description=" + strings.Repeat("a", 11<<20), 413,
+		{"MalformedJSON", "POST", "/api/v4/projects", root, js, `{"path":`, 400, `{"error":"body is not valid JSON"}`},
+		{"JSONArrayBody", "POST", "/api/v4/projects", root, js, `["x"]`, 400, `{"error":"body must be a JSON object"}`},
+		{"OversizeBody", "POST", "/api/v4/projects", root, form, "path=x&description=" + strings.Repeat("a", 11<<20), 413,
 			`{"message":"413 Request Entity Too Large"}`},
-		{"UpdateUnknown", "PUT", "/api/v4/projects/999", form, "name=x", 404, `{"message":"404 Project Not Found"}`},
-		{"DeleteUnknown", "DELETE", "/api/v4/projects/999", "", "", 404, `{"message":"404 Project Not Found"}`},
+		{"UpdateUnknown", "PUT", "/api/v4/projects/999", root, form, "name=x", 404, `{"message":"404 Project Not Found"}`},
+		{"DeleteUnknown", "DELETE", "/api/v4/projects/999", root, "", "", 404, `{"message":"404 Project Not Found"}`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			status, body, _ := call(t, env, tt.method, tt.path, root, tt.ctype, tt.body)
-			if status != tt.wantStatus || body != tt.wantBody {
-				t.Errorf("got %d %s, want %d %s", status, body, tt.wantStatus, tt.wantBody)
-			}
-		})
-	}
+	checkCalls(t, env, cases)
 	ps, _, err := env.Root.Projects.ListProjects(nil)
 	if err != nil {
 		t.Fatal(err)

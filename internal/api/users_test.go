@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
@@ -74,11 +75,7 @@ func TestUsers_Errors(t *testing.T) {
 	root := servertest.RootToken
 	form := "application/x-www-form-urlencoded"
 
-	tests := []struct {
-		name, method, path, token, ctype, body string
-		wantStatus                             int
-		wantBody                               string
-	}{
+	checkCalls(t, env, []apiCase{
 		{"NoToken", "GET", "/api/v4/user", "", "", "", 401, `{"message":"401 Unauthorized"}`},
 		{"WrongToken", "GET", "/api/v4/user", "glpat-nope", "", "", 401, `{"message":"401 Unauthorized"}`},
 		{"MissingParams", "POST", "/api/v4/users", root, form, "", 400,
@@ -98,18 +95,7 @@ func TestUsers_Errors(t *testing.T) {
 		{"UnknownUser", "GET", "/api/v4/users/999", root, "", "", 404, `{"message":"404 User Not Found"}`},
 		{"MalformedUserID", "GET", "/api/v4/users/abc", root, "", "", 404, `{"message":"404 User Not Found"}`},
 		{"UnknownRoute", "GET", "/api/v4/nothing/here", root, "", "", 404, `{"error":"404 Not Found"}`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			status, body, hdr := call(t, env, tt.method, tt.path, tt.token, tt.ctype, tt.body)
-			if status != tt.wantStatus || body != tt.wantBody {
-				t.Errorf("got %d %s, want %d %s", status, body, tt.wantStatus, tt.wantBody)
-			}
-			if got := hdr.Get("Content-Type"); got != "application/json" {
-				t.Errorf("Content-Type %q, want exactly application/json", got)
-			}
-		})
-	}
+	})
 	users, _, err := env.Root.Users.ListUsers(&gitlab.ListUsersOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -133,5 +119,43 @@ func TestUsers_TokenOnlyShownOnce(t *testing.T) {
 	_, body, _ := call(t, env, "GET", "/api/v4/users/"+itoa(got.ID), servertest.RootToken, "", "")
 	if contains(body, token) {
 		t.Errorf("user answer shows the token")
+	}
+}
+
+func TestUsers_TokenScopes(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	u, _, _ := newUser(t, env, "dora")
+	tokenWith := func(scopes ...string) string {
+		tok, _, err := env.Root.Users.CreatePersonalAccessToken(u.ID, &gitlab.CreatePersonalAccessTokenOptions{
+			Name: gitlab.Ptr("scoped"), Scopes: &scopes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok.Token
+	}
+	readOnly := tokenWith("read_api")
+	if status, _, _ := call(t, env, "GET", "/api/v4/user", readOnly, "", ""); status != 200 {
+		t.Errorf("read_api GET: %d, want 200", status)
+	}
+	status, body, _ := call(t, env, "POST", "/api/v4/projects", readOnly, "application/x-www-form-urlencoded", "path=x")
+	if status != 403 || !contains(body, `"error":"insufficient_scope"`) {
+		t.Errorf("read_api POST: %d %s, want 403 insufficient_scope", status, body)
+	}
+	repoOnly := tokenWith("read_repository")
+	if status, _, _ := call(t, env, "GET", "/api/v4/user", repoOnly, "", ""); status != 403 {
+		t.Errorf("read_repository token on the API: %d, want 403", status)
+	}
+	expired := ""
+	{
+		tok, _, err := env.Root.Users.CreatePersonalAccessToken(u.ID, &gitlab.CreatePersonalAccessTokenOptions{
+			Name: gitlab.Ptr("old"), Scopes: &[]string{"api"}, ExpiresAt: gitlab.Ptr(gitlab.ISOTime(time.Now().AddDate(0, 0, -2)))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expired = tok.Token
+	}
+	if status, body, _ := call(t, env, "GET", "/api/v4/user", expired, "", ""); status != 401 {
+		t.Errorf("expired token: %d %s, want 401", status, body)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ferryhq/ferry"
@@ -52,26 +53,42 @@ type Authenticator struct {
 	Now func() time.Time
 }
 
-// Authenticate returns the active user holding token. Returns
-// ferry.ErrUnauthorized for an unknown, expired or revoked token or a
-// blocked user.
-func (a *Authenticator) Authenticate(ctx context.Context, token string) (*ferry.User, error) {
+// Caller is an authenticated user and the scopes of the token used.
+type Caller struct {
+	User   *ferry.User
+	Scopes []string
+}
+
+// Allows reports whether the token holds any of scopes.
+func (c Caller) Allows(scopes ...string) bool {
+	for _, s := range scopes {
+		if slices.Contains(c.Scopes, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Authenticate returns the active user holding token and the token's
+// scopes. Returns ferry.ErrUnauthorized for an unknown, expired or revoked
+// token or a blocked user.
+func (a *Authenticator) Authenticate(ctx context.Context, token string) (Caller, error) {
 	now := time.Now()
 	if a.Now != nil {
 		now = a.Now()
 	}
 	t, u, err := a.DB.TokenByDigest(ctx, Digest(token))
 	if errors.Is(err, ferry.ErrNotFound) {
-		return nil, ferry.ErrUnauthorized
+		return Caller{}, ferry.ErrUnauthorized
 	}
 	if err != nil {
-		return nil, fmt.Errorf("look up token: %w", err)
+		return Caller{}, fmt.Errorf("look up token: %w", err)
 	}
 	if !t.Active(now) || u.State != "active" {
-		return nil, ferry.ErrUnauthorized
+		return Caller{}, ferry.ErrUnauthorized
 	}
 	if err := a.DB.TouchToken(ctx, t.ID, now); err != nil {
-		return nil, fmt.Errorf("record token use: %w", err)
+		return Caller{}, fmt.Errorf("record token use: %w", err)
 	}
-	return &u, nil
+	return Caller{User: &u, Scopes: t.Scopes}, nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/ferryhq/ferry/internal/api"
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -78,7 +79,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos})
-	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs")})
+	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
+	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
+		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob()}})
 	if err != nil {
 		db.Close()
 		return nil, err

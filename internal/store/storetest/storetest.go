@@ -54,7 +54,14 @@ func URL(t testing.TB) string {
 // Open returns a migrated store private to t, closed when t ends.
 func Open(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), URL(t))
+	return OpenURL(t, URL(t))
+}
+
+// OpenURL opens another connection to url (from URL), as a second Ferry
+// process would; it is closed when t ends.
+func OpenURL(t testing.TB, url string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
