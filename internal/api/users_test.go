@@ -159,3 +159,31 @@ func TestUsers_TokenScopes(t *testing.T) {
 		t.Errorf("expired token: %d %s, want 401", status, body)
 	}
 }
+
+func TestRequestID(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	_, _, hdr := call(t, env, "GET", "/api/v4/user", servertest.RootToken, "", "")
+	if id := hdr.Get("X-Request-Id"); len(id) < 16 {
+		t.Errorf("X-Request-Id %q, want a generated correlation id", id)
+	}
+	req, _ := http.NewRequest("GET", env.URL+"/api/v4/user", nil)
+	req.Header.Set("X-Request-Id", "client-chosen-1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("X-Request-Id"); got != "client-chosen-1" {
+		t.Errorf("X-Request-Id %q, want the client's", got)
+	}
+	req.Header.Set("X-Request-Id", "bad id with spaces and \"quotes\"")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("X-Request-Id"); got == "" || contains(got, " ") {
+		t.Errorf("unsafe client id echoed as %q", got)
+	}
+}

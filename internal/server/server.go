@@ -63,7 +63,10 @@ type Server struct {
 // and builds the queue and the API. Returns an error when the data folder
 // or the database cannot be used.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	cfg = withDefaults(cfg)
+	cfg, err := withDefaults(cfg)
+	if err != nil {
+		return nil, err
+	}
 	repoRoot := filepath.Join(cfg.DataDir, "repositories")
 	if err := os.MkdirAll(repoRoot, 0o750); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
@@ -91,13 +94,20 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-func withDefaults(cfg Config) Config {
+// withDefaults fills unset fields and makes the data folder absolute (git
+// http-backend runs in another working directory).
+func withDefaults(cfg Config) (Config, error) {
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:8080"
 	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = "data"
 	}
+	abs, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return cfg, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
+	}
+	cfg.DataDir = abs
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = filepath.Join(cfg.DataDir, "ferry.db")
 	}
@@ -107,7 +117,7 @@ func withDefaults(cfg Config) Config {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return cfg
+	return cfg, nil
 }
 
 // Handler is the whole HTTP surface, for tests that serve it themselves.
