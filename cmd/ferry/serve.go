@@ -26,6 +26,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.RootToken = os.Getenv("FERRY_ROOT_TOKEN")
+	cfg.SecretKey = os.Getenv("FERRY_SECRET_KEY")
 	cfg.Work = true
 	cfg.Logger = newLogger(*logFormat)
 	s, err := server.New(ctx, cfg)

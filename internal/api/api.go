@@ -12,10 +12,12 @@ import (
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
+	"github.com/ferryhq/ferry/internal/secret"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -25,6 +27,9 @@ type Config struct {
 	Jobs  *jobs.Client
 	Repos *repos.Store
 	Git   *githttp.Backend
+	Blobs blob.Store
+	// Box seals secrets kept in the database (upload URLs).
+	Box *secret.Box
 	// ExternalURL is the base of web_url and _links, without a trailing
 	// slash (e.g. "http://127.0.0.1:8080").
 	ExternalURL string
@@ -39,6 +44,8 @@ type API struct {
 	jobs    *jobs.Client
 	repos   *repos.Store
 	git     *githttp.Backend
+	blobs   blob.Store
+	box     *secret.Box
 	base    string
 	logger  *slog.Logger
 	ready   func(ctx context.Context) error
@@ -50,7 +57,7 @@ type API struct {
 // New returns the API over cfg's components.
 func New(cfg Config) *API {
 	return &API{
-		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, ready: cfg.Ready,
+		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, ready: cfg.Ready, blobs: cfg.Blobs, box: cfg.Box,
 		base:    strings.TrimSuffix(cfg.ExternalURL, "/"),
 		logger:  cfg.Logger.With("component", "api"),
 		authn:   &auth.Authenticator{DB: cfg.DB},

@@ -3,11 +3,22 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/githttp"
 )
+
+// serveWeb answers everything outside /api/v4: an export's web download
+// link (/<full_path>/download_export) and git over HTTP.
+func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
+	if full, ok := strings.CutSuffix(r.URL.Path, "/download_export"); ok && r.Method == http.MethodGet && len(full) > 1 {
+		a.open(a.downloadExportWeb(strings.TrimPrefix(full, "/"))).ServeHTTP(w, r)
+		return
+	}
+	a.serveGit(w, r)
+}
 
 // serveGit answers git's smart HTTP at /<namespace>/<project>.git/...: a
 // token is the password of HTTP Basic auth (any user name, e.g. oauth2).

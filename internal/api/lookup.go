@@ -17,7 +17,11 @@ var numericID = regexp.MustCompile(`^-?\d+$`)
 // Returns 404 Project Not Found when it does not exist or the caller may
 // not see it.
 func (a *API) findProject(r *request) (ferry.Project, ferry.AccessLevel, error) {
-	id := r.PathValue("id")
+	return a.findProjectByRef(r, r.PathValue("id"))
+}
+
+// findProjectByRef is findProject for an id or full path given directly.
+func (a *API) findProjectByRef(r *request, id string) (ferry.Project, ferry.AccessLevel, error) {
 	var (
 		p   ferry.Project
 		err = ferry.ErrNotFound

@@ -35,12 +35,16 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/members/all", a.open(a.listProjectMembers(true)))
 	mux.Handle("POST "+v4+"/projects/{id}/members", a.authed(a.addProjectMember))
 
+	mux.Handle("POST "+v4+"/projects/{id}/export", a.open(a.scheduleExport))
+	mux.Handle("GET "+v4+"/projects/{id}/export", a.open(a.exportStatus))
+	mux.Handle("GET "+v4+"/projects/{id}/export/download", a.open(a.downloadExport))
+
 	mux.Handle("GET "+v4+"/application/settings", a.authed(a.getSettings))
 	mux.Handle("PUT "+v4+"/application/settings", a.authed(a.updateSettings))
 
 	mux.Handle(v4+"/", a.open(func(http.ResponseWriter, *request) error {
 		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
 	}))
-	mux.HandleFunc("/", a.serveGit)
+	mux.HandleFunc("/", a.serveWeb)
 	return a.withRequestLog(mux)
 }

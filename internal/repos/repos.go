@@ -13,6 +13,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/git"
 )
 
@@ -49,15 +50,19 @@ func (s *Store) Create(ctx context.Context, id int64, defaultBranch string, read
 	return nil
 }
 
-// Remove deletes project id's repository; a missing one is not an error.
+// Remove deletes project id's repository and wiki; missing ones are not
+// an error.
 func (s *Store) Remove(id int64) error {
-	if err := os.RemoveAll(s.Dir(id)); err != nil {
-		return fmt.Errorf("remove repository of project %d: %w", id, err)
+	for _, dir := range []string{s.Dir(id), s.WikiDir(id)} {
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("remove repository of project %d: %w", id, err)
+		}
 	}
 	return nil
 }
 
-// RemoveArgs is the job that deletes a deleted project's repository.
+// RemoveArgs is the job that deletes a deleted project's repositories and
+// stored files.
 type RemoveArgs struct {
 	ProjectID int64 `json:"project_id"`
 }
@@ -70,9 +75,19 @@ func (RemoveArgs) Kind() string { return "project_repository_remove" }
 type RemoveWorker struct {
 	river.WorkerDefaults[RemoveArgs]
 	Repos *Store
+	Blobs blob.Store
 }
 
-// Work deletes the repository.
+// Work deletes the repositories and the project's export files.
 func (w *RemoveWorker) Work(ctx context.Context, job *river.Job[RemoveArgs]) error {
-	return w.Repos.Remove(job.Args.ProjectID)
+	id := job.Args.ProjectID
+	if err := w.Blobs.DeletePrefix(ctx, "exports/"+strconv.FormatInt(id, 10)); err != nil {
+		return err
+	}
+	return w.Repos.Remove(id)
+}
+
+// WikiDir is the bare repository of project id's wiki.
+func (s *Store) WikiDir(id int64) string {
+	return filepath.Join(s.Root, strconv.FormatInt(id, 10)+".wiki.git")
 }

@@ -19,10 +19,13 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ferryhq/ferry/internal/api"
+	"github.com/ferryhq/ferry/internal/blob"
+	"github.com/ferryhq/ferry/internal/exporter"
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
+	"github.com/ferryhq/ferry/internal/secret"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -39,6 +42,9 @@ type Config struct {
 	ExternalURL string
 	// RootToken, when set, is made a valid token of the administrator root.
 	RootToken string
+	// SecretKey encrypts stored secrets; default a key file in DataDir.
+	// Every process of one installation needs the same key.
+	SecretKey string
 	// Work runs job workers in this process.
 	Work   bool
 	Logger *slog.Logger
@@ -50,6 +56,7 @@ type Server struct {
 	DB       *store.DB
 	Jobs     *jobs.Client
 	Repos    *repos.Store
+	Blobs    *blob.Local
 	api      *api.API
 	http     *http.Server
 	logger   *slog.Logger
@@ -75,23 +82,52 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, DB: db, Repos: &repos.Store{Root: repoRoot}, logger: cfg.Logger}
-	if s.RootToken, err = ensureRoot(ctx, db, cfg.RootToken); err != nil {
+	s := &Server{cfg: cfg, DB: db, Repos: &repos.Store{Root: repoRoot},
+		Blobs: &blob.Local{Root: filepath.Join(cfg.DataDir, "blobs")}, logger: cfg.Logger}
+	if err := s.build(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	return s, nil
+}
+
+// build makes root, the secret box, the workers and the API.
+func (s *Server) build(ctx context.Context) error {
+	cfg, db := s.cfg, s.DB
+	var err error
+	if s.RootToken, err = ensureRoot(ctx, db, cfg.RootToken); err != nil {
+		return err
+	}
+	box, err := openBox(cfg)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(cfg.DataDir, "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return fmt.Errorf("temp folder: %w", err)
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos})
+	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos, Blobs: s.Blobs})
 	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
+	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp,
+		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter")})
+	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
-		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob()}})
+		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob()}})
 	if err != nil {
-		db.Close()
-		return nil, err
+		return err
 	}
-	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, ExternalURL: cfg.ExternalURL,
+	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
 		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
-	return s, nil
+	return nil
+}
+
+// openBox uses the configured secret key or the data folder's key file.
+func openBox(cfg Config) (*secret.Box, error) {
+	if cfg.SecretKey != "" {
+		return secret.New([]byte(cfg.SecretKey))
+	}
+	return secret.LoadOrCreate(filepath.Join(cfg.DataDir, "secret.key"))
 }
 
 // withDefaults fills unset fields and makes the data folder absolute (git

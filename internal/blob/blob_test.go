@@ -1,0 +1,71 @@
+package blob_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ferryhq/ferry/internal/blob"
+)
+
+func TestLocal_CommitAbortDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := &blob.Local{Root: t.TempDir()}
+	w, err := s.Create(ctx, "exports/1/a.tar.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(w, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Open(ctx, "exports/1/a.tar.gz"); !errors.Is(err, blob.ErrNotFound) {
+		t.Fatalf("blob visible before Commit: %v", err)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Open(ctx, "exports/1/a.tar.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(o)
+	o.Close()
+	if string(b) != "hello" || o.Size() != 5 {
+		t.Errorf("read %q size %d", b, o.Size())
+	}
+
+	w, _ = s.Create(ctx, "exports/1/b")
+	io.WriteString(w, "partial")
+	w.Abort()
+	if _, err := s.Open(ctx, "exports/1/b"); !errors.Is(err, blob.ErrNotFound) {
+		t.Errorf("aborted blob visible: %v", err)
+	}
+	if left, _ := os.ReadDir(filepath.Join(s.Root, ".tmp")); len(left) != 0 {
+		t.Errorf("abort left %d temp files", len(left))
+	}
+	if err := s.Delete(ctx, "exports/1/a.tar.gz"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(s.Root, "exports")); !os.IsNotExist(err) {
+		t.Errorf("empty parent folders kept: %v", err)
+	}
+	if err := s.Delete(ctx, "exports/1/a.tar.gz"); err != nil {
+		t.Errorf("deleting twice: %v", err)
+	}
+}
+
+func TestCheckKey(t *testing.T) {
+	t.Parallel()
+	for key, ok := range map[string]bool{
+		"exports/1/x.tar.gz": true, "a": true, "": false, "../x": false, "/abs": false, "a/../../b": false,
+		"a//b": false, "a\\b": false, ".tmp/x": false, "./a": false,
+	} {
+		if err := blob.CheckKey(key); (err == nil) != ok {
+			t.Errorf("CheckKey(%q) = %v, want ok %v", key, err, ok)
+		}
+	}
+}

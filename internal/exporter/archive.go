@@ -1,0 +1,109 @@
+package exporter
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/archive"
+	"github.com/ferryhq/ferry/internal/git"
+)
+
+// countingWriter counts the bytes that pass through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// writeArchive streams the archive of p into blob key and returns its
+// size. The blob appears only when the whole archive is written.
+func (w *Worker) writeArchive(ctx context.Context, p ferry.Project, e *ferry.Export, key string) (int64, error) {
+	scratch, err := os.MkdirTemp(w.TempDir, fmt.Sprintf("export-%d-*", e.ID))
+	if err != nil {
+		return 0, fmt.Errorf("scratch folder: %w", err)
+	}
+	defer os.RemoveAll(scratch)
+	bw, err := w.Blobs.Create(ctx, key)
+	if err != nil {
+		return 0, err
+	}
+	counter := &countingWriter{w: bw}
+	aw := archive.NewWriter(counter)
+	err = w.writeEntries(ctx, aw, p, e, scratch)
+	if err == nil {
+		err = aw.Close()
+	}
+	if err == nil {
+		err = bw.Commit()
+	}
+	if err != nil {
+		_ = bw.Abort()
+		return 0, err
+	}
+	return counter.n, nil
+}
+
+// writeEntries writes the archive in GitLab's order: versions, the tree,
+// the repositories, then the snippets folder.
+func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export, scratch string) error {
+	if err := aw.AddBytes(archive.VersionFile, []byte(archive.Version)); err != nil {
+		return err
+	}
+	if err := aw.AddBytes(archive.GitLabVersionFile, []byte(w.GitLabVersion)); err != nil {
+		return err
+	}
+	if err := aw.AddBytes(archive.GitLabRevFile, []byte("ferry")); err != nil {
+		return err
+	}
+	if err := w.writeTree(ctx, aw, p, e, scratch); err != nil {
+		return err
+	}
+	if err := addBundle(ctx, aw, w.Repos.Dir(p.ID), archive.BundleFile, scratch); err != nil {
+		return err
+	}
+	if err := addBundle(ctx, aw, w.Repos.WikiDir(p.ID), archive.WikiBundleFile, scratch); err != nil {
+		return err
+	}
+	return aw.AddDir(archive.SnippetsDir)
+}
+
+// addBundle adds a bundle of the repository at dir under name; a missing
+// or empty repository is left out, as GitLab does.
+func addBundle(ctx context.Context, aw *archive.Writer, dir, name, scratch string) error {
+	if _, err := os.Stat(dir); os.IsNotExist(err) {
+		return nil
+	}
+	has, err := git.HasCommits(ctx, dir)
+	if err != nil || !has {
+		return err
+	}
+	path := filepath.Join(scratch, name)
+	if err := git.CreateBundle(ctx, dir, path); err != nil {
+		return err
+	}
+	defer os.Remove(path)
+	return addFile(aw, name, path)
+}
+
+// addFile copies the file at path into the archive as name.
+func addFile(aw *archive.Writer, name, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return aw.AddFile(name, info.Size(), f)
+}

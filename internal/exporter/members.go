@@ -1,0 +1,105 @@
+package exporter
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/ferryhq/ferry"
+)
+
+// memberRecord is a project_members line as GitLab writes it.
+type memberRecord struct {
+	ID                int64      `json:"id"`
+	AccessLevel       int        `json:"access_level"`
+	SourceID          int64      `json:"source_id"`
+	SourceType        string     `json:"source_type"`
+	UserID            int64      `json:"user_id"`
+	NotificationLevel int        `json:"notification_level"`
+	CreatedAt         string     `json:"created_at"`
+	UpdatedAt         string     `json:"updated_at"`
+	CreatedByID       *int64     `json:"created_by_id"`
+	InviteEmail       *string    `json:"invite_email"`
+	InviteToken       *string    `json:"invite_token"`
+	InviteAcceptedAt  *string    `json:"invite_accepted_at"`
+	RequestedAt       *string    `json:"requested_at"`
+	ExpiresAt         *string    `json:"expires_at"`
+	LDAP              bool       `json:"ldap"`
+	Override          bool       `json:"override"`
+	User              memberUser `json:"user"`
+}
+
+type memberUser struct {
+	ID          int64  `json:"id"`
+	PublicEmail string `json:"public_email"`
+	Username    string `json:"username"`
+}
+
+const gitlabTime = "2006-01-02T15:04:05.000Z"
+
+// writeMembers writes the project's members that are not already in the
+// stored records (skip): its direct members, members of its groups (as
+// GitLab's presenter adds them) and the owner of a personal namespace,
+// each once at their highest level.
+func (w *Worker) writeMembers(ctx context.Context, p ferry.Project, skip map[string]bool, line func([]byte) error) error {
+	best := map[int64]ferry.Member{}
+	add := func(ms []ferry.Member) {
+		for _, m := range ms {
+			if cur, ok := best[m.User.ID]; !ok || m.AccessLevel > cur.AccessLevel {
+				best[m.User.ID] = m
+			}
+		}
+	}
+	direct, err := w.DB.Members(ctx, ferry.MemberOfProject, p.ID)
+	if err != nil {
+		return err
+	}
+	add(direct)
+	chain, err := w.DB.Ancestors(ctx, p.NamespaceID)
+	if err != nil {
+		return err
+	}
+	for _, n := range chain {
+		if n.IsGroup() {
+			ms, err := w.DB.Members(ctx, ferry.MemberOfNamespace, n.ID)
+			if err != nil {
+				return err
+			}
+			add(ms)
+		} else if owner, err := w.DB.UserByID(ctx, n.OwnerID); err == nil {
+			add([]ferry.Member{{User: owner, AccessLevel: ferry.Owner, CreatedAt: p.CreatedAt}})
+		}
+	}
+	ids := make([]int64, 0, len(best))
+	for id := range best {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for i, id := range ids {
+		m := best[id]
+		if skip[m.User.Username] {
+			continue
+		}
+		b, err := json.Marshal(record(p, m, int64(i+1)))
+		if err != nil {
+			return err
+		}
+		if err := line(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func record(p ferry.Project, m ferry.Member, id int64) memberRecord {
+	created := m.CreatedAt.UTC().Format(gitlabTime)
+	r := memberRecord{ID: id, AccessLevel: int(m.AccessLevel), SourceID: p.ID, SourceType: "Project",
+		UserID: m.User.ID, NotificationLevel: 3, CreatedAt: created, UpdatedAt: created,
+		User: memberUser{ID: m.User.ID, PublicEmail: m.User.Email, Username: m.User.Username}}
+	if m.ExpiresAt != nil {
+		d := m.ExpiresAt.UTC().Format(time.DateOnly)
+		r.ExpiresAt = &d
+	}
+	return r
+}
