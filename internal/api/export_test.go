@@ -423,3 +423,30 @@ func TestProjectExport_SecretsStoredSealed(t *testing.T) {
 		}
 	}
 }
+
+func TestProjectExport_FailureIsReported(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	p, _, err := env.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("broken")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(env.Server.Repos.Dir(p.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Root.ProjectImportExport.ScheduleExport(p.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitExport(t, env.Root, p.ID, "failed")
+	_, body, _ := call(t, env, "GET", "/api/v4/projects/"+itoa(p.ID)+"/export", servertest.RootToken, "", "")
+	if m := decode(t, body); !contains(fmt.Sprint(m["export_error"]), "not a git repository") || m["_links"] != nil {
+		t.Errorf("failed status %s", body)
+	}
+	// A new request starts again from queued.
+	if _, err := env.Root.ProjectImportExport.ScheduleExport(p.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st, _, _ := env.Root.ProjectImportExport.ExportStatus(p.ID); st.ExportStatus == "none" {
+		t.Errorf("status after a new request: %s", st.ExportStatus)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -35,7 +36,9 @@ type Config struct {
 	JobTimeout time.Duration
 	// PeriodicJobs run on a schedule when working.
 	PeriodicJobs []*river.PeriodicJob
-	Logger       *slog.Logger
+	// RetryPolicy spaces retries (default River's exponential backoff).
+	RetryPolicy river.ClientRetryPolicy
+	Logger      *slog.Logger
 }
 
 func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
@@ -56,7 +59,7 @@ func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config)
 	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return nil, fmt.Errorf("migrate queue tables: %w", err)
 	}
-	rc := &river.Config{Logger: cfg.Logger, Workers: workers, JobTimeout: cfg.JobTimeout}
+	rc := &river.Config{Logger: cfg.Logger, Workers: workers, JobTimeout: cfg.JobTimeout, RetryPolicy: cfg.RetryPolicy}
 	if rc.JobTimeout == 0 {
 		rc.JobTimeout = time.Hour
 	}
@@ -74,4 +77,12 @@ func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config)
 		return nil, fmt.Errorf("queue client: %w", err)
 	}
 	return client, nil
+}
+
+// QuickRetries retries a failed job after a tenth of a second, for tests.
+type QuickRetries struct{}
+
+// NextRetry is 100ms from now.
+func (QuickRetries) NextRetry(*rivertype.JobRow) time.Time {
+	return time.Now().Add(100 * time.Millisecond)
 }

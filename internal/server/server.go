@@ -46,8 +46,10 @@ type Config struct {
 	// Every process of one installation needs the same key.
 	SecretKey string
 	// Work runs job workers in this process.
-	Work   bool
-	Logger *slog.Logger
+	Work bool
+	// RetryPolicy spaces job retries (default River's backoff).
+	RetryPolicy river.ClientRetryPolicy
+	Logger      *slog.Logger
 }
 
 // Server is a running (or ready to run) Ferry.
@@ -112,7 +114,7 @@ func (s *Server) build(ctx context.Context) error {
 	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp,
 		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
-	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
+	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"), RetryPolicy: cfg.RetryPolicy,
 		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob()}})
 	if err != nil {
 		return err

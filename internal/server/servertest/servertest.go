@@ -13,6 +13,7 @@ import (
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
+	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/server"
 	"github.com/ferryhq/ferry/internal/store/storetest"
 )
@@ -58,7 +59,7 @@ func StartWith(t testing.TB, opts Options) *Env {
 	ctx := context.Background()
 	s, err := server.New(ctx, server.Config{
 		DataDir: opts.DataDir, DatabaseURL: opts.DatabaseURL, ExternalURL: url,
-		RootToken: RootToken, Work: !opts.NoWork, Logger: Logger(t),
+		RootToken: RootToken, Work: !opts.NoWork, Logger: Logger(t), RetryPolicy: jobs.QuickRetries{},
 	})
 	if err != nil {
 		t.Fatalf("start server: %v", err)
