@@ -85,10 +85,27 @@ func (a *API) authed(h handler) http.Handler { return a.adapt(h, true) }
 // open adapts an endpoint that anonymous callers may use too.
 func (a *API) open(h handler) http.Handler { return a.adapt(h, false) }
 
+// streamed adapts an endpoint that reads its own (multipart) body: only
+// the query string is parsed and the caller must authenticate by header or
+// query parameter.
+func (a *API) streamed(h handler) http.Handler { return a.adaptWith(h, true, queryParams) }
+
 func (a *API) adapt(h handler, needUser bool) http.Handler {
+	return a.adaptWith(h, needUser, parseParams)
+}
+
+func queryParams(r *http.Request) (params, error) {
+	p := params{values: map[string][]string{}, null: map[string]bool{}}
+	for k, vs := range r.URL.Query() {
+		p.values[strings.TrimSuffix(k, "[]")] = vs
+	}
+	return p, nil
+}
+
+func (a *API) adaptWith(h handler, needUser bool, parse func(*http.Request) (params, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
 		r := &request{Request: hr}
-		p, perr := parseParams(hr)
+		p, perr := parse(hr)
 		r.params = p
 		caller, err := a.authenticate(hr, p)
 		user := caller.User

@@ -25,6 +25,9 @@ type message struct {
 	Message any `json:"message"`
 }
 
+// rawText is a plain-text error body (Workhorse's 413).
+type rawText string
+
 // errorBody is Grape's {"error": ...} envelope for parameter errors.
 type errorBody struct {
 	Error string `json:"error"`
@@ -122,6 +125,12 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		a.logger.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	if text, ok := body.(rawText); ok {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(text))
+		return
 	}
 	writeJSON(w, status, body)
 }

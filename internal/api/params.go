@@ -31,10 +31,7 @@ type params struct {
 // parseParams reads r's parameters. Returns a *ferry.ParamError for a
 // malformed body and ferry.ErrTooLarge for one over MaxParamsBody.
 func parseParams(r *http.Request) (params, error) {
-	p := params{values: map[string][]string{}, null: map[string]bool{}}
-	for k, vs := range r.URL.Query() {
-		p.values[strings.TrimSuffix(k, "[]")] = vs
-	}
+	p, _ := queryParams(r)
 	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return p, nil
 	}

@@ -78,6 +78,9 @@ func (a *API) project(ctx context.Context, p ferry.Project, viewer *ferry.User, 
 			Members: self + "/members", ClusterAgents: self + "/cluster_agents"},
 		EmptyRepo: !hasCommits, Visibility: p.Visibility, CreatorID: p.CreatorID, ImportStatus: "none",
 	}
+	if im, err := a.db.ImportOf(ctx, p.ID); err == nil {
+		e.ImportStatus = im.Status
+	}
 	if hasCommits {
 		branch := p.DefaultBranch
 		e.DefaultBranch = &branch

@@ -39,6 +39,9 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/export", a.open(a.exportStatus))
 	mux.Handle("GET "+v4+"/projects/{id}/export/download", a.open(a.downloadExport))
 
+	mux.Handle("POST "+v4+"/projects/import", a.streamed(a.importFile))
+	mux.Handle("GET "+v4+"/projects/{id}/import", a.authed(a.getImport))
+
 	mux.Handle("GET "+v4+"/application/settings", a.authed(a.getSettings))
 	mux.Handle("PUT "+v4+"/application/settings", a.authed(a.updateSettings))
 

@@ -2,6 +2,7 @@ package git
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,7 +39,11 @@ func VerifyBundle(ctx context.Context, bundle string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("git bundle list-heads: %w", err)
 	}
-	return strings.Split(strings.TrimSpace(out), "\n"), nil
+	heads := strings.TrimSpace(out)
+	if heads == "" {
+		return nil, errors.New("git bundle verify: the bundle holds no refs")
+	}
+	return strings.Split(heads, "\n"), nil
 }
 
 // FetchBundle fetches every branch and tag of bundle into the bare

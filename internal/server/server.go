@@ -22,6 +22,7 @@ import (
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/exporter"
 	"github.com/ferryhq/ferry/internal/githttp"
+	"github.com/ferryhq/ferry/internal/importer"
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
@@ -113,6 +114,8 @@ func (s *Server) build(ctx context.Context) error {
 	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
 	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp,
 		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter")})
+	river.AddWorker(workers, &importer.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, TempDir: tmp,
+		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"), RetryPolicy: cfg.RetryPolicy,
 		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob()}})
@@ -122,6 +125,12 @@ func (s *Server) build(ctx context.Context) error {
 	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
 		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
 	return nil
+}
+
+// enqueue inserts a job in tx.
+func (s *Server) enqueue(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
+	_, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, nil)
+	return err
 }
 
 // openBox uses the configured secret key or the data folder's key file.

@@ -30,6 +30,8 @@ type Env struct {
 	Root *gitlab.Client
 	// DataDir is the server's data folder.
 	DataDir string
+	// DatabaseURL is the server's database, to restart on it.
+	DatabaseURL string
 }
 
 // Options change what Start does.
@@ -75,7 +77,7 @@ func StartWith(t testing.TB, opts Options) *Env {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	return &Env{Server: s, URL: url, DataDir: opts.DataDir, Root: Client(t, url, RootToken)}
+	return &Env{Server: s, URL: url, DataDir: opts.DataDir, DatabaseURL: opts.DatabaseURL, Root: Client(t, url, RootToken)}
 }
 
 // Client returns a GitLab client for the server at url holding token, with

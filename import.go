@@ -1,0 +1,66 @@
+package ferry
+
+import "time"
+
+// Import states, as GitLab's import state machine.
+const (
+	ImportNone      = "none"
+	ImportScheduled = "scheduled"
+	ImportStarted   = "started"
+	ImportFinished  = "finished"
+	ImportFailed    = "failed"
+)
+
+// Import sources.
+const (
+	SourceFile = "file"
+	SourceURL  = "url"
+	SourceS3   = "s3"
+)
+
+// Import is the import of a GitLab export archive into a project.
+type Import struct {
+	ProjectID     int64
+	UserID        int64
+	Status        string
+	CorrelationID string
+	// Error is the import_error: why the import failed, "" when it did not.
+	Error string
+	// Source says where the archive comes from; UploadKey is the stored
+	// archive (file imports) and SourceData the sealed details of a remote
+	// source.
+	Source     string
+	UploadKey  string
+	SourceData string
+	// OverwriteID is the project this import replaces when it finishes (0
+	// for none); OriginalName and OriginalPath are what the new project is
+	// renamed to then.
+	OverwriteID    int64
+	OriginalName   string
+	OriginalPath   string
+	OverrideParams map[string]string
+	Stats          ImportStats
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ImportStats counts records per relation: read from the archive and
+// stored.
+type ImportStats struct {
+	Fetched  map[string]int64 `json:"fetched"`
+	Imported map[string]int64 `json:"imported"`
+}
+
+// ImportFailure is a record that could not be restored (GitLab's
+// failed_relations entry).
+type ImportFailure struct {
+	ID               int64
+	ProjectID        int64
+	CorrelationID    string
+	RelationName     string
+	LineNumber       int
+	ExceptionClass   string
+	ExceptionMessage string
+	Source           string
+	CreatedAt        time.Time
+}

@@ -1,0 +1,118 @@
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+
+	"github.com/ferryhq/ferry/internal/archive"
+)
+
+// uploadPath is GitLab's FileUploader pattern: uploads/<10 or 32 hex
+// secret>/<file>.
+var uploadPath = regexp.MustCompile(`^[0-9a-fA-F]{10}(?:[0-9a-fA-F]{22})?/[^/]+$`)
+
+// UploadsPrefix and LFSPrefix are where a project's files live in blob
+// storage.
+func UploadsPrefix(projectID int64) string { return "uploads/" + strconv.FormatInt(projectID, 10) }
+
+// LFSPrefix is where a project's LFS objects live in blob storage.
+func LFSPrefix(projectID int64) string { return "lfs/" + strconv.FormatInt(projectID, 10) }
+
+// files stores the archive's uploads and LFS objects (each LFS object
+// under the SHA-256 of its content, as GitLab recomputes the oid).
+func (r *restore) files(ctx context.Context) error {
+	uploads := filepath.Join(r.dir, archive.UploadsDir)
+	err := filepath.WalkDir(uploads, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, _ := filepath.Rel(uploads, path)
+		rel = filepath.ToSlash(rel)
+		if !uploadPath.MatchString(rel) {
+			r.logger.WarnContext(ctx, "upload outside GitLab's layout skipped", "path", rel)
+			return nil
+		}
+		return r.storeFile(ctx, UploadsPrefix(r.project.ID)+"/"+rel, path)
+	})
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return r.lfs(ctx)
+}
+
+func (r *restore) lfs(ctx context.Context) error {
+	dir := filepath.Join(r.dir, archive.LFSDir)
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	index := map[string][]string{}
+	if data, err := os.ReadFile(filepath.Join(r.dir, archive.LFSIndexFile)); err == nil {
+		_ = json.Unmarshal(data, &index)
+	}
+	stored := map[string][]string{}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		oid, err := sha256File(path)
+		if err != nil {
+			return err
+		}
+		if err := r.storeFile(ctx, LFSPrefix(r.project.ID)+"/objects/"+oid, path); err != nil {
+			return err
+		}
+		repos := index[e.Name()]
+		if len(repos) == 0 {
+			repos = []string{"project"}
+		}
+		stored[oid] = repos
+	}
+	data, _ := json.Marshal(stored)
+	w, err := r.w.Blobs.Create(ctx, LFSPrefix(r.project.ID)+"/"+archive.LFSIndexFile)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Commit()
+}
+
+func (r *restore) storeFile(ctx context.Context, key, path string) error {
+	w, err := r.w.Blobs.Create(ctx, key)
+	if err != nil {
+		return err
+	}
+	if err := copyFile(w, path); err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Commit()
+}
+
+func sha256File(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

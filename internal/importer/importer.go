@@ -1,0 +1,155 @@
+// Package importer restores GitLab export archives into projects: a durable
+// River job that fetches the archive, extracts it safely (archive.Extract),
+// checks its version, restores the repositories from their bundles with
+// the real git, stores every relation record (cleaned of ids, foreign keys
+// and secrets, as GitLab's importer does) in bounded transactions, maps
+// members to local users, and keeps per-relation counts that the import
+// status shows while it runs. A record that cannot be restored becomes a
+// failed relation and the import goes on; an archive that cannot be read
+// fails the import with a clear import_error. Every attempt starts by
+// removing what an earlier one stored, so a retried or resumed import never
+// duplicates anything.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/blob"
+	"github.com/ferryhq/ferry/internal/correlation"
+	"github.com/ferryhq/ferry/internal/repos"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// MaxAttempts is how often an import is tried before it fails.
+const MaxAttempts = 3
+
+// Args is the import job of one project.
+type Args struct {
+	ProjectID     int64  `json:"project_id"`
+	CorrelationID string `json:"correlation_id,omitempty"`
+}
+
+// Kind names the job in the queue.
+func (Args) Kind() string { return "project_import" }
+
+// InsertOpts sets the retry count.
+func (Args) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: MaxAttempts} }
+
+// Worker runs import jobs.
+type Worker struct {
+	river.WorkerDefaults[Args]
+	DB     *store.DB
+	Blobs  blob.Store
+	Repos  *repos.Store
+	Logger *slog.Logger
+	// TempDir holds each import's extracted archive while it runs.
+	TempDir string
+	// Fetchers get archives from remote sources (by ferry.Import.Source).
+	Fetchers map[string]Fetcher
+	// Enqueue inserts a follow-up job in tx (the old project's removal
+	// after an overwrite).
+	Enqueue func(ctx context.Context, tx *store.Tx, args river.JobArgs) error
+}
+
+// Fetcher copies a remote import's archive to w, enforcing maxBytes (0 =
+// unlimited).
+type Fetcher interface {
+	Fetch(ctx context.Context, im ferry.Import, w *os.File, maxBytes int64) error
+}
+
+// Timeout bounds one attempt, as GitLab's 24-hour import limit.
+func (w *Worker) Timeout(*river.Job[Args]) time.Duration { return 24 * time.Hour }
+
+// permanentError marks failures a retry cannot fix (a bad archive).
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+func permanent(err error) error { return &permanentError{err} }
+
+// Work runs the import. A finished or failed import is left alone.
+func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
+	ctx = correlation.WithID(ctx, job.Args.CorrelationID)
+	im, err := w.DB.ImportOf(ctx, job.Args.ProjectID)
+	if errors.Is(err, ferry.ErrNotFound) {
+		return river.JobCancel(fmt.Errorf("import of project %d is gone", job.Args.ProjectID))
+	}
+	if err != nil || im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
+		return err
+	}
+	logger := w.Logger.With("project_id", im.ProjectID)
+	err = w.run(ctx, &im, logger)
+	if err == nil {
+		logger.InfoContext(ctx, "import finished", "imported", im.Stats.Imported)
+		return nil
+	}
+	var perm *permanentError
+	last := job.Attempt >= job.MaxAttempts || errors.As(err, &perm)
+	logger.ErrorContext(ctx, "import failed", "attempt", job.Attempt, "final", last, "error", err)
+	if !last {
+		return err
+	}
+	w.fail(ctx, &im, err)
+	return river.JobCancel(err)
+}
+
+// run does one attempt: fetch and extract, then restore, then finish.
+func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger) error {
+	im.Status, im.Error = ferry.ImportStarted, ""
+	im.Stats = ferry.ImportStats{Fetched: map[string]int64{}, Imported: map[string]int64{}}
+	if err := w.DB.UpdateImport(ctx, im); err != nil {
+		return err
+	}
+	if err := w.DB.ResetImportedData(ctx, im.ProjectID); err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp(w.TempDir, fmt.Sprintf("import-%d-*", im.ProjectID))
+	if err != nil {
+		return fmt.Errorf("work folder: %w", err)
+	}
+	defer os.RemoveAll(work)
+	settings, err := w.DB.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	dir, err := w.unpack(ctx, im, work, settings)
+	if err != nil {
+		return err
+	}
+	r := &restore{w: w, im: im, dir: dir, logger: logger}
+	if err := r.run(ctx); err != nil {
+		return err
+	}
+	return w.finish(ctx, im, logger)
+}
+
+// fail records err as the import_error.
+func (w *Worker) fail(ctx context.Context, im *ferry.Import, err error) {
+	im.Status, im.Error = ferry.ImportFailed, err.Error()
+	if uerr := w.DB.UpdateImport(ctx, im); uerr != nil {
+		w.Logger.ErrorContext(ctx, "record failed import", "project_id", im.ProjectID, "error", uerr)
+	}
+	w.dropUpload(ctx, im)
+}
+
+// dropUpload deletes the uploaded archive once the import has ended.
+func (w *Worker) dropUpload(ctx context.Context, im *ferry.Import) {
+	if im.UploadKey == "" {
+		return
+	}
+	if err := w.Blobs.Delete(ctx, im.UploadKey); err != nil {
+		w.Logger.WarnContext(ctx, "delete import upload", "project_id", im.ProjectID, "error", err)
+		return
+	}
+	im.UploadKey = ""
+	_ = w.DB.UpdateImport(ctx, im)
+}

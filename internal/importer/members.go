@@ -1,0 +1,73 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/ferryhq/ferry"
+)
+
+// mapMember gives a local user the archive member's access when the
+// importer is an administrator (as GitLab, which maps members only then):
+// the user whose email is the member's public email (or email). Other
+// members stay in the stored record only.
+func (r *restore) mapMember(ctx context.Context, rec map[string]any) error {
+	if !r.user.IsAdmin {
+		return nil
+	}
+	u, _ := rec["user"].(map[string]any)
+	email, _ := u["public_email"].(string)
+	if email == "" {
+		email, _ = u["email"].(string)
+	}
+	if email == "" {
+		return nil
+	}
+	local, err := r.w.DB.UserByEmail(ctx, email)
+	if errors.Is(err, ferry.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	level := ferry.AccessLevel(intValue(rec["access_level"]))
+	if !level.Valid() {
+		return &RecordError{Class: "ActiveRecord::RecordInvalid", Message: "Validation failed: Access level is not included in the list"}
+	}
+	err = r.w.DB.AddMember(ctx, &ferry.Member{SourceKind: ferry.MemberOfProject, SourceID: r.project.ID,
+		User: local, AccessLevel: level})
+	if errors.Is(err, ferry.ErrConflict) {
+		return nil
+	}
+	return err
+}
+
+// ensureImporterMember makes the importing user a Maintainer of a project
+// in a group (the owner of a personal namespace already owns it), unless a
+// mapped membership already gives them as much.
+func (r *restore) ensureImporterMember(ctx context.Context) error {
+	if !r.project.Namespace.IsGroup() {
+		return nil
+	}
+	err := r.w.DB.AddMember(ctx, &ferry.Member{SourceKind: ferry.MemberOfProject, SourceID: r.project.ID,
+		User: r.user, AccessLevel: ferry.Maintainer})
+	if errors.Is(err, ferry.ErrConflict) {
+		return nil
+	}
+	return err
+}
+
+func intValue(v any) int64 {
+	switch t := v.(type) {
+	case float64:
+		return int64(t)
+	case interface{ String() string }:
+		n, _ := strconv.ParseInt(t.String(), 10, 64)
+		return n
+	case string:
+		n, _ := strconv.ParseInt(t, 10, 64)
+		return n
+	}
+	return 0
+}

@@ -1,0 +1,179 @@
+package importer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/archive"
+)
+
+var visibilityNames = map[string]string{"0": ferry.Private, "10": ferry.Internal, "20": ferry.Public}
+
+// saveProject applies the archive's attributes (description, visibility)
+// and then override_params to the project, and stores every attribute so
+// an export gives them back.
+func (r *restore) saveProject(ctx context.Context, attrs map[string]json.RawMessage) error {
+	clean := map[string]any{}
+	for k, raw := range attrs {
+		var v any
+		if json.Unmarshal(raw, &v) == nil && !dropped(k) {
+			clean[k] = v
+		}
+	}
+	p := &r.project
+	if d, ok := clean["description"].(string); ok {
+		p.Description = d
+	}
+	if lvl, ok := clean["visibility_level"]; ok {
+		if v, ok := visibilityNames[jsonText(lvl)]; ok {
+			p.Visibility = v
+		}
+	}
+	for k, v := range r.im.OverrideParams {
+		clean[k] = v
+		switch k {
+		case "description":
+			p.Description = v
+		case "visibility":
+			p.Visibility = v
+		}
+	}
+	if p.Namespace.IsGroup() && ferry.VisibilityRank(p.Visibility) > ferry.VisibilityRank(p.Namespace.Visibility) {
+		p.Visibility = p.Namespace.Visibility
+	}
+	data, err := json.Marshal(clean)
+	if err != nil {
+		return err
+	}
+	if err := r.w.DB.SaveProjectAttributes(ctx, p.ID, data); err != nil {
+		return err
+	}
+	return r.w.DB.UpdateProject(ctx, p)
+}
+
+func jsonText(v any) string {
+	switch t := v.(type) {
+	case float64:
+		return strconv.Itoa(int(t))
+	case string:
+		return t
+	}
+	return ""
+}
+
+// relationNames lists the relations of the archive in GitLab's order.
+func (r *restore) relationNames() ([]string, error) {
+	if r.legacy != nil {
+		return r.legacy.Relations(), nil
+	}
+	return archive.Relations(r.dir)
+}
+
+func (r *restore) openRelation(name string) (*archive.RelationReader, error) {
+	if r.legacy != nil {
+		return r.legacy.Relation(name)
+	}
+	return archive.OpenRelation(r.dir, name)
+}
+
+// relations stores every relation, a batch per transaction. An unreadable
+// line fails the import (as GitLab); an invalid record is a failed
+// relation.
+func (r *restore) relations(ctx context.Context) error {
+	names, err := r.relationNames()
+	if err != nil {
+		return permanent(err)
+	}
+	for _, name := range names {
+		if err := r.relation(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *restore) relation(ctx context.Context, name string) error {
+	rd, err := r.openRelation(name)
+	if err != nil {
+		return permanent(err)
+	}
+	defer rd.Close()
+	var (
+		batch [][]byte
+		first int64
+		pos   int64
+	)
+	for {
+		line, raw, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return permanent(err)
+		}
+		r.im.Stats.Fetched[name]++
+		rec, err := r.prepare(ctx, name, raw)
+		if err != nil {
+			if ferr := r.failed(ctx, name, line, err); ferr != nil {
+				return ferr
+			}
+			continue
+		}
+		batch = append(batch, rec)
+		pos++
+		if len(batch) == BatchSize {
+			if err := r.storeBatch(ctx, name, first, batch); err != nil {
+				return err
+			}
+			first, batch = pos, nil
+		}
+	}
+	r.im.Stats.Imported[name] += 0 // listed even when nothing was stored
+	if len(batch) > 0 {
+		return r.storeBatch(ctx, name, first, batch)
+	}
+	return r.w.DB.UpdateImport(ctx, r.im)
+}
+
+// prepare validates and cleans one record; members are also mapped to
+// local users.
+func (r *restore) prepare(ctx context.Context, relation string, raw json.RawMessage) ([]byte, error) {
+	rec, err := decodeObject(raw)
+	if err != nil {
+		return nil, &RecordError{Class: "JSON::ParserError", Message: err.Error()}
+	}
+	if depth(rec, 0) > MaxDepth {
+		return nil, &RecordError{Class: "ArgumentError", Message: errTooDeep.Error()}
+	}
+	if err := validate(relation, rec); err != nil {
+		return nil, err
+	}
+	if relation == "project_members" {
+		if err := r.mapMember(ctx, rec); err != nil {
+			return nil, err
+		}
+	}
+	cleanValue(rec, r.project.ID)
+	return json.Marshal(rec)
+}
+
+// failed records a failed relation (GitLab keeps at most 255 characters
+// of the message).
+func (r *restore) failed(ctx context.Context, relation string, line int, err error) error {
+	var re *RecordError
+	if !errors.As(err, &re) {
+		return err
+	}
+	msg := re.Message
+	if len(msg) > 255 {
+		msg = msg[:255]
+	}
+	r.logger.WarnContext(ctx, "record not restored", "relation", relation, "line", line, "error", re.Message)
+	return r.w.DB.AddImportFailure(ctx, &ferry.ImportFailure{ProjectID: r.project.ID, CorrelationID: r.im.CorrelationID,
+		RelationName: relation, LineNumber: line, ExceptionClass: re.Class, ExceptionMessage: msg,
+		Source: "process_relation_item!"})
+}

@@ -1,0 +1,70 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/archive"
+)
+
+// unpack extracts the import's archive into work/archive and checks its
+// version. Archive problems are permanent failures with GitLab's messages.
+func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, settings ferry.Settings) (string, error) {
+	src, err := w.open(ctx, im, work, settings)
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	dir := filepath.Join(work, "archive")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return "", err
+	}
+	lim := archive.Limits{MaxDecompressed: int64(settings.MaxDecompressedArchiveSize) << 20}
+	if _, err := archive.Extract(ctx, src, dir, lim); err != nil {
+		if ctx.Err() != nil {
+			return "", err
+		}
+		if errors.Is(err, archive.ErrTooLarge) {
+			return "", permanent(errors.New("Decompressed archive size validation failed."))
+		}
+		return "", permanent(fmt.Errorf("Unable to decompress the archive: %w", err))
+	}
+	if err := archive.CheckVersion(dir); err != nil {
+		return "", permanent(err)
+	}
+	return dir, nil
+}
+
+// open returns the archive: the uploaded blob, or a remote source fetched
+// into the work folder.
+func (w *Worker) open(ctx context.Context, im *ferry.Import, work string, settings ferry.Settings) (io.ReadCloser, error) {
+	if im.Source == ferry.SourceFile || im.Source == "" {
+		obj, err := w.Blobs.Open(ctx, im.UploadKey)
+		if err != nil {
+			return nil, permanent(fmt.Errorf("the uploaded archive is gone: %w", err))
+		}
+		return obj, nil
+	}
+	fetcher, ok := w.Fetchers[im.Source]
+	if !ok {
+		return nil, permanent(fmt.Errorf("unknown import source %q", im.Source))
+	}
+	f, err := os.Create(filepath.Join(work, "download.tar.gz"))
+	if err != nil {
+		return nil, err
+	}
+	if err := fetcher.Fetch(ctx, *im, f, int64(settings.MaxImportRemoteFileSize)<<20); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/ferryhq/ferry"
+)
+
+const importColumns = `project_id, user_id, status, correlation_id, error, source, upload_key, source_data,
+	overwrite_id, original_name, original_path, override_params, stats, created_at, updated_at`
+
+func scanImport(row interface{ Scan(...any) error }) (ferry.Import, error) {
+	var (
+		im              ferry.Import
+		override, stats string
+	)
+	err := row.Scan(&im.ProjectID, &im.UserID, &im.Status, &im.CorrelationID, &im.Error, &im.Source, &im.UploadKey,
+		&im.SourceData, &im.OverwriteID, &im.OriginalName, &im.OriginalPath, &override, &stats, &im.CreatedAt, &im.UpdatedAt)
+	if err != nil {
+		return im, mapError(err)
+	}
+	im.CreatedAt, im.UpdatedAt = im.CreatedAt.UTC(), im.UpdatedAt.UTC()
+	if err := json.Unmarshal([]byte(override), &im.OverrideParams); err != nil {
+		return im, fmt.Errorf("decode override params: %w", err)
+	}
+	if err := json.Unmarshal([]byte(stats), &im.Stats); err != nil {
+		return im, fmt.Errorf("decode import stats: %w", err)
+	}
+	return im, nil
+}
+
+// CreateImport inserts im (status scheduled).
+func (q queries) CreateImport(ctx context.Context, im *ferry.Import) error {
+	im.CreatedAt = now()
+	im.UpdatedAt, im.Status = im.CreatedAt, ferry.ImportScheduled
+	override, _ := json.Marshal(im.OverrideParams)
+	stats, _ := json.Marshal(im.Stats)
+	_, err := q.exec(ctx, `INSERT INTO project_imports (project_id, user_id, status, correlation_id, source, upload_key,
+		source_data, overwrite_id, original_name, original_path, override_params, stats, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, im.ProjectID, im.UserID, im.Status, im.CorrelationID,
+		im.Source, im.UploadKey, im.SourceData, im.OverwriteID, im.OriginalName, im.OriginalPath, string(override),
+		string(stats), im.CreatedAt, im.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("insert import: %w", err)
+	}
+	return nil
+}
+
+// ImportOf returns project id's import, or ferry.ErrNotFound when it was
+// not imported.
+func (q queries) ImportOf(ctx context.Context, projectID int64) (ferry.Import, error) {
+	return scanImport(q.queryRow(ctx, `SELECT `+importColumns+` FROM project_imports WHERE project_id = ?`, projectID))
+}
+
+// UpdateImport saves im's status, error and stats.
+func (q queries) UpdateImport(ctx context.Context, im *ferry.Import) error {
+	im.UpdatedAt = now()
+	stats, _ := json.Marshal(im.Stats)
+	_, err := q.exec(ctx, `UPDATE project_imports SET status = ?, error = ?, stats = ?, upload_key = ?, updated_at = ?
+		WHERE project_id = ?`, im.Status, im.Error, string(stats), im.UploadKey, im.UpdatedAt, im.ProjectID)
+	if err != nil {
+		return fmt.Errorf("update import of project %d: %w", im.ProjectID, err)
+	}
+	return nil
+}
+
+// StaleImports returns imports scheduled or started and not updated since
+// before.
+func (q queries) StaleImports(ctx context.Context, before any) ([]ferry.Import, error) {
+	rows, err := q.query(ctx, `SELECT `+importColumns+` FROM project_imports
+		WHERE status IN ('scheduled', 'started') AND updated_at < ? ORDER BY project_id LIMIT 1000`, before)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r *sql.Rows) (ferry.Import, error) { return scanImport(r) })
+}
+
+// AddImportFailure records a record that could not be restored.
+func (q queries) AddImportFailure(ctx context.Context, f *ferry.ImportFailure) error {
+	f.CreatedAt = now()
+	id, err := q.insert(ctx, `INSERT INTO import_failures (project_id, correlation_id, relation_name, line_number,
+		exception_class, exception_message, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		f.ProjectID, f.CorrelationID, f.RelationName, f.LineNumber, f.ExceptionClass, f.ExceptionMessage, f.Source, f.CreatedAt)
+	f.ID = id
+	return err
+}
+
+// ImportFailures returns up to limit failures of a project's import with
+// correlationID, newest first.
+func (q queries) ImportFailures(ctx context.Context, projectID int64, correlationID string, limit int) ([]ferry.ImportFailure, error) {
+	rows, err := q.query(ctx, `SELECT id, project_id, correlation_id, relation_name, line_number, exception_class,
+		exception_message, source, created_at FROM import_failures WHERE project_id = ? AND correlation_id = ?
+		ORDER BY id DESC LIMIT ?`, projectID, correlationID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r *sql.Rows) (ferry.ImportFailure, error) {
+		var f ferry.ImportFailure
+		err := r.Scan(&f.ID, &f.ProjectID, &f.CorrelationID, &f.RelationName, &f.LineNumber, &f.ExceptionClass,
+			&f.ExceptionMessage, &f.Source, &f.CreatedAt)
+		f.CreatedAt = f.CreatedAt.UTC()
+		return f, err
+	})
+}
+
+// ResetImportedData removes what an earlier attempt of project id's import
+// stored (records, attributes, failures, direct members), so that a retried
+// import starts clean and never duplicates.
+func (q queries) ResetImportedData(ctx context.Context, projectID int64) error {
+	for _, stmt := range []string{
+		`DELETE FROM project_relations WHERE project_id = ?`,
+		`DELETE FROM project_attributes WHERE project_id = ?`,
+		`DELETE FROM import_failures WHERE project_id = ?`,
+		`DELETE FROM members WHERE source_kind = 'Project' AND source_id = ?`,
+	} {
+		if _, err := q.exec(ctx, stmt, projectID); err != nil {
+			return fmt.Errorf("reset import of project %d: %w", projectID, err)
+		}
+	}
+	return nil
+}
+
+// RenameProject sets project id's name and path.
+func (q queries) RenameProject(ctx context.Context, id int64, name, path string) error {
+	_, err := q.exec(ctx, `UPDATE projects SET name = ?, path = ?, updated_at = ? WHERE id = ?`, name, path, now(), id)
+	return err
+}
