@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/ferryhq/ferry/internal/archive"
 	"github.com/ferryhq/ferry/internal/server/servertest"
+	"github.com/ferryhq/ferry/internal/store"
 )
 
 // fixtureDir is GitLab's complex fixture tree in ../shared (CI has it).
@@ -175,6 +178,12 @@ func projectID(t *testing.T, body string) int64 {
 func TestProjectImport_GitLabFixture(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
+	// A local user with the public email of the fixture's member 16.
+	bernard, _, err := env.Root.Users.CreateUser(&gitlab.CreateUserOptions{Email: gitlab.Ptr("bernard_willms@gitlabexample.com"),
+		Name: gitlab.Ptr("Bernard"), Username: gitlab.Ptr("bernard"), ForceRandomPassword: gitlab.Ptr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	bundle, refs := sourceRepo(t)
 	data := fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": bundle,
 		"uploads/0123456789abcdef0123456789abcdef/screen.png": []byte("png")})
@@ -229,6 +238,32 @@ func TestProjectImport_GitLabFixture(t *testing.T) {
 		t.Errorf("cloned refs\n%s\nwant\n%s", cloned, refs)
 	}
 	checkStoredIssue(t, env, st.ID)
+	checkMappedUsers(t, env, st.ID, bernard.ID)
+}
+
+// checkMappedUsers checks that the fixture's member 16 became bernard (a
+// Maintainer, the author of two issues) and every other user the importer.
+func checkMappedUsers(t *testing.T, env *servertest.Env, projectID, bernard int64) {
+	t.Helper()
+	members, _, err := env.Root.ProjectMembers.ListProjectMembers(projectID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 1 || members[0].ID != bernard || members[0].AccessLevel != gitlab.MaintainerPermissions {
+		t.Errorf("project members %+v, want bernard as Maintainer", members)
+	}
+	authors := map[float64]int{}
+	env.Server.DB.EachRelationRecord(t.Context(), projectID, "issues", func(data []byte) error {
+		var issue struct {
+			AuthorID float64 `json:"author_id"`
+		}
+		json.Unmarshal(data, &issue)
+		authors[issue.AuthorID]++
+		return nil
+	})
+	if len(authors) != 2 || authors[float64(bernard)] != 2 || authors[1] != 10 {
+		t.Errorf("issue authors %v, want bernard twice and root (the importer) for the rest", authors)
+	}
 }
 
 // checkStoredIssue checks one fixture issue kept its attributes and
@@ -435,9 +470,18 @@ func TestProjectImport_RetryStartsClean(t *testing.T) {
 		t.Fatalf("%d %s", status, body)
 	}
 	id := projectID(t, body)
-	// What a killed attempt may have left: records and a started state.
+	// What a killed attempt leaves: records, a started import and, on the
+	// embedded store, a job that was running.
 	if err := first.Server.DB.InsertRelationRecords(t.Context(), id, "issues", 0, [][]byte{[]byte(`{"title":"half"}`)}); err != nil {
 		t.Fatal(err)
+	}
+	im, _ := first.Server.DB.ImportOf(t.Context(), id)
+	im.Status = "started"
+	first.Server.DB.UpdateImport(t.Context(), &im)
+	if first.Server.DB.Dialect() == store.SQLite {
+		if _, err := first.Server.DB.SQL().Exec(`UPDATE river_job SET state = 'running', attempt = 1 WHERE kind = 'project_import'`); err != nil {
+			t.Fatal(err)
+		}
 	}
 	first.Server.Shutdown(t.Context())
 	second := servertest.StartWith(t, servertest.Options{DataDir: data, DatabaseURL: first.DatabaseURL})
@@ -542,8 +586,11 @@ func TestProjectImport_RoundTrip(t *testing.T) {
 	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectImportLimit: gitlab.Ptr(int64(0)),
 		ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
 	bundle, refs := sourceRepo(t)
-	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz",
-		fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": bundle}), map[string]string{"path": "first"})
+	files := map[string][]byte{"project.bundle": bundle, "uploads/abcdef0123/diagram.png": []byte("png bytes"),
+		"lfs-objects/4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0": []byte("large file content"),
+		"lfs-objects.json": []byte(`{"4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0":["project"]}`)}
+	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", fixtureArchive(t, "0.2.4", files),
+		map[string]string{"path": "first"})
 	if status != 201 {
 		t.Fatalf("%d %s", status, body)
 	}
@@ -558,6 +605,18 @@ func TestProjectImport_RoundTrip(t *testing.T) {
 	exported, _, err := env.Root.ProjectImportExport.ExportDownload(first)
 	if err != nil {
 		t.Fatal(err)
+	}
+	entries := untar(t, exported)
+	sum := sha256.Sum256([]byte("large file content"))
+	lfsOID := hex.EncodeToString(sum[:])
+	if string(entries["./uploads/abcdef0123/diagram.png"]) != "png bytes" {
+		t.Errorf("export lacks the upload")
+	}
+	if string(entries["./lfs-objects/"+lfsOID]) != "large file content" {
+		t.Errorf("export lacks the LFS object under its SHA-256 oid")
+	}
+	if !strings.Contains(string(entries["./lfs-objects.json"]), `"project"`) {
+		t.Errorf("lfs-objects.json %s", entries["./lfs-objects.json"])
 	}
 	status, body = importArchive(t, env, servertest.RootToken, "exported.tar.gz", exported, map[string]string{"path": "second"})
 	if status != 201 {
@@ -593,5 +652,33 @@ func TestProjectImport_RoundTrip(t *testing.T) {
 	got, _ := git(t, ".", "--git-dir="+env.Server.Repos.Dir(second), "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/tags")
 	if got != refs {
 		t.Errorf("repository after the round trip:\n%s\nwant\n%s", got, refs)
+	}
+}
+
+func TestProjectImport_LegacyProjectJSON(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	var buf bytes.Buffer
+	aw := archive.NewWriter(&buf)
+	aw.AddBytes("VERSION", []byte("0.2.4"))
+	aw.AddBytes("project.json", []byte(`{"description":"legacy","labels":[{"title":"bug","color":"#f00"}],`+
+		`"issues":[{"iid":1,"title":"a","notes":[{"note":"hi"}]},{"iid":2,"title":"b"}],"visibility_level":20,`+
+		`"project_feature":{"issues_access_level":20}}`))
+	if err := aw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	status, body := importArchive(t, env, servertest.RootToken, "legacy.tar.gz", buf.Bytes(), map[string]string{"path": "legacy"})
+	if status != 201 {
+		t.Fatalf("%d %s", status, body)
+	}
+	id := projectID(t, body)
+	st := waitImport(t, env, servertest.RootToken, id)
+	if st.ImportStatus != "finished" || st.Stats.Imported["issues"] != 2 || st.Stats.Imported["labels"] != 1 ||
+		st.Stats.Imported["project_feature"] != 1 {
+		t.Fatalf("legacy import %s %+v %v", st.ImportStatus, st.Stats, deref(st.ImportError))
+	}
+	p, _, _ := env.Root.Projects.GetProject(id, nil)
+	if p.Description != "legacy" || p.Visibility != gitlab.PublicVisibility {
+		t.Errorf("project %q %s", p.Description, p.Visibility)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -31,6 +32,9 @@ type Store interface {
 	// DeletePrefix removes every blob under the folder-like prefix
 	// ("exports/12").
 	DeletePrefix(ctx context.Context, prefix string) error
+	// List calls fn with the key (relative to prefix) and size of every
+	// blob under prefix, in key order.
+	List(ctx context.Context, prefix string, fn func(rel string, size int64) error) error
 }
 
 // Writer is a blob being written.
@@ -123,6 +127,29 @@ func (l *Local) DeletePrefix(ctx context.Context, prefix string) error {
 		return fmt.Errorf("delete blobs %s: %w", prefix, err)
 	}
 	return nil
+}
+
+// List walks the folder Root/prefix; a missing folder lists nothing.
+func (l *Local) List(ctx context.Context, prefix string, fn func(rel string, size int64) error) error {
+	if err := CheckKey(prefix); err != nil {
+		return err
+	}
+	root := filepath.Join(l.Root, filepath.FromSlash(prefix))
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		return fn(filepath.ToSlash(rel), info.Size())
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
 }
 
 // CleanTemp removes unfinished writes older than age (left by a crash).

@@ -69,3 +69,25 @@ func TestCheckKey(t *testing.T) {
 		}
 	}
 }
+
+func TestLocal_List(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := &blob.Local{Root: t.TempDir()}
+	for _, k := range []string{"uploads/1/abc/b.png", "uploads/1/abc/a.txt", "uploads/2/x"} {
+		w, _ := s.Create(ctx, k)
+		io.WriteString(w, k)
+		w.Commit()
+	}
+	var got []string
+	err := s.List(ctx, "uploads/1", func(rel string, size int64) error {
+		got = append(got, rel)
+		return nil
+	})
+	if err != nil || len(got) != 2 || got[0] != "abc/a.txt" || got[1] != "abc/b.png" {
+		t.Errorf("List = %v, %v", got, err)
+	}
+	if err := s.List(ctx, "uploads/9", func(string, int64) error { t.Error("listed a missing prefix"); return nil }); err != nil {
+		t.Error(err)
+	}
+}

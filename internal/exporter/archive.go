@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -73,7 +75,33 @@ func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.P
 	if err := addBundle(ctx, aw, w.Repos.WikiDir(p.ID), archive.WikiBundleFile, scratch); err != nil {
 		return err
 	}
+	if err := w.addBlobs(ctx, aw, "uploads/"+strconv.FormatInt(p.ID, 10), archive.UploadsDir); err != nil {
+		return err
+	}
+	if err := w.addBlobs(ctx, aw, "lfs/"+strconv.FormatInt(p.ID, 10)+"/objects", archive.LFSDir); err != nil {
+		return err
+	}
+	if err := w.addBlobs(ctx, aw, "lfs/"+strconv.FormatInt(p.ID, 10)+"/"+archive.LFSIndexFile, ""); err != nil {
+		return err
+	}
 	return aw.AddDir(archive.SnippetsDir)
+}
+
+// addBlobs copies the blobs under prefix into the archive folder dir (a
+// single blob, when prefix names one, as dir's sibling file).
+func (w *Worker) addBlobs(ctx context.Context, aw *archive.Writer, prefix, dir string) error {
+	return w.Blobs.List(ctx, prefix, func(rel string, size int64) error {
+		key, name := prefix+"/"+rel, path.Join(dir, rel)
+		if rel == "." {
+			key, name = prefix, path.Base(prefix)
+		}
+		obj, err := w.Blobs.Open(ctx, key)
+		if err != nil {
+			return err
+		}
+		defer obj.Close()
+		return aw.AddFile(name, size, obj)
+	})
 }
 
 // addBundle adds a bundle of the repository at dir under name; a missing

@@ -37,26 +37,15 @@ func dropped(k string) bool {
 	return secretKey(k)
 }
 
-// cleanRecord applies GitLab's attribute cleaning to a record and every
-// nested record in it: database ids and foreign keys from the file are
-// never kept (parent and child stay linked by nesting), secrets are
-// dropped, and the project reference is rewritten to projectID. Returns an
-// error for JSON nested deeper than MaxDepth.
-func cleanRecord(raw json.RawMessage, projectID int64) (json.RawMessage, error) {
-	var v any
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if depth(v, 0) > MaxDepth {
-		return nil, errTooDeep
-	}
-	cleanValue(v, projectID)
-	return json.Marshal(v)
+// userReferences are the attributes that name a user: they are mapped to
+// local users (see users.go).
+var userReferences = map[string]bool{
+	"author_id": true, "user_id": true, "assignee_id": true, "updated_by_id": true, "last_edited_by_id": true,
+	"merge_user_id": true, "resolved_by_id": true, "closed_by_id": true, "owner_id": true, "created_by_id": true,
+	"merged_by_id": true, "latest_closed_by_id": true,
 }
 
-func cleanValue(v any, projectID int64) {
+func cleanValue(v any, projectID int64, users func(any) any) {
 	switch t := v.(type) {
 	case map[string]any:
 		src, hasSrc := t["source_project_id"]
@@ -73,11 +62,15 @@ func cleanValue(v any, projectID int64) {
 				t[k] = projectID
 				continue
 			}
-			cleanValue(child, projectID)
+			if userReferences[k] && users != nil {
+				t[k] = users(child)
+				continue
+			}
+			cleanValue(child, projectID, users)
 		}
 	case []any:
 		for _, child := range t {
-			cleanValue(child, projectID)
+			cleanValue(child, projectID, users)
 		}
 	}
 }

@@ -28,6 +28,8 @@ type restore struct {
 	project ferry.Project
 	user    ferry.User
 	legacy  *archive.Legacy
+	// users maps the archive's user ids to local users (see users.go).
+	users map[int64]int64
 }
 
 func (r *restore) run(ctx context.Context) error {
@@ -49,6 +51,9 @@ func (r *restore) run(ctx context.Context) error {
 		return err
 	}
 	if err := r.saveProject(ctx, attrs); err != nil {
+		return err
+	}
+	if err := r.loadUsers(ctx); err != nil {
 		return err
 	}
 	if err := r.relations(ctx); err != nil {

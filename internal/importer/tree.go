@@ -157,7 +157,7 @@ func (r *restore) prepare(ctx context.Context, relation string, raw json.RawMess
 			return nil, err
 		}
 	}
-	cleanValue(rec, r.project.ID)
+	cleanValue(rec, r.project.ID, r.mapUser)
 	return json.Marshal(rec)
 }
 

@@ -61,7 +61,9 @@ func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config)
 	}
 	rc := &river.Config{Logger: cfg.Logger, Workers: workers, JobTimeout: cfg.JobTimeout, RetryPolicy: cfg.RetryPolicy}
 	if rc.JobTimeout == 0 {
-		rc.JobTimeout = time.Hour
+		// The longest job (an import) may run a day; River rescues a job
+		// only after JobTimeout + 1h, so it is never run twice at once.
+		rc.JobTimeout = 24 * time.Hour
 	}
 	if cfg.Work {
 		n := cfg.MaxWorkers
@@ -77,6 +79,22 @@ func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config)
 		return nil, fmt.Errorf("queue client: %w", err)
 	}
 	return client, nil
+}
+
+// RecoverOrphans makes jobs that were running when the process died
+// available again, so that they run at once instead of waiting for River's
+// rescuer. It is only safe where one process works the queue: the
+// embedded SQLite store (on PostgreSQL, other workers may be running them,
+// and River's rescuer handles crashed ones). Returns how many it freed.
+func RecoverOrphans(ctx context.Context, db *store.DB) (int64, error) {
+	if db.Dialect() != store.SQLite {
+		return 0, nil
+	}
+	res, err := db.SQL().ExecContext(ctx, `UPDATE river_job SET state = 'available' WHERE state = 'running'`)
+	if err != nil {
+		return 0, fmt.Errorf("recover orphaned jobs: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // QuickRetries retries a failed job after a tenth of a second, for tests.

@@ -175,6 +175,11 @@ func (s *Server) StartJobs(ctx context.Context) error {
 	if !s.cfg.Work {
 		return nil
 	}
+	if n, err := jobs.RecoverOrphans(ctx, s.DB); err != nil {
+		return err
+	} else if n > 0 {
+		s.logger.Warn("resuming jobs interrupted by the last stop", "jobs", n)
+	}
 	if err := s.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
 	}
