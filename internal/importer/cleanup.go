@@ -1,0 +1,60 @@
+package importer
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// StuckAfter fails an import that has not moved for this long; an attempt
+// times out after 24 hours, and River retries a crashed one after 25.
+const StuckAfter = 26 * time.Hour
+
+// CleanupArgs is the periodic job that fails stuck imports, so that no
+// import stays started forever.
+type CleanupArgs struct{}
+
+// Kind names the job in the queue.
+func (CleanupArgs) Kind() string { return "project_import_cleanup" }
+
+// CleanupWorker runs CleanupArgs.
+type CleanupWorker struct {
+	river.WorkerDefaults[CleanupArgs]
+	DB     *store.DB
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Work fails every import scheduled or started and not updated for
+// StuckAfter, with GitLab's message.
+func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) error {
+	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	stale, err := w.DB.StaleImports(ctx, now.Add(-StuckAfter).UTC())
+	if err != nil {
+		return err
+	}
+	for _, im := range stale {
+		im.Status = ferry.ImportFailed
+		im.Error = "Import timed out. Import took longer than 86400 seconds"
+		if err := w.DB.UpdateImport(ctx, &im); err != nil {
+			return err
+		}
+		w.Logger.WarnContext(ctx, "stuck import failed", "project_id", im.ProjectID)
+	}
+	return nil
+}
+
+// CleanupJob runs CleanupArgs every 15 minutes.
+func CleanupJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(15*time.Minute),
+		func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
