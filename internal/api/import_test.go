@@ -393,6 +393,7 @@ func TestProjectImport_ArchiveFailures(t *testing.T) {
 	}{
 		{"NotGzip", []byte("this is not an archive"), "Unable to decompress the archive"},
 		{"WrongVersion", fixtureArchive(t, "0.1.0", nil), "Import version mismatch: Required 0.2.4 but was 0.1.0"},
+		{"NoVersion", rawTar(t, tarEntry{name: "tree/project.json", body: "{}"}), "The archive has no VERSION file"},
 		{"BadVersion", fixtureArchive(t, "garbage", nil), "Incorrect VERSION format"},
 		{"BadBundle", fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": []byte("# v2 git bundle\nnonsense")}),
 			"project.bundle is not a valid git bundle"},
@@ -604,6 +605,7 @@ func TestProjectImport_RoundTrip(t *testing.T) {
 		ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
 	bundle, refs := sourceRepo(t)
 	files := map[string][]byte{"project.bundle": bundle, "uploads/abcdef0123/diagram.png": []byte("png bytes"),
+		"project.design.bundle": bundle, "snippets/0123abcd.bundle": bundle, "avatar/logo.png": []byte("logo"),
 		"lfs-objects/4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0": []byte("large file content"),
 		"lfs-objects.json": []byte(`{"4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0":["project"]}`)}
 	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", fixtureArchive(t, "0.2.4", files),
@@ -631,6 +633,14 @@ func TestProjectImport_RoundTrip(t *testing.T) {
 	}
 	if string(entries["./lfs-objects/"+lfsOID]) != "large file content" {
 		t.Errorf("export lacks the LFS object under its SHA-256 oid")
+	}
+	for _, name := range []string{"./project.design.bundle", "./snippets/0123abcd.bundle"} {
+		if !bytes.Equal(entries[name], bundle) {
+			t.Errorf("export lacks %s", name)
+		}
+	}
+	if string(entries["./avatar/logo.png"]) != "logo" {
+		t.Error("export lacks the avatar")
 	}
 	if !strings.Contains(string(entries["./lfs-objects.json"]), `"project"`) {
 		t.Errorf("lfs-objects.json %s", entries["./lfs-objects.json"])

@@ -30,10 +30,17 @@ func (e *VersionError) Error() string {
 
 var versionRE = regexp.MustCompile(`(\d+)\.(\d+)\.(\d+)`)
 
+// AcceptedVersions are the format versions Ferry reads: every 0.2.x
+// (GitLab 10.0 onward; the layout has not changed since, apart from the
+// NDJSON tree that 13.0 added beside the legacy project.json, and both are
+// read). GitLab itself accepts only Version.
+var AcceptedVersions = []string{"0.2.0", "0.2.1", "0.2.2", "0.2.3", "0.2.4"}
+
 // CheckVersion checks dir/VERSION as GitLab's VersionChecker does: the first
-// "X.Y.Z" within the first 128 bytes must equal Version. It returns a
-// *VersionError on a mismatch, ErrVersionFormat when there is no version,
-// and an error wrapping fs.ErrNotExist when the file is missing.
+// "X.Y.Z" within the first 128 bytes must be one of AcceptedVersions. It
+// returns a *VersionError for another version, ErrVersionFormat when there
+// is no version, and an error wrapping fs.ErrNotExist when the file is
+// missing.
 func CheckVersion(dir string) error {
 	f, _, err := openRegular(dir, VersionFile)
 	if err != nil {
@@ -49,7 +56,7 @@ func CheckVersion(dir string) error {
 	if found == nil {
 		return ErrVersionFormat
 	}
-	if string(found) != Version {
+	if !slices.Contains(AcceptedVersions, string(found)) {
 		return &VersionError{Found: string(found)}
 	}
 	return nil

@@ -84,6 +84,9 @@ func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.P
 	if err := w.addBlobs(ctx, aw, "lfs/"+strconv.FormatInt(p.ID, 10)+"/"+archive.LFSIndexFile, ""); err != nil {
 		return err
 	}
+	if err := w.addBlobs(ctx, aw, "extra/"+strconv.FormatInt(p.ID, 10), ""); err != nil {
+		return err
+	}
 	return aw.AddDir(archive.SnippetsDir)
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 
 	"github.com/ferryhq/ferry/internal/archive"
+	"github.com/ferryhq/ferry/internal/git"
 )
 
 // uploadPath is GitLab's FileUploader pattern: uploads/<10 or 32 hex
@@ -45,7 +47,47 @@ func (r *restore) files(ctx context.Context) error {
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	return r.lfs(ctx)
+	if err := r.lfs(ctx); err != nil {
+		return err
+	}
+	return r.keepVerbatim(ctx)
+}
+
+// ExtraPrefix is where archive files Ferry keeps as they are (the design
+// repository bundle, snippet bundles, the avatar) live in blob storage;
+// an export writes them back at the same paths.
+func ExtraPrefix(projectID int64) string { return "extra/" + strconv.FormatInt(projectID, 10) }
+
+// keepVerbatim stores project.design.bundle, snippets/*.bundle and
+// avatar/* unchanged, after checking that the bundles are valid (GitLab
+// fails an import whose design or snippet bundle does not restore).
+func (r *restore) keepVerbatim(ctx context.Context) error {
+	var paths []string
+	if _, err := os.Stat(filepath.Join(r.dir, archive.DesignBundleFile)); err == nil {
+		paths = append(paths, archive.DesignBundleFile)
+	}
+	for _, pattern := range []string{archive.SnippetsDir + "/*.bundle", "avatar/*"} {
+		matches, _ := filepath.Glob(filepath.Join(r.dir, filepath.FromSlash(pattern)))
+		for _, m := range matches {
+			rel, _ := filepath.Rel(r.dir, m)
+			paths = append(paths, filepath.ToSlash(rel))
+		}
+	}
+	for _, rel := range paths {
+		path := filepath.Join(r.dir, filepath.FromSlash(rel))
+		if info, err := os.Lstat(path); err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		if filepath.Ext(rel) == ".bundle" {
+			if _, err := git.VerifyBundle(ctx, path); err != nil {
+				return permanent(fmt.Errorf("%s is not a valid git bundle: %w", rel, err))
+			}
+		}
+		if err := r.storeFile(ctx, ExtraPrefix(r.project.ID)+"/"+rel, path); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *restore) lfs(ctx context.Context) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -34,7 +35,9 @@ func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, sett
 		}
 		return "", permanent(fmt.Errorf("Unable to decompress the archive: %w", err))
 	}
-	if err := archive.CheckVersion(dir); err != nil {
+	if err := archive.CheckVersion(dir); errors.Is(err, fs.ErrNotExist) {
+		return "", permanent(errors.New("The archive has no VERSION file; it is not a GitLab project export"))
+	} else if err != nil {
 		return "", permanent(err)
 	}
 	return dir, nil

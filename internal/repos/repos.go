@@ -78,11 +78,14 @@ type RemoveWorker struct {
 	Blobs blob.Store
 }
 
-// Work deletes the repositories and the project's export files.
+// Work deletes the repositories and the project's stored files (exports,
+// uploads, LFS objects, kept archive files).
 func (w *RemoveWorker) Work(ctx context.Context, job *river.Job[RemoveArgs]) error {
 	id := job.Args.ProjectID
-	if err := w.Blobs.DeletePrefix(ctx, "exports/"+strconv.FormatInt(id, 10)); err != nil {
-		return err
+	for _, prefix := range []string{"exports", "uploads", "lfs", "extra"} {
+		if err := w.Blobs.DeletePrefix(ctx, prefix+"/"+strconv.FormatInt(id, 10)); err != nil {
+			return err
+		}
 	}
 	return w.Repos.Remove(id)
 }
