@@ -21,6 +21,8 @@ func serve(ctx context.Context, args []string) error {
 		"database: postgres:// URL or SQLite file; default <data>/ferry.db (FERRY_DATABASE_URL)")
 	fs.StringVar(&cfg.ExternalURL, "external-url", env("FERRY_EXTERNAL_URL", ""),
 		"base URL for links in answers; default http://<listen> (FERRY_EXTERNAL_URL)")
+	fs.StringVar(&cfg.S3Endpoint, "s3-endpoint", env("FERRY_S3_ENDPOINT", ""),
+		"S3-compatible endpoint (path-style) for remote-import-s3; default AWS (FERRY_S3_ENDPOINT)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -30,6 +30,9 @@ type Config struct {
 	Blobs blob.Store
 	// Box seals secrets kept in the database (upload URLs).
 	Box *secret.Box
+	// S3Endpoint is an S3-compatible server for remote-import-s3 (empty:
+	// AWS).
+	S3Endpoint string
 	// ExternalURL is the base of web_url and _links, without a trailing
 	// slash (e.g. "http://127.0.0.1:8080").
 	ExternalURL string
@@ -40,29 +43,31 @@ type Config struct {
 
 // API is the HTTP API.
 type API struct {
-	db      *store.DB
-	jobs    *jobs.Client
-	repos   *repos.Store
-	git     *githttp.Backend
-	blobs   blob.Store
-	box     *secret.Box
-	base    string
-	logger  *slog.Logger
-	ready   func(ctx context.Context) error
-	authn   *auth.Authenticator
-	access  *auth.Access
-	limiter *ratelimit.Limiter
+	db         *store.DB
+	jobs       *jobs.Client
+	repos      *repos.Store
+	git        *githttp.Backend
+	blobs      blob.Store
+	box        *secret.Box
+	s3Endpoint string
+	base       string
+	logger     *slog.Logger
+	ready      func(ctx context.Context) error
+	authn      *auth.Authenticator
+	access     *auth.Access
+	limiter    *ratelimit.Limiter
 }
 
 // New returns the API over cfg's components.
 func New(cfg Config) *API {
 	return &API{
 		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, ready: cfg.Ready, blobs: cfg.Blobs, box: cfg.Box,
-		base:    strings.TrimSuffix(cfg.ExternalURL, "/"),
-		logger:  cfg.Logger.With("component", "api"),
-		authn:   &auth.Authenticator{DB: cfg.DB},
-		access:  &auth.Access{DB: cfg.DB},
-		limiter: &ratelimit.Limiter{DB: cfg.DB},
+		s3Endpoint: cfg.S3Endpoint,
+		base:       strings.TrimSuffix(cfg.ExternalURL, "/"),
+		logger:     cfg.Logger.With("component", "api"),
+		authn:      &auth.Authenticator{DB: cfg.DB},
+		access:     &auth.Access{DB: cfg.DB},
+		limiter:    &ratelimit.Limiter{DB: cfg.DB},
 	}
 }
 

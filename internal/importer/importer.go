@@ -141,15 +141,20 @@ func (w *Worker) fail(ctx context.Context, im *ferry.Import, err error) {
 	w.dropUpload(ctx, im)
 }
 
-// dropUpload deletes the uploaded archive once the import has ended.
+// dropUpload deletes the uploaded archive and forgets the remote source
+// (and so any credentials) once the import has ended.
 func (w *Worker) dropUpload(ctx context.Context, im *ferry.Import) {
-	if im.UploadKey == "" {
+	if im.UploadKey == "" && im.SourceData == "" {
 		return
 	}
-	if err := w.Blobs.Delete(ctx, im.UploadKey); err != nil {
-		w.Logger.WarnContext(ctx, "delete import upload", "project_id", im.ProjectID, "error", err)
-		return
+	if im.UploadKey != "" {
+		if err := w.Blobs.Delete(ctx, im.UploadKey); err != nil {
+			w.Logger.WarnContext(ctx, "delete import upload", "project_id", im.ProjectID, "error", err)
+			return
+		}
 	}
-	im.UploadKey = ""
-	_ = w.DB.UpdateImport(ctx, im)
+	im.UploadKey, im.SourceData = "", ""
+	if err := w.DB.UpdateImport(ctx, im); err != nil {
+		w.Logger.WarnContext(ctx, "forget import source", "project_id", im.ProjectID, "error", err)
+	}
 }

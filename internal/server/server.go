@@ -18,6 +18,8 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/ferryhq/ferry"
+
 	"github.com/ferryhq/ferry/internal/api"
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/exporter"
@@ -27,6 +29,8 @@ import (
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/secret"
+	"github.com/ferryhq/ferry/internal/source"
+	"github.com/ferryhq/ferry/internal/ssrf"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -46,6 +50,9 @@ type Config struct {
 	// SecretKey encrypts stored secrets; default a key file in DataDir.
 	// Every process of one installation needs the same key.
 	SecretKey string
+	// S3Endpoint is an S3-compatible server (path-style) for
+	// remote-import-s3; empty means AWS's regional endpoints.
+	S3Endpoint string
 	// Work runs job workers in this process.
 	Work bool
 	// RetryPolicy spaces job retries (default River's backoff).
@@ -114,8 +121,12 @@ func (s *Server) build(ctx context.Context) error {
 	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
 	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp,
 		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter")})
+	fetchers := map[string]importer.Fetcher{
+		ferry.SourceURL: &source.URLFetcher{Box: box, Policy: s.outboundPolicy},
+		ferry.SourceS3:  &source.S3Fetcher{Box: box, Endpoint: cfg.S3Endpoint},
+	}
 	river.AddWorker(workers, &importer.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, TempDir: tmp,
-		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue})
+		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Logger: cfg.Logger.With("component", "importer")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"), RetryPolicy: cfg.RetryPolicy,
@@ -124,8 +135,19 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
-		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
+		S3Endpoint: cfg.S3Endpoint,
+		Git:        &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
 	return nil
+}
+
+// outboundPolicy is the SSRF policy the settings ask for now.
+func (s *Server) outboundPolicy(ctx context.Context) (ssrf.Policy, error) {
+	settings, err := s.DB.Settings(ctx)
+	if err != nil {
+		return ssrf.Policy{}, err
+	}
+	return ssrf.Policy{AllowLocal: settings.AllowLocalRequestsFromWebHooksAndServices,
+		Allowlist: settings.OutboundLocalRequestsWhitelist}, nil
 }
 
 // enqueue inserts a job in tx.

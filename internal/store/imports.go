@@ -55,12 +55,13 @@ func (q queries) ImportOf(ctx context.Context, projectID int64) (ferry.Import, e
 	return scanImport(q.queryRow(ctx, `SELECT `+importColumns+` FROM project_imports WHERE project_id = ?`, projectID))
 }
 
-// UpdateImport saves im's status, error and stats.
+// UpdateImport saves im's status, error, stats and source references.
 func (q queries) UpdateImport(ctx context.Context, im *ferry.Import) error {
 	im.UpdatedAt = now()
 	stats, _ := json.Marshal(im.Stats)
-	_, err := q.exec(ctx, `UPDATE project_imports SET status = ?, error = ?, stats = ?, upload_key = ?, updated_at = ?
-		WHERE project_id = ?`, im.Status, im.Error, string(stats), im.UploadKey, im.UpdatedAt, im.ProjectID)
+	_, err := q.exec(ctx, `UPDATE project_imports SET status = ?, error = ?, stats = ?, upload_key = ?, source_data = ?,
+		updated_at = ? WHERE project_id = ?`, im.Status, im.Error, string(stats), im.UploadKey, im.SourceData,
+		im.UpdatedAt, im.ProjectID)
 	if err != nil {
 		return fmt.Errorf("update import of project %d: %w", im.ProjectID, err)
 	}

@@ -42,6 +42,8 @@ type Options struct {
 	DatabaseURL string
 	// NoWork starts the server without job workers.
 	NoWork bool
+	// S3Endpoint is the S3-compatible server for remote-import-s3.
+	S3Endpoint string
 }
 
 // Start runs a server for t with default options.
@@ -62,6 +64,7 @@ func StartWith(t testing.TB, opts Options) *Env {
 	s, err := server.New(ctx, server.Config{
 		DataDir: opts.DataDir, DatabaseURL: opts.DatabaseURL, ExternalURL: url,
 		RootToken: RootToken, Work: !opts.NoWork, Logger: Logger(t), RetryPolicy: jobs.QuickRetries{},
+		S3Endpoint: opts.S3Endpoint,
 	})
 	if err != nil {
 		t.Fatalf("start server: %v", err)

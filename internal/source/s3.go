@@ -1,0 +1,88 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/ferryhq/ferry/internal/s3store"
+)
+
+// S3Object names an object and the credentials to read it, for this import
+// only.
+type S3Object struct {
+	Region          string `json:"region"`
+	Bucket          string `json:"bucket_name"`
+	Key             string `json:"file_key"`
+	AccessKeyID     string `json:"access_key_id"`
+	SecretAccessKey string `json:"secret_access_key"`
+}
+
+func (o S3Object) client(endpoint string) (*s3.Client, error) {
+	return s3store.NewClient(s3store.Config{Endpoint: endpoint, Region: o.Region,
+		AccessKeyID: o.AccessKeyID, SecretAccessKey: o.SecretAccessKey})
+}
+
+// CheckS3 checks the object exists (HeadObject with the given credentials)
+// and that its size and type are an archive's, with GitLab's messages.
+func CheckS3(ctx context.Context, endpoint string, o S3Object, maxBytes int64) error {
+	if !s3store.ValidRegion(o.Region) {
+		return fail("Failed to open '%s' in '%s': region '%s' is not valid", o.Key, o.Bucket, o.Region)
+	}
+	c, err := o.client(endpoint)
+	if err != nil {
+		return fail("Failed to open '%s' in '%s': %s", o.Key, o.Bucket, err)
+	}
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(o.Key)})
+	if err != nil {
+		if notFound(err) {
+			return fail("File not found '%s' in '%s'", o.Key, o.Bucket)
+		}
+		return fail("Failed to open '%s' in '%s': %s", o.Key, o.Bucket, sdkMessage(err))
+	}
+	return checkHeaders(aws.ToInt64(head.ContentLength), aws.ToString(head.ContentType), maxBytes)
+}
+
+// DownloadS3 streams the object into f, refusing more than maxBytes.
+func DownloadS3(ctx context.Context, endpoint string, o S3Object, f *os.File, maxBytes int64) error {
+	c, err := o.client(endpoint)
+	if err != nil {
+		return err
+	}
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(o.Key)})
+	if err != nil {
+		return fmt.Errorf("Failed to open '%s' in '%s': %s", o.Key, o.Bucket, sdkMessage(err))
+	}
+	defer out.Body.Close()
+	announced := int64(-1)
+	if out.ContentLength != nil {
+		announced = *out.ContentLength
+	}
+	return copyLimited(f, out.Body, announced, maxBytes)
+}
+
+func notFound(err error) bool {
+	var nf *types.NotFound
+	var nsk *types.NoSuchKey
+	var api smithy.APIError
+	return errors.As(err, &nf) || errors.As(err, &nsk) ||
+		errors.As(err, &api) && (api.ErrorCode() == "NotFound" || api.ErrorCode() == "NoSuchKey")
+}
+
+// sdkMessage is the SDK's error without request details.
+func sdkMessage(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		if msg := api.ErrorMessage(); msg != "" {
+			return msg
+		}
+		return api.ErrorCode()
+	}
+	return err.Error()
+}
