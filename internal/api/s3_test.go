@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +163,58 @@ func TestS3_ExportUploadPresignedPUT(t *testing.T) {
 	}
 	if !bytes.Equal(stored, downloaded) || aws.ToString(obj.ContentType) != "application/gzip" {
 		t.Errorf("stored %d bytes (%s), downloaded %d", len(stored), aws.ToString(obj.ContentType), len(downloaded))
+	}
+}
+
+// TestS3_SpecCurlExamples runs the Japanese specification's curl examples
+// for remote-import and remote-import-s3 against the loopback store, and
+// checks both projects equal a file import of the same archive.
+func TestS3_SpecCurlExamples(t *testing.T) {
+	t.Parallel()
+	curl := need(t, "/usr/bin/curl")
+	env, store := s3Env(t)
+	archive := fixtureArchive(t, "0.2.4", nil)
+	store.Put(t, "sample.tar.gz", "application/gzip", archive)
+	signed, err := store.Presign.PresignGetObject(context.Background(), &s3.GetObjectInput{
+		Bucket: aws.String(store.Bucket), Key: aws.String("sample.tar.gz")}, s3.WithPresignExpires(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(endpoint, data string) int64 {
+		t.Helper()
+		out, err := exec.Command(curl, "--silent", "--show-error", "--fail-with-body", "--request", "POST",
+			"--header", "PRIVATE-TOKEN: "+servertest.RootToken, "--header", "Content-Type: application/json",
+			"--url", env.URL+"/api/v4/projects/"+endpoint, "--data", data).CombinedOutput()
+		if err != nil {
+			t.Fatalf("curl %s: %v %s", endpoint, err, out)
+		}
+		return projectID(t, string(out))
+	}
+	fromURL := post("remote-import", `{"url":"`+signed.URL+`","path":"remote-project"}`)
+	fromS3 := post("remote-import-s3", `{
+  "name": "Sample Project",
+  "path": "sample-project",
+  "region": "`+s3test.Region+`",
+  "bucket_name": "`+store.Bucket+`",
+  "file_key": "sample.tar.gz",
+  "access_key_id": "`+store.AccessKey+`",
+  "secret_access_key": "`+store.SecretKey+`"
+}`)
+	status, body := importArchive(t, env, servertest.RootToken, "sample.tar.gz", archive, map[string]string{"path": "from-file"})
+	if status != 201 {
+		t.Fatalf("%d %s", status, body)
+	}
+	fromFile := projectID(t, body)
+	want := ""
+	for _, id := range []int64{fromFile, fromURL, fromS3} {
+		if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" {
+			t.Fatalf("import %d: %s %v", id, st.ImportStatus, deref(st.ImportError))
+		}
+		b, _ := json.Marshal(storedRelations(t, env, id))
+		if want == "" {
+			want = string(b)
+		} else if string(b) != want {
+			t.Errorf("project %d differs from the file import", id)
+		}
 	}
 }
