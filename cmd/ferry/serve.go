@@ -21,6 +21,9 @@ func serve(ctx context.Context, args []string) error {
 		"database: postgres:// URL or SQLite file; default <data>/ferry.db (FERRY_DATABASE_URL)")
 	fs.StringVar(&cfg.ExternalURL, "external-url", env("FERRY_EXTERNAL_URL", ""),
 		"base URL for links in answers; default http://<listen> (FERRY_EXTERNAL_URL)")
+	fs.StringVar(&cfg.BlobsURL, "blobs", env("FERRY_BLOBS_URL", ""),
+		"object store for archives, uploads and LFS objects: s3://bucket/prefix?endpoint=...&region=...; "+
+			"default <data>/blobs (FERRY_BLOBS_URL; keys in FERRY_S3_ACCESS_KEY_ID, FERRY_S3_SECRET_ACCESS_KEY)")
 	fs.StringVar(&cfg.S3Endpoint, "s3-endpoint", env("FERRY_S3_ENDPOINT", ""),
 		"S3-compatible endpoint (path-style) for remote-import-s3; default AWS (FERRY_S3_ENDPOINT)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")
@@ -29,6 +32,8 @@ func serve(ctx context.Context, args []string) error {
 	}
 	cfg.RootToken = os.Getenv("FERRY_ROOT_TOKEN")
 	cfg.SecretKey = os.Getenv("FERRY_SECRET_KEY")
+	cfg.BlobsAccessKeyID = env("FERRY_S3_ACCESS_KEY_ID", os.Getenv("AWS_ACCESS_KEY_ID"))
+	cfg.BlobsSecretAccessKey = env("FERRY_S3_SECRET_ACCESS_KEY", os.Getenv("AWS_SECRET_ACCESS_KEY"))
 	cfg.Work = true
 	cfg.Logger = newLogger(*logFormat)
 	s, err := server.New(ctx, cfg)

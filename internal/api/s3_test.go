@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +218,52 @@ func TestS3_SpecCurlExamples(t *testing.T) {
 		} else if string(b) != want {
 			t.Errorf("project %d differs from the file import", id)
 		}
+	}
+}
+
+// TestS3_BlobStore runs an import and an export with every stored file in
+// the object store (FERRY_BLOBS_URL) instead of the data folder.
+func TestS3_BlobStore(t *testing.T) {
+	t.Parallel()
+	store := s3test.Start(t)
+	env := servertest.StartWith(t, servertest.Options{
+		BlobsURL:  "s3://" + store.Bucket + "/ferry?region=" + s3test.Region + "&endpoint=" + store.Endpoint,
+		BlobsKeys: [2]string{store.AccessKey, store.SecretKey}})
+	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
+	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz",
+		fixtureArchive(t, "0.2.4", map[string][]byte{"uploads/abcdef0123/note.txt": []byte("attached")}),
+		map[string]string{"path": "in-s3"})
+	if status != 201 {
+		t.Fatalf("%d %s", status, body)
+	}
+	id := projectID(t, body)
+	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" {
+		t.Fatalf("import %s %v", st.ImportStatus, deref(st.ImportError))
+	}
+	if _, err := env.Root.ProjectImportExport.ScheduleExport(id, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitExport(t, env.Root, id, "finished")
+	data, _, err := env.Root.ProjectImportExport.ExportDownload(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(untar(t, data)["./uploads/abcdef0123/note.txt"]) != "attached" {
+		t.Error("the upload did not come back from the object store")
+	}
+	keys := map[string]bool{}
+	out, err := store.Client.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(store.Bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range out.Contents {
+		k := aws.ToString(o.Key)
+		keys[strings.SplitN(strings.TrimPrefix(k, "ferry/"), "/", 2)[0]] = true
+	}
+	if !keys["exports"] || !keys["uploads"] {
+		t.Errorf("bucket holds %v, want exports and uploads", keys)
+	}
+	if _, err := os.Stat(filepath.Join(env.DataDir, "blobs")); err == nil {
+		t.Error("files were kept in the data folder too")
 	}
 }

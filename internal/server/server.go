@@ -22,6 +22,7 @@ import (
 
 	"github.com/ferryhq/ferry/internal/api"
 	"github.com/ferryhq/ferry/internal/blob"
+	"github.com/ferryhq/ferry/internal/blob/s3blob"
 	"github.com/ferryhq/ferry/internal/exporter"
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/importer"
@@ -50,6 +51,13 @@ type Config struct {
 	// SecretKey encrypts stored secrets; default a key file in DataDir.
 	// Every process of one installation needs the same key.
 	SecretKey string
+	// BlobsURL keeps stored files in an object store
+	// (s3://bucket/prefix?endpoint=...&region=...); default the data
+	// folder.
+	BlobsURL string
+	// BlobsAccessKeyID and BlobsSecretAccessKey are the object store's keys.
+	BlobsAccessKeyID     string
+	BlobsSecretAccessKey string
 	// S3Endpoint is an S3-compatible server (path-style) for
 	// remote-import-s3; empty means AWS's regional endpoints.
 	S3Endpoint string
@@ -66,7 +74,7 @@ type Server struct {
 	DB       *store.DB
 	Jobs     *jobs.Client
 	Repos    *repos.Store
-	Blobs    *blob.Local
+	Blobs    blob.Store
 	api      *api.API
 	http     *http.Server
 	logger   *slog.Logger
@@ -92,8 +100,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, DB: db, Repos: &repos.Store{Root: repoRoot},
-		Blobs: &blob.Local{Root: filepath.Join(cfg.DataDir, "blobs")}, logger: cfg.Logger}
+	s := &Server{cfg: cfg, DB: db, Repos: &repos.Store{Root: repoRoot}, logger: cfg.Logger}
 	if err := s.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -115,6 +122,9 @@ func (s *Server) build(ctx context.Context) error {
 	tmp := filepath.Join(cfg.DataDir, "tmp")
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return fmt.Errorf("temp folder: %w", err)
+	}
+	if s.Blobs, err = openBlobs(cfg, tmp); err != nil {
+		return err
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos, Blobs: s.Blobs})
@@ -154,6 +164,14 @@ func (s *Server) outboundPolicy(ctx context.Context) (ssrf.Policy, error) {
 func (s *Server) enqueue(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
 	_, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, nil)
 	return err
+}
+
+// openBlobs is the object store of cfg.BlobsURL, or the data folder.
+func openBlobs(cfg Config, tmp string) (blob.Store, error) {
+	if cfg.BlobsURL == "" {
+		return &blob.Local{Root: filepath.Join(cfg.DataDir, "blobs")}, nil
+	}
+	return s3blob.Open(cfg.BlobsURL, cfg.BlobsAccessKeyID, cfg.BlobsSecretAccessKey, tmp)
 }
 
 // openBox uses the configured secret key or the data folder's key file.

@@ -44,6 +44,10 @@ type Options struct {
 	NoWork bool
 	// S3Endpoint is the S3-compatible server for remote-import-s3.
 	S3Endpoint string
+	// BlobsURL keeps stored files in an object store reached with
+	// BlobsKeys (access key id, secret).
+	BlobsURL  string
+	BlobsKeys [2]string
 }
 
 // Start runs a server for t with default options.
@@ -64,7 +68,8 @@ func StartWith(t testing.TB, opts Options) *Env {
 	s, err := server.New(ctx, server.Config{
 		DataDir: opts.DataDir, DatabaseURL: opts.DatabaseURL, ExternalURL: url,
 		RootToken: RootToken, Work: !opts.NoWork, Logger: Logger(t), RetryPolicy: jobs.QuickRetries{},
-		S3Endpoint: opts.S3Endpoint,
+		S3Endpoint: opts.S3Endpoint, BlobsURL: opts.BlobsURL,
+		BlobsAccessKeyID: opts.BlobsKeys[0], BlobsSecretAccessKey: opts.BlobsKeys[1],
 	})
 	if err != nil {
 		t.Fatalf("start server: %v", err)
