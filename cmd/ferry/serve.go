@@ -5,6 +5,7 @@ import (
 	"flag"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/ferryhq/ferry/internal/correlation"
 	"github.com/ferryhq/ferry/internal/server"
@@ -26,6 +27,10 @@ func serve(ctx context.Context, args []string) error {
 			"default <data>/blobs (FERRY_BLOBS_URL; keys in FERRY_S3_ACCESS_KEY_ID, FERRY_S3_SECRET_ACCESS_KEY)")
 	fs.StringVar(&cfg.S3Endpoint, "s3-endpoint", env("FERRY_S3_ENDPOINT", ""),
 		"S3-compatible endpoint (path-style) for remote-import-s3; default AWS (FERRY_S3_ENDPOINT)")
+	fs.StringVar(&cfg.Role, "role", env("FERRY_ROLE", "all"),
+		"what this process does: all, api (HTTP only) or worker (jobs only) (FERRY_ROLE)")
+	fs.DurationVar(&cfg.StaleAfter, "worker-stale-after", envDuration("FERRY_WORKER_STALE_AFTER", 0),
+		"hand a worker's running jobs to another after this long without its heartbeat; default 30s (FERRY_WORKER_STALE_AFTER)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -34,7 +39,7 @@ func serve(ctx context.Context, args []string) error {
 	cfg.SecretKey = os.Getenv("FERRY_SECRET_KEY")
 	cfg.BlobsAccessKeyID = env("FERRY_S3_ACCESS_KEY_ID", os.Getenv("AWS_ACCESS_KEY_ID"))
 	cfg.BlobsSecretAccessKey = env("FERRY_S3_SECRET_ACCESS_KEY", os.Getenv("AWS_SECRET_ACCESS_KEY"))
-	cfg.Work = true
+	cfg.Work = cfg.Role != "api"
 	cfg.Logger = newLogger(*logFormat)
 	s, err := server.New(ctx, cfg)
 	if err != nil {
@@ -59,6 +64,13 @@ func newLogger(format string) *slog.Logger {
 func env(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok && v != "" {
 		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
 	}
 	return def
 }

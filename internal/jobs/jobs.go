@@ -38,7 +38,10 @@ type Config struct {
 	PeriodicJobs []*river.PeriodicJob
 	// RetryPolicy spaces retries (default River's exponential backoff).
 	RetryPolicy river.ClientRetryPolicy
-	Logger      *slog.Logger
+	// ClientID names this process in each job's attempted_by (see
+	// NewClientID); heartbeats use the same name.
+	ClientID string
+	Logger   *slog.Logger
 }
 
 func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
@@ -56,10 +59,15 @@ func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config)
 	if err != nil {
 		return nil, fmt.Errorf("queue migrator: %w", err)
 	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	err = db.WithMigrationLock(ctx, func() error {
+		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("migrate queue tables: %w", err)
 	}
-	rc := &river.Config{Logger: cfg.Logger, Workers: workers, JobTimeout: cfg.JobTimeout, RetryPolicy: cfg.RetryPolicy}
+	rc := &river.Config{Logger: cfg.Logger, Workers: workers, JobTimeout: cfg.JobTimeout, RetryPolicy: cfg.RetryPolicy,
+		ID: cfg.ClientID}
 	if rc.JobTimeout == 0 {
 		// The longest job (an import) may run a day; River rescues a job
 		// only after JobTimeout + 1h, so it is never run twice at once.

@@ -43,7 +43,14 @@ func ensureToken(ctx context.Context, db *store.DB, root ferry.User, token strin
 	case !errors.Is(err, ferry.ErrNotFound):
 		return fmt.Errorf("look up root token: %w", err)
 	}
-	return addRootToken(ctx, db, root, token)
+	err = addRootToken(ctx, db, root, token)
+	if errors.Is(err, ferry.ErrConflict) {
+		// Another process starting at the same time added it first.
+		if _, holder, lerr := db.TokenByDigest(ctx, auth.Digest(token)); lerr == nil && holder.ID == root.ID {
+			return nil
+		}
+	}
+	return err
 }
 
 func addRootToken(ctx context.Context, db *store.DB, root ferry.User, token string) error {
@@ -63,7 +70,11 @@ func rootUser(ctx context.Context, db *store.DB) (ferry.User, bool, error) {
 		return root, false, fmt.Errorf("look up root: %w", err)
 	}
 	root = ferry.User{Username: "root", Name: "Administrator", Email: "admin@example.com", IsAdmin: true}
-	if err := db.CreateUser(ctx, &root); err != nil {
+	if err := db.CreateUser(ctx, &root); errors.Is(err, ferry.ErrConflict) {
+		// Another process starting at the same time made root first.
+		root, err = db.UserByUsername(ctx, "root")
+		return root, false, err
+	} else if err != nil {
 		return root, false, fmt.Errorf("create root: %w", err)
 	}
 	return root, true, nil

@@ -61,7 +61,13 @@ type Config struct {
 	// S3Endpoint is an S3-compatible server (path-style) for
 	// remote-import-s3; empty means AWS's regional endpoints.
 	S3Endpoint string
-	// Work runs job workers in this process.
+	// Role is what this process does: "all" (default), "api" (HTTP only;
+	// jobs are queued for workers elsewhere) or "worker" (jobs only).
+	Role string
+	// StaleAfter is how long a worker may miss its heartbeat before its
+	// running jobs go to another worker (default 30s).
+	StaleAfter time.Duration
+	// Work runs job workers in this process (set from Role by New).
 	Work bool
 	// RetryPolicy spaces job retries (default River's backoff).
 	RetryPolicy river.ClientRetryPolicy
@@ -79,6 +85,9 @@ type Server struct {
 	http     *http.Server
 	logger   *slog.Logger
 	shutdown sync.Once
+	clientID string
+	stopBeat context.CancelFunc
+	beatDone chan struct{}
 	// RootToken is the token created for root on first start when no
 	// RootToken was configured ("" otherwise).
 	RootToken string
@@ -129,6 +138,7 @@ func (s *Server) build(ctx context.Context) error {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos, Blobs: s.Blobs})
 	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
+	river.AddWorker(workers, &jobs.ReaperWorker{DB: db, StaleAfter: cfg.StaleAfter, Logger: cfg.Logger.With("component", "jobs")})
 	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp,
 		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter")})
 	fetchers := map[string]importer.Fetcher{
@@ -139,8 +149,11 @@ func (s *Server) build(ctx context.Context) error {
 		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Logger: cfg.Logger.With("component", "importer")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
-	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"), RetryPolicy: cfg.RetryPolicy,
-		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob(), importer.CleanupJob()}})
+	s.clientID = jobs.NewClientID()
+	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
+		RetryPolicy: cfg.RetryPolicy, ClientID: s.clientID,
+		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob(), importer.CleanupJob(),
+			jobs.ReaperJob(cfg.StaleAfter)}})
 	if err != nil {
 		return err
 	}
@@ -205,6 +218,19 @@ func withDefaults(cfg Config) (Config, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	switch cfg.Role {
+	case "", "all":
+		cfg.Role = "all"
+	case "api":
+		cfg.Work = false
+	case "worker":
+		cfg.Work = true
+	default:
+		return cfg, fmt.Errorf("role %q: want all, api or worker", cfg.Role)
+	}
+	if cfg.StaleAfter <= 0 {
+		cfg.StaleAfter = jobs.DefaultStaleAfter
+	}
 	return cfg, nil
 }
 
@@ -221,6 +247,15 @@ func (s *Server) StartJobs(ctx context.Context) error {
 	} else if n > 0 {
 		s.logger.Warn("resuming jobs interrupted by the last stop", "jobs", n)
 	}
+	if err := s.DB.Beat(ctx, s.clientID, time.Now()); err != nil {
+		return err
+	}
+	beatCtx, stop := context.WithCancel(context.Background())
+	s.stopBeat, s.beatDone = stop, make(chan struct{})
+	go func() {
+		defer close(s.beatDone)
+		jobs.Heartbeat(beatCtx, s.DB, s.clientID, s.cfg.StaleAfter, s.logger.With("component", "jobs"))
+	}()
 	if err := s.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
 	}
@@ -230,6 +265,16 @@ func (s *Server) StartJobs(ctx context.Context) error {
 // Run starts the workers and serves HTTP on cfg.Listen until ctx ends,
 // then shuts down gracefully.
 func (s *Server) Run(ctx context.Context) error {
+	if s.cfg.Role == "worker" {
+		if err := s.StartJobs(ctx); err != nil {
+			return err
+		}
+		s.logger.Info("ferry worker running", "client_id", s.clientID, "database", string(s.DB.Dialect()))
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return s.Shutdown(shutdownCtx)
+	}
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
@@ -239,7 +284,7 @@ func (s *Server) Run(ctx context.Context) error {
 		return err
 	}
 	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 30 * time.Second}
-	s.logger.Info("ferry listening", "address", ln.Addr().String(), "external_url", s.cfg.ExternalURL,
+	s.logger.Info("ferry listening", "role", s.cfg.Role, "address", ln.Addr().String(), "external_url", s.cfg.ExternalURL,
 		"data", s.cfg.DataDir, "database", string(s.DB.Dialect()))
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(ln) }()
@@ -264,6 +309,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 		if s.cfg.Work {
 			errs = append(errs, s.Jobs.Stop(ctx))
+		}
+		if s.stopBeat != nil {
+			s.stopBeat()
+			<-s.beatDone
 		}
 		errs = append(errs, s.DB.Close())
 	})

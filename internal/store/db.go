@@ -85,7 +85,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
 	db := &DB{queries: queries{q: sqldb, dialect: dialect}, sql: sqldb}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.WithMigrationLock(ctx, func() error { return db.migrate(ctx) }); err != nil {
 		sqldb.Close()
 		return nil, err
 	}
@@ -116,6 +116,29 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate %s database: %w", db.dialect, err)
 	}
 	return nil
+}
+
+// migrationLockID is the PostgreSQL advisory lock that serialises
+// migrations when several processes start at once.
+const migrationLockID = 72_620_261_125
+
+// WithMigrationLock runs fn while holding the migration lock: on
+// PostgreSQL a session advisory lock (so that processes starting together
+// migrate one after the other); on SQLite nothing is needed.
+func (db *DB) WithMigrationLock(ctx context.Context, fn func() error) error {
+	if db.dialect != Postgres {
+		return fn()
+	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockID); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockID)
+	return fn()
 }
 
 // Dialect reports which database the store runs on.
