@@ -13,8 +13,9 @@ import (
 const usage = `usage: ferry <command> [flags]
 
 commands:
-  serve     run the HTTP API, git over HTTP and the job workers
-  version   print Ferry's version
+  serve           run the HTTP API, git over HTTP and the job workers
+  migrate-store   move an embedded installation to PostgreSQL (and its files to S3)
+  version         print Ferry's version
 `
 
 func main() {
@@ -34,6 +35,8 @@ func run(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:])
+	case "migrate-store":
+		return migrateStore(ctx, args[1:])
 	case "version", "--version":
 		return version()
 	case "help", "-h", "--help":

@@ -222,3 +222,43 @@ type localObject struct {
 
 func (o *localObject) Size() int64        { return o.info.Size() }
 func (o *localObject) ModTime() time.Time { return o.info.ModTime() }
+
+// Copy copies every blob under each of prefixes from src to dst (keys
+// unchanged) and returns how many it copied.
+func Copy(ctx context.Context, src, dst Store, prefixes ...string) (int, error) {
+	n := 0
+	for _, prefix := range prefixes {
+		err := src.List(ctx, prefix, func(rel string, size int64) error {
+			key := prefix + "/" + rel
+			if rel == "." {
+				key = prefix
+			}
+			if err := copyOne(ctx, src, dst, key); err != nil {
+				return err
+			}
+			n++
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func copyOne(ctx context.Context, src, dst Store, key string) error {
+	in, err := src.Open(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := dst.Create(ctx, key)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Abort()
+		return fmt.Errorf("copy blob %s: %w", key, err)
+	}
+	return out.Commit()
+}

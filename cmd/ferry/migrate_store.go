@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/ferryhq/ferry/internal/blob"
+	"github.com/ferryhq/ferry/internal/blob/s3blob"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// blobPrefixes are the folders of stored files.
+var blobPrefixes = []string{"exports", "uploads", "lfs", "extra", "imports"}
+
+// migrateStore is `ferry migrate-store`: it moves an embedded
+// installation's metadata from SQLite to PostgreSQL and, optionally, its
+// stored files from the data folder to an object store. Ferry must be
+// stopped, with no jobs left to run; repositories stay in the data folder.
+func migrateStore(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("migrate-store", flag.ContinueOnError)
+	data := fs.String("data", env("FERRY_DATA", "./data"), "the embedded installation's data folder")
+	from := fs.String("from", "", "source database (default <data>/ferry.db)")
+	to := fs.String("to", "", "destination PostgreSQL URL (postgres://...), empty and reachable")
+	blobsTo := fs.String("blobs-to", "", "optional object store for the stored files: s3://bucket/prefix?endpoint=...&region=... "+
+		"(keys in FERRY_S3_ACCESS_KEY_ID and FERRY_S3_SECRET_ACCESS_KEY)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *to == "" {
+		return errors.New("migrate-store: --to postgres://... is required")
+	}
+	if *from == "" {
+		*from = filepath.Join(*data, "ferry.db")
+	}
+	if _, err := os.Stat(*from); err != nil {
+		return fmt.Errorf("migrate-store: source database: %w", err)
+	}
+	src, err := store.Open(ctx, *from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := store.Open(ctx, *to)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	counts, err := src.CopyTo(ctx, dst)
+	if err != nil {
+		return fmt.Errorf("migrate-store: %w", err)
+	}
+	for _, table := range []string{"users", "namespaces", "projects", "members", "project_relations", "project_exports", "project_imports"} {
+		fmt.Printf("%-20s %d rows\n", table, counts[table])
+	}
+	if *blobsTo == "" {
+		return nil
+	}
+	dstBlobs, err := s3blob.Open(*blobsTo, os.Getenv("FERRY_S3_ACCESS_KEY_ID"), os.Getenv("FERRY_S3_SECRET_ACCESS_KEY"), os.TempDir())
+	if err != nil {
+		return err
+	}
+	n, err := blob.Copy(ctx, &blob.Local{Root: filepath.Join(*data, "blobs")}, dstBlobs, blobPrefixes...)
+	if err != nil {
+		return fmt.Errorf("migrate-store: files: %w", err)
+	}
+	fmt.Printf("%-20s %d files\n", "stored files", n)
+	return nil
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// copyTables are Ferry's tables in an order that keeps every foreign key
+// satisfied (parents first; rows by id). Rate-limit counters and
+// heartbeats are not worth moving.
+var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
+	"application_settings", "project_attributes", "project_relations", "project_exports", "project_imports",
+	"import_failures"}
+
+// booleanColumns are converted from SQLite's integers.
+var booleanColumns = map[string]bool{"is_admin": true, "revoked": true}
+
+// ErrNotEmpty is returned by CopyTo when the destination already holds
+// users.
+var ErrNotEmpty = errors.New("the destination database is not empty")
+
+// ErrJobsPending is returned by CopyTo while the source still has jobs
+// to run.
+var ErrJobsPending = errors.New("the source still has jobs to run: stop Ferry and let its jobs finish first")
+
+// CopyTo copies every row of Ferry's tables from db into dst (an empty,
+// migrated store), keeping ids, then moves dst's id sequences past them.
+// Returns the number of rows copied per table.
+func (db *DB) CopyTo(ctx context.Context, dst *DB) (map[string]int64, error) {
+	var n int
+	if err := dst.queryRow(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+		return nil, mapError(err)
+	}
+	if n > 0 {
+		return nil, ErrNotEmpty
+	}
+	if err := db.queryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN
+		('available', 'running', 'retryable', 'scheduled', 'pending') AND kind NOT LIKE '%cleanup' AND kind <> 'queue_reaper'`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("count pending jobs: %w", err)
+	}
+	if n > 0 {
+		return nil, ErrJobsPending
+	}
+	counts := map[string]int64{}
+	err := dst.Tx(ctx, func(tx *Tx) error {
+		for _, table := range copyTables {
+			c, err := db.copyTable(ctx, tx, table)
+			if err != nil {
+				return fmt.Errorf("copy %s: %w", table, err)
+			}
+			counts[table] = c
+		}
+		return tx.resetSequences(ctx)
+	})
+	return counts, err
+}
+
+func (db *DB) copyTable(ctx context.Context, tx *Tx, table string) (int64, error) {
+	order := "id"
+	if table == "project_attributes" || table == "project_imports" {
+		order = "project_id"
+	}
+	rows, err := db.query(ctx, `SELECT * FROM `+table+` ORDER BY `+order)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	insert := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES (` +
+		strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + `)`
+	var copied int64
+	for rows.Next() {
+		values := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range values {
+			ptrs[i] = &values[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return copied, err
+		}
+		for i, c := range cols {
+			values[i] = convert(c, values[i], tx.dialect)
+		}
+		if _, err := tx.exec(ctx, insert, values...); err != nil {
+			return copied, err
+		}
+		copied++
+	}
+	return copied, mapError(rows.Err())
+}
+
+// convert adapts a value read from one dialect to the other.
+func convert(column string, v any, to Dialect) any {
+	switch t := v.(type) {
+	case int64:
+		if booleanColumns[column] && to == Postgres {
+			return t != 0
+		}
+	case []byte:
+		return string(t)
+	}
+	return v
+}
+
+// resetSequences moves PostgreSQL's id sequences past the copied ids.
+func (tx *Tx) resetSequences(ctx context.Context) error {
+	if tx.dialect != Postgres {
+		return nil
+	}
+	for _, table := range copyTables {
+		if table == "project_attributes" || table == "project_imports" || table == "application_settings" {
+			continue
+		}
+		if _, err := tx.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),
+			COALESCE((SELECT MAX(id) FROM `+table+`), 0) + 1, false)`); err != nil {
+			return fmt.Errorf("reset %s ids: %w", table, err)
+		}
+	}
+	return nil
+}
