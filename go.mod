@@ -17,6 +17,7 @@ require (
 	github.com/riverqueue/river/riverdriver/riversqlite v0.51.2
 	github.com/riverqueue/river/rivertype v0.51.2
 	gitlab.com/gitlab-org/api/client-go v1.46.0
+	golang.org/x/image v0.48.0
 	modernc.org/sqlite v1.62.0
 )
 

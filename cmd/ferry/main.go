@@ -15,6 +15,8 @@ const usage = `usage: ferry <command> [flags]
 commands:
   serve           run the HTTP API, git over HTTP and the job workers
   migrate-store   move an embedded installation to PostgreSQL (and its files to S3)
+  archive generate  write a GitLab export archive of a named scale (s, m, l, xl)
+  bench           measure import and export against the floor at a scale
   version         print Ferry's version
 `
 
@@ -35,6 +37,10 @@ func run(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:])
+	case "bench":
+		return benchCmd(ctx, args[1:])
+	case "archive":
+		return archiveCmd(ctx, args[1:])
 	case "migrate-store":
 		return migrateStore(ctx, args[1:])
 	case "version", "--version":

@@ -127,16 +127,28 @@ func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMes
 	return nil
 }
 
-// fetchBundle verifies bundle and fetches it into dir; a missing bundle is
-// nothing to do, a bad one fails the import.
+// fetchBundle fetches bundle into dir (git checks the bundle as it reads
+// it, so it is read once); a missing bundle is nothing to do, a bad or
+// empty one fails the import.
 func fetchBundle(ctx context.Context, dir, bundle string) error {
 	if _, err := os.Stat(bundle); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	if _, err := git.VerifyBundle(ctx, bundle); err != nil {
-		return permanent(fmt.Errorf("%s is not a valid git bundle: %w", filepath.Base(bundle), err))
+	name := filepath.Base(bundle)
+	if err := git.FetchBundle(ctx, dir, bundle); err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return permanent(fmt.Errorf("%s is not a valid git bundle: %w", name, err))
 	}
-	return git.FetchBundle(ctx, dir, bundle)
+	refs, err := git.Refs(ctx, dir)
+	if err != nil {
+		return err
+	}
+	if len(refs) == 0 {
+		return permanent(fmt.Errorf("%s is not a valid git bundle: it holds no refs", name))
+	}
+	return nil
 }
 
 func contains(list []string, s string) bool {

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/ferryhq/ferry/internal/bench"
+	"github.com/ferryhq/ferry/internal/generate"
+)
+
+// benchCmd is `ferry bench`: generate (or take) an archive, measure Ferry
+// against the floor, record the result.
+func benchCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	scale := fs.String("scale", "s", "archive scale to generate (s, m, l, xl)")
+	archivePath := fs.String("archive", "", "an existing archive to measure instead of generating one")
+	work := fs.String("work", "", "work folder (default a temporary one, removed after)")
+	results := fs.String("results", "", "JSON file that keeps one result per scale (e.g. bench/results.json)")
+	report := fs.String("report", "", "markdown file whose generated section is rewritten (e.g. BENCHMARKS.md)")
+	chart := fs.String("chart", "", "PNG chart of every recorded result (e.g. bench/benchmarks.png)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dir := *work
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "ferry-bench-*")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	if *archivePath == "" {
+		sc, ok := generate.Scales[*scale]
+		if !ok {
+			return fmt.Errorf("bench: unknown scale %q", *scale)
+		}
+		*archivePath = filepath.Join(dir, *scale+".tar.gz")
+		if err := generateArchive(ctx, sc, *archivePath, 1); err != nil {
+			return err
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	res, err := bench.Run(ctx, bench.Config{Binary: self, Archive: *archivePath, Scale: *scale, Work: dir, Out: os.Stdout})
+	if err != nil {
+		return err
+	}
+	if *results == "" {
+		return nil
+	}
+	all, err := bench.Save(*results, res)
+	if err != nil {
+		return err
+	}
+	points := make([]bench.Point, len(all))
+	for i, r := range all {
+		points[i] = r.Point
+	}
+	if *chart != "" {
+		if err := bench.WriteChart(*chart, points); err != nil {
+			return err
+		}
+	}
+	if *report != "" {
+		rel, _ := filepath.Rel(filepath.Dir(*report), *chart)
+		return bench.WriteReport(*report, all, filepath.ToSlash(rel))
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+// Package bench measures Ferry against the floor: for one archive it times
+// Ferry's import (POST /projects/import to finished) and export (POST
+// export to a downloaded file) on a real `ferry serve` process, samples
+// that process's resident memory, and times, in the same run, the least
+// work the same job needs (tar -xzf, git clone --mirror of the bundle and a
+// plain decode of every JSON line; git bundle create and a gzip of the same
+// JSON). Results are kept per scale in a JSON file, from which BENCHMARKS.md
+// and a chart are written.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Result is one benchmarked scale.
+type Result struct {
+	Point
+	Date           string  `json:"date"`
+	Machine        string  `json:"machine"`
+	Records        int64   `json:"records"`
+	StatusP99Ms    float64 `json:"status_p99_ms"`
+	ImportStatusOK bool    `json:"import_finished"`
+}
+
+// Config says what to measure.
+type Config struct {
+	// Binary is the ferry executable to run as the server.
+	Binary string
+	// Archive is the archive to import; Scale names it in the results.
+	Archive string
+	Scale   string
+	// Work is a folder for the server's data and the floor's files.
+	Work   string
+	Logger *slog.Logger
+	Out    io.Writer
+}
+
+// Run measures one archive.
+func Run(ctx context.Context, cfg Config) (Result, error) {
+	info, err := os.Stat(cfg.Archive)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Point: Point{Scale: cfg.Scale, ArchiveBytes: info.Size()}, Date: time.Now().UTC().Format(time.DateOnly),
+		Machine: machine()}
+	srv, err := startServer(ctx, cfg.Binary, filepath.Join(cfg.Work, "server"))
+	if err != nil {
+		return res, err
+	}
+	defer srv.stop()
+	fmt.Fprintf(cfg.Out, "bench %s: %.1f MB archive\n", cfg.Scale, float64(info.Size())/1e6)
+	projectID, err := measureImport(ctx, srv, cfg.Archive, &res)
+	if err != nil {
+		return res, fmt.Errorf("import: %w", err)
+	}
+	if err := measureExport(ctx, srv, projectID, filepath.Join(cfg.Work, "export.tar.gz"), &res); err != nil {
+		return res, fmt.Errorf("export: %w", err)
+	}
+	floorDir := filepath.Join(cfg.Work, "floor")
+	if res.ImportFloorSec, res.Records, err = importFloor(ctx, cfg.Archive, floorDir); err != nil {
+		return res, fmt.Errorf("import floor: %w", err)
+	}
+	if res.ExportFloorSec, err = exportFloor(ctx, srv.repoDir(projectID), floorDir); err != nil {
+		return res, fmt.Errorf("export floor: %w", err)
+	}
+	fmt.Fprintf(cfg.Out, "%s\n", row(res))
+	return res, nil
+}

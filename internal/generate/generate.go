@@ -1,0 +1,112 @@
+// Package generate writes valid GitLab project export archives of a named
+// scale, for benchmarks and load tests: the layout and relation shapes the
+// importer reads (tree/project.json, NDJSON relations with nested notes,
+// award emoji, label links, events, merge request diffs, pipelines with
+// stages and builds; project.bundle, a wiki bundle, uploads referenced from
+// markdown, LFS objects). The repository is built with git fast-import,
+// with thousands of commits, branches and tags. The same seed gives the
+// same records.
+package generate
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/ferryhq/ferry/internal/archive"
+)
+
+// Scale sizes one archive.
+type Scale struct {
+	Name          string
+	Issues        int
+	MergeRequests int
+	NotesPer      int // notes on each issue and merge request
+	DiffFilesPer  int // diff files of each merge request
+	DiffLines     int // lines of each diff file
+	Pipelines     int
+	BuildsPer     int
+	Labels        int
+	Milestones    int
+	Commits       int
+	RepoBytes     int64 // roughly the bundle's size
+}
+
+// Scales are the named sizes: s is small; m is about GitLab's "GitLabHQ"
+// data set (≈ 80 MB of relation JSON, ≈ 600 MB bundle); l is four times m;
+// xl is about GitLab's XL set (≈ 2.5 GB JSON, ≈ 4 GB bundle).
+var Scales = map[string]Scale{
+	"s":  {Name: "s", Issues: 1000, MergeRequests: 1000, NotesPer: 10, DiffFilesPer: 3, DiffLines: 20, Pipelines: 500, BuildsPer: 4, Labels: 50, Milestones: 20, Commits: 2000, RepoBytes: 10 << 20},
+	"m":  {Name: "m", Issues: 3000, MergeRequests: 2500, NotesPer: 12, DiffFilesPer: 5, DiffLines: 40, Pipelines: 2500, BuildsPer: 6, Labels: 200, Milestones: 60, Commits: 6000, RepoBytes: 600 << 20},
+	"l":  {Name: "l", Issues: 12000, MergeRequests: 10000, NotesPer: 12, DiffFilesPer: 5, DiffLines: 40, Pipelines: 10000, BuildsPer: 6, Labels: 400, Milestones: 120, Commits: 12000, RepoBytes: 2400 << 20},
+	"xl": {Name: "xl", Issues: 100000, MergeRequests: 75000, NotesPer: 12, DiffFilesPer: 5, DiffLines: 40, Pipelines: 75000, BuildsPer: 6, Labels: 800, Milestones: 240, Commits: 20000, RepoBytes: 4000 << 20},
+}
+
+// ScaleNames lists the scales from small to large.
+func ScaleNames() []string {
+	names := make([]string, 0, len(Scales))
+	for n := range Scales {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return Scales[names[i]].RepoBytes < Scales[names[j]].RepoBytes })
+	return names
+}
+
+// Write generates an archive of scale sc into w, using scratch for the
+// repository and relation files (removed when done).
+func Write(ctx context.Context, w io.Writer, sc Scale, seed uint64, scratch string) error {
+	work, err := os.MkdirTemp(scratch, "generate-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	g := &gen{sc: sc, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), dir: work}
+	aw := archive.NewWriter(w)
+	steps := []func(context.Context, *archive.Writer) error{g.versions, g.tree, g.repositories, g.files}
+	for _, step := range steps {
+		if err := step(ctx, aw); err != nil {
+			return err
+		}
+	}
+	return aw.Close()
+}
+
+type gen struct {
+	sc  Scale
+	rnd *rand.Rand
+	dir string
+}
+
+func (g *gen) versions(_ context.Context, aw *archive.Writer) error {
+	if err := aw.AddBytes(archive.VersionFile, []byte(archive.Version)); err != nil {
+		return err
+	}
+	return aw.AddBytes(archive.GitLabVersionFile, []byte("18.6.0"))
+}
+
+// addFile copies a scratch file into the archive and removes it.
+func addFile(aw *archive.Writer, name, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(path)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return aw.AddFile(name, info.Size(), f)
+}
+
+func (g *gen) scratch(name string) string { return filepath.Join(g.dir, name) }
+
+func (g *gen) pick(list []string) string { return list[g.rnd.IntN(len(list))] }
+
+func ts(i int) string {
+	return fmt.Sprintf("2023-%02d-%02dT%02d:%02d:%02d.%03dZ", 1+i%12, 1+i%28, i%24, i%60, (i*7)%60, i%1000)
+}

@@ -1,0 +1,232 @@
+package generate
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/ferryhq/ferry/internal/archive"
+)
+
+var words = strings.Fields(`the import export project merge request issue pipeline build stage commit branch
+	review approve fix bug feature refactor test deploy release milestone label note comment diff file change
+	update remove add support handle error timeout retry cache index query schema migration worker queue job`)
+
+func (g *gen) sentence(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(g.pick(words))
+	}
+	return b.String()
+}
+
+// relationWriter writes one NDJSON relation file to scratch.
+type relationWriter struct {
+	path string
+	f    *os.File
+	buf  *bufio.Writer
+	enc  *json.Encoder
+}
+
+func (g *gen) relation(name string) (*relationWriter, error) {
+	path := g.scratch(name + ".ndjson")
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	buf := bufio.NewWriterSize(f, 1<<20)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return &relationWriter{path: path, f: f, buf: buf, enc: enc}, nil
+}
+
+func (r *relationWriter) write(v any) error { return r.enc.Encode(v) }
+
+func (r *relationWriter) finish(aw *archive.Writer, name string) error {
+	if err := r.buf.Flush(); err != nil {
+		return err
+	}
+	if err := r.f.Close(); err != nil {
+		return err
+	}
+	return addFile(aw, archive.RelationDir+"/"+name+".ndjson", r.path)
+}
+
+type obj = map[string]any
+
+// tree writes tree/project.json and every relation.
+func (g *gen) tree(ctx context.Context, aw *archive.Writer) error {
+	project := obj{"description": "Generated project (" + g.sc.Name + ")", "visibility_level": 0, "archived": false,
+		"default_branch": "main", "merge_requests_ff_only_enabled": false, "issues_access_level": 20}
+	b, _ := json.Marshal(project)
+	if err := aw.AddBytes(archive.ProjectFile, b); err != nil {
+		return err
+	}
+	relations := []struct {
+		name string
+		fn   func(*relationWriter) error
+	}{
+		{"labels", g.labels}, {"milestones", g.milestones}, {"issues", g.issues},
+		{"project_members", g.members}, {"merge_requests", g.mergeRequests}, {"ci_pipelines", g.pipelines},
+	}
+	for _, rel := range relations {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		w, err := g.relation(rel.name)
+		if err != nil {
+			return err
+		}
+		if err := rel.fn(w); err != nil {
+			w.f.Close()
+			return fmt.Errorf("generate %s: %w", rel.name, err)
+		}
+		if err := w.finish(aw, rel.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) label(i int) obj {
+	return obj{"title": fmt.Sprintf("label-%d", i), "color": fmt.Sprintf("#%06x", i*2654435%0xffffff),
+		"description": g.sentence(6), "type": "ProjectLabel", "created_at": ts(i), "updated_at": ts(i), "priorities": []any{}}
+}
+
+func (g *gen) labels(w *relationWriter) error {
+	for i := range g.sc.Labels {
+		if err := w.write(g.label(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) milestones(w *relationWriter) error {
+	for i := range g.sc.Milestones {
+		m := obj{"iid": i + 1, "title": fmt.Sprintf("v%d.%d", i/10, i%10), "description": g.sentence(12),
+			"state": "active", "due_date": nil, "created_at": ts(i), "updated_at": ts(i), "events": []any{}}
+		if err := w.write(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) members(w *relationWriter) error {
+	for i := range 20 {
+		m := obj{"access_level": []int{10, 20, 30, 40, 50}[i%5], "source_type": "Project", "user_id": 100 + i,
+			"notification_level": 3, "created_at": ts(i), "updated_at": ts(i), "expires_at": nil,
+			"user": obj{"id": 100 + i, "public_email": fmt.Sprintf("user%d@example.com", i), "username": fmt.Sprintf("user%d", i)}}
+		if err := w.write(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) notes(n int, noteable string, base int) []any {
+	notes := make([]any, n)
+	for i := range notes {
+		notes[i] = obj{"note": g.sentence(30), "noteable_type": noteable, "author_id": 100 + (base+i)%20,
+			"created_at": ts(base + i), "updated_at": ts(base + i), "system": i%7 == 0, "discussion_id": fmt.Sprintf("%040x", base*100+i),
+			"author": obj{"name": fmt.Sprintf("User %d", (base+i)%20)},
+			"award_emoji": []any{obj{"name": g.pick([]string{"thumbsup", "tada", "eyes"}), "user_id": 100 + i%20,
+				"awardable_type": "Note", "created_at": ts(i), "updated_at": ts(i)}},
+			"events": []any{obj{"action": "commented", "author_id": 100 + i%20, "target_type": "Note", "created_at": ts(i)}}}
+	}
+	return notes
+}
+
+func (g *gen) labelLinks(i int) []any {
+	return []any{obj{"target_type": "Issue", "created_at": ts(i), "updated_at": ts(i), "label": g.label(i % max(g.sc.Labels, 1))}}
+}
+
+func (g *gen) issues(w *relationWriter) error {
+	for i := range g.sc.Issues {
+		desc := g.sentence(60)
+		if i%50 == 0 {
+			desc += fmt.Sprintf("\n\n![screenshot](/uploads/%032x/screenshot-%d.png)", i, i)
+		}
+		issue := obj{"iid": i + 1, "title": g.sentence(8), "description": desc, "state": []string{"opened", "closed"}[i%2],
+			"author_id": 100 + i%20, "confidential": false, "created_at": ts(i), "updated_at": ts(i + 1),
+			"relative_position": i * 512, "issue_type": "issue", "notes": g.notes(g.sc.NotesPer, "Issue", i),
+			"label_links": g.labelLinks(i), "award_emoji": []any{}, "timelogs": []any{},
+			"events":          []any{obj{"action": "created", "author_id": 100 + i%20, "target_type": "Issue", "created_at": ts(i)}},
+			"issue_assignees": []any{obj{"user_id": 100 + i%20}}}
+		if err := w.write(issue); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) diff(lines int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "@@ -1,%d +1,%d @@\n", lines, lines)
+	for i := range lines {
+		b.WriteString([]string{"+", "-", " "}[i%3])
+		b.WriteString(g.sentence(8))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func (g *gen) mergeRequests(w *relationWriter) error {
+	for i := range g.sc.MergeRequests {
+		files := make([]any, g.sc.DiffFilesPer)
+		for f := range files {
+			path := fmt.Sprintf("src/module%d/file%d.go", i%40, f)
+			files[f] = obj{"relative_order": f, "new_file": f == 0, "renamed_file": false, "deleted_file": false,
+				"new_path": path, "old_path": path, "a_mode": "100644", "b_mode": "100644", "too_large": false,
+				"binary": false, "utf8_diff": g.diff(g.sc.DiffLines)}
+		}
+		commits := make([]any, 3)
+		for c := range commits {
+			commits[c] = obj{"sha": fmt.Sprintf("%040x", i*3+c), "relative_order": c, "message": g.sentence(10),
+				"authored_date": ts(i), "committed_date": ts(i), "author_name": "Dev", "author_email": "dev@example.com",
+				"committer_name": "Dev", "committer_email": "dev@example.com"}
+		}
+		mr := obj{"iid": i + 1, "title": g.sentence(8), "description": g.sentence(50), "state": []string{"merged", "opened", "closed"}[i%3],
+			"source_branch": fmt.Sprintf("feature/%d", i), "target_branch": "main", "author_id": 100 + i%20,
+			"merge_status": "can_be_merged", "created_at": ts(i), "updated_at": ts(i + 1), "draft": false,
+			"notes": g.notes(g.sc.NotesPer, "MergeRequest", i), "label_links": g.labelLinks(i),
+			"merge_request_diff": obj{"state": "collected", "base_commit_sha": fmt.Sprintf("%040x", i), "head_commit_sha": fmt.Sprintf("%040x", i+1),
+				"commits_count": 3, "files_count": len(files), "merge_request_diff_commits": commits, "merge_request_diff_files": files},
+			"events":      []any{obj{"action": "created", "author_id": 100 + i%20, "target_type": "MergeRequest", "created_at": ts(i)}},
+			"award_emoji": []any{obj{"name": "thumbsup", "user_id": 100 + i%20, "awardable_type": "MergeRequest", "created_at": ts(i)}},
+			"metrics":     obj{"latest_build_started_at": nil, "merged_at": ts(i + 2), "added_lines": 40, "removed_lines": 10}}
+		if err := w.write(mr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) pipelines(w *relationWriter) error {
+	for i := range g.sc.Pipelines {
+		stages := make([]any, 3)
+		for s := range stages {
+			builds := make([]any, g.sc.BuildsPer/len(stages)+1)
+			for b := range builds {
+				builds[b] = obj{"name": fmt.Sprintf("job-%d-%d", s, b), "status": "success", "stage_idx": s,
+					"ref": "main", "type": "Ci::Build", "created_at": ts(i), "started_at": ts(i), "finished_at": ts(i + 1),
+					"allow_failure": false, "when": "on_success"}
+			}
+			stages[s] = obj{"name": []string{"build", "test", "deploy"}[s], "status": "success", "position": s,
+				"created_at": ts(i), "builds": builds}
+		}
+		p := obj{"iid": i + 1, "ref": "main", "sha": fmt.Sprintf("%040x", i), "status": "success", "source": "push",
+			"created_at": ts(i), "updated_at": ts(i + 1), "duration": 60 + i%600, "stages": stages}
+		if err := w.write(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
