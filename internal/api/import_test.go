@@ -1,11 +1,7 @@
 package api_test
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -378,60 +374,6 @@ func TestProjectImport_Errors(t *testing.T) {
 	}
 }
 
-// TestProjectImport_ArchiveFailures pins that unreadable and hostile
-// archives (traversal, links, a decompression bomb) fail the import with a
-// clear import_error and leave nothing behind.
-func TestProjectImport_ArchiveFailures(t *testing.T) {
-	t.Parallel()
-	env := servertest.Start(t)
-	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectImportLimit: gitlab.Ptr(int64(0)),
-		MaxDecompressedArchiveSize: gitlab.Ptr(int64(1))})
-	for _, tt := range []struct {
-		name      string
-		data      []byte
-		wantError string
-	}{
-		{"NotGzip", []byte("this is not an archive"), "Unable to decompress the archive"},
-		{"WrongVersion", fixtureArchive(t, "0.1.0", nil), "Import version mismatch: Required 0.2.4 but was 0.1.0"},
-		{"NoVersion", rawTar(t, tarEntry{name: "tree/project.json", body: "{}"}), "The archive has no VERSION file"},
-		{"BadVersion", fixtureArchive(t, "garbage", nil), "Incorrect VERSION format"},
-		{"BadBundle", fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": []byte("# v2 git bundle\nnonsense")}),
-			"project.bundle is not a valid git bundle"},
-		{"BadLine", fixtureArchive(t, "0.2.4", map[string][]byte{"tree/project/zz_extra.ndjson": []byte("{not json}\n")}),
-			"Incorrect JSON format"},
-		{"PathTraversal", rawTar(t, tarEntry{name: "VERSION", body: "0.2.4"}, tarEntry{name: "../../escaped", body: "x"}),
-			"insecure"},
-		{"Symlink", rawTar(t, tarEntry{name: "VERSION", body: "0.2.4"}, tarEntry{name: "tree", link: "/etc"}), "link"},
-		{"GzipBomb", rawTar(t, tarEntry{name: "VERSION", body: "0.2.4"}, tarEntry{name: "zeros", body: strings.Repeat("\x00", 3<<20)}),
-			"Decompressed archive size validation failed."},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", tt.data,
-				map[string]string{"path": strings.ToLower(tt.name)})
-			if status != 201 {
-				t.Fatalf("%d %s", status, body)
-			}
-			st := waitImport(t, env, servertest.RootToken, projectID(t, body))
-			if st.ImportStatus != "failed" || st.ImportError == nil || !strings.Contains(*st.ImportError, tt.wantError) {
-				t.Errorf("status %s error %v, want failed with %q", st.ImportStatus, deref(st.ImportError), tt.wantError)
-			}
-			if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*")); len(left) != 0 {
-				t.Errorf("work folders left: %v", left)
-			}
-			if _, err := os.Stat(filepath.Join(env.DataDir, "escaped")); err == nil {
-				t.Error("an entry escaped the work folder")
-			}
-		})
-	}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return "<nil>"
-	}
-	return *s
-}
-
 func TestProjectImport_Overwrite(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
@@ -576,112 +518,6 @@ func TestProjectImport_FailedRelations(t *testing.T) {
 	}
 }
 
-// storedRelations reads every stored record of a project, keyed by
-// relation, with the project reference normalised.
-func storedRelations(t *testing.T, env *servertest.Env, id int64) map[string][]string {
-	t.Helper()
-	names, err := env.Server.DB.RelationNames(t.Context(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]string{}
-	for _, rel := range names {
-		env.Server.DB.EachRelationRecord(t.Context(), id, rel, func(data []byte) error {
-			rec := strings.ReplaceAll(string(data), `project_id":`+itoa(id)+`,`, `project_id":P,`)
-			out[rel] = append(out[rel], strings.ReplaceAll(rec, `project_id":`+itoa(id)+`}`, `project_id":P}`))
-			return nil
-		})
-	}
-	return out
-}
-
-// TestProjectImport_RoundTrip pins that GitLab's fixture imported, exported
-// and imported again loses nothing: the same records, the same attributes,
-// the same repository.
-func TestProjectImport_RoundTrip(t *testing.T) {
-	t.Parallel()
-	env := servertest.Start(t)
-	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectImportLimit: gitlab.Ptr(int64(0)),
-		ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
-	bundle, refs := sourceRepo(t)
-	files := map[string][]byte{"project.bundle": bundle, "uploads/abcdef0123/diagram.png": []byte("png bytes"),
-		"project.design.bundle": bundle, "snippets/0123abcd.bundle": bundle, "avatar/logo.png": []byte("logo"),
-		"lfs-objects/4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0": []byte("large file content"),
-		"lfs-objects.json": []byte(`{"4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0":["project"]}`)}
-	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", fixtureArchive(t, "0.2.4", files),
-		map[string]string{"path": "first"})
-	if status != 201 {
-		t.Fatalf("%d %s", status, body)
-	}
-	first := projectID(t, body)
-	if st := waitImport(t, env, servertest.RootToken, first); st.ImportStatus != "finished" {
-		t.Fatalf("first import %s", st.ImportStatus)
-	}
-	if _, err := env.Root.ProjectImportExport.ScheduleExport(first, nil); err != nil {
-		t.Fatal(err)
-	}
-	waitExport(t, env.Root, first, "finished")
-	exported, _, err := env.Root.ProjectImportExport.ExportDownload(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	entries := untar(t, exported)
-	sum := sha256.Sum256([]byte("large file content"))
-	lfsOID := hex.EncodeToString(sum[:])
-	if string(entries["./uploads/abcdef0123/diagram.png"]) != "png bytes" {
-		t.Errorf("export lacks the upload")
-	}
-	if string(entries["./lfs-objects/"+lfsOID]) != "large file content" {
-		t.Errorf("export lacks the LFS object under its SHA-256 oid")
-	}
-	for _, name := range []string{"./project.design.bundle", "./snippets/0123abcd.bundle"} {
-		if !bytes.Equal(entries[name], bundle) {
-			t.Errorf("export lacks %s", name)
-		}
-	}
-	if string(entries["./avatar/logo.png"]) != "logo" {
-		t.Error("export lacks the avatar")
-	}
-	if !strings.Contains(string(entries["./lfs-objects.json"]), `"project"`) {
-		t.Errorf("lfs-objects.json %s", entries["./lfs-objects.json"])
-	}
-	status, body = importArchive(t, env, servertest.RootToken, "exported.tar.gz", exported, map[string]string{"path": "second"})
-	if status != 201 {
-		t.Fatalf("%d %s", status, body)
-	}
-	second := projectID(t, body)
-	if st := waitImport(t, env, servertest.RootToken, second); st.ImportStatus != "finished" || len(st.FailedRelations) != 0 {
-		t.Fatalf("second import %s %+v", st.ImportStatus, st.FailedRelations)
-	}
-
-	a, b := storedRelations(t, env, first), storedRelations(t, env, second)
-	for rel, records := range a {
-		if rel == "project_members" {
-			continue
-		}
-		if strings.Join(records, "\n") != strings.Join(b[rel], "\n") {
-			t.Errorf("%s changed in the round trip: %d records became %d", rel, len(records), len(b[rel]))
-		}
-	}
-	members := strings.Join(b["project_members"], "\n")
-	for _, m := range a["project_members"] {
-		if !strings.Contains(members, m) {
-			t.Errorf("member lost in the round trip: %s", m)
-		}
-	}
-	attrsA, _ := env.Server.DB.ProjectAttributes(t.Context(), first)
-	attrsB, _ := env.Server.DB.ProjectAttributes(t.Context(), second)
-	for k, v := range attrsA {
-		if k != "name" && string(attrsB[k]) != string(v) {
-			t.Errorf("attribute %s: %s became %s", k, v, attrsB[k])
-		}
-	}
-	got, _ := git(t, ".", "--git-dir="+env.Server.Repos.Dir(second), "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/tags")
-	if got != refs {
-		t.Errorf("repository after the round trip:\n%s\nwant\n%s", got, refs)
-	}
-}
-
 func TestProjectImport_LegacyProjectJSON(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
@@ -708,28 +544,4 @@ func TestProjectImport_LegacyProjectJSON(t *testing.T) {
 	if p.Description != "legacy" || p.Visibility != gitlab.PublicVisibility {
 		t.Errorf("project %q %s", p.Description, p.Visibility)
 	}
-}
-
-type tarEntry struct{ name, body, link string }
-
-// rawTar builds a .tar.gz with exactly the given entries (no checks), for
-// hostile archives.
-func rawTar(t *testing.T, entries ...tarEntry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	for _, e := range entries {
-		h := &tar.Header{Name: e.name, Mode: 0o644, Size: int64(len(e.body)), Typeflag: tar.TypeReg}
-		if e.link != "" {
-			h.Typeflag, h.Linkname, h.Size = tar.TypeSymlink, e.link, 0
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write([]byte(e.body))
-	}
-	tw.Close()
-	gz.Close()
-	return buf.Bytes()
 }
