@@ -53,7 +53,7 @@ func CheckURL(ctx context.Context, policy ssrf.Policy, raw string, maxBytes int6
 func probe(ctx context.Context, policy ssrf.Policy, raw string) (size int64, contentType string, s3 bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, HeadTimeout)
 	defer cancel()
-	client := policy.Client(0)
+	client := client(policy)
 	resp, err := do(ctx, client, http.MethodHead, raw, nil)
 	if err != nil {
 		return 0, "", false, err
@@ -78,6 +78,20 @@ func probe(ctx context.Context, policy ssrf.Policy, raw string) (size int64, con
 		return resp.ContentLength, resp.Header.Get("Content-Type"), false, nil
 	}
 	return 0, "", false, fmt.Errorf("the server answered %s", resp.Status)
+}
+
+// client is the SSRF-checked client, which also keeps redirects on https
+// unless local (and so plain http) requests are allowed.
+func client(policy ssrf.Policy) *http.Client {
+	c := policy.Client(0)
+	check := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != "https" && !policy.AllowLocal {
+			return fmt.Errorf("redirect to %s refused: only https is allowed", ssrf.Redact(req.URL))
+		}
+		return check(req, via)
+	}
+	return c
 }
 
 func looksLikeS3(resp *http.Response) bool {
@@ -109,7 +123,7 @@ func do(ctx context.Context, client *http.Client, method, raw string, h http.Hea
 // Download copies the file at raw into f, refusing more than maxBytes (0
 // = no limit) and a body shorter than its Content-Length.
 func Download(ctx context.Context, policy ssrf.Policy, raw string, f *os.File, maxBytes int64) error {
-	resp, err := do(ctx, policy.Client(0), http.MethodGet, raw, nil)
+	resp, err := do(ctx, client(policy), http.MethodGet, raw, nil)
 	if err != nil {
 		return err
 	}
