@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 
 	"github.com/ferryhq/ferry"
@@ -93,6 +94,49 @@ func (r *restore) relations(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func (r *restore) relation(ctx context.Context, name string) error {
+	rd, err := r.openRelation(name)
+	if err != nil {
+		return permanent(err)
+	}
+	defer rd.Close()
+	var (
+		batch [][]byte
+		first int64
+		pos   int64
+	)
+	for {
+		line, raw, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return permanent(err)
+		}
+		r.im.Stats.Fetched[name]++
+		rec, err := r.prepare(ctx, name, raw)
+		if err != nil {
+			if ferr := r.failed(ctx, name, line, err); ferr != nil {
+				return ferr
+			}
+			continue
+		}
+		batch = append(batch, rec)
+		pos++
+		if len(batch) == BatchSize {
+			if err := r.storeBatch(ctx, name, first, batch); err != nil {
+				return err
+			}
+			first, batch = pos, nil
+		}
+	}
+	r.im.Stats.Imported[name] += 0 // listed even when nothing was stored
+	if len(batch) > 0 {
+		return r.storeBatch(ctx, name, first, batch)
+	}
+	return r.w.DB.UpdateImport(ctx, r.im)
 }
 
 // prepare validates and cleans one record; members are also mapped to
