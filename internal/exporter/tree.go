@@ -2,11 +2,11 @@ package exporter
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"slices"
 
 	"github.com/ferryhq/ferry"
@@ -20,7 +20,7 @@ var visibilityLevels = map[string]int{ferry.Private: 0, ferry.Internal: 10, ferr
 // writeTree writes tree/project.json and tree/project/<relation>.ndjson:
 // the stored records of an imported project as they came, plus what
 // Ferry itself holds (the project's settings and its members).
-func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export, scratch string) error {
+func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export) error {
 	attrs, err := w.projectAttributes(ctx, p, e)
 	if err != nil {
 		return err
@@ -36,7 +36,7 @@ func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Proj
 		relations = append(relations, "project_members")
 	}
 	for _, rel := range relations {
-		if err := w.writeRelation(ctx, aw, p, rel, scratch); err != nil {
+		if err := w.writeRelation(ctx, aw, p, rel); err != nil {
 			return fmt.Errorf("export %s: %w", rel, err)
 		}
 	}
@@ -75,40 +75,58 @@ func (w *Worker) projectAttributes(ctx context.Context, p ferry.Project, e *ferr
 	return json.Marshal(attrs)
 }
 
-// writeRelation writes one relation to a scratch file (a tar entry needs
-// its size first), then into the archive.
-func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.Project, rel, scratch string) error {
-	path := filepath.Join(scratch, rel+".ndjson")
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(path)
-	defer f.Close()
-	buf := bufio.NewWriterSize(f, 1<<20)
-	line := func(data []byte) error {
-		if _, err := buf.Write(data); err != nil {
+// writeRelation streams one relation from the database into the archive.
+// A tar entry needs its size first: the database gives it (bytes and
+// count of the records, one newline each), so the JSON is never copied to
+// a scratch file. The project's members are added to project_members.
+func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.Project, rel string) error {
+	var extra bytes.Buffer
+	if rel == "project_members" {
+		if err := w.memberLines(ctx, p, &extra); err != nil {
 			return err
 		}
-		return buf.WriteByte('\n')
 	}
-	seen := map[string]bool{}
-	err = w.DB.EachRelationRecord(ctx, p.ID, rel, func(data []byte) error {
-		if rel == "project_members" {
-			seen[memberUsername(data)] = true
-		}
-		return line(data)
-	})
-	if err == nil && rel == "project_members" {
-		err = w.writeMembers(ctx, p, seen, line)
-	}
-	if err == nil {
-		err = buf.Flush()
-	}
+	size, count, err := w.DB.RelationSize(ctx, p.ID, rel)
 	if err != nil {
 		return err
 	}
-	return addFile(aw, archive.RelationDir+"/"+rel+".ndjson", path)
+	pr, pw := io.Pipe()
+	go func() {
+		buf := bufio.NewWriterSize(pw, 1<<20)
+		err := w.DB.EachRelationRecord(ctx, p.ID, rel, func(data []byte) error {
+			if _, err := buf.Write(data); err != nil {
+				return err
+			}
+			return buf.WriteByte('\n')
+		})
+		if err == nil {
+			_, err = buf.Write(extra.Bytes())
+		}
+		if err == nil {
+			err = buf.Flush()
+		}
+		pw.CloseWithError(err)
+	}()
+	err = aw.AddFile(archive.RelationDir+"/"+rel+".ndjson", size+count+int64(extra.Len()), pr)
+	pr.CloseWithError(err) // stops the writer if the archive failed first
+	return err
+}
+
+// memberLines writes the project's members that the stored records do not
+// already name.
+func (w *Worker) memberLines(ctx context.Context, p ferry.Project, out *bytes.Buffer) error {
+	seen := map[string]bool{}
+	err := w.DB.EachRelationRecord(ctx, p.ID, "project_members", func(data []byte) error {
+		seen[memberUsername(data)] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return w.writeMembers(ctx, p, seen, func(line []byte) error {
+		out.Write(line)
+		return out.WriteByte('\n')
+	})
 }
 
 func memberUsername(data []byte) string {
