@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/ferryhq/ferry"
 )
@@ -70,9 +71,9 @@ func (q queries) UpdateImport(ctx context.Context, im *ferry.Import) error {
 
 // StaleImports returns imports scheduled or started and not updated since
 // before.
-func (q queries) StaleImports(ctx context.Context, before any) ([]ferry.Import, error) {
+func (q queries) StaleImports(ctx context.Context, before time.Time) ([]ferry.Import, error) {
 	rows, err := q.query(ctx, `SELECT `+importColumns+` FROM project_imports
-		WHERE status IN ('scheduled', 'started') AND updated_at < ? ORDER BY project_id LIMIT 1000`, before)
+		WHERE status IN ('scheduled', 'started') AND updated_at < ? ORDER BY project_id LIMIT 1000`, before.UTC())
 	if err != nil {
 		return nil, err
 	}
