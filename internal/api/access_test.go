@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"testing"
+	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
@@ -222,5 +223,29 @@ func TestAccess_Visibility(t *testing.T) {
 	_, resp, _ = anonymous.Projects.GetProject("alice/public", nil)
 	if statusOf(resp) != 200 {
 		t.Errorf("anonymous reads alice/public: %d, want 200", statusOf(resp))
+	}
+}
+
+// TestAccess_ExpiredMembership pins that an expired membership gives no
+// access, in lookups and in lists alike.
+func TestAccess_ExpiredMembership(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	u, c, _ := newUser(t, env, "former")
+	p, _, err := env.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("secret")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yesterday := time.Now().AddDate(0, 0, -2).Format(time.DateOnly)
+	if _, _, err := env.Root.ProjectMembers.AddProjectMember(p.ID, &gitlab.AddProjectMemberOptions{UserID: u.ID,
+		AccessLevel: gitlab.Ptr(gitlab.DeveloperPermissions), ExpiresAt: gitlab.Ptr(yesterday)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, resp, _ := c.Projects.GetProject(p.ID, nil); statusOf(resp) != 404 {
+		t.Errorf("expired member reads the project: %d", statusOf(resp))
+	}
+	ps, _, err := c.Projects.ListProjects(nil)
+	if err != nil || len(ps) != 0 {
+		t.Errorf("expired member lists %d projects (%v)", len(ps), err)
 	}
 }

@@ -152,7 +152,10 @@ func checkArchive(t *testing.T, r *roles, data []byte) {
 		var m struct {
 			AccessLevel float64 `json:"access_level"`
 			SourceType  string  `json:"source_type"`
-			User        struct{ Username string }
+			User        struct {
+				Username    string
+				PublicEmail string `json:"public_email"`
+			}
 		}
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatalf("member line %q: %v", line, err)
@@ -160,10 +163,10 @@ func checkArchive(t *testing.T, r *roles, data []byte) {
 		if m.SourceType != "Project" {
 			t.Errorf("member source_type %q", m.SourceType)
 		}
+		if m.User.PublicEmail != "" {
+			t.Errorf("a maintainer's export shows %s's email", m.User.Username)
+		}
 		levels[m.User.Username] = m.AccessLevel
-	}
-	for _, l := range levels {
-		_ = l
 	}
 	if levels["developer"] != 30 || levels["owner"] != 50 || levels["root"] != 50 {
 		t.Errorf("exported members %v", levels)

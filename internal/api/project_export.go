@@ -127,6 +127,9 @@ func dirSize(dir string) (int64, error) {
 // is reused as GitLab does.
 func (a *API) enqueueExport(r *request, e *ferry.Export) error {
 	return a.db.Tx(r.ctx(), func(tx *store.Tx) error {
+		if err := tx.LockProject(r.ctx(), e.ProjectID); err != nil {
+			return err
+		}
 		exports, err := tx.Exports(r.ctx(), e.ProjectID, e.UserID)
 		if err != nil {
 			return err

@@ -183,10 +183,10 @@ func (a *API) updateProject(w http.ResponseWriter, r *request) error {
 	if err := a.validateProject(r, p); err != nil {
 		return err
 	}
-	if err := git.SetDefaultBranch(r.ctx(), a.repos.Dir(p.ID), p.DefaultBranch); err != nil {
-		return err
-	}
 	if err := a.db.UpdateProject(r.ctx(), &p); err != nil {
+		return firstConflict(err)
+	}
+	if err := git.SetDefaultBranch(r.ctx(), a.repos.Dir(p.ID), p.DefaultBranch); err != nil {
 		return err
 	}
 	e, err := a.project(r.ctx(), p, r.user, true)
@@ -195,6 +195,16 @@ func (a *API) updateProject(w http.ResponseWriter, r *request) error {
 	}
 	writeJSON(w, http.StatusOK, e)
 	return nil
+}
+
+// firstConflict answers a unique violation lost to a concurrent request as
+// the validation error it is.
+func firstConflict(err error) error {
+	var ve *ferry.ValidationError
+	if errors.As(err, &ve) {
+		return validationError(ve.Field, ve.Reason)
+	}
+	return err
 }
 
 // deleteProject is DELETE /projects/:id (Owner). As GitLab, it answers 202
@@ -207,6 +217,7 @@ func (a *API) deleteProject(w http.ResponseWriter, r *request) error {
 	if level < ferry.Owner {
 		return forbidden("")
 	}
+	im, _ := a.db.ImportOf(r.ctx(), p.ID)
 	err = a.db.Tx(r.ctx(), func(tx *store.Tx) error {
 		if err := tx.DeleteProject(r.ctx(), p.ID); err != nil {
 			return err
@@ -216,6 +227,9 @@ func (a *API) deleteProject(w http.ResponseWriter, r *request) error {
 	})
 	if err != nil {
 		return err
+	}
+	if im.UploadKey != "" { // an import that had not finished
+		_ = a.blobs.Delete(r.ctx(), im.UploadKey)
 	}
 	writeJSON(w, http.StatusAccepted, message{"202 Accepted"})
 	return nil

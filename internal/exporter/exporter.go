@@ -72,10 +72,15 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if errors.Is(err, ferry.ErrNotFound) {
 		return river.JobCancel(fmt.Errorf("export %d is gone", job.Args.ExportID))
 	}
+	logger := w.Logger.With("export_id", e.ID, "project_id", e.ProjectID)
+	if err == nil && e.Status == ferry.ExportFinished && e.UploadURL != "" &&
+		(e.UploadStatus == ferry.UploadPending || e.UploadStatus == ferry.UploadStarted) {
+		w.upload(ctx, &e, logger) // the archive was made but not sent before a restart
+		return nil
+	}
 	if err != nil || e.Status == ferry.ExportFinished || e.Status == ferry.ExportFailed {
 		return err
 	}
-	logger := w.Logger.With("export_id", e.ID, "project_id", e.ProjectID)
 	if err := w.export(ctx, &e); err != nil {
 		logger.ErrorContext(ctx, "export failed", "attempt", job.Attempt, "error", err)
 		if job.Attempt >= job.MaxAttempts || errors.Is(err, ferry.ErrNotFound) {
@@ -129,8 +134,9 @@ func (w *Worker) export(ctx context.Context, e *ferry.Export) error {
 	return nil
 }
 
-// fail records err as the reason e failed.
+// fail records err as the reason e failed (even when ctx ended).
 func (w *Worker) fail(ctx context.Context, e *ferry.Export, err error) {
+	ctx = context.WithoutCancel(ctx)
 	e.Status, e.Error = ferry.ExportFailed, err.Error()
 	if e.UploadStatus == ferry.UploadPending {
 		e.UploadStatus, e.UploadError = ferry.UploadFailed, "the export failed"

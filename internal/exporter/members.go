@@ -42,7 +42,10 @@ const gitlabTime = "2006-01-02T15:04:05.000Z"
 // stored records (skip): its direct members, members of its groups (as
 // GitLab's presenter adds them) and the owner of a personal namespace,
 // each once at their highest level.
-func (w *Worker) writeMembers(ctx context.Context, p ferry.Project, skip map[string]bool, line func([]byte) error) error {
+//
+// Members' emails are private: they are written as public_email (which the
+// importing side maps users by) only in an administrator's export.
+func (w *Worker) writeMembers(ctx context.Context, p ferry.Project, withEmails bool, skip map[string]bool, line func([]byte) error) error {
 	best := map[int64]ferry.Member{}
 	add := func(ms []ferry.Member) {
 		for _, m := range ms {
@@ -81,7 +84,11 @@ func (w *Worker) writeMembers(ctx context.Context, p ferry.Project, skip map[str
 		if skip[m.User.Username] {
 			continue
 		}
-		b, err := json.Marshal(record(p, m, int64(i+1)))
+		rec := record(p, m, int64(i+1))
+		if !withEmails {
+			rec.User.PublicEmail = ""
+		}
+		b, err := json.Marshal(rec)
 		if err != nil {
 			return err
 		}

@@ -35,8 +35,12 @@ func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Proj
 	if !slices.Contains(relations, "project_members") {
 		relations = append(relations, "project_members")
 	}
+	exporter, err := w.DB.UserByID(ctx, e.UserID)
+	if err != nil {
+		return err
+	}
 	for _, rel := range relations {
-		if err := w.writeRelation(ctx, aw, p, rel); err != nil {
+		if err := w.writeRelation(ctx, aw, p, rel, exporter.IsAdmin); err != nil {
 			return fmt.Errorf("export %s: %w", rel, err)
 		}
 	}
@@ -79,10 +83,10 @@ func (w *Worker) projectAttributes(ctx context.Context, p ferry.Project, e *ferr
 // A tar entry needs its size first: the database gives it (bytes and
 // count of the records, one newline each), so the JSON is never copied to
 // a scratch file. The project's members are added to project_members.
-func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.Project, rel string) error {
+func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.Project, rel string, withEmails bool) error {
 	var extra bytes.Buffer
 	if rel == "project_members" {
-		if err := w.memberLines(ctx, p, &extra); err != nil {
+		if err := w.memberLines(ctx, p, withEmails, &extra); err != nil {
 			return err
 		}
 	}
@@ -114,7 +118,7 @@ func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.
 
 // memberLines writes the project's members that the stored records do not
 // already name.
-func (w *Worker) memberLines(ctx context.Context, p ferry.Project, out *bytes.Buffer) error {
+func (w *Worker) memberLines(ctx context.Context, p ferry.Project, withEmails bool, out *bytes.Buffer) error {
 	seen := map[string]bool{}
 	err := w.DB.EachRelationRecord(ctx, p.ID, "project_members", func(data []byte) error {
 		seen[memberUsername(data)] = true
@@ -123,7 +127,7 @@ func (w *Worker) memberLines(ctx context.Context, p ferry.Project, out *bytes.Bu
 	if err != nil {
 		return err
 	}
-	return w.writeMembers(ctx, p, seen, func(line []byte) error {
+	return w.writeMembers(ctx, p, withEmails, seen, func(line []byte) error {
 		out.Write(line)
 		return out.WriteByte('\n')
 	})

@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -26,6 +27,7 @@ func (CleanupArgs) Kind() string { return "project_import_cleanup" }
 type CleanupWorker struct {
 	river.WorkerDefaults[CleanupArgs]
 	DB     *store.DB
+	Blobs  blob.Store
 	Logger *slog.Logger
 	Now    func() time.Time
 }
@@ -47,6 +49,7 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 		if err := w.DB.UpdateImport(ctx, &im); err != nil {
 			return err
 		}
+		DropSource(ctx, w.DB, w.Blobs, &im, w.Logger)
 		w.Logger.WarnContext(ctx, "stuck import failed", "project_id", im.ProjectID)
 	}
 	return nil

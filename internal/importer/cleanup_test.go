@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/store/storetest"
 )
 
@@ -33,7 +34,7 @@ func TestCleanup_FailsStuckImports(t *testing.T) {
 		ids = append(ids, p.ID)
 	}
 	now := time.Now().Add(StuckAfter + time.Minute)
-	w := &CleanupWorker{DB: db, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+	w := &CleanupWorker{DB: db, Blobs: &blob.Local{Root: t.TempDir()}, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
 	if err := w.Work(ctx, &river.Job[CleanupArgs]{}); err != nil {
 		t.Fatal(err)
 	}

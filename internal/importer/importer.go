@@ -132,8 +132,10 @@ func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger)
 	return w.finish(ctx, im, logger)
 }
 
-// fail records err as the import_error.
+// fail records err as the import_error (even when ctx ended: a timed-out
+// attempt still records why).
 func (w *Worker) fail(ctx context.Context, im *ferry.Import, err error) {
+	ctx = context.WithoutCancel(ctx)
 	im.Status, im.Error = ferry.ImportFailed, err.Error()
 	if uerr := w.DB.UpdateImport(ctx, im); uerr != nil {
 		w.Logger.ErrorContext(ctx, "record failed import", "project_id", im.ProjectID, "error", uerr)
@@ -144,17 +146,23 @@ func (w *Worker) fail(ctx context.Context, im *ferry.Import, err error) {
 // dropUpload deletes the uploaded archive and forgets the remote source
 // (and so any credentials) once the import has ended.
 func (w *Worker) dropUpload(ctx context.Context, im *ferry.Import) {
+	DropSource(ctx, w.DB, w.Blobs, im, w.Logger)
+}
+
+// DropSource deletes an ended import's uploaded archive and forgets its
+// remote source.
+func DropSource(ctx context.Context, db *store.DB, blobs blob.Store, im *ferry.Import, logger *slog.Logger) {
 	if im.UploadKey == "" && im.SourceData == "" {
 		return
 	}
 	if im.UploadKey != "" {
-		if err := w.Blobs.Delete(ctx, im.UploadKey); err != nil {
-			w.Logger.WarnContext(ctx, "delete import upload", "project_id", im.ProjectID, "error", err)
+		if err := blobs.Delete(ctx, im.UploadKey); err != nil {
+			logger.WarnContext(ctx, "delete import upload", "project_id", im.ProjectID, "error", err)
 			return
 		}
 	}
 	im.UploadKey, im.SourceData = "", ""
-	if err := w.DB.UpdateImport(ctx, im); err != nil {
-		w.Logger.WarnContext(ctx, "forget import source", "project_id", im.ProjectID, "error", err)
+	if err := db.UpdateImport(ctx, im); err != nil {
+		logger.WarnContext(ctx, "forget import source", "project_id", im.ProjectID, "error", err)
 	}
 }

@@ -107,6 +107,8 @@ func (p Policy) Client(timeout time.Duration) *http.Client {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
+		// Each Client is used for one job; idle connections would outlive it.
+		DisableKeepAlives: true,
 	}
 	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: checkRedirect}
 }

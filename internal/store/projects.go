@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ferryhq/ferry"
 )
@@ -127,10 +128,18 @@ var projectOrder = map[string]string{
 // owns the project's personal namespace, or is a member of the project's
 // group or one of its ancestors.
 const memberOf = `(n.owner_id = ?
-	OR EXISTS (SELECT 1 FROM members m WHERE m.user_id = ? AND m.source_kind = 'Project' AND m.source_id = p.id)
+	OR EXISTS (SELECT 1 FROM members m WHERE m.user_id = ? AND m.source_kind = 'Project' AND m.source_id = p.id
+		AND (m.expires_at IS NULL OR m.expires_at >= ?))
 	OR EXISTS (SELECT 1 FROM members m JOIN namespaces g ON g.id = m.source_id
-		WHERE m.user_id = ? AND m.source_kind = 'Namespace'
+		WHERE m.user_id = ? AND m.source_kind = 'Namespace' AND (m.expires_at IS NULL OR m.expires_at >= ?)
 		AND (g.id = n.id OR substr(n.full_path, 1, length(g.full_path) + 1) = g.full_path || '/')))`
+
+// memberArgs are memberOf's arguments: memberships that expire before
+// today no longer count.
+func memberArgs(viewer int64) []any {
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	return []any{viewer, viewer, today, viewer, today}
+}
 
 // ListProjects returns the page of projects f selects and their total.
 func (q queries) ListProjects(ctx context.Context, f ProjectFilter) ([]ferry.Project, int, error) {
@@ -141,11 +150,11 @@ func (q queries) ListProjects(ctx context.Context, f ProjectFilter) ([]ferry.Pro
 		where = append(where, "p.visibility = 'public'")
 	default:
 		where = append(where, "(p.visibility IN ('public', 'internal') OR "+memberOf+")")
-		args = append(args, f.Viewer, f.Viewer, f.Viewer)
+		args = append(args, memberArgs(f.Viewer)...)
 	}
 	if f.Membership {
 		where = append(where, memberOf)
-		args = append(args, f.Viewer, f.Viewer, f.Viewer)
+		args = append(args, memberArgs(f.Viewer)...)
 	}
 	if f.Owned {
 		where = append(where, "n.owner_id = ?")
@@ -200,4 +209,15 @@ func (q queries) ProjectTaken(ctx context.Context, nsID, exceptID int64, name, p
 		COALESCE(MAX(CASE WHEN lower(path) = lower(?) THEN 1 ELSE 0 END), 0)
 		FROM projects WHERE namespace_id = ? AND id <> ?`, name, path, nsID, exceptID).Scan(&nameTaken, &pathTaken)
 	return nameTaken, pathTaken, mapError(err)
+}
+
+// LockProject holds project id's row until the transaction ends, so that
+// concurrent requests on one project (two export requests) run one after
+// the other. SQLite's write transactions are already serialised.
+func (tx *Tx) LockProject(ctx context.Context, id int64) error {
+	if tx.dialect != Postgres {
+		return nil
+	}
+	var locked int64
+	return mapError(tx.queryRow(ctx, `SELECT id FROM projects WHERE id = ? FOR UPDATE`, id).Scan(&locked))
 }
