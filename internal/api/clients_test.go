@@ -121,3 +121,43 @@ func TestPythonGitlab(t *testing.T) {
 		t.Errorf("downloaded %v bytes", seen["download_bytes"])
 	}
 }
+
+// TestGitbeaker drives Ferry with @gitbeaker/rest (installed by .ci/run
+// into testdata/gitbeaker, which sets FERRY_TEST_NODE_CLIENTS).
+func TestGitbeaker(t *testing.T) {
+	t.Parallel()
+	module := filepath.Join("testdata", "gitbeaker", "node_modules", "@gitbeaker", "rest")
+	if _, err := os.Stat(module); err != nil {
+		if os.Getenv("FERRY_TEST_NODE_CLIENTS") != "" {
+			t.Fatalf("@gitbeaker/rest is not installed in testdata/gitbeaker: %v", err)
+		}
+		t.Skip("@gitbeaker/rest not installed: run npm install --no-package-lock in internal/api/testdata/gitbeaker (.ci/run does)")
+	}
+	node := need(t, "/usr/bin/node")
+	env := servertest.Start(t)
+	if _, _, err := env.Root.Settings.UpdateSettings(&gitlab.UpdateSettingsOptions{
+		ProjectDownloadExportLimit: gitlab.Ptr(int64(0))}); err != nil {
+		t.Fatal(err)
+	}
+	archivePath := filepath.Join(t.TempDir(), "export.tar.gz")
+	if err := os.WriteFile(archivePath, fixtureArchive(t, "0.2.4", nil), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, "drive.mjs", env.URL, servertest.RootToken, archivePath)
+	cmd.Dir = filepath.Join("testdata", "gitbeaker")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("gitbeaker: %v\n%s", err, out)
+	}
+	var seen map[string]any
+	if err := json.Unmarshal(out, &seen); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	want := map[string]any{"user": "root", "import_create": "scheduled", "import_status": "finished",
+		"export_status": "finished", "download_gzip": true}
+	for k, v := range want {
+		if seen[k] != v {
+			t.Errorf("%s = %v, want %v (all: %v)", k, seen[k], v, seen)
+		}
+	}
+}
