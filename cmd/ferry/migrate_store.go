@@ -13,9 +13,6 @@ import (
 	"github.com/ferryhq/ferry/internal/store"
 )
 
-// blobPrefixes are the folders of stored files.
-var blobPrefixes = []string{"exports", "uploads", "lfs", "extra", "imports"}
-
 // migrateStore is `ferry migrate-store`: it moves an embedded
 // installation's metadata from SQLite to PostgreSQL and, optionally, its
 // stored files from the data folder to an object store. Ferry must be
@@ -63,7 +60,7 @@ func migrateStore(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := blob.Copy(ctx, &blob.Local{Root: filepath.Join(*data, "blobs")}, dstBlobs, blobPrefixes...)
+	n, err := blob.Copy(ctx, &blob.Local{Root: filepath.Join(*data, "blobs")}, dstBlobs, blob.Prefixes...)
 	if err != nil {
 		return fmt.Errorf("migrate-store: files: %w", err)
 	}

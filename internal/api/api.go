@@ -37,8 +37,6 @@ type Config struct {
 	// slash (e.g. "http://127.0.0.1:8080").
 	ExternalURL string
 	Logger      *slog.Logger
-	// Ready reports whether the server may take traffic (for readiness).
-	Ready func(ctx context.Context) error
 }
 
 // API is the HTTP API.
@@ -52,7 +50,6 @@ type API struct {
 	s3Endpoint string
 	base       string
 	logger     *slog.Logger
-	ready      func(ctx context.Context) error
 	authn      *auth.Authenticator
 	access     *auth.Access
 	limiter    *ratelimit.Limiter
@@ -61,7 +58,7 @@ type API struct {
 // New returns the API over cfg's components.
 func New(cfg Config) *API {
 	return &API{
-		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, ready: cfg.Ready, blobs: cfg.Blobs, box: cfg.Box,
+		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, blobs: cfg.Blobs, box: cfg.Box,
 		s3Endpoint: cfg.S3Endpoint,
 		base:       strings.TrimSuffix(cfg.ExternalURL, "/"),
 		logger:     cfg.Logger.With("component", "api"),
@@ -124,7 +121,6 @@ func (a *API) adaptWith(h handler, needUser bool, parse func(*http.Request) (par
 			err = perr
 		default:
 			r.user = user
-			r.Request = hr.WithContext(auth.WithUser(hr.Context(), user))
 			err = h(w, r)
 		}
 		if err != nil {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -80,13 +81,11 @@ func TestSpecCurlCommands(t *testing.T) {
 	}
 }
 
-// TestPythonGitlab drives Ferry with python-gitlab (Debian's
-// python3-gitlab), which compares Content-Type literally and sends
-// capitalised booleans and flat override_params.
-func TestPythonGitlab(t *testing.T) {
-	t.Parallel()
-	python := need(t, "/usr/bin/python3")
-	need(t, "/usr/lib/python3/dist-packages/gitlab/__init__.py")
+// driveClient runs a client script (made by command from the server URL and
+// an archive of GitLab's fixture) against a real server, and checks the
+// JSON object it prints against want and that it downloaded an archive.
+func driveClient(t *testing.T, command func(url, archive string) *exec.Cmd, want map[string]any) {
+	t.Helper()
 	env := servertest.Start(t)
 	if _, _, err := env.Root.Settings.UpdateSettings(&gitlab.UpdateSettingsOptions{
 		ProjectDownloadExportLimit: gitlab.Ptr(int64(0))}); err != nil {
@@ -96,22 +95,17 @@ func TestPythonGitlab(t *testing.T) {
 	if err := os.WriteFile(archivePath, fixtureArchive(t, "0.2.4", nil), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(python, "testdata/python_gitlab.py", env.URL, servertest.RootToken, archivePath)
-	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+	cmd := command(env.URL, archivePath)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("python-gitlab: %v\n%s\n%s", err, out, stderr)
+		t.Fatalf("%s: %v\n%s\n%s", cmd.Path, err, out, stderr.String())
 	}
 	var seen map[string]any
 	if err := json.Unmarshal(out, &seen); err != nil {
 		t.Fatalf("%s: %v", out, err)
 	}
-	want := map[string]any{"user": "root", "import_create": "scheduled", "import_status": "finished",
-		"visibility": "internal", "export_status": "finished", "download_gzip": true}
 	for k, v := range want {
 		if seen[k] != v {
 			t.Errorf("%s = %v, want %v (all: %v)", k, seen[k], v, seen)
@@ -120,6 +114,21 @@ func TestPythonGitlab(t *testing.T) {
 	if n, _ := seen["download_bytes"].(float64); n < 1000 {
 		t.Errorf("downloaded %v bytes", seen["download_bytes"])
 	}
+}
+
+// TestPythonGitlab drives Ferry with python-gitlab (Debian's
+// python3-gitlab), which compares Content-Type literally and sends
+// capitalised booleans and flat override_params.
+func TestPythonGitlab(t *testing.T) {
+	t.Parallel()
+	python := need(t, "/usr/bin/python3")
+	need(t, "/usr/lib/python3/dist-packages/gitlab/__init__.py")
+	driveClient(t, func(url, archive string) *exec.Cmd {
+		cmd := exec.Command(python, "testdata/python_gitlab.py", url, servertest.RootToken, archive)
+		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+		return cmd
+	}, map[string]any{"user": "root", "import_create": "scheduled", "import_status": "finished",
+		"visibility": "internal", "export_status": "finished", "download_gzip": true})
 }
 
 // TestGitbeaker drives Ferry with @gitbeaker/rest (installed by .ci/run
@@ -134,30 +143,10 @@ func TestGitbeaker(t *testing.T) {
 		t.Skip("@gitbeaker/rest not installed: run npm install --no-package-lock in internal/api/testdata/gitbeaker (.ci/run does)")
 	}
 	node := need(t, "/usr/bin/node")
-	env := servertest.Start(t)
-	if _, _, err := env.Root.Settings.UpdateSettings(&gitlab.UpdateSettingsOptions{
-		ProjectDownloadExportLimit: gitlab.Ptr(int64(0))}); err != nil {
-		t.Fatal(err)
-	}
-	archivePath := filepath.Join(t.TempDir(), "export.tar.gz")
-	if err := os.WriteFile(archivePath, fixtureArchive(t, "0.2.4", nil), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, "drive.mjs", env.URL, servertest.RootToken, archivePath)
-	cmd.Dir = filepath.Join("testdata", "gitbeaker")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("gitbeaker: %v\n%s", err, out)
-	}
-	var seen map[string]any
-	if err := json.Unmarshal(out, &seen); err != nil {
-		t.Fatalf("%s: %v", out, err)
-	}
-	want := map[string]any{"user": "root", "import_create": "scheduled", "import_status": "finished",
-		"export_status": "finished", "download_gzip": true}
-	for k, v := range want {
-		if seen[k] != v {
-			t.Errorf("%s = %v, want %v (all: %v)", k, seen[k], v, seen)
-		}
-	}
+	driveClient(t, func(url, archive string) *exec.Cmd {
+		cmd := exec.Command(node, "drive.mjs", url, servertest.RootToken, archive)
+		cmd.Dir = filepath.Join("testdata", "gitbeaker")
+		return cmd
+	}, map[string]any{"user": "root", "import_create": "scheduled", "import_status": "finished",
+		"export_status": "finished", "download_gzip": true})
 }

@@ -48,7 +48,7 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 		}
 		user = caller.User
 	}
-	r := &request{Request: hr.WithContext(auth.WithUser(hr.Context(), user)), user: user}
+	r := &request{Request: hr, user: user}
 	p, err := a.db.ProjectByFullPath(r.ctx(), req.RepoPath)
 	level := ferry.NoAccess
 	if err == nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -240,5 +239,3 @@ func (p params) hash(prefix string) map[string]string {
 	}
 	return out
 }
-
-func (p params) String() string { return fmt.Sprint(p.values) }

@@ -3,7 +3,6 @@ package api
 import (
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/correlation"
 	"github.com/ferryhq/ferry/internal/importer"
 	"github.com/ferryhq/ferry/internal/ratelimit"
@@ -98,7 +98,7 @@ func (a *API) readUpload(r *request, settings ferry.Settings) (upload, error) {
 		if name == "file" && part.FileName() != "" && !up.hasFile {
 			up.hasFile, up.fileName = true, part.FileName()
 			up.fields.values["file"] = []string{up.fileName}
-			up.fileKey = fmt.Sprintf("imports/upload-%s", strings.ToLower(rand.Text()))
+			up.fileKey = blob.ImportsPrefix + "/upload-" + strings.ToLower(rand.Text())
 			if err := a.storeUpload(r, up.fileKey, part, limit); err != nil {
 				return up, err
 			}

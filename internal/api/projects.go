@@ -184,7 +184,7 @@ func (a *API) updateProject(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if err := a.db.UpdateProject(r.ctx(), &p); err != nil {
-		return firstConflict(err)
+		return err // a conflict lost to a concurrent request is a *ferry.ValidationError
 	}
 	if err := git.SetDefaultBranch(r.ctx(), a.repos.Dir(p.ID), p.DefaultBranch); err != nil {
 		return err
@@ -195,16 +195,6 @@ func (a *API) updateProject(w http.ResponseWriter, r *request) error {
 	}
 	writeJSON(w, http.StatusOK, e)
 	return nil
-}
-
-// firstConflict answers a unique violation lost to a concurrent request as
-// the validation error it is.
-func firstConflict(err error) error {
-	var ve *ferry.ValidationError
-	if errors.As(err, &ve) {
-		return validationError(ve.Field, ve.Reason)
-	}
-	return err
 }
 
 // deleteProject is DELETE /projects/:id (Owner). As GitLab, it answers 202

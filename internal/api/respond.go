@@ -30,16 +30,8 @@ func (t timestamp) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + time.Time(t).UTC().Format(gitlabTime) + `"`), nil
 }
 
-// ts converts a time, and nilTS a possibly nil one (null in JSON).
+// ts converts a time.
 func ts(t time.Time) timestamp { return timestamp(t) }
-
-func nilTS(t *time.Time) *timestamp {
-	if t == nil {
-		return nil
-	}
-	v := timestamp(*t)
-	return &v
-}
 
 // date is a date as GitLab writes expires_at: "2026-12-31".
 type date time.Time

@@ -1,7 +1,6 @@
 // Package auth owns who a request is and what that caller may do: personal
-// access tokens (made, hashed, looked up), the caller's identity in a
-// context, and GitLab's access levels on groups and projects, inherited
-// down the group tree.
+// access tokens (made, hashed, looked up) with their scopes, and GitLab's
+// access levels on groups and projects, inherited down the group tree.
 package auth
 
 import (
@@ -33,25 +32,8 @@ func Digest(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-type userKey struct{}
-
-// WithUser returns ctx carrying the authenticated user.
-func WithUser(ctx context.Context, u *ferry.User) context.Context {
-	return context.WithValue(ctx, userKey{}, u)
-}
-
-// UserFrom returns the authenticated user in ctx, or nil for an anonymous
-// caller.
-func UserFrom(ctx context.Context) *ferry.User {
-	u, _ := ctx.Value(userKey{}).(*ferry.User)
-	return u
-}
-
 // Authenticator checks tokens against the store.
-type Authenticator struct {
-	DB  *store.DB
-	Now func() time.Time
-}
+type Authenticator struct{ DB *store.DB }
 
 // Caller is an authenticated user and the scopes of the token used.
 type Caller struct {
@@ -74,9 +56,6 @@ func (c Caller) Allows(scopes ...string) bool {
 // token or a blocked user.
 func (a *Authenticator) Authenticate(ctx context.Context, token string) (Caller, error) {
 	now := time.Now()
-	if a.Now != nil {
-		now = a.Now()
-	}
 	t, u, err := a.DB.TokenByDigest(ctx, Digest(token))
 	if errors.Is(err, ferry.ErrNotFound) {
 		return Caller{}, ferry.ErrUnauthorized

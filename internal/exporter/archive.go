@@ -7,10 +7,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strconv"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
+	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/git"
 )
 
@@ -75,17 +75,15 @@ func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.P
 	if err := addBundle(ctx, aw, w.Repos.WikiDir(p.ID), archive.WikiBundleFile, scratch); err != nil {
 		return err
 	}
-	if err := w.addBlobs(ctx, aw, "uploads/"+strconv.FormatInt(p.ID, 10), archive.UploadsDir); err != nil {
-		return err
-	}
-	if err := w.addBlobs(ctx, aw, "lfs/"+strconv.FormatInt(p.ID, 10)+"/objects", archive.LFSDir); err != nil {
-		return err
-	}
-	if err := w.addBlobs(ctx, aw, "lfs/"+strconv.FormatInt(p.ID, 10)+"/"+archive.LFSIndexFile, ""); err != nil {
-		return err
-	}
-	if err := w.addBlobs(ctx, aw, "extra/"+strconv.FormatInt(p.ID, 10), ""); err != nil {
-		return err
+	for _, b := range []struct{ prefix, dir string }{
+		{blob.UploadsPrefix(p.ID), archive.UploadsDir},
+		{blob.LFSPrefix(p.ID) + "/objects", archive.LFSDir},
+		{blob.LFSPrefix(p.ID) + "/" + archive.LFSIndexFile, ""},
+		{blob.ExtraPrefix(p.ID), ""},
+	} {
+		if err := w.addBlobs(ctx, aw, b.prefix, b.dir); err != nil {
+			return err
+		}
 	}
 	return aw.AddDir(archive.SnippetsDir)
 }

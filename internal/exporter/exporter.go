@@ -109,7 +109,7 @@ func (w *Worker) export(ctx context.Context, e *ferry.Export) error {
 		return fmt.Errorf("project %d: %w", e.ProjectID, err)
 	}
 	name := Filename(w.now(), p.FullPath())
-	key := fmt.Sprintf("exports/%d/%d/%s", p.ID, e.ID, name)
+	key := blob.ExportKey(p.ID, e.ID, name)
 	size, err := w.writeArchive(ctx, p, e, key)
 	if err != nil {
 		return err

@@ -11,22 +11,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 
 	"github.com/ferryhq/ferry/internal/archive"
+	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/git"
 )
 
 // uploadPath is GitLab's FileUploader pattern: uploads/<10 or 32 hex
 // secret>/<file>.
 var uploadPath = regexp.MustCompile(`^[0-9a-fA-F]{10}(?:[0-9a-fA-F]{22})?/[^/]+$`)
-
-// UploadsPrefix and LFSPrefix are where a project's files live in blob
-// storage.
-func UploadsPrefix(projectID int64) string { return "uploads/" + strconv.FormatInt(projectID, 10) }
-
-// LFSPrefix is where a project's LFS objects live in blob storage.
-func LFSPrefix(projectID int64) string { return "lfs/" + strconv.FormatInt(projectID, 10) }
 
 // files stores the archive's uploads and LFS objects (each LFS object
 // under the SHA-256 of its content, as GitLab recomputes the oid).
@@ -42,7 +35,7 @@ func (r *restore) files(ctx context.Context) error {
 			r.logger.WarnContext(ctx, "upload outside GitLab's layout skipped", "path", rel)
 			return nil
 		}
-		return r.storeFile(ctx, UploadsPrefix(r.project.ID)+"/"+rel, path)
+		return r.storeFile(ctx, blob.UploadsPrefix(r.project.ID)+"/"+rel, path)
 	})
 	if err != nil && !os.IsNotExist(err) {
 		return err
@@ -52,11 +45,6 @@ func (r *restore) files(ctx context.Context) error {
 	}
 	return r.keepVerbatim(ctx)
 }
-
-// ExtraPrefix is where archive files Ferry keeps as they are (the design
-// repository bundle, snippet bundles, the avatar) live in blob storage;
-// an export writes them back at the same paths.
-func ExtraPrefix(projectID int64) string { return "extra/" + strconv.FormatInt(projectID, 10) }
 
 // keepVerbatim stores project.design.bundle, snippets/*.bundle and
 // avatar/* unchanged, after checking that the bundles are valid (GitLab
@@ -83,7 +71,7 @@ func (r *restore) keepVerbatim(ctx context.Context) error {
 				return permanent(fmt.Errorf("%s is not a valid git bundle: %w", rel, err))
 			}
 		}
-		if err := r.storeFile(ctx, ExtraPrefix(r.project.ID)+"/"+rel, path); err != nil {
+		if err := r.storeFile(ctx, blob.ExtraPrefix(r.project.ID)+"/"+rel, path); err != nil {
 			return err
 		}
 	}
@@ -113,7 +101,7 @@ func (r *restore) lfs(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := r.storeFile(ctx, LFSPrefix(r.project.ID)+"/objects/"+oid, path); err != nil {
+		if err := r.storeFile(ctx, blob.LFSPrefix(r.project.ID)+"/objects/"+oid, path); err != nil {
 			return err
 		}
 		repos := index[e.Name()]
@@ -123,7 +111,7 @@ func (r *restore) lfs(ctx context.Context) error {
 		stored[oid] = repos
 	}
 	data, _ := json.Marshal(stored)
-	w, err := r.w.Blobs.Create(ctx, LFSPrefix(r.project.ID)+"/"+archive.LFSIndexFile)
+	w, err := r.w.Blobs.Create(ctx, blob.LFSPrefix(r.project.ID)+"/"+archive.LFSIndexFile)
 	if err != nil {
 		return err
 	}

@@ -82,8 +82,8 @@ type RemoveWorker struct {
 // uploads, LFS objects, kept archive files).
 func (w *RemoveWorker) Work(ctx context.Context, job *river.Job[RemoveArgs]) error {
 	id := job.Args.ProjectID
-	for _, prefix := range []string{"exports", "uploads", "lfs", "extra"} {
-		if err := w.Blobs.DeletePrefix(ctx, prefix+"/"+strconv.FormatInt(id, 10)); err != nil {
+	for _, prefix := range blob.ProjectPrefixes(id) {
+		if err := w.Blobs.DeletePrefix(ctx, prefix); err != nil {
 			return err
 		}
 	}
