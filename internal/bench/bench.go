@@ -1,11 +1,11 @@
 // Package bench measures Ferry against the floor: for one archive it times
 // Ferry's import (POST /projects/import to finished) and export (POST
-// export to a downloaded file) on a real `ferry serve` process, samples
-// that process's resident memory, and times, in the same run, the least
-// work the same job needs (tar -xzf, git clone --mirror of the bundle and a
-// plain decode of every JSON line; git bundle create and a gzip of the same
-// JSON). Results are kept per scale in a JSON file, from which BENCHMARKS.md
-// and a chart are written.
+// export to a downloaded file) on real `ferry serve` processes (a new one
+// for the export), records each process's peak resident memory, and
+// times, in the same run, the least work the same job needs (tar -xzf, git
+// clone --mirror of the bundle and a plain decode of every JSON line; git
+// bundle create and a gzip of the same JSON). Results are kept per scale in
+// a JSON file, from which BENCHMARKS.md and a chart are written.
 package bench
 
 import (
@@ -43,22 +43,34 @@ type Config struct {
 
 // Run measures one archive.
 func Run(ctx context.Context, cfg Config) (Result, error) {
+	archivePath, err := filepath.Abs(cfg.Archive) // the floor runs tar in another folder
+	if err != nil {
+		return Result{}, err
+	}
+	cfg.Archive = archivePath
 	info, err := os.Stat(cfg.Archive)
 	if err != nil {
 		return Result{}, err
 	}
 	res := Result{Point: Point{Scale: cfg.Scale, ArchiveBytes: info.Size()}, Date: time.Now().UTC().Format(time.DateOnly),
 		Machine: machine()}
-	srv, err := startServer(ctx, cfg.Binary, filepath.Join(cfg.Work, "server"))
+	data := filepath.Join(cfg.Work, "server")
+	srv, err := startServer(ctx, cfg.Binary, data)
 	if err != nil {
 		return res, err
 	}
-	defer srv.stop()
 	fmt.Fprintf(cfg.Out, "bench %s: %.1f MB archive\n", cfg.Scale, float64(info.Size())/1e6)
 	projectID, err := measureImport(ctx, srv, cfg.Archive, &res)
+	srv.stop()
 	if err != nil {
 		return res, fmt.Errorf("import: %w", err)
 	}
+	// A new process exports, so the export's peak is not what the import
+	// left behind.
+	if srv, err = startServer(ctx, cfg.Binary, data); err != nil {
+		return res, err
+	}
+	defer srv.stop()
 	if err := measureExport(ctx, srv, projectID, filepath.Join(cfg.Work, "export.tar.gz"), &res); err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}

@@ -27,6 +27,7 @@ type server struct {
 	base  string
 	data  string
 	token string
+	log   *os.File
 	peak  atomic.Int64 // highest VmRSS seen, in kB
 	stopc chan struct{}
 	wg    sync.WaitGroup
@@ -42,17 +43,16 @@ func startServer(ctx context.Context, binary, data string) (*server, error) {
 	s := &server{base: "http://" + addr, data: data, token: "glpat-bench-" + strings.ToLower(rand.Text()), stopc: make(chan struct{})}
 	s.cmd = exec.CommandContext(ctx, binary, "serve", "--listen", addr, "--data", data)
 	s.cmd.Env = append(os.Environ(), "FERRY_ROOT_TOKEN="+s.token)
-	logf, err := os.Create(data + ".log")
-	if err != nil {
-		if err := os.MkdirAll(filepath.Dir(data), 0o755); err != nil {
-			return nil, err
-		}
-		if logf, err = os.Create(data + ".log"); err != nil {
-			return nil, err
-		}
+	if err := os.MkdirAll(filepath.Dir(data), 0o755); err != nil {
+		return nil, err
 	}
-	s.cmd.Stdout, s.cmd.Stderr = logf, logf
+	logf, err := os.OpenFile(data+".log", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	s.cmd.Stdout, s.cmd.Stderr, s.log = logf, logf, logf
 	if err := s.cmd.Start(); err != nil {
+		logf.Close()
 		return nil, err
 	}
 	if err := s.waitReady(); err != nil {
@@ -84,7 +84,7 @@ func (s *server) sampleRSS() {
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
 	for {
-		if kb := rssKB(s.cmd.Process.Pid); kb > s.peak.Load() {
+		if kb := procKB(s.cmd.Process.Pid, "VmRSS:"); kb > s.peak.Load() {
 			s.peak.Store(kb)
 		}
 		select {
@@ -96,12 +96,18 @@ func (s *server) sampleRSS() {
 }
 
 // resetPeak starts a new peak measurement and returns the previous one in
-// MB.
+// MB: the highest sampled VmRSS or the kernel's own high-water mark
+// (VmHWM, which misses nothing between samples and is reset here through
+// clear_refs).
 func (s *server) resetPeak() float64 {
-	return float64(s.peak.Swap(rssKB(s.cmd.Process.Pid))) / 1024
+	pid := s.cmd.Process.Pid
+	hwm := procKB(pid, "VmHWM:")
+	_ = os.WriteFile("/proc/"+strconv.Itoa(pid)+"/clear_refs", []byte("5"), 0)
+	return float64(max(s.peak.Swap(procKB(pid, "VmRSS:")), hwm)) / 1024
 }
 
-func rssKB(pid int) int64 {
+// procKB reads one field (in kB) of /proc/<pid>/status.
+func procKB(pid int, field string) int64 {
 	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0
@@ -109,7 +115,7 @@ func rssKB(pid int) int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return n
 		}
@@ -128,6 +134,7 @@ func (s *server) stop() {
 	case <-time.After(30 * time.Second):
 		s.cmd.Process.Kill()
 	}
+	s.log.Close()
 }
 
 func (s *server) repoDir(projectID int64) string {

@@ -34,6 +34,9 @@ type Scale struct {
 	Milestones    int
 	Commits       int
 	RepoBytes     int64 // roughly the bundle's size
+	// HugeRecord, when set, makes the first merge request's description
+	// about this many bytes: one record near the archive's line limit.
+	HugeRecord int
 }
 
 // Scales are the named sizes: s is small; m is about GitLab's "GitLabHQ"
@@ -44,6 +47,10 @@ var Scales = map[string]Scale{
 	"m":  {Name: "m", Issues: 3000, MergeRequests: 2500, NotesPer: 12, DiffFilesPer: 5, DiffLines: 40, Pipelines: 2500, BuildsPer: 6, Labels: 200, Milestones: 60, Commits: 6000, RepoBytes: 600 << 20},
 	"l":  {Name: "l", Issues: 12000, MergeRequests: 10000, NotesPer: 12, DiffFilesPer: 5, DiffLines: 40, Pipelines: 10000, BuildsPer: 6, Labels: 400, Milestones: 120, Commits: 12000, RepoBytes: 2400 << 20},
 	"xl": {Name: "xl", Issues: 100000, MergeRequests: 75000, NotesPer: 12, DiffFilesPer: 5, DiffLines: 40, Pipelines: 75000, BuildsPer: 6, Labels: 800, Milestones: 240, Commits: 20000, RepoBytes: 4000 << 20},
+
+	// huge is a small project with one 40 MiB merge request (a record near
+	// archive.MaxJSONLine), to measure what one big record costs.
+	"huge": {Name: "huge", Issues: 20, MergeRequests: 20, NotesPer: 2, DiffFilesPer: 2, DiffLines: 5, Pipelines: 5, BuildsPer: 2, Labels: 5, Milestones: 3, Commits: 100, RepoBytes: 1 << 20, HugeRecord: 40 << 20},
 }
 
 // ScaleNames lists the scales from small to large.

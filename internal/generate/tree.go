@@ -26,6 +26,21 @@ func (g *gen) sentence(n int) string {
 	return b.String()
 }
 
+// text returns about n bytes of words, a paragraph every 100 words.
+func (g *gen) text(n int) string {
+	var b strings.Builder
+	b.Grow(n + 16)
+	for i := 0; b.Len() < n; i++ {
+		if i%100 == 99 {
+			b.WriteString("\n\n")
+		} else if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(g.pick(words))
+	}
+	return b.String()
+}
+
 // relationWriter writes one NDJSON relation file to scratch.
 type relationWriter struct {
 	path string
@@ -193,7 +208,11 @@ func (g *gen) mergeRequests(w *relationWriter) error {
 				"authored_date": ts(i), "committed_date": ts(i), "author_name": "Dev", "author_email": "dev@example.com",
 				"committer_name": "Dev", "committer_email": "dev@example.com"}
 		}
-		mr := obj{"iid": i + 1, "title": g.sentence(8), "description": g.sentence(50), "state": []string{"merged", "opened", "closed"}[i%3],
+		desc := g.sentence(50)
+		if i == 0 && g.sc.HugeRecord > 0 {
+			desc = g.text(g.sc.HugeRecord)
+		}
+		mr := obj{"iid": i + 1, "title": g.sentence(8), "description": desc, "state": []string{"merged", "opened", "closed"}[i%3],
 			"source_branch": fmt.Sprintf("feature/%d", i), "target_branch": "main", "author_id": 100 + i%20,
 			"merge_status": "can_be_merged", "created_at": ts(i), "updated_at": ts(i + 1), "draft": false,
 			"notes": g.notes(g.sc.NotesPer, "MergeRequest", i), "label_links": g.labelLinks(i),
