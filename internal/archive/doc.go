@@ -4,7 +4,8 @@
 // ReadProjectJSON, Relations, OpenRelation and OpenLegacy then read the
 // extracted tree. Everything streams: memory stays flat however large the
 // archive, its files or its relations are (one JSON record at a time, at
-// most MaxJSONLine bytes). The Writer writes the same layout, with "./"
+// most MaxJSONLine bytes, held once: a record is read straight into a
+// buffer of its size, never grown or copied). The Writer writes the same layout, with "./"
 // prefixes, directories 0700 and files 0600.
 //
 // # Layout
@@ -49,8 +50,9 @@
 //
 // # Legacy project.json
 //
-// OpenLegacy never decodes the whole file. A first streaming pass (the
-// encoding/json token API) keeps the attributes (non-relation values, each
+// OpenLegacy never decodes the whole file. A first streaming pass (a
+// byte-level scanner that checks the syntax as encoding/json does and
+// holds no value it skips) keeps the attributes (non-relation values, each
 // at most MaxJSONLine, together at most MaxProjectJSON) and records the
 // byte range of each relation value, so attributes may come before or
 // after the relations. Each Legacy.Relation then streams the elements of
@@ -59,7 +61,7 @@
 // services, triggers, vulnerabilities, security_setting, push_rule,
 // approval_rules, design_management_repository) with an array or object
 // value, or if its value is an array whose first element is an object.
-// No single JSON token (a string, say) may exceed MaxJSONLine either.
+// An element longer than MaxJSONLine is refused when it is read.
 //
 // # Extraction rules
 //

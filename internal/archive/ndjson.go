@@ -119,12 +119,17 @@ type RelationReader struct {
 	file string // relative path, for errors
 	f    *os.File
 	br   *bufio.Reader
-	line int // index of the next line or element
-	buf  []byte
+	off  int64 // offset in f of the next byte br gives
+	line int   // index of the next line or element
+	long []byte
 	done bool
 
-	dec    *json.Decoder // legacy project.json
-	single bool          // legacy relation holding one object, not an array
+	// A legacy project.json relation: its elements come from js, read
+	// from at (the file) from base on.
+	js     *jsonStream
+	at     io.ReaderAt
+	base   int64
+	single bool // one object, not an array
 }
 
 // OpenRelation opens tree/project/<relation>.ndjson in dir. A missing file,
@@ -145,7 +150,9 @@ func OpenRelation(dir, relation string) (*RelationReader, error) {
 }
 
 // Next returns the next record: its 0-based line number (element index for
-// a legacy relation) and the JSON object. It returns io.EOF after the last
+// a legacy relation) and the JSON object, which stays valid until the next
+// call to Next (a line is not copied: one record of MaxJSONLine bytes
+// takes about that much memory, once). It returns io.EOF after the last
 // record. Blank lines are skipped; the last line may lack its newline. A
 // record that is not one JSON object gives a *LineError wrapping
 // ErrJSONFormat, one longer than MaxJSONLine a *LineError wrapping
@@ -154,7 +161,7 @@ func (r *RelationReader) Next() (line int, raw json.RawMessage, err error) {
 	if r.done {
 		return 0, nil, io.EOF
 	}
-	if r.dec != nil {
+	if r.js != nil {
 		return r.nextLegacy()
 	}
 	for {
@@ -179,54 +186,81 @@ func (r *RelationReader) Next() (line int, raw json.RawMessage, err error) {
 		if data[0] != '{' || !json.Valid(data) {
 			return idx, nil, &LineError{File: r.file, Line: idx, Err: ErrJSONFormat}
 		}
-		return idx, bytes.Clone(data), nil
+		return idx, data, nil
 	}
 }
 
-// readLine returns the next line without its newline, reading at most
-// MaxJSONLine bytes of it into memory.
+// readLine returns the next line, newline included, in br's buffer when
+// it fits there. A longer line is measured first, skipping through it,
+// and then read again from the file into a buffer of its size: it is
+// never held twice, and never read into memory at all when it is longer
+// than MaxJSONLine.
 func (r *RelationReader) readLine() ([]byte, error) {
-	r.buf = r.buf[:0]
-	tooLong := false
-	for {
-		chunk, err := r.br.ReadSlice('\n')
-		if !tooLong {
-			if len(r.buf)+len(chunk) > MaxJSONLine+2 { // room for "\r\n"
-				tooLong, r.buf = true, r.buf[:0]
-			} else {
-				r.buf = append(r.buf, chunk...)
-			}
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			continue
-		case err != nil && err != io.EOF:
+	start := r.off
+	chunk, err := r.br.ReadSlice('\n')
+	r.off += int64(len(chunk))
+	if err != bufio.ErrBufferFull {
+		if err != nil && err != io.EOF {
 			return nil, fmt.Errorf("archive: reading %s: %w", r.file, err)
-		case tooLong || len(bytes.TrimRight(r.buf, "\r\n")) > MaxJSONLine:
-			return nil, &LineError{File: r.file, Line: r.line, Err: ErrJSONTooLarge}
 		}
-		return r.buf, err
+		return chunk, err
 	}
+	for err == bufio.ErrBufferFull {
+		chunk, err = r.br.ReadSlice('\n')
+		r.off += int64(len(chunk))
+	}
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("archive: reading %s: %w", r.file, err)
+	}
+	n := r.off - start
+	if n > MaxJSONLine+2 { // room for "\r\n"
+		return nil, &LineError{File: r.file, Line: r.line, Err: ErrJSONTooLarge}
+	}
+	data, rerr := r.hold(r.f, start, n)
+	if rerr != nil {
+		return nil, rerr
+	}
+	if len(bytes.TrimRight(data, "\r\n")) > MaxJSONLine {
+		return nil, &LineError{File: r.file, Line: r.line, Err: ErrJSONTooLarge}
+	}
+	return data, err
 }
 
+// nextLegacy reads the next element of a legacy relation: it walks
+// through it to find its extent, then reads it in one piece.
 func (r *RelationReader) nextLegacy() (int, json.RawMessage, error) {
 	idx := r.line
-	if !r.single && !r.dec.More() {
-		r.done = true
-		if tok, err := r.dec.Token(); err != nil || tok != json.Delim(']') {
-			return idx, nil, r.legacyErr(idx, err)
+	c, err := r.js.peek()
+	if !r.single && err == nil && (c == ']' || idx > 0) {
+		_, err = r.js.read()
+		if err == nil && c == ']' {
+			r.done = true
+			return 0, nil, io.EOF
 		}
-		return 0, nil, io.EOF
+		if err == nil && c != ',' {
+			err = ErrJSONFormat
+		}
+		if err == nil {
+			_, err = r.js.peek()
+		}
 	}
-	var raw json.RawMessage
-	err := r.dec.Decode(&raw)
+	start := r.js.off
+	if err == nil {
+		err = r.js.skip()
+	}
 	r.line++
-	if r.single {
+	if r.single || err != nil {
 		r.done = true
+	}
+	if err == nil && r.js.off-start > MaxJSONLine {
+		r.done, err = true, ErrJSONTooLarge
 	}
 	if err != nil {
-		r.done = true
-		return idx, nil, r.legacyErr(idx, err)
+		return idx, nil, r.legacyErr(idx, eofSyntax(err))
+	}
+	raw, err := r.hold(r.at, r.base+start, r.js.off-start)
+	if err != nil {
+		return idx, nil, err
 	}
 	if raw[0] != '{' {
 		return idx, nil, &LineError{File: r.file, Line: idx, Err: ErrJSONFormat}
@@ -234,13 +268,23 @@ func (r *RelationReader) nextLegacy() (int, json.RawMessage, error) {
 	return idx, raw, nil
 }
 
-func (r *RelationReader) legacyErr(idx int, err error) error {
-	if errors.Is(err, ErrJSONTooLarge) {
-		return &LineError{File: r.file, Line: idx, Err: ErrJSONTooLarge}
+// hold reads n bytes at off into the reader's buffer for long records.
+func (r *RelationReader) hold(at io.ReaderAt, off, n int64) ([]byte, error) {
+	if int64(cap(r.long)) < n {
+		r.long = make([]byte, n)
 	}
-	var se *json.SyntaxError
-	if err == nil || err == io.EOF || err == io.ErrUnexpectedEOF || errors.As(err, &se) {
-		return &LineError{File: r.file, Line: idx, Err: ErrJSONFormat}
+	data := r.long[:n]
+	if _, err := at.ReadAt(data, off); err != nil {
+		return nil, fmt.Errorf("archive: reading %s: %w", r.file, err)
+	}
+	return data, nil
+}
+
+func (r *RelationReader) legacyErr(idx int, err error) error {
+	for _, kind := range []error{ErrJSONTooLarge, ErrJSONFormat} {
+		if errors.Is(err, kind) {
+			return &LineError{File: r.file, Line: idx, Err: kind}
+		}
 	}
 	return fmt.Errorf("archive: reading %s: %w", r.file, err)
 }
@@ -248,7 +292,7 @@ func (r *RelationReader) legacyErr(idx int, err error) error {
 // Close releases the file of an NDJSON reader. (Readers from a Legacy use
 // the Legacy's file; closing them does nothing.)
 func (r *RelationReader) Close() error {
-	r.done = true
+	r.done, r.long = true, nil
 	if r.f == nil {
 		return nil
 	}

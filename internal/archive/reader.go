@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,13 +125,15 @@ var legacyRelations = append(slices.Clone(importOrder),
 
 // Legacy reads a legacy project.json (one JSON object holding the project's
 // attributes and, under relation keys, its relations) without loading it:
-// OpenLegacy makes one streaming pass that keeps the attributes and the
-// byte range of every relation value; Relation then streams one relation's
-// elements from its byte range. Key order in the file does not matter.
+// OpenLegacy makes one streaming pass that checks the syntax and keeps the
+// attributes and the byte range of every relation value; Relation then
+// streams one relation's elements from its byte range, holding one element
+// at a time. Key order in the file does not matter.
 type Legacy struct {
-	f     *os.File
-	attrs map[string]json.RawMessage
-	rels  map[string]section
+	f         *os.File
+	attrs     map[string]json.RawMessage
+	attrBytes int64
+	rels      map[string]section
 }
 
 type section struct {
@@ -143,9 +144,10 @@ type section struct {
 // OpenLegacy indexes dir/project.json. A key is a relation if it is one of
 // GitLab's known relations (and its value is an array or object) or if its
 // value is an array whose first element is an object; every other key is
-// an attribute. Each value is limited to MaxJSONLine bytes except relation
-// arrays, which are never held in memory; the attributes together are
-// limited to MaxProjectJSON. When a key repeats, the last value wins.
+// an attribute. Each attribute is limited to MaxJSONLine bytes and the
+// attributes together to MaxProjectJSON; relation values are never held in
+// memory (their elements are limited when read). When a key repeats, the
+// last value wins.
 func OpenLegacy(dir string) (*Legacy, error) {
 	f, _, err := openRegular(dir, LegacyProjectFile)
 	if err != nil {
@@ -157,8 +159,7 @@ func OpenLegacy(dir string) (*Legacy, error) {
 		if errors.Is(err, ErrJSONTooLarge) {
 			return nil, fmt.Errorf("%w in %s", ErrJSONTooLarge, LegacyProjectFile)
 		}
-		var se *json.SyntaxError
-		if err == io.EOF || err == io.ErrUnexpectedEOF || errors.As(err, &se) || errors.Is(err, ErrJSONFormat) {
+		if errors.Is(err, ErrJSONFormat) {
 			return nil, fmt.Errorf("%w in %s", ErrJSONFormat, LegacyProjectFile)
 		}
 		return nil, fmt.Errorf("archive: reading %s: %w", LegacyProjectFile, err)
@@ -167,94 +168,96 @@ func OpenLegacy(dir string) (*Legacy, error) {
 }
 
 func (l *Legacy) index() error {
-	dec := newGuardedDecoder(io.NewSectionReader(l.f, 0, 1<<62))
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return errors.Join(ErrJSONFormat, err)
+	s := newJSONStream(io.NewSectionReader(l.f, 0, 1<<62))
+	if err := s.expect('{'); err != nil {
+		return err
 	}
-	var attrBytes int64
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
+	if c, err := s.peek(); err != nil || c == '}' {
+		if err == nil {
+			_, err = s.read()
+		}
+		return l.end(s, eofSyntax(err))
+	}
+	for {
+		if err := l.member(s); err != nil {
 			return err
 		}
-		key, ok := tok.(string)
-		if !ok {
+		c, err := s.peek()
+		if err == nil {
+			_, err = s.read()
+		}
+		if err != nil || c == '}' {
+			return l.end(s, eofSyntax(err))
+		}
+		if c != ',' {
 			return ErrJSONFormat
 		}
-		keyEnd := dec.InputOffset()
-		if tok, err = dec.Token(); err != nil {
-			return err
-		}
-		known := slices.Contains(legacyRelations, key)
-		switch v := tok.(type) {
-		case json.Delim: // '[' or '{'
-			start := dec.InputOffset() - 1
-			depth, objects := 1, false
-			if v == '[' && dec.More() {
-				if tok, err = dec.Token(); err != nil {
-					return err
-				}
-				objects = tok == json.Delim('{')
-				if _, ok := tok.(json.Delim); ok {
-					depth++
-				}
-			}
-			if err := skipValue(dec, depth); err != nil {
-				return err
-			}
-			end := dec.InputOffset()
-			if known || objects {
-				l.rels[key] = section{off: start, end: end, single: v == '{'}
-				delete(l.attrs, key)
-				continue
-			}
-		case nil:
-			if known {
-				delete(l.rels, key) // "relation": null: no records
-				continue
-			}
-		}
-		// An attribute: its raw bytes are those between the key and the
-		// end of the value, less the colon and white space.
-		end := dec.InputOffset()
-		if end-keyEnd > MaxJSONLine+64 {
-			return ErrJSONTooLarge
-		}
-		raw := make([]byte, end-keyEnd)
-		if _, err := l.f.ReadAt(raw, keyEnd); err != nil {
-			return err
-		}
-		raw = bytes.TrimLeft(raw, " \t\r\n:")
-		if attrBytes += int64(len(raw)); attrBytes > MaxProjectJSON {
-			return ErrJSONTooLarge
-		}
-		l.attrs[key] = raw
-		delete(l.rels, key)
 	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
-		return errors.Join(ErrJSONFormat, err)
+}
+
+// end checks that nothing but white space follows the object.
+func (l *Legacy) end(s *jsonStream, err error) error {
+	if err != nil {
+		return err
 	}
-	if _, err := dec.Token(); err != io.EOF { // trailing data
-		return ErrJSONFormat
+	if _, err := s.peek(); err != io.EOF {
+		return errors.Join(ErrJSONFormat, err) // trailing data
 	}
 	return nil
 }
 
-// skipValue reads tokens until depth open delimiters are closed.
-func skipValue(dec *json.Decoder, depth int) error {
-	for depth > 0 {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('['), json.Delim('{'):
-			depth++
-		case json.Delim(']'), json.Delim('}'):
-			depth--
-		}
+// member reads one key and value of the top-level object: a relation is
+// only located, an attribute is kept.
+func (l *Legacy) member(s *jsonStream) error {
+	body, err := s.str(true, MaxJSONLine)
+	if err != nil {
+		return err
 	}
+	var key string
+	if err := json.Unmarshal(append(append([]byte{'"'}, body...), '"'), &key); err != nil {
+		return ErrJSONFormat
+	}
+	if err := s.expect(':'); err != nil {
+		return err
+	}
+	c, err := s.peek()
+	if err != nil {
+		return eofSyntax(err)
+	}
+	start, objects := s.off, false
+	if c == '[' {
+		objects, err = s.array()
+	} else {
+		err = s.skip()
+	}
+	if err != nil {
+		return err
+	}
+	known := slices.Contains(legacyRelations, key)
+	switch {
+	case (c == '[' || c == '{') && (known || objects):
+		l.rels[key] = section{off: start, end: s.off, single: c == '{'}
+		delete(l.attrs, key)
+		return nil
+	case c == 'n' && known: // "relation": null: no records
+		delete(l.rels, key)
+		return nil
+	}
+	return l.attribute(key, start, s.off)
+}
+
+// attribute keeps the value at [start, end) of the file as an attribute.
+func (l *Legacy) attribute(key string, start, end int64) error {
+	if end-start > MaxJSONLine || l.attrBytes+end-start > MaxProjectJSON {
+		return ErrJSONTooLarge
+	}
+	raw := make([]byte, end-start)
+	if _, err := l.f.ReadAt(raw, start); err != nil {
+		return err
+	}
+	l.attrBytes += int64(len(raw))
+	l.attrs[key] = raw
+	delete(l.rels, key)
 	return nil
 }
 
@@ -282,10 +285,10 @@ func (l *Legacy) Relation(name string) (*RelationReader, error) {
 	if !ok {
 		return &RelationReader{file: LegacyProjectFile, done: true}, nil
 	}
-	r := &RelationReader{file: LegacyProjectFile, single: s.single,
-		dec: newGuardedDecoder(io.NewSectionReader(l.f, s.off, s.end-s.off))}
+	r := &RelationReader{file: LegacyProjectFile, single: s.single, at: l.f, base: s.off,
+		js: newJSONStream(io.NewSectionReader(l.f, s.off, s.end-s.off))}
 	if !s.single {
-		if tok, err := r.dec.Token(); err != nil || tok != json.Delim('[') {
+		if err := r.js.expect('['); err != nil {
 			return nil, r.legacyErr(0, err)
 		}
 	}
@@ -294,31 +297,3 @@ func (l *Legacy) Relation(name string) (*RelationReader, error) {
 
 // Close closes the file; readers from Relation stop working.
 func (l *Legacy) Close() error { return l.f.Close() }
-
-// guard feeds a json.Decoder and refuses to let the decoder buffer more
-// than MaxJSONLine bytes beyond the start of the value or token it is
-// reading, so no single JSON value can take more memory than that.
-type guard struct {
-	r   io.Reader
-	dec *json.Decoder
-	n   int64 // bytes handed to the decoder
-}
-
-func newGuardedDecoder(r io.Reader) *json.Decoder {
-	g := &guard{r: r}
-	g.dec = json.NewDecoder(g)
-	return g.dec
-}
-
-func (g *guard) Read(p []byte) (int, error) {
-	room := MaxJSONLine + 1 - (g.n - g.dec.InputOffset())
-	if room <= 0 {
-		return 0, ErrJSONTooLarge
-	}
-	if int64(len(p)) > room {
-		p = p[:room]
-	}
-	n, err := g.r.Read(p)
-	g.n += int64(n)
-	return n, err
-}
