@@ -70,6 +70,9 @@ func Write(ctx context.Context, w io.Writer, sc Scale, seed uint64, scratch stri
 	if err != nil {
 		return err
 	}
+	if work, err = filepath.Abs(work); err != nil { // git runs in other folders
+		return err
+	}
 	defer os.RemoveAll(work)
 	g := &gen{sc: sc, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), dir: work}
 	aw := archive.NewWriter(w)

@@ -3,6 +3,7 @@ package generate
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -39,11 +40,15 @@ func (g *gen) repository(ctx context.Context, name string, commits int, bytes in
 	}
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- git(ctx, dir, pr, "fast-import", "--quiet", "--done") }()
+	go func() {
+		err := git(ctx, dir, pr, "fast-import", "--quiet", "--done")
+		pr.CloseWithError(errors.New("git fast-import ended early")) // unblocks history if git died
+		done <- err
+	}()
 	err := g.history(pw, commits, bytes)
 	pw.CloseWithError(err)
-	if ferr := <-done; err == nil {
-		err = ferr
+	if ferr := <-done; ferr != nil {
+		err = ferr // git's own error says more
 	}
 	if err != nil {
 		return err
