@@ -432,7 +432,7 @@ func TestProjectImport_RetryStartsClean(t *testing.T) {
 	id := projectID(t, body)
 	// What a killed attempt leaves: records, a started import and, on the
 	// embedded store, a job that was running.
-	if err := first.Server.DB.InsertRelationRecords(t.Context(), id, "issues", 0, [][]byte{[]byte(`{"title":"half"}`)}); err != nil {
+	if err := first.Server.DB.InsertRelationRecords(t.Context(), id, "issues", 0, []string{`{"title":"half"}`}); err != nil {
 		t.Fatal(err)
 	}
 	im, _ := first.Server.DB.ImportOf(t.Context(), id)

@@ -53,14 +53,7 @@ func TestProjectImport_RoundTrip(t *testing.T) {
 	if st := waitImport(t, env, servertest.RootToken, first); st.ImportStatus != "finished" {
 		t.Fatalf("first import %s", st.ImportStatus)
 	}
-	if _, err := env.Root.ProjectImportExport.ScheduleExport(first, nil); err != nil {
-		t.Fatal(err)
-	}
-	waitExport(t, env.Root, first, "finished")
-	exported, _, err := env.Root.ProjectImportExport.ExportDownload(first)
-	if err != nil {
-		t.Fatal(err)
-	}
+	exported := exportArchive(t, env, first)
 	entries := untar(t, exported)
 	sum := sha256.Sum256([]byte("large file content"))
 	lfsOID := hex.EncodeToString(sum[:])

@@ -240,15 +240,7 @@ func TestS3_BlobStore(t *testing.T) {
 	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" {
 		t.Fatalf("import %s %v", st.ImportStatus, deref(st.ImportError))
 	}
-	if _, err := env.Root.ProjectImportExport.ScheduleExport(id, nil); err != nil {
-		t.Fatal(err)
-	}
-	waitExport(t, env.Root, id, "finished")
-	data, _, err := env.Root.ProjectImportExport.ExportDownload(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(untar(t, data)["./uploads/abcdef0123/note.txt"]) != "attached" {
+	if string(untar(t, exportArchive(t, env, id))["./uploads/abcdef0123/note.txt"]) != "attached" {
 		t.Error("the upload did not come back from the object store")
 	}
 	keys := map[string]bool{}

@@ -82,7 +82,7 @@ func (w *Worker) projectAttributes(ctx context.Context, p ferry.Project, e *ferr
 // writeRelation streams one relation from the database into the archive.
 // A tar entry needs its size first: the database gives it (bytes and
 // count of the records, one newline each), so the JSON is never copied to
-// a scratch file. The project's members are added to project_members.
+// a scratch file, and a big record is read a part at a time. The project's members are added to project_members.
 func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.Project, rel string, withEmails bool) error {
 	var extra bytes.Buffer
 	if rel == "project_members" {
@@ -97,8 +97,8 @@ func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.
 	pr, pw := io.Pipe()
 	go func() {
 		buf := bufio.NewWriterSize(pw, 1<<20)
-		err := w.DB.EachRelationRecord(ctx, p.ID, rel, func(data []byte) error {
-			if _, err := buf.Write(data); err != nil {
+		err := w.DB.EachRelationPart(ctx, p.ID, rel, func(data []byte, end bool) error {
+			if _, err := buf.Write(data); err != nil || !end {
 				return err
 			}
 			return buf.WriteByte('\n')

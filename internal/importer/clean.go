@@ -1,7 +1,7 @@
 package importer
 
 import (
-	"encoding/json"
+	"strconv"
 	"strings"
 )
 
@@ -45,55 +45,61 @@ var userReferences = map[string]bool{
 	"merged_by_id": true, "latest_closed_by_id": true,
 }
 
-func cleanValue(v any, projectID int64, users func(any) any) {
-	switch t := v.(type) {
-	case map[string]any:
-		src, hasSrc := t["source_project_id"]
-		tgt, hasTgt := t["target_project_id"]
-		if hasSrc && hasTgt && src != nil && fmtValue(src) == fmtValue(tgt) {
-			t["source_project_id"] = projectID // a merge request within the project
-		}
-		for k, child := range t {
-			if dropped(k) {
-				delete(t, k)
-				continue
-			}
-			if k == "project_id" || k == "target_project_id" {
-				t[k] = projectID
-				continue
-			}
-			if userReferences[k] && users != nil {
-				t[k] = users(child)
-				continue
-			}
-			cleanValue(child, projectID, users)
-		}
-	case []any:
-		for _, child := range t {
-			cleanValue(child, projectID, users)
-		}
-	}
+// cleaner rewrites records as GitLab's AttributeCleaner leaves them: ids,
+// foreign keys, secrets and rendered HTML dropped, project references
+// pointing at the new project, user references mapped to local users.
+type cleaner struct {
+	projectID int64
+	// user maps an archive user id (0 when the value is not one) to a
+	// local user.
+	user func(id int64) int64
 }
 
-func depth(v any, d int) int {
-	if d > MaxDepth {
-		return d
-	}
-	deepest := d
-	switch t := v.(type) {
-	case map[string]any:
-		for _, child := range t {
-			deepest = max(deepest, depth(child, d+1))
-		}
-	case []any:
-		for _, child := range t {
-			deepest = max(deepest, depth(child, d+1))
-		}
-	}
-	return deepest
+// clean writes the cleaned record (see record.reset) as a string: the
+// JSON that decoding it into a map, cleaning the map and encoding it
+// again gives, built in one piece of about the record's size.
+func (c *cleaner) clean(r *record) string {
+	var out strings.Builder
+	out.Grow(len(r.in))
+	r.writeObject(&out, c, r.top[0], r.top[1], true)
+	return out.String()
 }
 
-func fmtValue(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
+// writeObject writes the members[from:to] of an object. When clean is
+// set, members are cleaned: source_project_id becomes the project when it
+// equals target_project_id (a merge request within the project).
+func (r *record) writeObject(out *strings.Builder, c *cleaner, from, to int, clean bool) {
+	sameProject := false
+	if clean {
+		src, hasSrc := r.lookup(from, to, "source_project_id")
+		tgt, hasTgt := r.lookup(from, to, "target_project_id")
+		sameProject = hasSrc && hasTgt && r.in[src] != 'n' && r.sameValue(src, tgt)
+	}
+	out.WriteByte('{')
+	n := 0
+	for j := from; j < to; j++ {
+		m := r.members[j]
+		key := r.key(m)
+		if clean && dropped(string(key)) {
+			continue
+		}
+		if n++; n > 1 {
+			out.WriteByte(',')
+		}
+		writeString(out, key, false)
+		out.WriteByte(':')
+		switch k := string(key); {
+		case !clean:
+			r.write(out, nil, int(m.val), false)
+		case k == "project_id" || k == "target_project_id" || k == "source_project_id" && sameProject:
+			out.WriteString(strconv.FormatInt(c.projectID, 10))
+		case userReferences[k] && r.in[m.val] == 'n':
+			out.WriteString("null")
+		case userReferences[k]:
+			out.WriteString(strconv.FormatInt(c.user(r.intAt(int(m.val))), 10))
+		default:
+			r.write(out, c, int(m.val), true)
+		}
+	}
+	out.WriteByte('}')
 }

@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 	"errors"
-	"strconv"
 
 	"github.com/ferryhq/ferry"
 )
@@ -12,14 +11,17 @@ import (
 // importer is an administrator (as GitLab, which maps members only then):
 // the user whose email is the member's public email (or email). Other
 // members stay in the stored record only.
-func (r *restore) mapMember(ctx context.Context, rec map[string]any) error {
+func (r *restore) mapMember(ctx context.Context, rec *record) error {
 	if !r.user.IsAdmin {
 		return nil
 	}
-	u, _ := rec["user"].(map[string]any)
-	email, _ := u["public_email"].(string)
-	if email == "" {
-		email, _ = u["email"].(string)
+	email := ""
+	if u, ok := rec.field("user"); ok {
+		for _, key := range []string{"public_email", "email"} {
+			if i, ok := rec.objectField(u, key); ok && email == "" {
+				email, _ = rec.stringAt(i)
+			}
+		}
 	}
 	if email == "" {
 		return nil
@@ -31,7 +33,10 @@ func (r *restore) mapMember(ctx context.Context, rec map[string]any) error {
 	if err != nil {
 		return err
 	}
-	level := ferry.AccessLevel(intValue(rec["access_level"]))
+	var level ferry.AccessLevel
+	if i, ok := rec.field("access_level"); ok {
+		level = ferry.AccessLevel(rec.intAt(i))
+	}
 	if !level.Valid() {
 		return &RecordError{Class: "ActiveRecord::RecordInvalid", Message: "Validation failed: Access level is not included in the list"}
 	}
@@ -56,18 +61,4 @@ func (r *restore) ensureImporterMember(ctx context.Context) error {
 		return nil
 	}
 	return err
-}
-
-func intValue(v any) int64 {
-	switch t := v.(type) {
-	case float64:
-		return int64(t)
-	case interface{ String() string }:
-		n, _ := strconv.ParseInt(t.String(), 10, 64)
-		return n
-	case string:
-		n, _ := strconv.ParseInt(t, 10, 64)
-		return n
-	}
-	return 0
 }

@@ -16,8 +16,13 @@ import (
 	"github.com/ferryhq/ferry/internal/store"
 )
 
-// BatchSize is how many records one transaction stores.
-const BatchSize = 500
+// A transaction stores at most BatchSize records and, unless one record
+// alone is bigger, BatchBytes of them: a batch of big records is bounded
+// by bytes, not only by count.
+const (
+	BatchSize  = 500
+	BatchBytes = 8 << 20
+)
 
 // restore is one attempt at restoring an extracted archive.
 type restore struct {
@@ -30,6 +35,7 @@ type restore struct {
 	legacy  *archive.Legacy
 	// users maps the archive's user ids to local users (see users.go).
 	users map[int64]int64
+	rec   record // the record being prepared, reused
 }
 
 func (r *restore) run(ctx context.Context) error {
@@ -177,14 +183,41 @@ func copyFile(w io.Writer, path string) error {
 	return err
 }
 
-// storeBatch stores records of relation and advances the counts.
-func (r *restore) storeBatch(ctx context.Context, relation string, first int64, batch [][]byte) error {
+// batch is the cleaned records of one relation waiting to be stored.
+type batch struct {
+	relation string
+	first    int64 // position of records[0]
+	records  []string
+	bytes    int
+}
+
+// push adds a record to the batch, storing the batch first if the record
+// would take it past BatchBytes, and after if it is then full.
+func (r *restore) push(ctx context.Context, b *batch, rec string) error {
+	if len(b.records) > 0 && b.bytes+len(rec) > BatchBytes {
+		if err := r.storeBatch(ctx, b); err != nil {
+			return err
+		}
+	}
+	b.records = append(b.records, rec)
+	b.bytes += len(rec)
+	if len(b.records) < BatchSize && b.bytes < BatchBytes {
+		return nil
+	}
+	return r.storeBatch(ctx, b)
+}
+
+// storeBatch stores a batch and advances the counts, then empties it.
+func (r *restore) storeBatch(ctx context.Context, b *batch) error {
 	err := r.w.DB.Tx(ctx, func(tx *store.Tx) error {
-		return tx.InsertRelationRecords(ctx, r.project.ID, relation, first, batch)
+		return tx.InsertRelationRecords(ctx, r.project.ID, b.relation, b.first, b.records)
 	})
 	if err != nil {
 		return err
 	}
-	r.im.Stats.Imported[relation] += int64(len(batch))
+	r.im.Stats.Imported[b.relation] += int64(len(b.records))
+	b.first += int64(len(b.records))
+	clear(b.records) // let the stored records go
+	b.records, b.bytes = b.records[:0], 0
 	return r.w.DB.UpdateImport(ctx, r.im)
 }

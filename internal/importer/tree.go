@@ -102,11 +102,7 @@ func (r *restore) relation(ctx context.Context, name string) error {
 		return permanent(err)
 	}
 	defer rd.Close()
-	var (
-		batch [][]byte
-		first int64
-		pos   int64
-	)
+	b := batch{relation: name}
 	for {
 		line, raw, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -123,42 +119,35 @@ func (r *restore) relation(ctx context.Context, name string) error {
 			}
 			continue
 		}
-		batch = append(batch, rec)
-		pos++
-		if len(batch) == BatchSize {
-			if err := r.storeBatch(ctx, name, first, batch); err != nil {
-				return err
-			}
-			first, batch = pos, nil
+		if err := r.push(ctx, &b, rec); err != nil {
+			return err
 		}
 	}
 	r.im.Stats.Imported[name] += 0 // listed even when nothing was stored
-	if len(batch) > 0 {
-		return r.storeBatch(ctx, name, first, batch)
+	if len(b.records) > 0 {
+		return r.storeBatch(ctx, &b)
 	}
 	return r.w.DB.UpdateImport(ctx, r.im)
 }
 
 // prepare validates and cleans one record; members are also mapped to
-// local users.
-func (r *restore) prepare(ctx context.Context, relation string, raw json.RawMessage) ([]byte, error) {
-	rec, err := decodeObject(raw)
-	if err != nil {
-		return nil, &RecordError{Class: "JSON::ParserError", Message: err.Error()}
-	}
-	if depth(rec, 0) > MaxDepth {
-		return nil, &RecordError{Class: "ArgumentError", Message: errTooDeep.Error()}
+// local users. raw is read in place, never decoded whole.
+func (r *restore) prepare(ctx context.Context, relation string, raw []byte) (string, error) {
+	rec := &r.rec
+	defer rec.release()
+	if err := rec.reset(raw); err != nil {
+		return "", err
 	}
 	if err := validate(relation, rec); err != nil {
-		return nil, err
+		return "", err
 	}
 	if relation == "project_members" {
 		if err := r.mapMember(ctx, rec); err != nil {
-			return nil, err
+			return "", err
 		}
 	}
-	cleanValue(rec, r.project.ID, r.mapUser)
-	return json.Marshal(rec)
+	c := cleaner{projectID: r.project.ID, user: r.mapUser}
+	return c.clean(rec), nil
 }
 
 // failed records a failed relation (GitLab keeps at most 255 characters

@@ -55,12 +55,9 @@ func (r *restore) loadUsers(ctx context.Context) error {
 }
 
 // mapUser turns an archive user id into a local one: the mapped user, or
-// the importer. null stays null.
-func (r *restore) mapUser(v any) any {
-	if v == nil {
-		return nil
-	}
-	if local, ok := r.users[intValue(v)]; ok {
+// the importer. (null stays null: see cleaner.)
+func (r *restore) mapUser(id int64) int64 {
+	if local, ok := r.users[id]; ok {
 		return local
 	}
 	return r.user.ID

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
 )
@@ -30,12 +29,12 @@ var requiredStrings = map[string][]string{
 	"protected_tags":     {"name"},
 }
 
-// validate checks a cleaned record of relation as GitLab's models would,
+// validate checks a record of relation as GitLab's models would,
 // returning a *RecordError for one GitLab could not save.
-func validate(relation string, rec map[string]any) error {
+func validate(relation string, rec *record) error {
 	var missing []string
 	for _, attr := range requiredStrings[relation] {
-		if s, ok := rec[attr].(string); !ok || strings.TrimSpace(s) == "" {
+		if i, ok := rec.field(attr); !ok || rec.in[i] != '"' || blank(rec.in[i+1:stringEnd(rec.in, i)-1]) {
 			missing = append(missing, humanize(attr)+" can't be blank")
 		}
 	}
@@ -48,15 +47,4 @@ func validate(relation string, rec map[string]any) error {
 func humanize(attr string) string {
 	s := strings.ReplaceAll(attr, "_", " ")
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// decodeObject parses a record.
-func decodeObject(raw json.RawMessage) (map[string]any, error) {
-	var rec map[string]any
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.UseNumber()
-	if err := dec.Decode(&rec); err != nil {
-		return nil, err
-	}
-	return rec, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 )
 
 // ProjectAttributes returns the stored tree/project.json attributes of a
@@ -44,49 +45,107 @@ func (q queries) RelationNames(ctx context.Context, projectID int64) ([]string, 
 	})
 }
 
+// PartSize is the most bytes of a record that one row holds: a bigger
+// record is stored in parts (at UTF-8 character boundaries), so that
+// neither storing nor exporting it makes the database driver copy it
+// whole.
+const PartSize = 1 << 20
+
 // EachRelationRecord calls fn with each record of one relation in order,
-// streaming from a cursor (the records are never all in memory).
+// streaming from a cursor (the records are never all in memory; a record
+// stored in parts is put together for fn).
 func (q queries) EachRelationRecord(ctx context.Context, projectID int64, relation string, fn func(data []byte) error) error {
-	rows, err := q.query(ctx, `SELECT data FROM project_relations WHERE project_id = ? AND relation = ? ORDER BY position`,
-		projectID, relation)
+	var rec []byte
+	return q.EachRelationPart(ctx, projectID, relation, func(data []byte, end bool) error {
+		if !end {
+			rec = append(rec, data...)
+			return nil
+		}
+		if rec != nil { // the last part of a record stored in parts
+			data, rec = append(rec, data...), nil
+		}
+		return fn(data)
+	})
+}
+
+// EachRelationPart calls fn with each stored part of one relation's
+// records, in order; end is true for the last part of a record. Records of
+// at most PartSize bytes come in one part. Nothing bigger than a part is
+// ever held in memory.
+func (q queries) EachRelationPart(ctx context.Context, projectID int64, relation string, fn func(data []byte, end bool) error) error {
+	rows, err := q.query(ctx, `SELECT part, data FROM project_relations WHERE project_id = ? AND relation = ?
+		ORDER BY position, part`, projectID, relation)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var data []byte
+	var (
+		prev []byte
+		held bool
+	)
 	for rows.Next() {
-		if err := rows.Scan(&data); err != nil {
+		var (
+			part int64
+			data []byte
+		)
+		if err := rows.Scan(&part, &data); err != nil {
 			return mapError(err)
 		}
-		if err := fn(data); err != nil {
-			return err
+		if held {
+			if err := fn(prev, part == 0); err != nil {
+				return err
+			}
 		}
+		prev, held = data, true
 	}
-	return mapError(rows.Err())
+	if err := rows.Err(); err != nil {
+		return mapError(err)
+	}
+	if held {
+		return fn(prev, true)
+	}
+	return nil
 }
 
 // InsertRelationRecords stores records of one relation starting at
-// position first, in one statement per record inside the caller's
-// transaction.
-func (q queries) InsertRelationRecords(ctx context.Context, projectID int64, relation string, first int64, records [][]byte) error {
+// position first, inside the caller's transaction: one statement per
+// record, or per part of a record bigger than PartSize.
+func (q queries) InsertRelationRecords(ctx context.Context, projectID int64, relation string, first int64, records []string) error {
 	for i, data := range records {
-		if _, err := q.exec(ctx, `INSERT INTO project_relations (project_id, relation, position, data) VALUES (?, ?, ?, ?)`,
-			projectID, relation, first+int64(i), string(data)); err != nil {
-			return fmt.Errorf("insert %s record: %w", relation, err)
+		for part := 0; part == 0 || data != ""; part++ {
+			n := partLen(data)
+			if _, err := q.exec(ctx, `INSERT INTO project_relations (project_id, relation, position, part, data)
+				VALUES (?, ?, ?, ?, ?)`, projectID, relation, first+int64(i), part, data[:n]); err != nil {
+				return fmt.Errorf("insert %s record: %w", relation, err)
+			}
+			data = data[n:]
 		}
 	}
 	return nil
 }
 
+// partLen is the length of the first part of s: at most PartSize bytes,
+// not splitting a UTF-8 character.
+func partLen(s string) int {
+	if len(s) <= PartSize {
+		return len(s)
+	}
+	n := PartSize
+	for n > PartSize-utf8.UTFMax && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
+}
+
 // RelationSize returns the bytes and the number of a project's records of
-// one relation.
+// one relation (a record stored in parts counts once).
 func (q queries) RelationSize(ctx context.Context, projectID int64, relation string) (size, count int64, err error) {
 	octets := "octet_length(data)"
 	if q.dialect == SQLite {
 		octets = "length(CAST(data AS BLOB))"
 	}
-	var total sql.NullInt64
-	err = q.queryRow(ctx, `SELECT COALESCE(SUM(`+octets+`), 0), count(*) FROM project_relations
-		WHERE project_id = ? AND relation = ?`, projectID, relation).Scan(&total, &count)
-	return total.Int64, count, mapError(err)
+	var total, records sql.NullInt64
+	err = q.queryRow(ctx, `SELECT COALESCE(SUM(`+octets+`), 0), COALESCE(SUM(CASE WHEN part = 0 THEN 1 ELSE 0 END), 0)
+		FROM project_relations WHERE project_id = ? AND relation = ?`, projectID, relation).Scan(&total, &records)
+	return total.Int64, records.Int64, mapError(err)
 }

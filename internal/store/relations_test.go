@@ -1,0 +1,70 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/store"
+	"github.com/ferryhq/ferry/internal/store/storetest"
+)
+
+// TestStore_RelationRecordParts pins that a record bigger than PartSize
+// is stored in parts and comes back whole, once, in order, with its
+// multi-byte characters intact.
+func TestStore_RelationRecordParts(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	u := newUser(t, db, "alice")
+	p := ferry.Project{NamespaceID: u.NamespaceID, Name: "p", Path: "p", Visibility: ferry.Private,
+		DefaultBranch: "main", CreatorID: u.ID}
+	if err := db.CreateProject(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	// "é" is two bytes: with an odd prefix, a part boundary falls inside one.
+	big := `{"d":"x` + strings.Repeat("é", store.PartSize) + `"}`
+	records := []string{`{"a":1}`, big, `{}`, strings.Repeat("a", store.PartSize)} // the last fills one part
+	err := db.Tx(ctx, func(tx *store.Tx) error {
+		return tx.InsertRelationRecords(ctx, p.ID, "issues", 0, records)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := db.EachRelationRecord(ctx, p.ID, "issues", func(data []byte) error {
+		got = append(got, string(data))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(records) {
+		t.Fatalf("%d records read, want %d", len(got), len(records))
+	}
+	for i := range records {
+		if got[i] != records[i] {
+			t.Errorf("record %d: %d bytes came back, want %d", i, len(got[i]), len(records[i]))
+		}
+	}
+	var parts, ends int
+	if err := db.EachRelationPart(ctx, p.ID, "issues", func(data []byte, end bool) error {
+		if len(data) > store.PartSize || !utf8.Valid(data) {
+			t.Errorf("part of %d bytes, valid UTF-8 %v", len(data), utf8.Valid(data))
+		}
+		parts++
+		if end {
+			ends++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if parts != 6 || ends != 4 {
+		t.Errorf("%d parts, %d ends; want 6 parts (the big record in 3), 4 ends", parts, ends)
+	}
+	size, count, err := db.RelationSize(ctx, p.ID, "issues")
+	if want := len(records[0]) + len(big) + len(records[2]) + len(records[3]); err != nil || count != 4 || size != int64(want) {
+		t.Errorf("RelationSize = %d bytes, %d records, %v; want %d, 4", size, count, err, want)
+	}
+}
