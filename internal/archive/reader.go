@@ -64,17 +64,17 @@ func CheckVersion(dir string) error {
 // ReadProjectJSON reads tree/project.json: the project's attributes as one
 // JSON object, at most MaxProjectJSON bytes. A symbolic link is refused.
 func ReadProjectJSON(dir string) (map[string]json.RawMessage, error) {
-	f, _, err := openRegular(dir, ProjectFile)
+	f, st, err := openRegular(dir, ProjectFile)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxProjectJSON+1))
-	if err != nil {
-		return nil, fmt.Errorf("archive: reading %s: %w", ProjectFile, err)
-	}
-	if len(data) > MaxProjectJSON {
+	if st.Size() > MaxProjectJSON {
 		return nil, fmt.Errorf("%w in %s", ErrJSONTooLarge, ProjectFile)
+	}
+	data := make([]byte, st.Size()) // read in one piece, not grown
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, fmt.Errorf("archive: reading %s: %w", ProjectFile, err)
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil || m == nil {

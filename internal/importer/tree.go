@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -15,7 +16,7 @@ var visibilityNames = map[string]string{"0": ferry.Private, "10": ferry.Internal
 
 // saveProject applies the archive's attributes (description, visibility)
 // and then override_params to the project, and stores every attribute so
-// an export gives them back.
+// an export gives them back. It empties attrs.
 func (r *restore) saveProject(ctx context.Context, attrs map[string]json.RawMessage) error {
 	clean := map[string]any{}
 	for k, raw := range attrs {
@@ -23,6 +24,7 @@ func (r *restore) saveProject(ctx context.Context, attrs map[string]json.RawMess
 		if json.Unmarshal(raw, &v) == nil && !dropped(k) {
 			clean[k] = v
 		}
+		delete(attrs, k) // a big attribute is held once, decoded
 	}
 	p := &r.project
 	if d, ok := clean["description"].(string); ok {
@@ -45,11 +47,11 @@ func (r *restore) saveProject(ctx context.Context, attrs map[string]json.RawMess
 	if p.Namespace.IsGroup() && ferry.VisibilityRank(p.Visibility) > ferry.VisibilityRank(p.Namespace.Visibility) {
 		p.Visibility = p.Namespace.Visibility
 	}
-	data, err := json.Marshal(clean)
-	if err != nil {
+	var data strings.Builder // json.Marshal's bytes would be copied again into a string
+	if err := json.NewEncoder(&data).Encode(clean); err != nil {
 		return err
 	}
-	if err := r.w.DB.SaveProjectAttributes(ctx, p.ID, data); err != nil {
+	if err := r.w.DB.SaveProjectAttributes(ctx, p.ID, strings.TrimSuffix(data.String(), "\n")); err != nil {
 		return err
 	}
 	return r.w.DB.UpdateProject(ctx, p)

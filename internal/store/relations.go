@@ -27,9 +27,9 @@ func (q queries) ProjectAttributes(ctx context.Context, projectID int64) (map[st
 }
 
 // SaveProjectAttributes stores a project's tree/project.json attributes.
-func (q queries) SaveProjectAttributes(ctx context.Context, projectID int64, data []byte) error {
+func (q queries) SaveProjectAttributes(ctx context.Context, projectID int64, data string) error {
 	_, err := q.exec(ctx, `INSERT INTO project_attributes (project_id, data) VALUES (?, ?)
-		ON CONFLICT (project_id) DO UPDATE SET data = excluded.data`, projectID, string(data))
+		ON CONFLICT (project_id) DO UPDATE SET data = excluded.data`, projectID, data)
 	return err
 }
 
