@@ -5,11 +5,18 @@ import (
 	"flag"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/ferryhq/ferry/internal/correlation"
 	"github.com/ferryhq/ferry/internal/server"
 )
+
+// memoryLimit is the default soft limit of the Go heap (GOMEMLIMIT
+// overrides it): near it the garbage collector runs more often, so the
+// garbage a big record leaves (one record may be 50 MB) is collected
+// before the process grows past its 256 MB target.
+const memoryLimit = 192 << 20
 
 // serve is `ferry serve`: flags win over environment variables, which win
 // over defaults.
@@ -41,6 +48,9 @@ func serve(ctx context.Context, args []string) error {
 	cfg.BlobsSecretAccessKey = env("FERRY_S3_SECRET_ACCESS_KEY", os.Getenv("AWS_SECRET_ACCESS_KEY"))
 	cfg.Work = cfg.Role != "api"
 	cfg.Logger = newLogger(*logFormat)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	s, err := server.New(ctx, cfg)
 	if err != nil {
 		return err
