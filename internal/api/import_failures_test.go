@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
@@ -90,4 +91,77 @@ func rawTar(t *testing.T, entries ...tarEntry) []byte {
 	tw.Close()
 	gz.Close()
 	return buf.Bytes()
+}
+
+// TestProjectImport_DecompressTimeout pins that decompress_archive_file_timeout
+// bounds the extraction, as GitLab bounds its decompression: an archive
+// that takes longer fails the import for good (one attempt) with GitLab's
+// message and leaves nothing in the work folder; 0 is no limit.
+func TestProjectImport_DecompressTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decompresses gigabytes")
+	}
+	t.Parallel()
+	env := servertest.Start(t)
+	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectImportLimit: gitlab.Ptr(int64(0)),
+		MaxDecompressedArchiveSize: gitlab.Ptr(int64(0)), DecompressArchiveFileTimeout: gitlab.Ptr(int64(1))})
+	status, body := importArchive(t, env, servertest.RootToken, "slow.tar.gz", slowArchive(t, 32), map[string]string{"path": "slow"})
+	if status != 201 {
+		t.Fatalf("%d %s", status, body)
+	}
+	id := projectID(t, body)
+	st := waitImport(t, env, servertest.RootToken, id)
+	if st.ImportStatus != "failed" || deref(st.ImportError) != "Decompressed archive size validation failed." {
+		t.Errorf("status %s error %q, want failed with GitLab's message", st.ImportStatus, deref(st.ImportError))
+	}
+	if attempt, state := importJob(t, env); attempt != 1 || state != "cancelled" {
+		t.Errorf("import job: attempt %d, state %s; want one attempt, cancelled (not to be retried)", attempt, state)
+	}
+	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*")); len(left) != 0 {
+		t.Errorf("work folders left: %v", left)
+	}
+
+	setAdmin(t, env, &gitlab.UpdateSettingsOptions{DecompressArchiveFileTimeout: gitlab.Ptr(int64(0))})
+	status, body = importArchive(t, env, servertest.RootToken, "a.tar.gz", fixtureArchive(t, "0.2.4", nil), map[string]string{"path": "nolimit"})
+	if status != 201 {
+		t.Fatalf("%d %s", status, body)
+	}
+	if st := waitImport(t, env, servertest.RootToken, projectID(t, body)); st.ImportStatus != "finished" {
+		t.Errorf("with no timeout: %s %s", st.ImportStatus, deref(st.ImportError))
+	}
+}
+
+// importJob waits for the only import job to stop running and returns its
+// attempt and state.
+func importJob(t *testing.T, env *servertest.Env) (attempt int, state string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		err := env.Server.DB.SQL().QueryRow(`SELECT attempt, state FROM river_job WHERE kind = 'project_import'`).
+			Scan(&attempt, &state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if state != "running" {
+			break
+		}
+	}
+	return attempt, state
+}
+
+// slowArchive is a valid archive whose gzip stream goes on, after the end
+// of the tar, with gib GiB of zeros: extracting it decompresses them all
+// (to check the stream) but writes nothing, so it takes seconds of one
+// core on any machine, from about gib MB of archive.
+func slowArchive(t *testing.T, gib int) []byte {
+	t.Helper()
+	out := bytes.NewBuffer(rawTar(t, tarEntry{name: "VERSION", body: "0.2.4"},
+		tarEntry{name: "tree/project.json", body: `{"description":"slow"}`}))
+	var zeros bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&zeros, gzip.BestCompression)
+	zw.Write(make([]byte, 64<<20))
+	zw.Close()
+	for range gib * 16 { // gzip readers read concatenated members as one stream
+		out.Write(zeros.Bytes())
+	}
+	return out.Bytes()
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -25,15 +26,8 @@ func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, sett
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return "", err
 	}
-	lim := archive.Limits{MaxDecompressed: int64(settings.MaxDecompressedArchiveSize) << 20}
-	if _, err := archive.Extract(ctx, src, dir, lim); err != nil {
-		if ctx.Err() != nil {
-			return "", err
-		}
-		if errors.Is(err, archive.ErrTooLarge) {
-			return "", permanent(errors.New("Decompressed archive size validation failed."))
-		}
-		return "", permanent(fmt.Errorf("Unable to decompress the archive: %w", err))
+	if err := w.extract(ctx, im, src, dir, settings); err != nil {
+		return "", err
 	}
 	if err := archive.CheckVersion(dir); errors.Is(err, fs.ErrNotExist) {
 		return "", permanent(errors.New("The archive has no VERSION file; it is not a GitLab project export"))
@@ -42,6 +36,41 @@ func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, sett
 	}
 	return dir, nil
 }
+
+// extract extracts the archive within the limits of the settings: the
+// decompressed size (max_decompressed_archive_size, MiB) and the time
+// (decompress_archive_file_timeout, seconds; 0 is no limit, as in GitLab).
+// GitLab fails an import that passes either with the same message, as its
+// size check, which decompresses the archive, runs under that timeout.
+// Extract removes what it wrote when it fails.
+func (w *Worker) extract(ctx context.Context, im *ferry.Import, src io.Reader, dir string, settings ferry.Settings) error {
+	xctx := ctx
+	if secs := settings.DecompressArchiveFileTimeout; secs > 0 {
+		var cancel context.CancelFunc
+		xctx, cancel = context.WithTimeoutCause(ctx, time.Duration(secs)*time.Second, errDecompressTimeout)
+		defer cancel()
+	}
+	lim := archive.Limits{MaxDecompressed: int64(settings.MaxDecompressedArchiveSize) << 20}
+	_, err := archive.Extract(xctx, src, dir, lim)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return err // the job stops: not the archive's fault
+	case errors.Is(context.Cause(xctx), errDecompressTimeout):
+		w.Logger.WarnContext(ctx, fmt.Sprintf("Timeout of %d seconds reached during archive decompression",
+			settings.DecompressArchiveFileTimeout), "project_id", im.ProjectID)
+		return permanent(errSizeValidation)
+	case errors.Is(err, archive.ErrTooLarge):
+		return permanent(errSizeValidation)
+	}
+	return permanent(fmt.Errorf("Unable to decompress the archive: %w", err))
+}
+
+var (
+	errSizeValidation    = errors.New("Decompressed archive size validation failed.") //nolint:staticcheck // GitLab's message
+	errDecompressTimeout = errors.New("decompress_archive_file_timeout reached")
+)
 
 // open returns the archive: the uploaded blob, or a remote source fetched
 // into the work folder.
