@@ -194,3 +194,57 @@ func FuzzClean(f *testing.F) {
 		checkSameClean(t, raw)
 	})
 }
+
+// benchRecords are the records of GitLab's fixture, for the benchmarks.
+func benchRecords(b *testing.B) [][]byte {
+	b.Helper()
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "fixtures", "gitlab", "complex", "tree", "project", "*.ndjson"))
+	var recs [][]byte
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.TrimSpace(line) != "" {
+				recs = append(recs, []byte(line))
+			}
+		}
+	}
+	return recs
+}
+
+// BenchmarkClean compares the in-place cleaner with decoding into maps
+// (the reference), over GitLab's fixture.
+func BenchmarkClean(b *testing.B) {
+	recs := benchRecords(b)
+	var size int64
+	for _, r := range recs {
+		size += int64(len(r))
+	}
+	b.Run("InPlace", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		var rec record
+		c := cleaner{projectID: 42, user: testUsers}
+		for b.Loop() {
+			for _, raw := range recs {
+				if err := rec.reset(raw); err != nil {
+					b.Fatal(err)
+				}
+				c.clean(&rec)
+			}
+		}
+	})
+	b.Run("Decoding", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, raw := range recs {
+				if _, err := referenceClean(raw, 42, testUsers); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}

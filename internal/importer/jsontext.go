@@ -11,8 +11,8 @@ import (
 
 // The functions in this file walk JSON text in place, without decoding it:
 // a record decoded into Go maps costs many times its size in memory, and
-// one record may be 50 MB. They expect valid JSON, as archive's readers
-// return it (invalid text gives wrong offsets, never a panic).
+// one record may be 50 MB. They expect valid JSON: archive's readers check
+// the syntax of every record they return.
 
 // skipSpace returns the offset of the first byte at or after i that is not
 // JSON white space.
