@@ -278,10 +278,11 @@ func (h *scaleHTTP) importArchive(path string, data []byte) int64 {
 	return st.ID
 }
 
-// fixtureDir is GitLab's complex fixture in ../shared.
+// fixtureDir is GitLab's complex fixture tree, kept in the repository's
+// testdata (see testdata/gitlab/NOTICE).
 func fixtureDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "gitlab", "complex", "tree")
+	dir := filepath.Join("..", "..", "testdata", "gitlab", "complex", "tree")
 	if _, err := os.Stat(dir); err != nil {
 		t.Fatalf("GitLab fixture missing: %v", err)
 	}

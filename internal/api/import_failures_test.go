@@ -32,7 +32,7 @@ func TestProjectImport_ArchiveFailures(t *testing.T) {
 		{"NoVersion", rawTar(t, tarEntry{name: "tree/project.json", body: "{}"}), "The archive has no VERSION file"},
 		{"BadVersion", fixtureArchive(t, "garbage", nil), "Incorrect VERSION format"},
 		{"BadBundle", fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": []byte("# v2 git bundle\nnonsense")}),
-			"project.bundle is not a valid git bundle"},
+			"project.bundle: Invalid bundle file"},
 		{"BadLine", fixtureArchive(t, "0.2.4", map[string][]byte{"tree/project/zz_extra.ndjson": []byte("{not json}\n")}),
 			"Incorrect JSON format"},
 		{"PathTraversal", rawTar(t, tarEntry{name: "VERSION", body: "0.2.4"}, tarEntry{name: "../../escaped", body: "x"}),

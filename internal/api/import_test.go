@@ -19,10 +19,11 @@ import (
 	"github.com/ferryhq/ferry/internal/store"
 )
 
-// fixtureDir is GitLab's complex fixture tree in ../shared (CI has it).
+// fixtureDir is GitLab's complex fixture tree, kept in the repository's
+// testdata (see testdata/gitlab/NOTICE).
 func fixtureDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "gitlab", "complex")
+	dir := filepath.Join("..", "..", "testdata", "gitlab", "complex")
 	if _, err := os.Stat(filepath.Join(dir, "tree", "project.json")); err != nil {
 		t.Fatalf("GitLab fixture missing at %s: %v", dir, err)
 	}
@@ -50,7 +51,8 @@ func sourceRepo(t *testing.T) (bundle []byte, refs string) {
 }
 
 // fixtureArchive packs the fixture tree with VERSION and extra entries
-// into a .tar.gz, as GitLab would.
+// into a .tar.gz, as GitLab would; an extra entry at a fixture file's path
+// replaces it.
 func fixtureArchive(t *testing.T, version string, extra map[string][]byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -64,11 +66,15 @@ func fixtureArchive(t *testing.T, version string, extra map[string][]byte) []byt
 			return err
 		}
 		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if _, replaced := extra[rel]; replaced {
+			return nil
+		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		return aw.AddBytes(filepath.ToSlash(rel), b)
+		return aw.AddBytes(rel, b)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +130,21 @@ func importArchive(t *testing.T, env *servertest.Env, token, filename string, da
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, strings.TrimSpace(string(b))
+}
+
+// importFinished imports data as root, waits for the import to end and
+// returns the project's id, failing t unless the import finished.
+func importFinished(t *testing.T, env *servertest.Env, data []byte, fields map[string]string) int64 {
+	t.Helper()
+	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", data, fields)
+	if status != 201 {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	id := projectID(t, body)
+	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" {
+		t.Fatalf("import %d: %s %v", id, st.ImportStatus, deref(st.ImportError))
+	}
+	return id
 }
 
 // importStatus is the raw GET /projects/:id/import answer.

@@ -44,15 +44,7 @@ func TestProjectImport_RoundTrip(t *testing.T) {
 		"project.design.bundle": bundle, "snippets/0123abcd.bundle": bundle, "avatar/logo.png": []byte("logo"),
 		"lfs-objects/4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0": []byte("large file content"),
 		"lfs-objects.json": []byte(`{"4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0":["project"]}`)}
-	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", fixtureArchive(t, "0.2.4", files),
-		map[string]string{"path": "first"})
-	if status != 201 {
-		t.Fatalf("%d %s", status, body)
-	}
-	first := projectID(t, body)
-	if st := waitImport(t, env, servertest.RootToken, first); st.ImportStatus != "finished" {
-		t.Fatalf("first import %s", st.ImportStatus)
-	}
+	first := importFinished(t, env, fixtureArchive(t, "0.2.4", files), map[string]string{"path": "first"})
 	if _, err := env.Root.ProjectImportExport.ScheduleExport(first, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +73,7 @@ func TestProjectImport_RoundTrip(t *testing.T) {
 	if !strings.Contains(string(entries["./lfs-objects.json"]), `"project"`) {
 		t.Errorf("lfs-objects.json %s", entries["./lfs-objects.json"])
 	}
-	status, body = importArchive(t, env, servertest.RootToken, "exported.tar.gz", exported, map[string]string{"path": "second"})
+	status, body := importArchive(t, env, servertest.RootToken, "exported.tar.gz", exported, map[string]string{"path": "second"})
 	if status != 201 {
 		t.Fatalf("%d %s", status, body)
 	}

@@ -9,6 +9,8 @@ import (
 	"io"
 	"slices"
 
+	"github.com/tidwall/sjson"
+
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
 	"github.com/ferryhq/ferry/internal/git"
@@ -86,6 +88,9 @@ func (w *Worker) projectAttributes(ctx context.Context, p ferry.Project, e *ferr
 func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.Project, rel string, withEmails bool) error {
 	var extra bytes.Buffer
 	if rel == "project_members" {
+		if !withEmails {
+			return w.writeMembersWithoutEmails(ctx, aw, p)
+		}
 		if err := w.memberLines(ctx, p, withEmails, &extra); err != nil {
 			return err
 		}
@@ -114,6 +119,30 @@ func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.
 	err = aw.AddFile(archive.RelationDir+"/"+rel+".ndjson", size+count+int64(extra.Len()), pr)
 	pr.CloseWithError(err) // stops the writer if the archive failed first
 	return err
+}
+
+// writeMembersWithoutEmails writes project_members for an exporter who is
+// not an administrator: the stored records lose the private email of
+// their user (an import by an administrator keeps it, to map users by),
+// Ferry's own members are written without one. Members are few, so the
+// relation is built in memory.
+func (w *Worker) writeMembersWithoutEmails(ctx context.Context, aw *archive.Writer, p ferry.Project) error {
+	var out bytes.Buffer
+	err := w.DB.EachRelationRecord(ctx, p.ID, "project_members", func(data []byte) error {
+		data, err := sjson.DeleteBytes(data, "user.email")
+		if err != nil {
+			return err
+		}
+		out.Write(data)
+		return out.WriteByte('\n')
+	})
+	if err != nil {
+		return err
+	}
+	if err := w.memberLines(ctx, p, false, &out); err != nil {
+		return err
+	}
+	return aw.AddBytes(archive.RelationDir+"/project_members.ndjson", out.Bytes())
 }
 
 // memberLines writes the project's members that the stored records do not

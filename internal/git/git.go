@@ -2,9 +2,12 @@
 // binary.
 //
 // Every invocation runs with a fixed environment: the current PATH, no system
-// or global configuration, no terminal prompts, LANG=C and HOME pointing at
-// the repository directory. No other GIT_* variable of the calling process
-// leaks into git. Errors returned by this package carry git's stderr.
+// or global configuration, no terminal prompts, LANG=C, HOME pointing at
+// the repository directory, and every transport refused
+// (protocol.allow=never): Ferry's git never fetches from anywhere, so a
+// path taken from an archive can never make git read another repository.
+// No other GIT_* variable of the calling process leaks into git. Errors
+// returned by this package carry git's stderr.
 package git
 
 import (
@@ -55,6 +58,9 @@ func env(home string, extra ...string) []string {
 		"GIT_TERMINAL_PROMPT=0",
 		"HOME=" + home,
 		"LANG=C",
+		"GIT_CONFIG_COUNT=1",
+		"GIT_CONFIG_KEY_0=protocol.allow",
+		"GIT_CONFIG_VALUE_0=never",
 	}, extra...)
 }
 

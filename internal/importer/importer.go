@@ -109,6 +109,13 @@ func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger)
 	if err := w.DB.UpdateImport(ctx, im); err != nil {
 		return err
 	}
+	if im.OverwriteID != 0 {
+		// GitLab checks at the end; checking first too spares a long
+		// import that could only fail. finish checks again.
+		if err := w.checkOverwrite(ctx, im); err != nil {
+			return err
+		}
+	}
 	if err := w.DB.ResetImportedData(ctx, im.ProjectID); err != nil {
 		return err
 	}

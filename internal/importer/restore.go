@@ -117,7 +117,7 @@ func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMes
 	}
 	r.project.DefaultBranch = branch
 	wikiBundle := filepath.Join(r.dir, archive.WikiBundleFile)
-	if _, err := os.Stat(wikiBundle); err == nil {
+	if _, err := os.Lstat(wikiBundle); err == nil {
 		wiki := r.w.Repos.WikiDir(r.project.ID)
 		if err := git.Init(ctx, wiki, "main"); err != nil {
 			return err
@@ -127,26 +127,19 @@ func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMes
 	return nil
 }
 
-// fetchBundle fetches bundle into dir (git checks the bundle as it reads
-// it, so it is read once); a missing bundle is nothing to do, a bad or
-// empty one fails the import.
+// fetchBundle restores bundle into dir; a missing bundle is nothing to
+// do. Anything at the bundle's path that is not a valid bundle file (a
+// "gitdir:" file or a directory pointing at another repository, a broken
+// or empty bundle) fails the import before git reads it.
 func fetchBundle(ctx context.Context, dir, bundle string) error {
-	if _, err := os.Stat(bundle); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Lstat(bundle); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	name := filepath.Base(bundle)
-	if err := git.FetchBundle(ctx, dir, bundle); err != nil {
+	if err := git.Unbundle(ctx, dir, bundle); err != nil {
 		if ctx.Err() != nil {
 			return err
 		}
-		return permanent(fmt.Errorf("%s is not a valid git bundle: %w", name, err))
-	}
-	refs, err := git.Refs(ctx, dir)
-	if err != nil {
-		return err
-	}
-	if len(refs) == 0 {
-		return permanent(fmt.Errorf("%s is not a valid git bundle: it holds no refs", name))
+		return permanent(fmt.Errorf("%s: %w", filepath.Base(bundle), err))
 	}
 	return nil
 }
