@@ -102,8 +102,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	repoRoot := filepath.Join(cfg.DataDir, "repositories")
-	if err := os.MkdirAll(repoRoot, 0o750); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	if err := makeDataFolder(cfg.DataDir, repoRoot, cfg.Logger); err != nil {
+		return nil, err
 	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -177,6 +177,25 @@ func (s *Server) outboundPolicy(ctx context.Context) (ssrf.Policy, error) {
 func (s *Server) enqueue(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
 	_, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, nil)
 	return err
+}
+
+// makeDataFolder creates the data folder and its repositories folder
+// owner-only (private code, token digests and secrets live there). A data
+// folder that others may read is left as the operator made it, with a
+// warning.
+func makeDataFolder(dataDir, repoRoot string, logger *slog.Logger) error {
+	if err := os.MkdirAll(repoRoot, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	info, err := os.Stat(dataDir)
+	if err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		logger.Warn("the data folder is open to other users; make it owner-only (chmod 700)",
+			"data", dataDir, "mode", fmt.Sprintf("%04o", info.Mode().Perm()))
+	}
+	return nil
 }
 
 // openBlobs is the object store of cfg.BlobsURL, or the data folder.
