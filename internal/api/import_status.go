@@ -42,10 +42,7 @@ const maskedImportError = "Ask a maintainer to check the import status for more 
 func (a *API) importStatus(r *request, p ferry.Project, im ferry.Import, maintainer bool) (importStatusEntity, error) {
 	e := importStatusEntity{ID: p.ID, Name: p.Name, NameWithNamespace: p.FullName(), Path: p.Path,
 		PathWithNamespace: p.FullPath(), CreatedAt: ts(p.CreatedAt), ImportStatus: ferry.ImportNone,
-		FailedRelations: []failedRelation{}}
-	if p.Description != "" {
-		e.Description = &p.Description
-	}
+		FailedRelations: []failedRelation{}, Description: nullable(p.Description)}
 	if im.ProjectID == 0 {
 		return e, nil
 	}

@@ -154,7 +154,7 @@ type exportLinks struct {
 
 type exportStatusEntity struct {
 	ID                int64        `json:"id"`
-	Description       string       `json:"description"`
+	Description       *string      `json:"description"`
 	Name              string       `json:"name"`
 	NameWithNamespace string       `json:"name_with_namespace"`
 	Path              string       `json:"path"`
@@ -178,7 +178,7 @@ func (a *API) exportStatus(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	e := exportStatusEntity{ID: p.ID, Description: p.Description, Name: p.Name, NameWithNamespace: p.FullName(),
+	e := exportStatusEntity{ID: p.ID, Description: nullable(p.Description), Name: p.Name, NameWithNamespace: p.FullName(),
 		Path: p.Path, PathWithNamespace: p.FullPath(), CreatedAt: ts(p.CreatedAt), ExportStatus: ferry.ExportStatus(exports)}
 	if e.ExportStatus == ferry.ExportFinished {
 		e.Links = &exportLinks{APIURL: a.apiURL("projects", strconv.FormatInt(p.ID, 10), "export", "download"),

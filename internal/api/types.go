@@ -143,3 +143,12 @@ func idPtr(id int64) *int64 {
 func (a *API) apiURL(parts ...string) string {
 	return a.base + "/api/v4/" + strings.Join(parts, "/")
 }
+
+// nullable is s, or null when it is empty: GitLab shows an unset text
+// (a project's description) as null.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
