@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/blob/s3blob"
+	"github.com/ferryhq/ferry/internal/scratch"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -56,7 +59,14 @@ func migrateStore(ctx context.Context, args []string) error {
 	if *blobsTo == "" {
 		return nil
 	}
-	dstBlobs, err := s3blob.Open(*blobsTo, os.Getenv("FERRY_S3_ACCESS_KEY_ID"), os.Getenv("FERRY_S3_SECRET_ACCESS_KEY"), os.TempDir())
+	// Files are spooled in a scratch folder of the data folder, which
+	// `ferry serve` sweeps if this command dies.
+	spool, err := scratch.Claim(filepath.Join(*data, "tmp"), "migrate-store-"+strings.ToLower(rand.Text()[:10]))
+	if err != nil {
+		return err
+	}
+	defer spool.Release()
+	dstBlobs, err := s3blob.Open(*blobsTo, os.Getenv("FERRY_S3_ACCESS_KEY_ID"), os.Getenv("FERRY_S3_SECRET_ACCESS_KEY"), spool.Path)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func TestProjectImport_ArchiveFailures(t *testing.T) {
 			if st.ImportStatus != "failed" || st.ImportError == nil || !strings.Contains(*st.ImportError, tt.wantError) {
 				t.Errorf("status %s error %v, want failed with %q", st.ImportStatus, deref(st.ImportError), tt.wantError)
 			}
-			if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*")); len(left) != 0 {
+			if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*", "import-*")); len(left) != 0 {
 				t.Errorf("work folders left: %v", left)
 			}
 			if _, err := os.Stat(filepath.Join(env.DataDir, "escaped")); err == nil {

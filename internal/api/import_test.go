@@ -376,7 +376,7 @@ func TestProjectImport_Errors(t *testing.T) {
 			t.Errorf("got %d %s", status, body)
 		}
 		left, _ := filepath.Glob(filepath.Join(env.DataDir, "blobs", "imports", "*"))
-		tmp, _ := filepath.Glob(filepath.Join(env.DataDir, "blobs", ".tmp", "*"))
+		tmp, _ := filepath.Glob(filepath.Join(env.DataDir, "blobs", ".tmp", "*", "blob-*"))
 		if len(left)+len(tmp) != 0 {
 			t.Errorf("oversize upload left files: %v %v", left, tmp)
 		}

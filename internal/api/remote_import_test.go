@@ -163,7 +163,7 @@ func TestRemoteImport_LyingServer(t *testing.T) {
 	if st.ImportStatus != "failed" || st.ImportError == nil {
 		t.Fatalf("import %s %v", st.ImportStatus, deref(st.ImportError))
 	}
-	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*", "import-*")); len(left) != 0 {
 		t.Errorf("work folders left: %v", left)
 	}
 	if _, err := os.Stat(filepath.Join(env.DataDir, "blobs", "imports")); err == nil {

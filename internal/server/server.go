@@ -29,6 +29,7 @@ import (
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
+	"github.com/ferryhq/ferry/internal/scratch"
 	"github.com/ferryhq/ferry/internal/secret"
 	"github.com/ferryhq/ferry/internal/source"
 	"github.com/ferryhq/ferry/internal/ssrf"
@@ -69,6 +70,9 @@ type Config struct {
 	StaleAfter time.Duration
 	// Work runs job workers in this process (set from Role by New).
 	Work bool
+	// SweepEvery spaces the sweeps of scratch files that no running
+	// process owns (default 10 minutes; one sweep runs at start).
+	SweepEvery time.Duration
 	// RetryPolicy spaces job retries (default River's backoff).
 	RetryPolicy river.ClientRetryPolicy
 	Logger      *slog.Logger
@@ -88,6 +92,11 @@ type Server struct {
 	clientID string
 	stopBeat context.CancelFunc
 	beatDone chan struct{}
+	// scratch are this process's scratch folders; the sweeper (stopped
+	// by stopSweep) removes those that dead processes left beside them.
+	scratch   []*scratch.Dir
+	stopSweep context.CancelFunc
+	sweepDone chan struct{}
 	// RootToken is the token created for root on first start when no
 	// RootToken was configured ("" otherwise).
 	RootToken string
@@ -111,9 +120,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, DB: db, Repos: &repos.Store{Root: repoRoot}, logger: cfg.Logger}
 	if err := s.build(ctx); err != nil {
-		db.Close()
-		return nil, err
+		return nil, errors.Join(err, s.releaseScratch(), db.Close())
 	}
+	s.startSweeper(ctx)
 	return s, nil
 }
 
@@ -128,11 +137,12 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(cfg.DataDir, "tmp")
-	if err := os.MkdirAll(tmp, 0o700); err != nil {
-		return fmt.Errorf("temp folder: %w", err)
+	s.clientID = jobs.NewClientID()
+	tmp, blobTmp, err := s.claimScratch()
+	if err != nil {
+		return err
 	}
-	if s.Blobs, err = openBlobs(cfg, tmp); err != nil {
+	if s.Blobs, err = openBlobs(cfg, tmp, blobTmp); err != nil {
 		return err
 	}
 	workers := river.NewWorkers()
@@ -149,7 +159,6 @@ func (s *Server) build(ctx context.Context) error {
 		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "importer")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
-	s.clientID = jobs.NewClientID()
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
 		RetryPolicy: cfg.RetryPolicy, ClientID: s.clientID,
 		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob(), importer.CleanupJob(),
@@ -198,10 +207,11 @@ func makeDataFolder(dataDir, repoRoot string, logger *slog.Logger) error {
 	return nil
 }
 
-// openBlobs is the object store of cfg.BlobsURL, or the data folder.
-func openBlobs(cfg Config, tmp string) (blob.Store, error) {
+// openBlobs is the object store of cfg.BlobsURL, spooling blobs in tmp,
+// or the data folder, writing blobs in blobTmp.
+func openBlobs(cfg Config, tmp, blobTmp string) (blob.Store, error) {
 	if cfg.BlobsURL == "" {
-		return &blob.Local{Root: filepath.Join(cfg.DataDir, "blobs")}, nil
+		return &blob.Local{Root: filepath.Join(cfg.DataDir, "blobs"), TempDir: blobTmp}, nil
 	}
 	return s3blob.Open(cfg.BlobsURL, cfg.BlobsAccessKeyID, cfg.BlobsSecretAccessKey, tmp)
 }
@@ -333,7 +343,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.stopBeat()
 			<-s.beatDone
 		}
-		errs = append(errs, s.DB.Close())
+		errs = append(errs, s.stopScratch(), s.DB.Close())
 	})
 	return errors.Join(errs...)
 }
