@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,6 +19,12 @@ const (
 	// claimSuffix marks a lock file that is not yet locked.
 	claimSuffix = ".claim"
 )
+
+// held are the folders this process has claimed and not released (path →
+// struct{}). A sweep never opens their lock files: where flock is emulated
+// with POSIX record locks (NFS), a process's own lock does not exclude the
+// process itself, and closing any descriptor of the file would drop it.
+var held sync.Map
 
 // Dir is a scratch folder owned by this process until Release.
 type Dir struct {
@@ -34,6 +41,10 @@ func Claim(root, name string) (*Dir, error) {
 	if name == "." || !filepath.IsLocal(name) || strings.ContainsAny(name, `/\`) {
 		return nil, fmt.Errorf("scratch folder name %q: invalid", name)
 	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("scratch root: %w", err)
+	}
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return nil, fmt.Errorf("scratch root: %w", err)
 	}
@@ -46,6 +57,7 @@ func Claim(root, name string) (*Dir, error) {
 		os.RemoveAll(path)
 		return nil, err
 	}
+	held.Store(path, struct{}{})
 	return &Dir{Path: path, lock: lock}, nil
 }
 
@@ -79,6 +91,7 @@ func (d *Dir) Release() error {
 	if cerr := d.lock.Close(); err == nil {
 		err = cerr
 	}
+	held.Delete(d.Path)
 	if err != nil {
 		return fmt.Errorf("release scratch folder: %w", err)
 	}

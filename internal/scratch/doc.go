@@ -18,6 +18,8 @@
 // so an older process still working on a shared folder keeps its files.
 // Anything else under a root is left alone.
 //
-// The lock is an advisory flock: on NFS, Linux maps it onto NFS byte-range
-// locks, which the server keeps while the client holding them is alive.
+// The lock is an advisory flock. On NFS, Linux emulates it with NFS
+// byte-range locks, which the server keeps while the client holding them
+// is alive; those do not exclude their own process, so a sweep also skips
+// the folders its process holds, which it knows without a lock.
 package scratch

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ferryhq/ferry/internal/scratch"
 )
 
@@ -66,12 +68,30 @@ func TestSweep(t *testing.T) {
 			plant(t, root, "proc-x/s3blob-123", 500)
 		}, true, 3500},
 		{"LiveOwner", func(t *testing.T, root string) {
+			// Another process's folder: its lock file is locked.
+			plant(t, root, "proc-x/lock", 0)
+			plant(t, root, "proc-x/export-1-abc/project.bundle", 3000)
+			f, err := os.Open(filepath.Join(root, "proc-x", "lock"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { f.Close() })
+			if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+				t.Fatal(err)
+			}
+			age(t, root, "proc-x", 48*time.Hour)
+		}, false, 0},
+		{"OwnFolder", func(t *testing.T, root string) {
+			// As on NFS, where this process's own lock would not stop
+			// its own sweep: the folder is known to be held all the same.
 			d, err := scratch.Claim(root, "x")
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { d.Release() })
-			plant(t, d.Path, "export-1-abc/project.bundle", 3000)
+			if err := os.Rename(filepath.Join(d.Path, "lock"), filepath.Join(d.Path, "lock-elsewhere")); err != nil {
+				t.Fatal(err)
+			}
 			age(t, root, "proc-x", 48*time.Hour)
 		}, false, 0},
 		{"ClaimedLongAgoWithoutLock", aged("proc-x/lock.claim", 0, time.Hour), true, 0},

@@ -36,6 +36,10 @@ type Swept struct {
 // what it removed. A missing root holds nothing. An entry that cannot be
 // checked or removed is reported in the error and the sweep goes on.
 func Sweep(root string, legacyAge time.Duration) (Swept, error) {
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return Swept{}, fmt.Errorf("sweep %s: %w", root, err)
+	}
 	entries, err := os.ReadDir(root)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Swept{}, nil
@@ -85,6 +89,9 @@ func isLegacy(name string) bool {
 // sweepFolder removes the scratch folder path if its owner is dead, and
 // returns the size removed, or -1 if the folder was kept.
 func sweepFolder(path string) (int64, error) {
+	if _, mine := held.Load(path); mine {
+		return -1, nil
+	}
 	f, err := os.OpenFile(filepath.Join(path, lockName), os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Being claimed, or its owner died claiming it (or a sweep died
