@@ -38,7 +38,7 @@ func TestServe_CrashLeavesNoScratch(t *testing.T) {
 	defer live.Release()
 	plantFile(t, filepath.Join(live.Path, "export-1-abc", "project.bundle"), 0)
 	env := []string{"FERRY_DATABASE_URL=" + storetest.URL(t), "FERRY_DATA=" + data, "FERRY_ROOT_TOKEN=" + scaleToken,
-		"FERRY_LOG_FORMAT=json"}
+		"FERRY_LOG_FORMAT=json", "FERRY_WORKER_STALE_AFTER=3s"}
 
 	victim := startFerry(t, bin, env, "--listen", addr)
 	waitHealthy(t, "http://"+addr)
