@@ -65,12 +65,12 @@ func CreateBundle(ctx context.Context, dir, dest string) error {
 
 // VerifyBundle checks that bundle is a bundle file (CheckBundleFile) that
 // git reads as complete, and returns the refs it holds ("<sha> <ref>"
-// lines).
-func VerifyBundle(ctx context.Context, bundle string) ([]string, error) {
+// lines). It works in a throwaway repository under scratchDir.
+func VerifyBundle(ctx context.Context, scratchDir, bundle string) ([]string, error) {
 	if err := CheckBundleFile(bundle); err != nil {
 		return nil, err
 	}
-	scratch, err := os.MkdirTemp("", "ferry-verify-*")
+	scratch, err := os.MkdirTemp(scratchDir, "verify-*")
 	if err != nil {
 		return nil, err
 	}

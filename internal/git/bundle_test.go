@@ -29,7 +29,7 @@ func TestBundle_RoundTrip(t *testing.T) {
 	if err := CreateBundle(ctx, src, bundle); err != nil {
 		t.Fatal(err)
 	}
-	heads, err := VerifyBundle(ctx, bundle)
+	heads, err := VerifyBundle(ctx, dir, bundle)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestBundle_RoundTrip(t *testing.T) {
 	if err := CreateBundle(ctx, empty, filepath.Join(dir, "e.bundle")); err == nil {
 		t.Error("bundle of an empty repository succeeded")
 	}
-	if _, err := VerifyBundle(ctx, filepath.Join(dir, "f.txt")); err == nil {
+	if _, err := VerifyBundle(ctx, dir, filepath.Join(dir, "f.txt")); err == nil {
 		t.Error("verify of a non-bundle succeeded")
 	}
 }

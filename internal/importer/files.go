@@ -66,7 +66,7 @@ func (r *restore) keepVerbatim(ctx context.Context) error {
 	for _, rel := range paths {
 		path := filepath.Join(r.dir, filepath.FromSlash(rel))
 		if filepath.Ext(rel) == ".bundle" {
-			if _, err := git.VerifyBundle(ctx, path); err != nil {
+			if _, err := git.VerifyBundle(ctx, filepath.Dir(r.dir), path); err != nil {
 				return permanent(fmt.Errorf("%s: %w", rel, err))
 			}
 		} else if info, err := os.Lstat(path); err != nil || !info.Mode().IsRegular() {
