@@ -46,6 +46,13 @@ func (a *API) importStatus(r *request, p ferry.Project, im ferry.Import, maintai
 	if im.ProjectID == 0 {
 		return e, nil
 	}
+	if im.OverwriteID != 0 && im.Status != ferry.ImportFinished {
+		// An overwriting import waits at a temporary path (and, as names
+		// are unique here, a temporary name); GitLab shows the requested
+		// name from the start.
+		p.Name = im.OriginalName
+		e.Name, e.NameWithNamespace = p.Name, p.FullName()
+	}
 	gitlabProject, cid := "gitlab_project", im.CorrelationID
 	e.ImportStatus, e.ImportType, e.CorrelationID = im.Status, &gitlabProject, &cid
 	if im.Error != "" {

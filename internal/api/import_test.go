@@ -407,7 +407,8 @@ func TestProjectImport_Overwrite(t *testing.T) {
 	// A failing overwrite leaves the old project as it was.
 	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", fixtureArchive(t, "9.9.9", nil),
 		map[string]string{"path": "proj", "overwrite": "True"})
-	if status != 201 || !strings.Contains(body, `"path":"proj-`) {
+	if status != 201 || !strings.Contains(body, `"path":"proj-`) || !strings.Contains(body, `"name":"proj",`) ||
+		!strings.Contains(body, `"name_with_namespace":"Administrator / proj",`) {
 		t.Fatalf("overwrite answer %d %s", status, body)
 	}
 	if st := waitImport(t, env, servertest.RootToken, projectID(t, body)); st.ImportStatus != "failed" {
