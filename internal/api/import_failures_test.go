@@ -28,7 +28,7 @@ func TestProjectImport_ArchiveFailures(t *testing.T) {
 		wantError string
 	}{
 		{"NotGzip", []byte("this is not an archive"), "Unable to decompress the archive"},
-		{"WrongVersion", fixtureArchive(t, "0.1.0", nil), "Import version mismatch: Required 0.2.4 but was 0.1.0"},
+		{"WrongVersion", fixtureArchive(t, "0.1.0", nil), "Import version mismatch: Required 0.2.4 but was 0.1.0 (Ferry also reads 0.2.0 to 0.2.3)"},
 		{"NoVersion", rawTar(t, tarEntry{name: "tree/project.json", body: "{}"}), "The archive has no VERSION file"},
 		{"BadVersion", fixtureArchive(t, "garbage", nil), "Incorrect VERSION format"},
 		{"BadBundle", fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": []byte("# v2 git bundle\nnonsense")}),

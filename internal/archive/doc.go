@@ -111,7 +111,8 @@
 // refuse symbolic links where a file is expected: VERSION,
 // tree/project.json (at most MaxProjectJSON bytes) and project.json.
 // CheckVersion applies GitLab's VersionChecker: the first "X.Y.Z" within
-// the first 128 bytes of VERSION must equal Version ("Import version
-// mismatch: Required 0.2.4 but was X", a *VersionError); without one it is
-// ErrVersionFormat ("Incorrect VERSION format").
+// the first 128 bytes of VERSION must be one of AcceptedVersions (GitLab's
+// own Version and the older 0.2.x), or it is a *VersionError ("Import
+// version mismatch: Required 0.2.4 but was X", then what Ferry also
+// reads); without one it is ErrVersionFormat ("Incorrect VERSION format").
 package archive
