@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -36,7 +37,9 @@ type Config struct {
 	// ExternalURL is the base of web_url and _links, without a trailing
 	// slash (e.g. "http://127.0.0.1:8080").
 	ExternalURL string
-	Logger      *slog.Logger
+	// Limits bound request bodies (zero fields: defaults).
+	Limits Limits
+	Logger *slog.Logger
 }
 
 // API is the HTTP API.
@@ -49,6 +52,7 @@ type API struct {
 	box        *secret.Box
 	s3Endpoint string
 	base       string
+	limits     Limits
 	logger     *slog.Logger
 	authn      *auth.Authenticator
 	access     *auth.Access
@@ -61,6 +65,7 @@ func New(cfg Config) *API {
 		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, blobs: cfg.Blobs, box: cfg.Box,
 		s3Endpoint: cfg.S3Endpoint,
 		base:       strings.TrimSuffix(cfg.ExternalURL, "/"),
+		limits:     cfg.Limits.withDefaults(),
 		logger:     cfg.Logger.With("component", "api"),
 		authn:      &auth.Authenticator{DB: cfg.DB},
 		access:     &auth.Access{DB: cfg.DB},
@@ -93,7 +98,7 @@ func (a *API) open(h handler) http.Handler { return a.adapt(h, false) }
 func (a *API) streamed(h handler) http.Handler { return a.adaptWith(h, true, queryParams) }
 
 func (a *API) adapt(h handler, needUser bool) http.Handler {
-	return a.adaptWith(h, needUser, parseParams)
+	return a.adaptWith(h, needUser, func(r *http.Request) (params, error) { return parseParams(r, a.limits.MaxBody) })
 }
 
 func queryParams(r *http.Request) (params, error) {
@@ -107,26 +112,47 @@ func queryParams(r *http.Request) (params, error) {
 func (a *API) adaptWith(h handler, needUser bool, parse func(*http.Request) (params, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
 		r := &request{Request: hr}
-		p, perr := parse(hr)
-		r.params = p
-		caller, err := a.authenticate(hr, p)
-		user := caller.User
-		switch {
-		case err != nil:
-		case user != nil && !scopeAllows(caller, hr.Method):
-			err = insufficientScope
-		case user == nil && needUser:
-			err = ferry.ErrUnauthorized
-		case perr != nil:
-			err = perr
-		default:
-			r.user = user
-			err = h(w, r)
-		}
-		if err != nil {
+		if err := a.serve(w, r, h, needUser, parse); err != nil {
 			a.writeError(w, hr, err)
 		}
 	})
+}
+
+// serve authenticates r, reads its parameters and runs h. A token in the
+// headers or the query string is checked before any of the body is read,
+// so a bad token costs no body; a token can also come in the body's
+// parameters, as GitLab allows.
+func (a *API) serve(w http.ResponseWriter, r *request, h handler, needUser bool, parse func(*http.Request) (params, error)) error {
+	query, _ := queryParams(r.Request)
+	caller, err := a.authenticate(r.Request, query)
+	if err != nil {
+		return err
+	}
+	if caller.User != nil {
+		if !scopeAllows(caller, r.Method) {
+			return insufficientScope
+		}
+		trustBody(r.Request)
+	}
+	p, perr := parse(r.Request)
+	r.params = p
+	if caller.User == nil && perr == nil {
+		if caller, err = a.authenticate(r.Request, p); err != nil {
+			return err
+		}
+	}
+	switch {
+	case errors.Is(perr, requestTimeout): // the connection is lost either way
+		return perr
+	case caller.User != nil && !scopeAllows(caller, r.Method):
+		return insufficientScope
+	case caller.User == nil && needUser:
+		return ferry.ErrUnauthorized
+	case perr != nil:
+		return perr
+	}
+	r.user = caller.User
+	return h(w, r)
 }
 
 // authenticate finds the caller's token where GitLab looks for one: the

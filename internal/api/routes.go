@@ -51,5 +51,5 @@ func (a *API) Handler() http.Handler {
 		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
 	}))
 	mux.HandleFunc("/", a.serveWeb)
-	return a.withRequestLog(mux)
+	return a.withRequestLog(a.guardBodies(mux))
 }

@@ -75,8 +75,29 @@ type Config struct {
 	SweepEvery time.Duration
 	// RetryPolicy spaces job retries (default River's backoff).
 	RetryPolicy river.ClientRetryPolicy
-	Logger      *slog.Logger
+	// Limits bound what one client can hold of the server.
+	Limits Limits
+	Logger *slog.Logger
 }
+
+// Limits bound connections and request bodies; zero fields take the
+// defaults. The body limits (api.Limits: BodyIdle, AnonymousBody,
+// MaxBody) are the API's.
+type Limits struct {
+	// HeaderTimeout is the time a client has to send a request's headers
+	// (default 10s).
+	HeaderTimeout time.Duration
+	// KeepAlive closes a connection idle this long between requests
+	// (default 75s, nginx's keepalive_timeout).
+	KeepAlive time.Duration
+	api.Limits
+}
+
+// Default connection limits.
+const (
+	DefaultHeaderTimeout = 10 * time.Second
+	DefaultKeepAlive     = 75 * time.Second
+)
 
 // Server is a running (or ready to run) Ferry.
 type Server struct {
@@ -167,8 +188,8 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
-		S3Endpoint: cfg.S3Endpoint,
-		Git:        &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
+		S3Endpoint: cfg.S3Endpoint, Limits: cfg.Limits.Limits,
+		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
 	return nil
 }
 
@@ -260,11 +281,26 @@ func withDefaults(cfg Config) (Config, error) {
 	if cfg.StaleAfter <= 0 {
 		cfg.StaleAfter = jobs.DefaultStaleAfter
 	}
+	if cfg.Limits.HeaderTimeout <= 0 {
+		cfg.Limits.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if cfg.Limits.KeepAlive <= 0 {
+		cfg.Limits.KeepAlive = DefaultKeepAlive
+	}
 	return cfg, nil
 }
 
-// Handler is the whole HTTP surface, for tests that serve it themselves.
-func (s *Server) Handler() http.Handler { return s.api.Handler() }
+// ConfigureHTTP sets hs up to serve Ferry with its connection limits:
+// `ferry serve` and the test server both serve through it. There is no
+// total read or write timeout: a long upload or download that keeps
+// moving is never cut (request bodies have their own deadlines, see
+// api.Limits).
+func (s *Server) ConfigureHTTP(hs *http.Server) {
+	hs.Handler = s.api.Handler()
+	hs.ReadHeaderTimeout = s.cfg.Limits.HeaderTimeout
+	hs.IdleTimeout = s.cfg.Limits.KeepAlive
+	hs.ErrorLog = slog.NewLogLogger(s.logger.With("component", "http").Handler(), slog.LevelWarn)
+}
 
 // StartJobs starts the workers when the server works jobs.
 func (s *Server) StartJobs(ctx context.Context) error {
@@ -312,7 +348,8 @@ func (s *Server) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 30 * time.Second}
+	s.http = &http.Server{}
+	s.ConfigureHTTP(s.http)
 	s.logger.Info("ferry listening", "role", s.cfg.Role, "address", ln.Addr().String(), "external_url", s.cfg.ExternalURL,
 		"data", s.cfg.DataDir, "database", string(s.DB.Dialect()))
 	errc := make(chan error, 1)

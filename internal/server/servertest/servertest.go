@@ -48,6 +48,8 @@ type Options struct {
 	// BlobsKeys (access key id, secret).
 	BlobsURL  string
 	BlobsKeys [2]string
+	// Limits bound connections and bodies (zero: the defaults).
+	Limits server.Limits
 }
 
 // Start runs a server for t with default options.
@@ -69,12 +71,12 @@ func StartWith(t testing.TB, opts Options) *Env {
 		DataDir: opts.DataDir, DatabaseURL: opts.DatabaseURL, ExternalURL: url,
 		RootToken: RootToken, Work: !opts.NoWork, Logger: Logger(t), RetryPolicy: jobs.QuickRetries{},
 		S3Endpoint: opts.S3Endpoint, BlobsURL: opts.BlobsURL,
-		BlobsAccessKeyID: opts.BlobsKeys[0], BlobsSecretAccessKey: opts.BlobsKeys[1],
+		BlobsAccessKeyID: opts.BlobsKeys[0], BlobsSecretAccessKey: opts.BlobsKeys[1], Limits: opts.Limits,
 	})
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}
-	ts.Config.Handler = s.Handler()
+	s.ConfigureHTTP(ts.Config)
 	ts.Start()
 	if err := s.StartJobs(ctx); err != nil {
 		t.Fatalf("start jobs: %v", err)
