@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/ferryhq/ferry"
@@ -83,9 +82,3 @@ func reason(status string) string {
 	return phrase
 }
 
-// ValidUploadURL is the check GitLab makes when the export is requested:
-// an absolute http or https URL (addresses are checked when uploading).
-func ValidUploadURL(raw string) bool {
-	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}

@@ -132,6 +132,19 @@ func (p Policy) CheckURL(ctx context.Context, raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// CheckSyntax parses raw and applies CheckURL's rules that need no
+// resolution (scheme, host, port, userinfo), as GitLab's URL validator
+// does when a URL is given: a refusal is a *BlockedError whose Reason is
+// GitLab's ("Only allowed schemes are http, https", "URI is invalid").
+// Addresses are left for CheckURL at the time of the request.
+func CheckSyntax(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return &BlockedError{URL: raw, Reason: ReasonInvalidURI}
+	}
+	return checkSyntax(u)
+}
+
 // checkSyntax applies CheckURL's rules that need no resolution: scheme, host,
 // port and userinfo. A refusal is a *BlockedError wrapping ErrBlocked.
 func checkSyntax(u *url.URL) error {
