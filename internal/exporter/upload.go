@@ -81,4 +81,3 @@ func reason(status string) string {
 	_, phrase, _ := strings.Cut(status, " ")
 	return phrase
 }
-
