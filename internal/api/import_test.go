@@ -518,8 +518,8 @@ func TestProjectImport_FailedRelations(t *testing.T) {
 		t.Errorf("stats %+v", st.Stats)
 	}
 	env.Server.DB.EachRelationRecord(t.Context(), id, "labels", func(data []byte) error {
-		if got := string(data); got != `{"color":"#ff0000","project_id":`+itoa(id)+`,"title":"bug"}` {
-			t.Errorf("stored label %s: ids and secrets must go, project_id must be the new project", got)
+		if got := string(data); got != `{"color":"#ff0000","project_id":`+itoa(id)+`,"title":"bug","type":"ProjectLabel"}` {
+			t.Errorf("stored label %s: ids and secrets must go, project_id must be the new project, a project label", got)
 		}
 		return nil
 	})

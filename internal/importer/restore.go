@@ -30,6 +30,8 @@ type restore struct {
 	legacy  *archive.Legacy
 	// users maps the archive's user ids to local users (see users.go).
 	users map[int64]int64
+	// catalog holds the project's labels and milestones (catalog.go).
+	catalog *catalog
 }
 
 func (r *restore) run(ctx context.Context) error {
@@ -40,6 +42,7 @@ func (r *restore) run(ctx context.Context) error {
 	if r.user, err = r.w.DB.UserByID(ctx, r.im.UserID); err != nil {
 		return err
 	}
+	r.catalog = newCatalog(r.project.ID)
 	attrs, err := r.attributes()
 	if err != nil {
 		return permanent(err)
@@ -57,6 +60,9 @@ func (r *restore) run(ctx context.Context) error {
 		return err
 	}
 	if err := r.relations(ctx); err != nil {
+		return err
+	}
+	if err := r.fixMilestoneIIDs(ctx); err != nil {
 		return err
 	}
 	if err := r.ensureImporterMember(ctx); err != nil {
@@ -170,14 +176,20 @@ func copyFile(w io.Writer, path string) error {
 	return err
 }
 
-// storeBatch stores records of relation and advances the counts.
-func (r *restore) storeBatch(ctx context.Context, relation string, first int64, batch [][]byte) error {
+// storeBatch stores records of relation, with the labels and milestones
+// created since the last batch, in one transaction, and counts the
+// records restored.
+func (r *restore) storeBatch(ctx context.Context, relation string, first int64, batch [][]byte, restored int) error {
 	err := r.w.DB.Tx(ctx, func(tx *store.Tx) error {
+		if err := r.catalog.flush(ctx, tx); err != nil {
+			return err
+		}
 		return tx.InsertRelationRecords(ctx, r.project.ID, relation, first, batch)
 	})
 	if err != nil {
 		return err
 	}
-	r.im.Stats.Imported[relation] += int64(len(batch))
+	r.catalog.flushed()
+	r.im.Stats.Imported[relation] += int64(restored)
 	return r.w.DB.UpdateImport(ctx, r.im)
 }

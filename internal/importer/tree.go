@@ -103,9 +103,9 @@ func (r *restore) relation(ctx context.Context, name string) error {
 	}
 	defer rd.Close()
 	var (
-		batch [][]byte
-		first int64
-		pos   int64
+		batch    [][]byte
+		first    int64
+		restored int // records of the batch restored, stored in it or by the catalog
 	)
 	for {
 		line, raw, err := rd.Next()
@@ -123,24 +123,30 @@ func (r *restore) relation(ctx context.Context, name string) error {
 			}
 			continue
 		}
-		batch = append(batch, rec)
-		pos++
-		if len(batch) == BatchSize {
-			if err := r.storeBatch(ctx, name, first, batch); err != nil {
+		restored++
+		if rec != nil {
+			batch = append(batch, rec)
+		}
+		if len(batch)+len(r.catalog.pending) >= BatchSize {
+			if err := r.storeBatch(ctx, name, first, batch, restored); err != nil {
 				return err
 			}
-			first, batch = pos, nil
+			first, batch, restored = first+int64(len(batch)), nil, 0
 		}
 	}
 	r.im.Stats.Imported[name] += 0 // listed even when nothing was stored
-	if len(batch) > 0 {
-		return r.storeBatch(ctx, name, first, batch)
+	if restored > 0 || len(r.catalog.pending) > 0 {
+		return r.storeBatch(ctx, name, first, batch, restored)
 	}
 	return r.w.DB.UpdateImport(ctx, r.im)
 }
 
 // prepare validates and cleans one record; members are also mapped to
-// local users.
+// local users. The labels and milestones the record nests are found or
+// created first: GitLab builds them before it saves the record, so they
+// exist even when the record then fails. A labels or milestones record
+// goes to the catalog, which stores it unless the project already has
+// one of its title: prepare then returns no record.
 func (r *restore) prepare(ctx context.Context, relation string, raw json.RawMessage) ([]byte, error) {
 	rec, err := decodeObject(raw)
 	if err != nil {
@@ -149,15 +155,29 @@ func (r *restore) prepare(ctx context.Context, relation string, raw json.RawMess
 	if depth(rec, 0) > MaxDepth {
 		return nil, &RecordError{Class: "ArgumentError", Message: errTooDeep.Error()}
 	}
-	if err := validate(relation, rec); err != nil {
-		return nil, err
-	}
 	if relation == "project_members" {
 		if err := r.mapMember(ctx, rec); err != nil {
 			return nil, err
 		}
 	}
 	cleanValue(rec, r.project.ID, r.mapUser)
+	catalogued := relation == labelRef || relation == milestoneRef
+	if !catalogued {
+		err := eachReference(relation, rec, func(kind string, ref map[string]any) error {
+			_, err := r.catalog.find(kind, ref)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := validate(relation, rec); err != nil {
+		return nil, err
+	}
+	if catalogued {
+		_, err := r.catalog.find(relation, rec)
+		return nil, err
+	}
 	return json.Marshal(rec)
 }
 
