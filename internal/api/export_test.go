@@ -45,6 +45,20 @@ func waitExport(t *testing.T, c *gitlab.Client, pid any, want ...string) (*gitla
 	return nil, nil
 }
 
+// exportArchive exports project id as root and returns the archive.
+func exportArchive(t *testing.T, env *servertest.Env, id int64) []byte {
+	t.Helper()
+	if _, err := env.Root.ProjectImportExport.ScheduleExport(id, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitExport(t, env.Root, id, "finished")
+	data, _, err := env.Root.ProjectImportExport.ExportDownload(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // untar reads a .tar.gz into name → content.
 func untar(t *testing.T, data []byte) map[string][]byte {
 	t.Helper()

@@ -258,6 +258,7 @@ func TestProjectImport_GitLabFixture(t *testing.T) {
 	}
 	checkStoredIssue(t, env, st.ID)
 	checkMappedUsers(t, env, st.ID, bernard.ID)
+	checkCatalogue(t, env, st.ID, fixtureCatalogue)
 }
 
 // checkMappedUsers checks that the fixture's member 16 became bernard (a

@@ -45,14 +45,7 @@ func TestProjectImport_RoundTrip(t *testing.T) {
 		"lfs-objects/4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0": []byte("large file content"),
 		"lfs-objects.json": []byte(`{"4cf5b1f5c8a3e1e1b1fd3b42bd08f1e9bd0b8cd8f0b0b8b2e2a7f4e0d5c2b1a0":["project"]}`)}
 	first := importFinished(t, env, fixtureArchive(t, "0.2.4", files), map[string]string{"path": "first"})
-	if _, err := env.Root.ProjectImportExport.ScheduleExport(first, nil); err != nil {
-		t.Fatal(err)
-	}
-	waitExport(t, env.Root, first, "finished")
-	exported, _, err := env.Root.ProjectImportExport.ExportDownload(first)
-	if err != nil {
-		t.Fatal(err)
-	}
+	exported := exportArchive(t, env, first)
 	entries := untar(t, exported)
 	sum := sha256.Sum256([]byte("large file content"))
 	lfsOID := hex.EncodeToString(sum[:])

@@ -232,14 +232,7 @@ func TestS3_BlobStore(t *testing.T) {
 	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
 	id := importFinished(t, env, fixtureArchive(t, "0.2.4", map[string][]byte{"uploads/abcdef0123/note.txt": []byte("attached")}),
 		map[string]string{"path": "in-s3"})
-	if _, err := env.Root.ProjectImportExport.ScheduleExport(id, nil); err != nil {
-		t.Fatal(err)
-	}
-	waitExport(t, env.Root, id, "finished")
-	data, _, err := env.Root.ProjectImportExport.ExportDownload(id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := exportArchive(t, env, id)
 	if string(untar(t, data)["./uploads/abcdef0123/note.txt"]) != "attached" {
 		t.Error("the upload did not come back from the object store")
 	}
