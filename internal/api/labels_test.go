@@ -91,7 +91,9 @@ func TestProjectImport_LabelsAndMilestonesFromReferences(t *testing.T) {
 // TestProjectImport_MilestoneIIDClaimedBack pins GitLab's milestone-iid
 // case: a group milestone named first gets a new iid, and the project
 // milestone that has its iid takes it back, moving the group one on; the
-// issue stored before the move names the moved milestone's new iid.
+// issue stored before the move names the moved milestone's new iid. An
+// issue that fails still creates the label it names, as in GitLab, which
+// builds it before saving the issue.
 func TestProjectImport_MilestoneIIDClaimedBack(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
@@ -99,10 +101,14 @@ func TestProjectImport_MilestoneIIDClaimedBack(t *testing.T) {
 		ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
 	issues := `{"id":1,"iid":20,"title":"Fugiat","project_id":8,"author_id":1,"state":"opened","milestone":{"id":1,"title":"Group-level milestone","description":"Group-level milestone","iid":1,"group_id":8,"state":"active"}}
 {"id":2,"iid":21,"title":"Est","project_id":8,"author_id":1,"state":"opened","milestone":{"id":2,"title":"Another milestone","project_id":8,"description":"milestone","iid":1,"group_id":null,"state":"active"}}
+{"id":3,"iid":22,"title":"","project_id":8,"author_id":1,"state":"opened","label_links":[{"target_type":"Issue","label":{"title":"kept","color":"#123456","project_id":8,"type":"ProjectLabel"}}]}
 `
 	data := referencesArchive(t, map[string]string{"labels": "", "milestones": "", "issues": issues, "merge_requests": ""})
 	id := importFinished(t, env, data, map[string]string{"path": "claimed"})
-	want := catalogue{milestones: []titleIID{{"Group-level milestone", 2}, {"Another milestone", 1}}}
+	if st := waitImport(t, env, servertest.RootToken, id); len(st.FailedRelations) != 1 || st.FailedRelations[0].LineNumber != 2 {
+		t.Errorf("failed relations %+v, want the issue without a title", st.FailedRelations)
+	}
+	want := catalogue{labels: []string{"kept"}, milestones: []titleIID{{"Group-level milestone", 2}, {"Another milestone", 1}}}
 	checkCatalogue(t, env, id, want)
 	if got := strings.Join(nestedMilestones(t, env, id, "issues"), " "); got != "Group-level milestone=2 Another milestone=1" {
 		t.Errorf("issues name milestones %s", got)

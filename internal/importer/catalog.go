@@ -19,10 +19,27 @@ import (
 // milestone with a new iid, and a project milestone keeps its iid, taking
 // it back from a milestone created earlier with it (claim_iid).
 //
+// The records looked at are those GitLab's relation tree builds through
+// the ObjectBuilder (EXISTING_OBJECT_RELATIONS label and milestone): the
+// labels and milestones relations, and in issues and merge requests
+// label_links[].label, milestone, resource_label_events[].label and
+// resource_milestone_events[].milestone, in releases
+// milestone_releases[].milestone, in boards lists[].label and (EE)
+// lists[].milestone and milestone (see referenceSites). GitLab builds them
+// before it saves the record naming them, so a record that then fails
+// still creates them; so does Ferry.
+//
 // GitLab also looks titles up among the labels and milestones of the
-// project's group and its ancestors; Ferry has no group labels or
-// milestones, so a project in a group gets project labels and milestones,
-// as GitLab does when its group holds none of those titles.
+// project's group and its ancestors (and links the group's one); Ferry has
+// no group labels or milestones, so a project in a group gets project
+// labels and milestones, as GitLab does when its group holds none of those
+// titles. Not modelled: a found milestone keeps the events it was stored
+// with (GitLab replaces them with those of each copy, which GitLab's own
+// exports give alike); a copy keeps its other attributes (colour,
+// description) as the archive wrote them, where GitLab's re-export would
+// write the found record's; a label or milestone record without a title is
+// left as it is (GitLab cannot save it, and fails the record naming it).
+// Titles are compared exactly, as GitLab's lookup does.
 //
 // Only titles and iids are kept in memory; records are stored as they are
 // created (see flush), positioned after the records already stored.

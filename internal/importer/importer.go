@@ -2,7 +2,8 @@
 // River job that fetches the archive, extracts it safely (archive.Extract),
 // checks its version, restores the repositories from their bundles with
 // the real git, stores every relation record (cleaned of ids, foreign keys
-// and secrets, as GitLab's importer does) in bounded transactions, maps
+// and secrets, as GitLab's importer does) in bounded transactions, finds
+// or creates the labels and milestones records name (catalog.go), maps
 // members to local users, and keeps per-relation counts that the import
 // status shows while it runs. A record that cannot be restored becomes a
 // failed relation and the import goes on; an archive that cannot be read
