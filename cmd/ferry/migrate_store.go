@@ -14,6 +14,7 @@ import (
 	"github.com/ferryhq/ferry/internal/blob/s3blob"
 	"github.com/ferryhq/ferry/internal/scratch"
 	"github.com/ferryhq/ferry/internal/store"
+	"github.com/ferryhq/ferry/internal/trust"
 )
 
 // migrateStore is `ferry migrate-store`: it moves an embedded
@@ -27,6 +28,8 @@ func migrateStore(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "destination PostgreSQL URL (postgres://...), empty and reachable")
 	blobsTo := fs.String("blobs-to", "", "optional object store for the stored files: s3://bucket/prefix?endpoint=...&region=... "+
 		"(keys in FERRY_S3_ACCESS_KEY_ID and FERRY_S3_SECRET_ACCESS_KEY)")
+	caFile := fs.String("ca-file", env("FERRY_CA_FILE", ""), "PEM file of CA certificates trusted for the object store, "+
+		"on top of the system's (FERRY_CA_FILE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,7 +69,12 @@ func migrateStore(ctx context.Context, args []string) error {
 		return err
 	}
 	defer spool.Release()
-	dstBlobs, err := s3blob.Open(*blobsTo, os.Getenv("FERRY_S3_ACCESS_KEY_ID"), os.Getenv("FERRY_S3_SECRET_ACCESS_KEY"), spool.Path)
+	roots, err := trust.Roots(*caFile)
+	if err != nil {
+		return err
+	}
+	dstBlobs, err := s3blob.Open(*blobsTo, s3blob.Options{AccessKeyID: os.Getenv("FERRY_S3_ACCESS_KEY_ID"),
+		SecretAccessKey: os.Getenv("FERRY_S3_SECRET_ACCESS_KEY"), RootCAs: roots, TempDir: spool.Path})
 	if err != nil {
 		return err
 	}

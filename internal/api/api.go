@@ -19,6 +19,8 @@ import (
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/secret"
+	"github.com/ferryhq/ferry/internal/source"
+	"github.com/ferryhq/ferry/internal/ssrf"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -31,9 +33,11 @@ type Config struct {
 	Blobs blob.Store
 	// Box seals secrets kept in the database (upload URLs).
 	Box *secret.Box
-	// S3Endpoint is an S3-compatible server for remote-import-s3 (empty:
-	// AWS).
-	S3Endpoint string
+	// S3 is where remote-import-s3 reads objects.
+	S3 source.S3
+	// Outbound is the SSRF policy for remote-import URLs, as the
+	// settings ask for it now, with the roots Ferry trusts.
+	Outbound func(ctx context.Context) (ssrf.Policy, error)
 	// ExternalURL is the base of web_url and _links, without a trailing
 	// slash (e.g. "http://127.0.0.1:8080").
 	ExternalURL string
@@ -44,32 +48,33 @@ type Config struct {
 
 // API is the HTTP API.
 type API struct {
-	db         *store.DB
-	jobs       *jobs.Client
-	repos      *repos.Store
-	git        *githttp.Backend
-	blobs      blob.Store
-	box        *secret.Box
-	s3Endpoint string
-	base       string
-	limits     Limits
-	logger     *slog.Logger
-	authn      *auth.Authenticator
-	access     *auth.Access
-	limiter    *ratelimit.Limiter
+	db       *store.DB
+	jobs     *jobs.Client
+	repos    *repos.Store
+	git      *githttp.Backend
+	blobs    blob.Store
+	box      *secret.Box
+	s3       source.S3
+	outbound func(ctx context.Context) (ssrf.Policy, error)
+	base     string
+	limits   Limits
+	logger   *slog.Logger
+	authn    *auth.Authenticator
+	access   *auth.Access
+	limiter  *ratelimit.Limiter
 }
 
 // New returns the API over cfg's components.
 func New(cfg Config) *API {
 	return &API{
 		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, blobs: cfg.Blobs, box: cfg.Box,
-		s3Endpoint: cfg.S3Endpoint,
-		base:       strings.TrimSuffix(cfg.ExternalURL, "/"),
-		limits:     cfg.Limits.withDefaults(),
-		logger:     cfg.Logger.With("component", "api"),
-		authn:      &auth.Authenticator{DB: cfg.DB},
-		access:     &auth.Access{DB: cfg.DB},
-		limiter:    &ratelimit.Limiter{DB: cfg.DB},
+		s3: cfg.S3, outbound: cfg.Outbound,
+		base:    strings.TrimSuffix(cfg.ExternalURL, "/"),
+		limits:  cfg.Limits.withDefaults(),
+		logger:  cfg.Logger.With("component", "api"),
+		authn:   &auth.Authenticator{DB: cfg.DB},
+		access:  &auth.Access{DB: cfg.DB},
+		limiter: &ratelimit.Limiter{DB: cfg.DB},
 	}
 }
 

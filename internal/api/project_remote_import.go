@@ -3,14 +3,15 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/source"
-	"github.com/ferryhq/ferry/internal/ssrf"
 )
 
 // remoteImport is POST /projects/remote-import: the archive at an https
-// URL, checked now (address, headers) and downloaded by the import job.
+// URL (https only, whatever the local-requests setting, as GitLab),
+// checked now (address, headers) and downloaded by the import job.
 func (a *API) remoteImport(w http.ResponseWriter, r *request) error {
 	if err := r.params.require("url", "path"); err != nil {
 		return err
@@ -20,11 +21,14 @@ func (a *API) remoteImport(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	raw, _ := r.params.str("url")
+	raw = strings.TrimSpace(raw) // GitLab's URL validator strips it
 	im := ferry.Import{Source: ferry.SourceURL, SourceData: a.box.Seal(raw)}
 	status, err := a.scheduleImport(r, settings, &im, func() error {
-		policy := ssrf.Policy{AllowLocal: settings.AllowLocalRequestsFromWebHooksAndServices,
-			Allowlist: settings.OutboundLocalRequestsWhitelist}
-		_, err := source.CheckURL(r.ctx(), policy, raw, int64(settings.MaxImportRemoteFileSize)<<20)
+		policy, err := a.outbound(r.ctx())
+		if err != nil {
+			return err
+		}
+		_, err = source.CheckURL(r.ctx(), policy, raw, int64(settings.MaxImportRemoteFileSize)<<20)
 		return sourceError(err)
 	})
 	if err != nil {
@@ -53,7 +57,7 @@ func (a *API) remoteImportS3(w http.ResponseWriter, r *request) error {
 	o.SecretAccessKey, _ = r.params.str("secret_access_key")
 	im := ferry.Import{Source: ferry.SourceS3, SourceData: source.SealS3(a.box, o)}
 	status, err := a.scheduleImport(r, settings, &im, func() error {
-		return sourceError(source.CheckS3(r.ctx(), a.s3Endpoint, o, int64(settings.MaxImportRemoteFileSize)<<20))
+		return sourceError(a.s3.Check(r.ctx(), o, int64(settings.MaxImportRemoteFileSize)<<20))
 	})
 	if err != nil {
 		return err

@@ -25,7 +25,7 @@ func stores(t *testing.T) map[string]func(t *testing.T) blob.Store {
 		"S3": func(t *testing.T) blob.Store {
 			srv := s3test.Start(t)
 			s, err := s3blob.Open("s3://"+srv.Bucket+"/ferry?region="+s3test.Region+"&endpoint="+srv.Endpoint,
-				srv.AccessKey, srv.SecretKey, t.TempDir())
+				srv.BlobOptions(t.TempDir()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +106,7 @@ func TestStore_Conformance(t *testing.T) {
 // multipart upload and reads back whole.
 func TestS3_MultipartCommit(t *testing.T) {
 	srv := s3test.Start(t)
-	s, err := s3blob.Open("s3://"+srv.Bucket+"?endpoint="+srv.Endpoint, srv.AccessKey, srv.SecretKey, t.TempDir())
+	s, err := s3blob.Open("s3://"+srv.Bucket+"?endpoint="+srv.Endpoint, srv.BlobOptions(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestS3_MultipartCommit(t *testing.T) {
 // are aborted; younger ones and other prefixes' are kept.
 func TestS3_AbortUploadsBefore(t *testing.T) {
 	srv := s3test.Start(t)
-	s, err := s3blob.Open("s3://"+srv.Bucket+"/ferry?endpoint="+srv.Endpoint, srv.AccessKey, srv.SecretKey, t.TempDir())
+	s, err := s3blob.Open("s3://"+srv.Bucket+"/ferry?endpoint="+srv.Endpoint, srv.BlobOptions(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,12 +42,10 @@ func (w *Worker) send(ctx context.Context, e *ferry.Export) error {
 	if err != nil {
 		return fmt.Errorf("upload URL: %w", err)
 	}
-	settings, err := w.DB.Settings(ctx)
+	policy, err := w.Outbound(ctx)
 	if err != nil {
 		return err
 	}
-	policy := ssrf.Policy{AllowLocal: settings.AllowLocalRequestsFromWebHooksAndServices,
-		Allowlist: settings.OutboundLocalRequestsWhitelist}
 	target, err := policy.CheckURL(ctx, raw)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -34,6 +35,7 @@ import (
 	"github.com/ferryhq/ferry/internal/source"
 	"github.com/ferryhq/ferry/internal/ssrf"
 	"github.com/ferryhq/ferry/internal/store"
+	"github.com/ferryhq/ferry/internal/trust"
 )
 
 // Config is everything `ferry serve` can be told.
@@ -62,6 +64,10 @@ type Config struct {
 	// S3Endpoint is an S3-compatible server (path-style) for
 	// remote-import-s3; empty means AWS's regional endpoints.
 	S3Endpoint string
+	// ExtraCAFile is a PEM file of CA certificates trusted, on top of
+	// the system's roots, by every outbound TLS connection: remote-import
+	// downloads, export uploads, remote-import-s3 and the object store.
+	ExtraCAFile string
 	// Role is what this process does: "all" (default), "api" (HTTP only;
 	// jobs are queued for workers elsewhere) or "worker" (jobs only).
 	Role string
@@ -102,6 +108,7 @@ const (
 // Server is a running (or ready to run) Ferry.
 type Server struct {
 	cfg      Config
+	roots    *x509.CertPool
 	DB       *store.DB
 	Jobs     *jobs.Client
 	Repos    *repos.Store
@@ -158,23 +165,27 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.roots, err = trust.Roots(cfg.ExtraCAFile); err != nil {
+		return err
+	}
 	s.clientID = jobs.NewClientID()
 	tmp, blobTmp, err := s.claimScratch()
 	if err != nil {
 		return err
 	}
-	if s.Blobs, err = openBlobs(cfg, tmp, blobTmp); err != nil {
+	if s.Blobs, err = openBlobs(cfg, s.roots, tmp, blobTmp); err != nil {
 		return err
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos, Blobs: s.Blobs})
 	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
 	river.AddWorker(workers, &jobs.ReaperWorker{DB: db, StaleAfter: cfg.StaleAfter, Logger: cfg.Logger.With("component", "jobs")})
-	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp,
+	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp, Outbound: s.outboundPolicy,
 		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter")})
+	s3src := source.S3{Endpoint: cfg.S3Endpoint, RootCAs: s.roots}
 	fetchers := map[string]importer.Fetcher{
 		ferry.SourceURL: &source.URLFetcher{Box: box, Policy: s.outboundPolicy},
-		ferry.SourceS3:  &source.S3Fetcher{Box: box, Endpoint: cfg.S3Endpoint},
+		ferry.SourceS3:  &source.S3Fetcher{Box: box, S3: s3src},
 	}
 	river.AddWorker(workers, &importer.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, TempDir: tmp,
 		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers})
@@ -188,19 +199,20 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
-		S3Endpoint: cfg.S3Endpoint, Limits: cfg.Limits.Limits,
+		S3: s3src, Outbound: s.outboundPolicy, Limits: cfg.Limits.Limits,
 		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
 	return nil
 }
 
-// outboundPolicy is the SSRF policy the settings ask for now.
+// outboundPolicy is the SSRF policy the settings ask for now, trusting
+// the configured roots.
 func (s *Server) outboundPolicy(ctx context.Context) (ssrf.Policy, error) {
 	settings, err := s.DB.Settings(ctx)
 	if err != nil {
 		return ssrf.Policy{}, err
 	}
 	return ssrf.Policy{AllowLocal: settings.AllowLocalRequestsFromWebHooksAndServices,
-		Allowlist: settings.OutboundLocalRequestsWhitelist}, nil
+		Allowlist: settings.OutboundLocalRequestsWhitelist, RootCAs: s.roots}, nil
 }
 
 // enqueue inserts a job in tx.
@@ -228,13 +240,14 @@ func makeDataFolder(dataDir, repoRoot string, logger *slog.Logger) error {
 	return nil
 }
 
-// openBlobs is the object store of cfg.BlobsURL, spooling blobs in tmp,
-// or the data folder, writing blobs in blobTmp.
-func openBlobs(cfg Config, tmp, blobTmp string) (blob.Store, error) {
+// openBlobs is the object store of cfg.BlobsURL, reached trusting roots
+// and spooling blobs in tmp, or the data folder, writing blobs in blobTmp.
+func openBlobs(cfg Config, roots *x509.CertPool, tmp, blobTmp string) (blob.Store, error) {
 	if cfg.BlobsURL == "" {
 		return &blob.Local{Root: filepath.Join(cfg.DataDir, "blobs"), TempDir: blobTmp}, nil
 	}
-	return s3blob.Open(cfg.BlobsURL, cfg.BlobsAccessKeyID, cfg.BlobsSecretAccessKey, tmp)
+	return s3blob.Open(cfg.BlobsURL, s3blob.Options{AccessKeyID: cfg.BlobsAccessKeyID,
+		SecretAccessKey: cfg.BlobsSecretAccessKey, RootCAs: roots, TempDir: tmp})
 }
 
 // openBox uses the configured secret key or the data folder's key file.

@@ -22,6 +22,7 @@ package ssrf
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -77,6 +78,9 @@ type Policy struct {
 	Resolver *net.Resolver
 	// LookupIP, when set, replaces Resolver for hostname lookups.
 	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
+	// RootCAs are the roots Client trusts for https; nil means the
+	// system's (see package trust).
+	RootCAs *x509.CertPool
 
 	// dial opens the connection to a checked IP:port; nil means a plain
 	// net.Dialer. Tests replace it to record dials.
