@@ -70,6 +70,7 @@ func TestMigrateStore(t *testing.T) {
 	blobsURL := "s3://" + store.Bucket + "/ferry?region=" + s3test.Region + "&endpoint=" + store.Endpoint
 	t.Setenv("FERRY_S3_ACCESS_KEY_ID", store.AccessKey)
 	t.Setenv("FERRY_S3_SECRET_ACCESS_KEY", store.SecretKey)
+	t.Setenv("FERRY_CA_FILE", store.CAFile)
 	if err := migrateStore(ctx, []string{"--data", data, "--to", pg, "--blobs-to", blobsURL}); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestMigrateStore(t *testing.T) {
 	}
 
 	moved := servertest.StartWith(t, servertest.Options{DataDir: data, DatabaseURL: pg, BlobsURL: blobsURL,
-		BlobsKeys: [2]string{store.AccessKey, store.SecretKey}})
+		BlobsKeys: [2]string{store.AccessKey, store.SecretKey}, CAFile: store.CAFile})
 	if u, _, err := servertest.Client(t, moved.URL, tok.Token).Users.CurrentUser(); err != nil || u.Username != "ann" {
 		t.Fatalf("ann's token after the move: %v %v", u, err)
 	}

@@ -115,7 +115,7 @@ func TestScale_WorkersShareTheQueue(t *testing.T) {
 	api := freeAddr(t)
 	env := []string{"FERRY_DATABASE_URL=" + dbURL, "FERRY_DATA=" + data, "FERRY_ROOT_TOKEN=" + scaleToken,
 		"FERRY_BLOBS_URL=s3://" + store.Bucket + "/ferry?region=" + s3test.Region + "&endpoint=" + store.Endpoint,
-		"FERRY_S3_ACCESS_KEY_ID=" + store.AccessKey, "FERRY_S3_SECRET_ACCESS_KEY=" + store.SecretKey,
+		"FERRY_S3_ACCESS_KEY_ID=" + store.AccessKey, "FERRY_S3_SECRET_ACCESS_KEY=" + store.SecretKey, "FERRY_CA_FILE=" + store.CAFile,
 		"FERRY_SECRET_KEY=scale-test-shared-secret-key", "FERRY_WORKER_STALE_AFTER=3s", "FERRY_LOG_FORMAT=json"}
 	startFerry(t, bin, env, "--role", "api", "--listen", api)
 	base := "http://" + api

@@ -48,11 +48,7 @@ func Start(t testing.TB) *Server {
 	s := &Server{Endpoint: os.Getenv("FERRY_TEST_S3_ENDPOINT"), AccessKey: os.Getenv("FERRY_TEST_S3_ACCESS_KEY"),
 		SecretKey: os.Getenv("FERRY_TEST_S3_SECRET_KEY")}
 	if s.Endpoint == "" {
-		msg := "no S3-compatible server: set FERRY_TEST_S3_ENDPOINT (.ci/run starts versitygw on 127.0.0.1)"
-		if os.Getenv("FERRY_TEST_S3_REQUIRED") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		missing(t, "no S3-compatible server: set FERRY_TEST_S3_ENDPOINT (.ci/run starts versitygw on 127.0.0.1)")
 	}
 	s.CAFile = os.Getenv("FERRY_TEST_S3_CA_FILE")
 	roots, err := trust.Roots(s.CAFile)
@@ -71,6 +67,27 @@ func Start(t testing.TB) *Server {
 		t.Fatalf("create bucket: %v", err)
 	}
 	return s
+}
+
+// NeedHTTPS stops t unless the server speaks https, as remote-import
+// needs (its URLs are https only): t is skipped, or fails when
+// FERRY_TEST_S3_REQUIRED is set.
+func (s *Server) NeedHTTPS(t testing.TB) {
+	t.Helper()
+	if !strings.HasPrefix(s.Endpoint, "https://") {
+		missing(t, "the S3-compatible server is not on https: start it with a certificate and name its CA in "+
+			"FERRY_TEST_S3_CA_FILE (.ci/run does)")
+	}
+}
+
+// missing skips t for want of a server, or fails it when the server is
+// required.
+func missing(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("FERRY_TEST_S3_REQUIRED") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }
 
 // Put stores body under key with contentType.
