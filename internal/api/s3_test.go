@@ -175,7 +175,7 @@ func TestS3_ExportUploadPresignedPUT(t *testing.T) {
 // checks both projects equal a file import of the same archive.
 func TestS3_SpecCurlExamples(t *testing.T) {
 	t.Parallel()
-	curl := need(t, "/usr/bin/curl")
+	curl := need(t, "/usr/bin/curl", "curl")
 	env, store := s3Env(t)
 	store.NeedHTTPS(t)
 	archive := fixtureArchive(t, "0.2.4", nil)

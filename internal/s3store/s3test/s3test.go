@@ -21,6 +21,7 @@ import (
 
 	"github.com/ferryhq/ferry/internal/blob/s3blob"
 	"github.com/ferryhq/ferry/internal/s3store"
+	"github.com/ferryhq/ferry/internal/testenv"
 	"github.com/ferryhq/ferry/internal/trust"
 )
 
@@ -48,7 +49,7 @@ func Start(t testing.TB) *Server {
 	s := &Server{Endpoint: os.Getenv("FERRY_TEST_S3_ENDPOINT"), AccessKey: os.Getenv("FERRY_TEST_S3_ACCESS_KEY"),
 		SecretKey: os.Getenv("FERRY_TEST_S3_SECRET_KEY")}
 	if s.Endpoint == "" {
-		missing(t, "no S3-compatible server: set FERRY_TEST_S3_ENDPOINT (.ci/run starts versitygw on 127.0.0.1)")
+		missing(t, "set FERRY_TEST_S3_ENDPOINT (.ci/run starts versitygw on 127.0.0.1)")
 	}
 	s.CAFile = os.Getenv("FERRY_TEST_S3_CA_FILE")
 	roots, err := trust.Roots(s.CAFile)
@@ -80,14 +81,11 @@ func (s *Server) NeedHTTPS(t testing.TB) {
 	}
 }
 
-// missing skips t for want of a server, or fails it when the server is
-// required.
+// missing skips t for want of a server, or fails it when real parts are
+// required (testenv).
 func missing(t testing.TB, msg string) {
 	t.Helper()
-	if os.Getenv("FERRY_TEST_S3_REQUIRED") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	testenv.Missing(t, "an S3-compatible server", msg)
 }
 
 // Put stores body under key with contentType.
