@@ -45,14 +45,14 @@ func waitExport(t *testing.T, c *gitlab.Client, pid any, want ...string) (*gitla
 	return nil, nil
 }
 
-// exportArchive exports project id as root and returns the archive.
-func exportArchive(t *testing.T, env *servertest.Env, id int64) []byte {
+// exportArchive exports project id with c and returns the archive.
+func exportArchive(t *testing.T, c *gitlab.Client, id int64) []byte {
 	t.Helper()
-	if _, err := env.Root.ProjectImportExport.ScheduleExport(id, nil); err != nil {
+	if _, err := c.ProjectImportExport.ScheduleExport(int(id), nil); err != nil {
 		t.Fatal(err)
 	}
-	waitExport(t, env.Root, id, "finished")
-	data, _, err := env.Root.ProjectImportExport.ExportDownload(id)
+	waitExport(t, c, int(id), "finished")
+	data, _, err := c.ProjectImportExport.ExportDownload(int(id))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -238,7 +238,7 @@ func records(t *testing.T, env *servertest.Env, id int64, rel string) []map[stri
 // the new project holds want too. It returns the new project's id.
 func reimportExport(t *testing.T, env *servertest.Env, id int64, path string, want catalogue) int64 {
 	t.Helper()
-	exported := exportArchive(t, env, id)
+	exported := exportArchive(t, env.Root, id)
 	entries := untar(t, exported)
 	for _, l := range want.labels {
 		if !strings.Contains(string(entries["./tree/project/labels.ndjson"]), `"title":"`+l+`"`) {

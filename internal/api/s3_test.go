@@ -235,7 +235,7 @@ func TestS3_BlobStore(t *testing.T) {
 	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
 	id := importFinished(t, env, fixtureArchive(t, "0.2.4", map[string][]byte{"uploads/abcdef0123/note.txt": []byte("attached")}),
 		map[string]string{"path": "in-s3"})
-	data := exportArchive(t, env, id)
+	data := exportArchive(t, env.Root, id)
 	if string(untar(t, data)["./uploads/abcdef0123/note.txt"]) != "attached" {
 		t.Error("the upload did not come back from the object store")
 	}

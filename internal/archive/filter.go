@@ -61,11 +61,12 @@ func (r *Relation) object(dst []byte, s *scanner, nested bool) ([]byte, error) {
 		if err != nil {
 			return dst, err
 		}
-		var child *Relation
-		if nested {
-			child = r.child[string(name)]
+		rule := r.rule(name)
+		child := rule.child
+		if !nested {
+			child = nil
 		}
-		keep := child != nil || r.writes(name)
+		keep := child != nil || rule.write
 		if keep {
 			if written > 0 {
 				dst = append(dst, ',')
@@ -120,14 +121,6 @@ func (r *Relation) value(dst []byte, s *scanner) ([]byte, error) {
 		}
 		dst = append(dst, ',')
 	}
-}
-
-// writes is Writes for a key given as bytes (no allocation).
-func (r *Relation) writes(key []byte) bool {
-	if r.Only != nil {
-		return r.keep[string(key)]
-	}
-	return !r.drop[string(key)]
 }
 
 // keyName is the name of a quoted key: its bytes, unless it holds escapes.

@@ -28,9 +28,9 @@ type Relation struct {
 	Methods  []string // methods: virtual attributes, always written
 	Children []*Relation
 
-	keep  map[string]bool // with Only: Only and Methods
-	drop  map[string]bool // without Only: Except less Methods
-	child map[string]*Relation
+	// keys says, for each key named in the lists or the tree, what
+	// happens to it; other keys are written when Only is nil.
+	keys map[string]keyRule
 }
 
 // ExportTree is the root of GitLab's export tree, the project: its
@@ -41,36 +41,43 @@ var ExportTree = newRelation(gitlabTree)
 func newRelation(n schemaNode) *Relation {
 	lists := gitlabAttributes[n.name]
 	r := &Relation{Name: n.name, Only: lists.only, Except: lists.except, Methods: lists.methods,
-		keep: map[string]bool{}, drop: map[string]bool{}, child: map[string]*Relation{}}
-	if r.Only != nil {
-		for _, k := range append(r.Only, r.Methods...) {
-			r.keep[k] = true
-		}
-	} else {
-		for _, k := range r.Except {
-			r.drop[k] = true
-		}
-		for _, k := range r.Methods {
-			delete(r.drop, k)
-		}
+		keys: map[string]keyRule{}}
+	for _, k := range r.Except {
+		r.keys[k] = keyRule{}
+	}
+	for _, k := range r.Only {
+		r.keys[k] = keyRule{write: true}
+	}
+	for _, k := range r.Methods {
+		r.keys[k] = keyRule{write: true}
 	}
 	for _, c := range n.children {
 		child := newRelation(c)
 		r.Children = append(r.Children, child)
-		r.child[c.name] = child
+		r.keys[c.name] = keyRule{child: child}
 	}
 	return r
 }
 
+// keyRule is what happens to one key of a record: it is a sub-relation
+// (child), an attribute written as it is (write), or left out.
+type keyRule struct {
+	child *Relation
+	write bool
+}
+
+// rule is the keyRule of key (given as bytes: no allocation).
+func (r *Relation) rule(key []byte) keyRule {
+	if k, ok := r.keys[string(key)]; ok {
+		return k
+	}
+	return keyRule{write: r.Only == nil}
+}
+
 // Child returns the sub-relation name of r, or nil when GitLab does not
 // export one of that name under r.
-func (r *Relation) Child(name string) *Relation { return r.child[name] }
+func (r *Relation) Child(name string) *Relation { return r.keys[name].child }
 
 // Writes reports whether GitLab's exporter writes the attribute key of r's
 // records (a sub-relation is not an attribute: see Child).
-func (r *Relation) Writes(key string) bool {
-	if r.Only != nil {
-		return r.keep[key]
-	}
-	return !r.drop[key]
-}
+func (r *Relation) Writes(key string) bool { return r.rule([]byte(key)).write }
