@@ -82,7 +82,7 @@ func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.
 		return err
 	}
 	if src.stored {
-		err := w.DB.EachRelationRecord(ctx, p.ID, rel.Name, func(data []byte) error {
+		err := w.eachAhead(ctx, p.ID, rel.Name, func(data []byte) error {
 			if src.prepare != nil {
 				data = src.prepare(data)
 			}
