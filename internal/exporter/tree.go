@@ -17,6 +17,12 @@ type records struct {
 	more    func(ctx context.Context, emit func(record []byte) error) error
 }
 
+// relationFile is one tree/project/<relation>.ndjson to write.
+type relationFile struct {
+	rel *archive.Relation
+	src records
+}
+
 // writeTree writes tree/project.json and tree/project/<relation>.ndjson as
 // GitLab's exporter would: the relations of archive.ExportTree in its
 // order, each record with only the keys GitLab writes (the store keeps
@@ -32,9 +38,18 @@ func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Proj
 	if err := aw.AddBytes(archive.ProjectFile, attrs); err != nil {
 		return err
 	}
-	names, err := w.DB.RelationNames(ctx, p.ID)
+	files, err := w.relationFiles(ctx, p, e)
 	if err != nil {
 		return err
+	}
+	return w.writeRelations(ctx, aw, p, files, scratch)
+}
+
+// relationFiles lists the relation files of p's export, in GitLab's order.
+func (w *Worker) relationFiles(ctx context.Context, p ferry.Project, e *ferry.Export) ([]relationFile, error) {
+	names, err := w.DB.RelationNames(ctx, p.ID)
+	if err != nil {
+		return nil, err
 	}
 	stored := map[string]bool{}
 	for _, n := range names {
@@ -42,10 +57,9 @@ func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Proj
 	}
 	exporter, err := w.DB.UserByID(ctx, e.UserID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	sp := newSpool(scratch)
-	defer sp.Close()
+	var files []relationFile
 	for _, rel := range archive.ExportTree.Children {
 		src := records{stored: stored[rel.Name]}
 		switch def := defaultRecords[rel.Name]; {
@@ -57,21 +71,80 @@ func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Proj
 		case !src.stored:
 			continue
 		}
-		if err := w.writeRelation(ctx, aw, p, rel, src, sp); err != nil {
-			return fmt.Errorf("export %s: %w", rel.Name, err)
+		files = append(files, relationFile{rel: rel, src: src})
+	}
+	return files, nil
+}
+
+// spooled is one relation file filled into a spool (or the error that
+// stopped it).
+type spooled struct {
+	file relationFile
+	sp   *spool
+	err  error
+}
+
+// writeRelations writes files into the archive through two spools: a
+// goroutine fills the next relation's spool while the last one is
+// compressed into the archive, so filtering and compressing overlap.
+func (w *Worker) writeRelations(ctx context.Context, aw *archive.Writer, p ferry.Project, files []relationFile, scratch string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	free, ready := make(chan *spool, 2), make(chan spooled)
+	for range 2 {
+		sp := newSpool(scratch)
+		defer sp.Close()
+		free <- sp
+	}
+	go func() {
+		defer close(ready)
+		for _, f := range files {
+			var sp *spool
+			select {
+			case sp = <-free:
+			case <-ctx.Done():
+				return
+			}
+			err := w.spoolRelation(ctx, p, f, sp)
+			select {
+			case ready <- spooled{f, sp, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
+	}()
+	written := 0
+	for s := range ready {
+		err := s.err
+		if err == nil {
+			err = s.sp.addTo(aw, archive.RelationDir+"/"+s.file.rel.Name+".ndjson")
+		}
+		if err != nil {
+			cancel()
+			for range ready { // until the goroutine is done with the spools
+			}
+			return fmt.Errorf("export %s: %w", s.file.rel.Name, err)
+		}
+		written++
+		free <- s.sp
+	}
+	if written < len(files) {
+		return ctx.Err()
 	}
 	return nil
 }
 
-// writeRelation streams one relation into the archive: its stored records
-// from a database cursor, then the ones src adds, each filtered to what
-// GitLab writes, through a spool that gives the tar entry its size.
-func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.Project, rel *archive.Relation,
-	src records, sp *spool) error {
+// spoolRelation fills sp with one relation file: its stored records read
+// from the database, then the ones its source adds, each filtered to what
+// GitLab writes.
+func (w *Worker) spoolRelation(ctx context.Context, p ferry.Project, f relationFile, sp *spool) error {
 	if err := sp.reset(); err != nil {
 		return err
 	}
+	rel, src := f.rel, f.src
 	var line []byte
 	emit := func(record []byte) error {
 		var err error
@@ -93,9 +166,7 @@ func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.
 		}
 	}
 	if src.more != nil {
-		if err := src.more(ctx, emit); err != nil {
-			return err
-		}
+		return src.more(ctx, emit)
 	}
-	return sp.addTo(aw, archive.RelationDir+"/"+rel.Name+".ndjson")
+	return nil
 }

@@ -77,16 +77,3 @@ func (q queries) InsertRelationRecords(ctx context.Context, projectID int64, rel
 	}
 	return nil
 }
-
-// RelationSize returns the bytes and the number of a project's records of
-// one relation.
-func (q queries) RelationSize(ctx context.Context, projectID int64, relation string) (size, count int64, err error) {
-	octets := "octet_length(data)"
-	if q.dialect == SQLite {
-		octets = "length(CAST(data AS BLOB))"
-	}
-	var total sql.NullInt64
-	err = q.queryRow(ctx, `SELECT COALESCE(SUM(`+octets+`), 0), count(*) FROM project_relations
-		WHERE project_id = ? AND relation = ?`, projectID, relation).Scan(&total, &count)
-	return total.Int64, count, mapError(err)
-}
