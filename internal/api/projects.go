@@ -233,7 +233,7 @@ func (a *API) listProjects(w http.ResponseWriter, r *request) error {
 // writeProjects answers a page of projects selected by f plus GitLab's
 // list parameters.
 func (a *API) writeProjects(w http.ResponseWriter, r *request, f store.ProjectFilter) error {
-	page, perPage, err := pageParams(r.params)
+	pg, err := readPager(r.params)
 	if err != nil {
 		return err
 	}
@@ -260,7 +260,7 @@ func (a *API) writeProjects(w http.ResponseWriter, r *request, f store.ProjectFi
 	if f.Sort, err = r.params.oneOf("sort", "desc", "asc", "desc"); err != nil {
 		return err
 	}
-	f.Page = store.Page{Number: page, PerPage: perPage}
+	f.Page = pg.store()
 	projects, total, err := a.db.ListProjects(r.ctx(), f)
 	if err != nil {
 		return err
@@ -273,7 +273,6 @@ func (a *API) writeProjects(w http.ResponseWriter, r *request, f store.ProjectFi
 		}
 		out = append(out, e)
 	}
-	setPageHeaders(w, r.Request, a.base, page, perPage, total)
-	writeJSON(w, http.StatusOK, out)
+	a.writeList(w, r, pg, total, out)
 	return nil
 }
