@@ -54,6 +54,12 @@ func forbidden(reason string) error {
 	return &httpError{Status: http.StatusForbidden, Body: message{text}}
 }
 
+// badRequest is GitLab's bad_request!(reason): 400 {"message":"400 Bad
+// request - reason"}.
+func badRequest(reason string) error {
+	return &httpError{Status: http.StatusBadRequest, Body: message{"400 Bad request - " + reason}}
+}
+
 // apiError is GitLab's render_api_error!: status with {"message": text}.
 func apiError(status int, text string) error {
 	return &httpError{Status: status, Body: message{text}}

@@ -107,3 +107,12 @@ func checkCalls(t *testing.T, env *servertest.Env, cases []apiCase) {
 		})
 	}
 }
+
+// needPythonGitlab returns the python3 that runs Debian's python3-gitlab
+// (the test is skipped without them, or fails under FERRY_TEST_REQUIRE).
+func needPythonGitlab(t *testing.T) string {
+	t.Helper()
+	python := need(t, "/usr/bin/python3", "python3")
+	need(t, "/usr/lib/python3/dist-packages/gitlab/__init__.py", "python3-gitlab")
+	return python
+}

@@ -12,8 +12,12 @@ import (
 // remoteImport is POST /projects/remote-import: the archive at an https
 // URL (https only, whatever the local-requests setting, as GitLab),
 // checked now (address, headers) and downloaded by the import job.
+// The import_project_from_remote_file flag gates it.
 func (a *API) remoteImport(w http.ResponseWriter, r *request) error {
 	if err := r.params.require("url", "path"); err != nil {
+		return err
+	}
+	if err := a.requireFeature(r, ferry.FeatureRemoteImport); err != nil {
 		return err
 	}
 	settings, err := a.db.Settings(r.ctx())
@@ -40,9 +44,13 @@ func (a *API) remoteImport(w http.ResponseWriter, r *request) error {
 
 // remoteImportS3 is POST /projects/remote-import-s3: an S3 object read
 // with the given keys, which serve this import only (stored sealed,
-// forgotten when it ends, never logged or returned).
+// forgotten when it ends, never logged or returned). The
+// import_project_from_remote_file_s3 flag gates it.
 func (a *API) remoteImportS3(w http.ResponseWriter, r *request) error {
 	if err := r.params.require("region", "bucket_name", "file_key", "access_key_id", "secret_access_key", "path"); err != nil {
+		return err
+	}
+	if err := a.requireFeature(r, ferry.FeatureRemoteImportS3); err != nil {
 		return err
 	}
 	settings, err := a.db.Settings(r.ctx())

@@ -44,6 +44,11 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST "+v4+"/projects/remote-import-s3", a.authed(a.remoteImportS3))
 	mux.Handle("GET "+v4+"/projects/{id}/import", a.authed(a.getImport))
 
+	mux.Handle("GET "+v4+"/features", a.authed(a.listFeatures))
+	mux.Handle("GET "+v4+"/features/definitions", a.authed(a.listFeatureDefinitions))
+	mux.Handle("POST "+v4+"/features/{name}", a.authed(a.setFeature))
+	mux.Handle("DELETE "+v4+"/features/{name}", a.authed(a.deleteFeature))
+
 	mux.Handle("GET "+v4+"/application/settings", a.authed(a.getSettings))
 	mux.Handle("PUT "+v4+"/application/settings", a.authed(a.updateSettings))
 
@@ -51,5 +56,5 @@ func (a *API) Handler() http.Handler {
 		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
 	}))
 	mux.HandleFunc("/", a.serveWeb)
-	return a.withRequestLog(a.guardBodies(mux))
+	return a.withRequestLog(a.guardBodies(apiPaths(mux)))
 }
