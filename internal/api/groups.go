@@ -93,28 +93,42 @@ func (a *API) getGroup(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// listSubgroups is GET /groups/:id/subgroups: the child groups the caller
-// can see.
+// listGroups is GET /groups: the groups GitLab's GroupsFinder gives the
+// caller, filtered, ordered and paginated.
+func (a *API) listGroups(w http.ResponseWriter, r *request) error {
+	f, pg, err := groupFilter(r)
+	if err != nil {
+		return err
+	}
+	return a.writeGroups(w, r, f, pg)
+}
+
+// listSubgroups is GET /groups/:id/subgroups: GET /groups limited to the
+// group's children.
 func (a *API) listSubgroups(w http.ResponseWriter, r *request) error {
+	f, pg, err := groupFilter(r)
+	if err != nil {
+		return err
+	}
 	g, _, err := a.findGroup(r, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	children, err := a.db.Subgroups(r.ctx(), g.ID)
+	f.ParentID = g.ID
+	return a.writeGroups(w, r, f, pg)
+}
+
+func (a *API) writeGroups(w http.ResponseWriter, r *request, f store.GroupFilter, pg pager) error {
+	f.Page = pg.store()
+	groups, total, err := a.db.ListGroups(r.ctx(), f)
 	if err != nil {
 		return err
 	}
-	out := []groupEntity{}
-	for _, c := range children {
-		level, err := a.access.GroupLevel(r.ctx(), r.user, c)
-		if err != nil {
-			return err
-		}
-		if canReadGroup(r.user, level, c) {
-			out = append(out, a.group(c))
-		}
+	out := make([]groupEntity, len(groups))
+	for i, g := range groups {
+		out[i] = a.group(g)
 	}
-	writeJSON(w, http.StatusOK, out)
+	a.writeList(w, r, pg, total, out)
 	return nil
 }
 

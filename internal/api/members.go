@@ -8,12 +8,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry"
-	"github.com/ferryhq/ferry/internal/auth"
 )
-
-func canReadGroup(u *ferry.User, level ferry.AccessLevel, g ferry.Namespace) bool {
-	return auth.CanRead(u, level, g.Visibility)
-}
 
 // listProjectMembers is GET /projects/:id/members (direct members) and,
 // with all, /members/all (with those inherited from ancestor groups).

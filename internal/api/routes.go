@@ -18,6 +18,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/users/{id}", a.authed(a.getUser))
 	mux.Handle("POST "+v4+"/users/{id}/personal_access_tokens", a.authed(a.createToken))
 
+	mux.Handle("GET "+v4+"/groups", a.open(a.listGroups))
 	mux.Handle("POST "+v4+"/groups", a.authed(a.createGroup))
 	mux.Handle("GET "+v4+"/groups/{id}", a.open(a.getGroup))
 	mux.Handle("GET "+v4+"/groups/{id}/subgroups", a.open(a.listSubgroups))

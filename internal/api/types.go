@@ -64,38 +64,61 @@ type tokenEntity struct {
 }
 
 type groupEntity struct {
-	ID                             int64     `json:"id"`
-	WebURL                         string    `json:"web_url"`
-	Name                           string    `json:"name"`
-	Path                           string    `json:"path"`
-	Description                    string    `json:"description"`
-	Visibility                     string    `json:"visibility"`
-	ShareWithGroupLock             bool      `json:"share_with_group_lock"`
-	RequireTwoFactorAuthentication bool      `json:"require_two_factor_authentication"`
-	TwoFactorGracePeriod           int       `json:"two_factor_grace_period"`
-	ProjectCreationLevel           string    `json:"project_creation_level"`
-	AutoDevopsEnabled              any       `json:"auto_devops_enabled"`
-	SubgroupCreationLevel          string    `json:"subgroup_creation_level"`
-	EmailsDisabled                 bool      `json:"emails_disabled"`
-	EmailsEnabled                  bool      `json:"emails_enabled"`
-	MentionsDisabled               any       `json:"mentions_disabled"`
-	LFSEnabled                     bool      `json:"lfs_enabled"`
-	DefaultBranch                  any       `json:"default_branch"`
-	AvatarURL                      any       `json:"avatar_url"`
-	RequestAccessEnabled           bool      `json:"request_access_enabled"`
-	FullName                       string    `json:"full_name"`
-	FullPath                       string    `json:"full_path"`
-	CreatedAt                      timestamp `json:"created_at"`
-	ParentID                       *int64    `json:"parent_id"`
+	ID                             int64      `json:"id"`
+	WebURL                         string     `json:"web_url"`
+	Name                           string     `json:"name"`
+	Path                           string     `json:"path"`
+	Description                    string     `json:"description"`
+	Visibility                     string     `json:"visibility"`
+	ShareWithGroupLock             bool       `json:"share_with_group_lock"`
+	RequireTwoFactorAuthentication bool       `json:"require_two_factor_authentication"`
+	TwoFactorGracePeriod           int        `json:"two_factor_grace_period"`
+	ProjectCreationLevel           string     `json:"project_creation_level"`
+	AutoDevopsEnabled              any        `json:"auto_devops_enabled"`
+	SubgroupCreationLevel          string     `json:"subgroup_creation_level"`
+	EmailsDisabled                 bool       `json:"emails_disabled"`
+	EmailsEnabled                  bool       `json:"emails_enabled"`
+	MentionsDisabled               any        `json:"mentions_disabled"`
+	LFSEnabled                     bool       `json:"lfs_enabled"`
+	MathRenderingLimitsEnabled     bool       `json:"math_rendering_limits_enabled"`
+	LockMathRenderingLimitsEnabled bool       `json:"lock_math_rendering_limits_enabled"`
+	DefaultBranch                  any        `json:"default_branch"`
+	DefaultBranchProtection        int        `json:"default_branch_protection"`
+	DefaultBranchProtectionDefault branchProt `json:"default_branch_protection_defaults"`
+	AvatarURL                      any        `json:"avatar_url"`
+	RequestAccessEnabled           bool       `json:"request_access_enabled"`
+	FullName                       string     `json:"full_name"`
+	FullPath                       string     `json:"full_path"`
+	CreatedAt                      timestamp  `json:"created_at"`
+	ParentID                       *int64     `json:"parent_id"`
+	OrganizationID                 int64      `json:"organization_id"`
+	SharedRunnersSetting           string     `json:"shared_runners_setting"`
+	MaxArtifactsSize               *int64     `json:"max_artifacts_size"`
 }
+
+// branchProt is a group's default branch protection: GitLab's default,
+// fully protected (only Maintainers push and merge, no force push).
+type branchProt struct {
+	AllowedToPush  []accessLevelEntry `json:"allowed_to_push"`
+	AllowForcePush bool               `json:"allow_force_push"`
+	AllowedToMerge []accessLevelEntry `json:"allowed_to_merge"`
+}
+
+type accessLevelEntry struct {
+	AccessLevel int `json:"access_level"`
+}
+
+var fullyProtected = branchProt{AllowedToPush: []accessLevelEntry{{int(ferry.Maintainer)}},
+	AllowedToMerge: []accessLevelEntry{{int(ferry.Maintainer)}}}
 
 func (a *API) group(g ferry.Namespace) groupEntity {
 	return groupEntity{
 		ID: g.ID, WebURL: a.base + "/groups/" + g.FullPath, Name: g.Name, Path: g.Path,
 		Description: g.Description, Visibility: g.Visibility, TwoFactorGracePeriod: 48,
 		ProjectCreationLevel: "maintainer", SubgroupCreationLevel: "maintainer", EmailsEnabled: true,
-		LFSEnabled: true, RequestAccessEnabled: true, FullName: g.FullName, FullPath: g.FullPath,
-		CreatedAt: ts(g.CreatedAt), ParentID: idPtr(g.ParentID),
+		LFSEnabled: true, MathRenderingLimitsEnabled: true, DefaultBranchProtection: 2,
+		DefaultBranchProtectionDefault: fullyProtected, RequestAccessEnabled: true, FullName: g.FullName, FullPath: g.FullPath,
+		CreatedAt: ts(g.CreatedAt), ParentID: idPtr(g.ParentID), OrganizationID: 1, SharedRunnersSetting: "enabled",
 	}
 }
 

@@ -234,6 +234,10 @@ func (q queries) insert(ctx context.Context, query string, args ...any) (int64, 
 // now is the store's clock: UTC, millisecond precision as GitLab shows it.
 func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
+// todayUTC is the start of today (UTC): memberships that expire before it
+// no longer count.
+func todayUTC() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
+
 func nullTime(t *time.Time) any {
 	if t == nil {
 		return nil
