@@ -175,6 +175,7 @@ func TestGroups_PythonCLI(t *testing.T) {
 		{"GroupList", "ann", []string{"group", "list"}, "anns,priv/sub/deep,priv,priv/sub"},
 		{"GroupListAll", "root", []string{"group", "list", "--all"}, "anns,priv/sub/deep,int,other,priv,pub,priv/sub"},
 		{"GroupListSearch", "root", []string{"group", "list", "--search", "sub"}, "priv/sub/deep,priv/sub"},
+		{"NamespaceList", "ann", []string{"namespace", "list"}, "ann,priv/sub,anns"},
 		{"SubgroupList", "root", []string{"group-subgroup", "list", "--group-id", itoa(g.ids["priv"])}, "priv/sub"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,6 +27,9 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/groups/{id}/members/all", a.open(a.listGroupMembers(true)))
 	mux.Handle("POST "+v4+"/groups/{id}/members", a.authed(a.addGroupMember))
 
+	mux.Handle("GET "+v4+"/namespaces", a.authed(a.listNamespaces))
+	mux.Handle("GET "+v4+"/namespaces/{id}", a.authed(a.getNamespace))
+
 	mux.Handle("POST "+v4+"/projects", a.authed(a.createProject))
 	mux.Handle("GET "+v4+"/projects", a.open(a.listProjects))
 	mux.Handle("GET "+v4+"/projects/{id}", a.open(a.getProject))

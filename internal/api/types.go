@@ -144,6 +144,16 @@ type namespaceEntity struct {
 	ParentID  *int64 `json:"parent_id"`
 	AvatarURL any    `json:"avatar_url"`
 	WebURL    string `json:"web_url"`
+	*groupCounts
+}
+
+// groupCounts are what GitLab's Entities::Namespace adds for those who
+// administer a group. Ferry keeps no storage statistics, so the root
+// repository size is null, as GitLab shows it before computing them.
+type groupCounts struct {
+	MembersCountWithDescendants int `json:"members_count_with_descendants"`
+	RootRepositorySize          any `json:"root_repository_size"`
+	ProjectsCount               int `json:"projects_count"`
 }
 
 func (a *API) namespace(n ferry.Namespace) namespaceEntity {

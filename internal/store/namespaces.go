@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 )
@@ -93,4 +94,54 @@ func (q queries) Subgroups(ctx context.Context, id int64) ([]ferry.Namespace, er
 		return nil, err
 	}
 	return collect(rows, func(r *sql.Rows) (ferry.Namespace, error) { return scanNamespace(r) })
+}
+
+// NamespaceFilter selects namespaces for ListNamespaces, as GitLab's GET
+// /namespaces does.
+type NamespaceFilter struct {
+	// Viewer sees their personal namespace and the groups they are a
+	// direct member of (an Owner of, with OwnedOnly); Admin sees all.
+	Viewer       int64
+	Admin        bool
+	OwnedOnly    bool
+	TopLevelOnly bool
+	// Search matches the name or path (a part of them from 3 characters,
+	// all of one below).
+	Search string
+	Page   Page
+}
+
+// ListNamespaces returns the page of namespaces f selects, by id, and
+// their total.
+func (q queries) ListNamespaces(ctx context.Context, f NamespaceFilter) ([]ferry.Namespace, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	if !f.Admin {
+		level := ferry.Guest
+		if f.OwnedOnly {
+			level = ferry.Owner
+		}
+		add("(n.kind = 'user' AND n.owner_id = ? OR n.kind = 'group' AND "+groupMember("a.id = n.id")+")",
+			f.Viewer, f.Viewer, todayUTC(), level)
+	}
+	if f.TopLevelOnly {
+		add("n.parent_id IS NULL")
+	}
+	if f.Search != "" {
+		cond, term := searchTerm(f.Search)
+		add("(lower(n.name) "+cond+" OR lower(n.path) "+cond+")", term, term)
+	}
+	return q.pageOfNamespaces(ctx, strings.Join(where, " AND "), args, "n.id ASC", f.Page)
+}
+
+// GroupCounts returns how many distinct users are members of group id or
+// of its descendants, and how many projects they hold.
+func (q queries) GroupCounts(ctx context.Context, id int64) (members, projects int, err error) {
+	inTree := "(a.id = g.id OR " + isUnder("a", "g") + ")"
+	err = q.queryRow(ctx, `SELECT
+		(SELECT count(DISTINCT m.user_id) FROM members m JOIN namespaces a ON a.id = m.source_id
+			WHERE m.source_kind = 'Namespace' AND `+inTree+`),
+		(SELECT count(*) FROM projects p JOIN namespaces a ON a.id = p.namespace_id WHERE `+inTree+`)
+		FROM namespaces g WHERE g.id = ?`, id).Scan(&members, &projects)
+	return members, projects, mapError(err)
 }
