@@ -200,7 +200,7 @@ var insufficientScope = &httpError{Status: http.StatusForbidden, Body: map[strin
 
 // requireAdmin is GitLab's authenticated_as_admin!.
 func requireAdmin(r *request) error {
-	if !r.user.IsAdmin {
+	if !auth.IsAdmin(r.user) {
 		return forbidden("")
 	}
 	return nil

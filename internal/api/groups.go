@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -143,4 +144,32 @@ func (a *API) listGroupProjects(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	return a.writeProjects(w, r, store.ProjectFilter{NamespaceID: g.ID, IncludeSubgroups: sub})
+}
+
+// deleteGroup is DELETE /groups/:id (an Owner, directly or through an
+// ancestor, or an administrator). As GitLab, it answers 202 Accepted; the
+// group, its sub-groups, their memberships and projects go in one
+// transaction, and each project's repositories and files are removed by
+// the same job as DELETE /projects/:id.
+func (a *API) deleteGroup(w http.ResponseWriter, r *request) error {
+	g, level, err := a.findGroup(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if !auth.CanRemove(level) {
+		return forbidden("")
+	}
+	return a.deleteAccepted(w, r, func(tx *store.Tx) ([]string, error) {
+		groups, projects, err := tx.GroupTree(r.ctx(), g.ID)
+		if err != nil {
+			return nil, err
+		}
+		uploads, err := a.deleteProjects(r.ctx(), tx, projects)
+		for _, sub := range groups {
+			if err == nil {
+				err = tx.DeleteGroup(r.ctx(), sub.ID)
+			}
+		}
+		return uploads, err
+	})
 }

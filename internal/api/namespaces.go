@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -46,11 +47,11 @@ func (a *API) getNamespace(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	level, err := a.namespaceLevel(r, n)
+	level, err := a.groupLevel(r, n)
 	if err != nil {
 		return err
 	}
-	if level == ferry.NoAccess {
+	if !auth.CanReadNamespace(r.user, n, level) {
 		return notFound("Namespace")
 	}
 	e, err := a.namespaceFor(r, n)
@@ -61,13 +62,9 @@ func (a *API) getNamespace(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// namespaceLevel is the caller's level on n: Owner of their personal
-// namespace, their level in a group (an administrator's is Owner).
-func (a *API) namespaceLevel(r *request, n ferry.Namespace) (ferry.AccessLevel, error) {
+// groupLevel is the caller's level on n when it is a group.
+func (a *API) groupLevel(r *request, n ferry.Namespace) (ferry.AccessLevel, error) {
 	if !n.IsGroup() {
-		if r.user.IsAdmin || n.OwnerID == r.user.ID {
-			return ferry.Owner, nil
-		}
 		return ferry.NoAccess, nil
 	}
 	return a.access.GroupLevel(r.ctx(), r.user, n)
@@ -80,8 +77,8 @@ func (a *API) namespaceFor(r *request, n ferry.Namespace) (namespaceEntity, erro
 	if !n.IsGroup() {
 		return e, nil
 	}
-	level, err := a.namespaceLevel(r, n)
-	if err != nil || level < ferry.Owner {
+	level, err := a.groupLevel(r, n)
+	if err != nil || !auth.CanAdminGroup(level) {
 		return e, err
 	}
 	members, projects, err := a.db.GroupCounts(r.ctx(), n.ID)

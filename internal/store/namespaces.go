@@ -87,15 +87,6 @@ func (q queries) Ancestors(ctx context.Context, id int64) ([]ferry.Namespace, er
 	return chain, nil
 }
 
-// Subgroups returns the direct child groups of id ordered by name.
-func (q queries) Subgroups(ctx context.Context, id int64) ([]ferry.Namespace, error) {
-	rows, err := q.query(ctx, `SELECT `+namespaceColumns+` FROM namespaces n WHERE n.parent_id = ? ORDER BY n.name, n.id`, id)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, func(r *sql.Rows) (ferry.Namespace, error) { return scanNamespace(r) })
-}
-
 // NamespaceFilter selects namespaces for ListNamespaces, as GitLab's GET
 // /namespaces does.
 type NamespaceFilter struct {
@@ -144,4 +135,45 @@ func (q queries) GroupCounts(ctx context.Context, id int64) (members, projects i
 		(SELECT count(*) FROM projects p JOIN namespaces a ON a.id = p.namespace_id WHERE `+inTree+`)
 		FROM namespaces g WHERE g.id = ?`, id).Scan(&members, &projects)
 	return members, projects, mapError(err)
+}
+
+// GroupTree returns group id and its descendants, deepest first, and the
+// projects they hold. Returns ferry.ErrNotFound if id does not exist.
+func (q queries) GroupTree(ctx context.Context, id int64) ([]ferry.Namespace, []ferry.Project, error) {
+	rows, err := q.query(ctx, `SELECT `+namespaceColumns+` FROM namespaces n JOIN namespaces g ON g.id = ?
+		WHERE n.id = g.id OR `+isUnder("n", "g")+` ORDER BY length(n.full_path) DESC, n.id`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	groups, err := collect(rows, func(r *sql.Rows) (ferry.Namespace, error) { return scanNamespace(r) })
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(groups) == 0 {
+		return nil, nil, ferry.ErrNotFound
+	}
+	rows, err = q.query(ctx, `SELECT `+projectColumns+projectFrom+` JOIN namespaces g ON g.id = ?
+		WHERE n.id = g.id OR `+isUnder("n", "g")+` ORDER BY p.id`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	projects, err := collect(rows, func(r *sql.Rows) (ferry.Project, error) { return scanProject(r) })
+	return groups, projects, err
+}
+
+// DeleteGroup removes group id and its memberships; its projects and
+// sub-groups must be gone first. Returns ferry.ErrNotFound if it does not
+// exist.
+func (q queries) DeleteGroup(ctx context.Context, id int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM members WHERE source_kind = ? AND source_id = ?`, ferry.MemberOfNamespace, id); err != nil {
+		return fmt.Errorf("delete group %d members: %w", id, err)
+	}
+	res, err := q.exec(ctx, `DELETE FROM namespaces WHERE id = ? AND kind = 'group'`, id)
+	if err != nil {
+		return fmt.Errorf("delete group %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ferry.ErrNotFound
+	}
+	return nil
 }
