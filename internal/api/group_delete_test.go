@@ -3,7 +3,6 @@ package api_test
 import (
 	"os"
 	"testing"
-	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
@@ -62,16 +61,7 @@ func TestGroups_Delete(t *testing.T) {
 		}
 	}
 	// The repositories go in the background, as for DELETE /projects/:id.
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		_, errPriv := os.Stat(env.Server.Repos.Dir(projects["priv"].ID))
-		_, errDeep := os.Stat(env.Server.Repos.Dir(projects["priv/sub/deep"].ID))
-		if os.IsNotExist(errPriv) && os.IsNotExist(errDeep) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("repositories still there: %v %v", errPriv, errDeep)
-		}
-	}
+	waitRemoved(t, env.Server.Repos.Dir(projects["priv"].ID), env.Server.Repos.Dir(projects["priv/sub/deep"].ID))
 	if _, err := os.Stat(env.Server.Repos.Dir(projects["pub"].ID)); err != nil {
 		t.Errorf("an unrelated repository: %v", err)
 	}

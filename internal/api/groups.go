@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -160,16 +161,23 @@ func (a *API) deleteGroup(w http.ResponseWriter, r *request) error {
 		return forbidden("")
 	}
 	return a.deleteAccepted(w, r, func(tx *store.Tx) ([]string, error) {
-		groups, projects, err := tx.GroupTree(r.ctx(), g.ID)
-		if err != nil {
-			return nil, err
-		}
-		uploads, err := a.deleteProjects(r.ctx(), tx, projects)
-		for _, sub := range groups {
-			if err == nil {
-				err = tx.DeleteGroup(r.ctx(), sub.ID)
-			}
-		}
-		return uploads, err
+		return a.deleteGroupTree(r.ctx(), tx, g.ID)
 	})
+}
+
+// deleteGroupTree removes group id, its sub-groups and their projects in
+// tx, as deleteProjects does. Returns ferry.ErrNotFound if the group is
+// gone.
+func (a *API) deleteGroupTree(ctx context.Context, tx *store.Tx, id int64) ([]string, error) {
+	groups, projects, err := tx.NamespaceTree(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	uploads, err := a.deleteProjects(ctx, tx, projects)
+	for _, g := range groups {
+		if err == nil {
+			err = tx.DeleteGroup(ctx, g.ID)
+		}
+	}
+	return uploads, err
 }

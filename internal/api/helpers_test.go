@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
@@ -115,4 +117,23 @@ func needPythonGitlab(t *testing.T) string {
 	python := need(t, "/usr/bin/python3", "python3")
 	need(t, "/usr/lib/python3/dist-packages/gitlab/__init__.py", "python3-gitlab")
 	return python
+}
+
+// waitRemoved waits until every path is gone (a removal job's work).
+func waitRemoved(t *testing.T, paths ...string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		left := 0
+		for _, p := range paths {
+			if _, err := os.Stat(p); !os.IsNotExist(err) {
+				left++
+			}
+		}
+		if left == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %v still there", left, paths)
+		}
+	}
 }

@@ -16,6 +16,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/users", a.authed(a.listUsers))
 	mux.Handle("POST "+v4+"/users", a.authed(a.createUser))
 	mux.Handle("GET "+v4+"/users/{id}", a.authed(a.getUser))
+	mux.Handle("DELETE "+v4+"/users/{id}", a.authed(a.deleteUser))
 	mux.Handle("POST "+v4+"/users/{id}/personal_access_tokens", a.authed(a.createToken))
 
 	mux.Handle("GET "+v4+"/groups", a.open(a.listGroups))

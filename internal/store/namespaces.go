@@ -137,9 +137,10 @@ func (q queries) GroupCounts(ctx context.Context, id int64) (members, projects i
 	return members, projects, mapError(err)
 }
 
-// GroupTree returns group id and its descendants, deepest first, and the
-// projects they hold. Returns ferry.ErrNotFound if id does not exist.
-func (q queries) GroupTree(ctx context.Context, id int64) ([]ferry.Namespace, []ferry.Project, error) {
+// NamespaceTree returns namespace id and its descendants (a group's
+// sub-groups), deepest first, and the projects they hold. Returns
+// ferry.ErrNotFound if id does not exist.
+func (q queries) NamespaceTree(ctx context.Context, id int64) ([]ferry.Namespace, []ferry.Project, error) {
 	rows, err := q.query(ctx, `SELECT `+namespaceColumns+` FROM namespaces n JOIN namespaces g ON g.id = ?
 		WHERE n.id = g.id OR `+isUnder("n", "g")+` ORDER BY length(n.full_path) DESC, n.id`, id)
 	if err != nil {
@@ -176,4 +177,22 @@ func (q queries) DeleteGroup(ctx context.Context, id int64) error {
 		return ferry.ErrNotFound
 	}
 	return nil
+}
+
+// SoloOwnedGroups returns the groups userID is the only Owner of, counting
+// the Owners of their ancestors (GitLab's solo_owned_groups), parents
+// first.
+func (q queries) SoloOwnedGroups(ctx context.Context, userID int64) ([]ferry.Namespace, error) {
+	today := todayUTC()
+	rows, err := q.query(ctx, `SELECT `+namespaceColumns+` FROM namespaces n JOIN members m ON m.source_id = n.id
+		WHERE m.source_kind = 'Namespace' AND m.user_id = ? AND m.access_level = ?
+		AND (m.expires_at IS NULL OR m.expires_at >= ?)
+		AND NOT EXISTS (SELECT 1 FROM members o JOIN namespaces a ON a.id = o.source_id
+			WHERE o.source_kind = 'Namespace' AND o.user_id <> ? AND o.access_level = ?
+			AND (o.expires_at IS NULL OR o.expires_at >= ?) AND (a.id = n.id OR `+isUnder("n", "a")+`))
+		ORDER BY length(n.full_path), n.id`, userID, ferry.Owner, today, userID, ferry.Owner, today)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r *sql.Rows) (ferry.Namespace, error) { return scanNamespace(r) })
 }
