@@ -83,6 +83,8 @@ type request struct {
 	*http.Request
 	params params
 	user   *ferry.User
+	// token is the personal access token the caller authenticated with.
+	token *ferry.PersonalAccessToken
 }
 
 // ctx is the request's context.
@@ -92,18 +94,36 @@ func (r *request) ctx() context.Context { return r.Context() }
 type handler func(w http.ResponseWriter, r *request) error
 
 // authed adapts an endpoint that needs a signed-in caller.
-func (a *API) authed(h handler) http.Handler { return a.adapt(h, true) }
+func (a *API) authed(h handler) http.Handler { return a.adapt(h, route{needUser: true}) }
 
 // open adapts an endpoint that anonymous callers may use too.
-func (a *API) open(h handler) http.Handler { return a.adapt(h, false) }
+func (a *API) open(h handler) http.Handler { return a.adapt(h, route{}) }
+
+// anyScope adapts an endpoint that needs a signed-in caller whose token
+// may hold any scope (a token reads and revokes itself).
+func (a *API) anyScope(h handler) http.Handler {
+	return a.adapt(h, route{needUser: true, anyScope: true})
+}
 
 // streamed adapts an endpoint that reads its own (multipart) body: only
 // the query string is parsed and the caller must authenticate by header or
 // query parameter.
-func (a *API) streamed(h handler) http.Handler { return a.adaptWith(h, true, queryParams) }
+func (a *API) streamed(h handler) http.Handler {
+	return a.adaptWith(h, route{needUser: true, parse: queryParams})
+}
 
-func (a *API) adapt(h handler, needUser bool) http.Handler {
-	return a.adaptWith(h, needUser, func(r *http.Request) (params, error) { return parseParams(r, a.limits.MaxBody) })
+// route is how an endpoint is adapted.
+type route struct {
+	needUser bool
+	// anyScope lets tokens without the api or read_api scope in.
+	anyScope bool
+	// parse reads the parameters (default: query string and body).
+	parse func(*http.Request) (params, error)
+}
+
+func (a *API) adapt(h handler, rt route) http.Handler {
+	rt.parse = func(r *http.Request) (params, error) { return parseParams(r, a.limits.MaxBody) }
+	return a.adaptWith(h, rt)
 }
 
 func queryParams(r *http.Request) (params, error) {
@@ -114,10 +134,10 @@ func queryParams(r *http.Request) (params, error) {
 	return p, nil
 }
 
-func (a *API) adaptWith(h handler, needUser bool, parse func(*http.Request) (params, error)) http.Handler {
+func (a *API) adaptWith(h handler, rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
 		r := &request{Request: hr}
-		if err := a.serve(w, r, h, needUser, parse); err != nil {
+		if err := a.serve(w, r, h, rt); err != nil {
 			a.writeError(w, hr, err)
 		}
 	})
@@ -127,19 +147,19 @@ func (a *API) adaptWith(h handler, needUser bool, parse func(*http.Request) (par
 // headers or the query string is checked before any of the body is read,
 // so a bad token costs no body; a token can also come in the body's
 // parameters, as GitLab allows.
-func (a *API) serve(w http.ResponseWriter, r *request, h handler, needUser bool, parse func(*http.Request) (params, error)) error {
+func (a *API) serve(w http.ResponseWriter, r *request, h handler, rt route) error {
 	query, _ := queryParams(r.Request)
 	caller, err := a.authenticate(r.Request, query)
 	if err != nil {
 		return err
 	}
 	if caller.User != nil {
-		if !scopeAllows(caller, r.Method) {
+		if !rt.anyScope && !scopeAllows(caller, r.Method) {
 			return insufficientScope
 		}
 		trustBody(r.Request)
 	}
-	p, perr := parse(r.Request)
+	p, perr := rt.parse(r.Request)
 	r.params = p
 	if caller.User == nil && perr == nil {
 		if caller, err = a.authenticate(r.Request, p); err != nil {
@@ -149,14 +169,14 @@ func (a *API) serve(w http.ResponseWriter, r *request, h handler, needUser bool,
 	switch {
 	case errors.Is(perr, requestTimeout): // the connection is lost either way
 		return perr
-	case caller.User != nil && !scopeAllows(caller, r.Method):
+	case caller.User != nil && !rt.anyScope && !scopeAllows(caller, r.Method):
 		return insufficientScope
-	case caller.User == nil && needUser:
+	case caller.User == nil && rt.needUser:
 		return ferry.ErrUnauthorized
 	case perr != nil:
 		return perr
 	}
-	r.user = caller.User
+	r.user, r.token = caller.User, caller.Token
 	return h(w, r)
 }
 

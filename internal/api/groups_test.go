@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"strings"
 	"testing"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
@@ -68,11 +67,7 @@ func setupGroupTree(t *testing.T) *groupTree {
 }
 
 func groupPaths(groups []*gitlab.Group) string {
-	var paths []string
-	for _, g := range groups {
-		paths = append(paths, g.FullPath)
-	}
-	return strings.Join(paths, ",")
+	return joined(groups, func(g *gitlab.Group) string { return g.FullPath })
 }
 
 // TestGroups_List pins who sees which groups in GET /groups and what each
@@ -186,17 +181,11 @@ func TestGroups_PythonCLI(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v: %v\n%s", tt.args, err, out)
 			}
-			var groups []struct {
-				FullPath string `json:"full_path"`
-			}
+			var groups []*gitlab.Group
 			if err := json.Unmarshal(out, &groups); err != nil {
 				t.Fatalf("%s: %v", out, err)
 			}
-			var paths []string
-			for _, g := range groups {
-				paths = append(paths, g.FullPath)
-			}
-			if got := strings.Join(paths, ","); got != tt.want {
+			if got := groupPaths(groups); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})

@@ -137,3 +137,13 @@ func waitRemoved(t *testing.T, paths ...string) {
 		}
 	}
 }
+
+// joined is what of each item, joined by commas: a list's shape in one
+// comparable string.
+func joined[T any](items []T, what func(T) string) string {
+	out := make([]string, len(items))
+	for i, item := range items {
+		out[i] = what(item)
+	}
+	return strings.Join(out, ",")
+}

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"strings"
 	"testing"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
@@ -33,11 +32,7 @@ func TestNamespaces_List(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var paths []string
-			for _, n := range list {
-				paths = append(paths, n.FullPath)
-			}
-			if got := strings.Join(paths, ","); got != tt.want {
+			if got := joined(list, func(n *gitlab.Namespace) string { return n.FullPath }); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ferryhq/ferry"
 )
@@ -213,6 +214,25 @@ func (p params) integer(key string, def int64) (int64, error) {
 		return 0, &ferry.ParamError{Param: key}
 	}
 	return n, nil
+}
+
+// dateTimeLayouts are the forms of a DateTime parameter Ferry reads.
+var dateTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", time.DateOnly}
+
+// dateTime returns key as a time (RFC 3339, a date and time in UTC, or a
+// date), nil when absent or empty. Returns a *ferry.ParamError for any
+// other value.
+func (p params) dateTime(key string) (*time.Time, error) {
+	s, ok := p.str(key)
+	if !ok || s == "" {
+		return nil, nil
+	}
+	for _, layout := range dateTimeLayouts {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return &t, nil
+		}
+	}
+	return nil, &ferry.ParamError{Param: key}
 }
 
 // oneOf returns key when it is one of allowed (def when absent). Returns a

@@ -20,6 +20,12 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST "+v4+"/users/{id}/personal_access_tokens", a.authed(a.createToken))
 
 	mux.Handle("GET "+v4+"/groups", a.open(a.listGroups))
+	mux.Handle("GET "+v4+"/personal_access_tokens", a.authed(a.listTokens))
+	mux.Handle("GET "+v4+"/personal_access_tokens/self", a.anyScope(a.getSelfToken))
+	mux.Handle("DELETE "+v4+"/personal_access_tokens/self", a.anyScope(a.revokeSelfToken))
+	mux.Handle("GET "+v4+"/personal_access_tokens/{id}", a.authed(a.getToken))
+	mux.Handle("DELETE "+v4+"/personal_access_tokens/{id}", a.authed(a.revokeToken))
+
 	mux.Handle("POST "+v4+"/groups", a.authed(a.createGroup))
 	mux.Handle("GET "+v4+"/groups/{id}", a.open(a.getGroup))
 	mux.Handle("DELETE "+v4+"/groups/{id}", a.authed(a.deleteGroup))

@@ -2,6 +2,7 @@ package api
 
 import (
 	"strings"
+	"time"
 
 	"github.com/ferryhq/ferry"
 )
@@ -54,13 +55,25 @@ type tokenEntity struct {
 	Name        string     `json:"name"`
 	Revoked     bool       `json:"revoked"`
 	CreatedAt   timestamp  `json:"created_at"`
-	Description string     `json:"description"`
+	Description *string    `json:"description"`
 	Scopes      []string   `json:"scopes"`
 	UserID      int64      `json:"user_id"`
 	LastUsedAt  *timestamp `json:"last_used_at"`
 	Active      bool       `json:"active"`
 	ExpiresAt   *date      `json:"expires_at"`
 	Token       string     `json:"token,omitempty"`
+}
+
+// token shows t as GitLab's Entities::PersonalAccessToken (without the
+// secret, which only its creation shows).
+func token(t ferry.PersonalAccessToken) tokenEntity {
+	e := tokenEntity{ID: t.ID, Name: t.Name, Revoked: t.Revoked, CreatedAt: ts(t.CreatedAt), Description: nullable(t.Description),
+		Scopes: t.Scopes, UserID: t.UserID, Active: t.Active(time.Now()), ExpiresAt: nilDate(t.ExpiresAt)}
+	if t.LastUsedAt != nil {
+		used := ts(*t.LastUsedAt)
+		e.LastUsedAt = &used
+	}
+	return e
 }
 
 type groupEntity struct {

@@ -118,13 +118,13 @@ func (a *API) createToken(w http.ResponseWriter, r *request) error {
 		}
 		t.ExpiresAt = &day
 	}
-	description, _ := r.params.str("description")
+	t.Description, _ = r.params.str("description")
 	secret := auth.NewToken()
 	if err := a.db.CreateToken(r.ctx(), &t, auth.Digest(secret)); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, tokenEntity{ID: t.ID, Name: t.Name, CreatedAt: ts(t.CreatedAt),
-		Description: description, Scopes: t.Scopes, UserID: t.UserID, Active: t.Active(time.Now()),
-		ExpiresAt: nilDate(t.ExpiresAt), Token: secret})
+	e := token(t)
+	e.Token = secret
+	writeJSON(w, http.StatusCreated, e)
 	return nil
 }
