@@ -56,7 +56,7 @@ func migrateStore(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("migrate-store: %w", err)
 	}
-	for _, table := range []string{"users", "namespaces", "projects", "members", "project_relations", "project_exports", "project_imports"} {
+	for _, table := range []string{"users", "namespaces", "projects", "members", "features", "project_relations", "project_exports", "project_imports"} {
 		fmt.Printf("%-20s %d rows\n", table, counts[table])
 	}
 	if *blobsTo == "" {
