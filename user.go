@@ -17,14 +17,16 @@ type User struct {
 // PersonalAccessToken is a user's API token. Only its digest is stored; the
 // plain value exists once, when it is created.
 type PersonalAccessToken struct {
-	ID         int64
-	UserID     int64
-	Name       string
-	Scopes     []string
-	ExpiresAt  *time.Time // a date at midnight UTC, or nil for never
-	Revoked    bool
-	CreatedAt  time.Time
-	LastUsedAt *time.Time
+	ID     int64
+	UserID int64
+	Name   string
+	// Description is optional ("" for none).
+	Description string
+	Scopes      []string
+	ExpiresAt   *time.Time // a date at midnight UTC, or nil for never
+	Revoked     bool
+	CreatedAt   time.Time
+	LastUsedAt  *time.Time
 }
 
 // Active reports whether t can authenticate at now.

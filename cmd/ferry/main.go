@@ -23,6 +23,11 @@ commands:
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && (os.Args[1] == "serve" || os.Args[1] == "migrate-store") {
+		// What these write (database, repositories, stored files, scratch
+		// space) is owner-only, whichever library or git process writes it.
+		syscall.Umask(0o077)
+	}
 	if err := run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "ferry:", err)
 		os.Exit(1)

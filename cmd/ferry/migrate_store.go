@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/blob/s3blob"
+	"github.com/ferryhq/ferry/internal/scratch"
 	"github.com/ferryhq/ferry/internal/store"
+	"github.com/ferryhq/ferry/internal/trust"
 )
 
 // migrateStore is `ferry migrate-store`: it moves an embedded
@@ -24,6 +28,8 @@ func migrateStore(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "destination PostgreSQL URL (postgres://...), empty and reachable")
 	blobsTo := fs.String("blobs-to", "", "optional object store for the stored files: s3://bucket/prefix?endpoint=...&region=... "+
 		"(keys in FERRY_S3_ACCESS_KEY_ID and FERRY_S3_SECRET_ACCESS_KEY)")
+	caFile := fs.String("ca-file", env("FERRY_CA_FILE", ""), "PEM file of CA certificates trusted for the object store, "+
+		"on top of the system's (FERRY_CA_FILE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,13 +56,25 @@ func migrateStore(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("migrate-store: %w", err)
 	}
-	for _, table := range []string{"users", "namespaces", "projects", "members", "project_relations", "project_exports", "project_imports"} {
+	for _, table := range []string{"users", "namespaces", "projects", "members", "features", "project_relations", "project_exports", "project_imports"} {
 		fmt.Printf("%-20s %d rows\n", table, counts[table])
 	}
 	if *blobsTo == "" {
 		return nil
 	}
-	dstBlobs, err := s3blob.Open(*blobsTo, os.Getenv("FERRY_S3_ACCESS_KEY_ID"), os.Getenv("FERRY_S3_SECRET_ACCESS_KEY"), os.TempDir())
+	// Files are spooled in a scratch folder of the data folder, which
+	// `ferry serve` sweeps if this command dies.
+	spool, err := scratch.Claim(filepath.Join(*data, "tmp"), "migrate-store-"+strings.ToLower(rand.Text()[:10]))
+	if err != nil {
+		return err
+	}
+	defer spool.Release()
+	roots, err := trust.Roots(*caFile)
+	if err != nil {
+		return err
+	}
+	dstBlobs, err := s3blob.Open(*blobsTo, s3blob.Options{AccessKeyID: os.Getenv("FERRY_S3_ACCESS_KEY_ID"),
+		SecretAccessKey: os.Getenv("FERRY_S3_SECRET_ACCESS_KEY"), RootCAs: roots, TempDir: spool.Path})
 	if err != nil {
 		return err
 	}

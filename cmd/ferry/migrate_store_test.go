@@ -18,7 +18,7 @@ import (
 // TestMigrateStore moves an embedded installation (SQLite and the data
 // folder) to PostgreSQL and S3 and checks that everything is there:
 // users and their tokens, projects, an import with its records, an export
-// file, the repository, and fresh ids for new rows.
+// file, the repository, feature flags, and fresh ids for new rows.
 func TestMigrateStore(t *testing.T) {
 	if os.Getenv("TEST_DATABASE_URL") == "" {
 		t.Skip("needs PostgreSQL: set TEST_DATABASE_URL (.ci/run's second pass does)")
@@ -38,6 +38,10 @@ func TestMigrateStore(t *testing.T) {
 	tok, _, err := root.Users.CreatePersonalAccessToken(ann.ID, &gitlab.CreatePersonalAccessTokenOptions{
 		Name: gitlab.Ptr("t"), Scopes: &[]string{"api"}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := root.Features.SetFeatureFlag("import_project_from_remote_file_s3", &gitlab.SetFeatureFlagOptions{
+		Value: false}); err != nil {
 		t.Fatal(err)
 	}
 	p, _, err := root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("kept"), InitializeWithReadme: gitlab.Ptr(true)})
@@ -70,6 +74,7 @@ func TestMigrateStore(t *testing.T) {
 	blobsURL := "s3://" + store.Bucket + "/ferry?region=" + s3test.Region + "&endpoint=" + store.Endpoint
 	t.Setenv("FERRY_S3_ACCESS_KEY_ID", store.AccessKey)
 	t.Setenv("FERRY_S3_SECRET_ACCESS_KEY", store.SecretKey)
+	t.Setenv("FERRY_CA_FILE", store.CAFile)
 	if err := migrateStore(ctx, []string{"--data", data, "--to", pg, "--blobs-to", blobsURL}); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +83,7 @@ func TestMigrateStore(t *testing.T) {
 	}
 
 	moved := servertest.StartWith(t, servertest.Options{DataDir: data, DatabaseURL: pg, BlobsURL: blobsURL,
-		BlobsKeys: [2]string{store.AccessKey, store.SecretKey}})
+		BlobsKeys: [2]string{store.AccessKey, store.SecretKey}, CAFile: store.CAFile})
 	if u, _, err := servertest.Client(t, moved.URL, tok.Token).Users.CurrentUser(); err != nil || u.Username != "ann" {
 		t.Fatalf("ann's token after the move: %v %v", u, err)
 	}
@@ -93,6 +98,9 @@ func TestMigrateStore(t *testing.T) {
 	moved.Server.DB.SQL().QueryRow(`SELECT count(*) FROM project_relations`).Scan(&movedRecords)
 	if records == 0 || movedRecords != records {
 		t.Errorf("%d relation records after the move, want %d", movedRecords, records)
+	}
+	if fs, _, err := moved.Root.Features.ListFeatures(); err != nil || len(fs) != 1 || fs[0].State != "off" {
+		t.Errorf("feature flags after the move: %v %v", fs, err)
 	}
 	fresh, _, err := moved.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("new")})
 	if err != nil || fresh.ID <= imp.ID {

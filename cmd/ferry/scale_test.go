@@ -115,7 +115,7 @@ func TestScale_WorkersShareTheQueue(t *testing.T) {
 	api := freeAddr(t)
 	env := []string{"FERRY_DATABASE_URL=" + dbURL, "FERRY_DATA=" + data, "FERRY_ROOT_TOKEN=" + scaleToken,
 		"FERRY_BLOBS_URL=s3://" + store.Bucket + "/ferry?region=" + s3test.Region + "&endpoint=" + store.Endpoint,
-		"FERRY_S3_ACCESS_KEY_ID=" + store.AccessKey, "FERRY_S3_SECRET_ACCESS_KEY=" + store.SecretKey,
+		"FERRY_S3_ACCESS_KEY_ID=" + store.AccessKey, "FERRY_S3_SECRET_ACCESS_KEY=" + store.SecretKey, "FERRY_CA_FILE=" + store.CAFile,
 		"FERRY_SECRET_KEY=scale-test-shared-secret-key", "FERRY_WORKER_STALE_AFTER=3s", "FERRY_LOG_FORMAT=json"}
 	startFerry(t, bin, env, "--role", "api", "--listen", api)
 	base := "http://" + api
@@ -278,10 +278,11 @@ func (h *scaleHTTP) importArchive(path string, data []byte) int64 {
 	return st.ID
 }
 
-// fixtureDir is GitLab's complex fixture in ../shared.
+// fixtureDir is GitLab's complex fixture tree, kept in the repository's
+// testdata (see testdata/gitlab/NOTICE).
 func fixtureDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "gitlab", "complex", "tree")
+	dir := filepath.Join("..", "..", "testdata", "gitlab", "complex", "tree")
 	if _, err := os.Stat(dir); err != nil {
 		t.Fatalf("GitLab fixture missing: %v", err)
 	}

@@ -34,10 +34,17 @@ func serve(ctx context.Context, args []string) error {
 			"default <data>/blobs (FERRY_BLOBS_URL; keys in FERRY_S3_ACCESS_KEY_ID, FERRY_S3_SECRET_ACCESS_KEY)")
 	fs.StringVar(&cfg.S3Endpoint, "s3-endpoint", env("FERRY_S3_ENDPOINT", ""),
 		"S3-compatible endpoint (path-style) for remote-import-s3; default AWS (FERRY_S3_ENDPOINT)")
+	fs.StringVar(&cfg.ExtraCAFile, "ca-file", env("FERRY_CA_FILE", ""),
+		"PEM file of CA certificates trusted for outbound https (remote imports, export uploads, S3), "+
+			"on top of the system's (FERRY_CA_FILE)")
 	fs.StringVar(&cfg.Role, "role", env("FERRY_ROLE", "all"),
 		"what this process does: all, api (HTTP only) or worker (jobs only) (FERRY_ROLE)")
 	fs.DurationVar(&cfg.StaleAfter, "worker-stale-after", envDuration("FERRY_WORKER_STALE_AFTER", 0),
 		"hand a worker's running jobs to another after this long without its heartbeat; default 30s (FERRY_WORKER_STALE_AFTER)")
+	fs.DurationVar(&cfg.Limits.BodyIdle, "body-idle-timeout", envDuration("FERRY_BODY_IDLE_TIMEOUT", 0),
+		"end a request whose body sends nothing for this long; default 60s (FERRY_BODY_IDLE_TIMEOUT)")
+	fs.DurationVar(&cfg.Limits.AnonymousBody, "anonymous-body-timeout", envDuration("FERRY_ANONYMOUS_BODY_TIMEOUT", 0),
+		"time an unauthenticated request has to send its whole body; default 10s (FERRY_ANONYMOUS_BODY_TIMEOUT)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -18,6 +19,8 @@ import (
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/secret"
+	"github.com/ferryhq/ferry/internal/source"
+	"github.com/ferryhq/ferry/internal/ssrf"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -30,41 +33,48 @@ type Config struct {
 	Blobs blob.Store
 	// Box seals secrets kept in the database (upload URLs).
 	Box *secret.Box
-	// S3Endpoint is an S3-compatible server for remote-import-s3 (empty:
-	// AWS).
-	S3Endpoint string
+	// S3 is where remote-import-s3 reads objects.
+	S3 source.S3
+	// Outbound is the SSRF policy for remote-import URLs, as the
+	// settings ask for it now, with the roots Ferry trusts.
+	Outbound func(ctx context.Context) (ssrf.Policy, error)
 	// ExternalURL is the base of web_url and _links, without a trailing
 	// slash (e.g. "http://127.0.0.1:8080").
 	ExternalURL string
-	Logger      *slog.Logger
+	// Limits bound request bodies (zero fields: defaults).
+	Limits Limits
+	Logger *slog.Logger
 }
 
 // API is the HTTP API.
 type API struct {
-	db         *store.DB
-	jobs       *jobs.Client
-	repos      *repos.Store
-	git        *githttp.Backend
-	blobs      blob.Store
-	box        *secret.Box
-	s3Endpoint string
-	base       string
-	logger     *slog.Logger
-	authn      *auth.Authenticator
-	access     *auth.Access
-	limiter    *ratelimit.Limiter
+	db       *store.DB
+	jobs     *jobs.Client
+	repos    *repos.Store
+	git      *githttp.Backend
+	blobs    blob.Store
+	box      *secret.Box
+	s3       source.S3
+	outbound func(ctx context.Context) (ssrf.Policy, error)
+	base     string
+	limits   Limits
+	logger   *slog.Logger
+	authn    *auth.Authenticator
+	access   *auth.Access
+	limiter  *ratelimit.Limiter
 }
 
 // New returns the API over cfg's components.
 func New(cfg Config) *API {
 	return &API{
 		db: cfg.DB, jobs: cfg.Jobs, repos: cfg.Repos, git: cfg.Git, blobs: cfg.Blobs, box: cfg.Box,
-		s3Endpoint: cfg.S3Endpoint,
-		base:       strings.TrimSuffix(cfg.ExternalURL, "/"),
-		logger:     cfg.Logger.With("component", "api"),
-		authn:      &auth.Authenticator{DB: cfg.DB},
-		access:     &auth.Access{DB: cfg.DB},
-		limiter:    &ratelimit.Limiter{DB: cfg.DB},
+		s3: cfg.S3, outbound: cfg.Outbound,
+		base:    strings.TrimSuffix(cfg.ExternalURL, "/"),
+		limits:  cfg.Limits.withDefaults(),
+		logger:  cfg.Logger.With("component", "api"),
+		authn:   &auth.Authenticator{DB: cfg.DB},
+		access:  &auth.Access{DB: cfg.DB},
+		limiter: &ratelimit.Limiter{DB: cfg.DB},
 	}
 }
 
@@ -73,6 +83,8 @@ type request struct {
 	*http.Request
 	params params
 	user   *ferry.User
+	// token is the personal access token the caller authenticated with.
+	token *ferry.PersonalAccessToken
 }
 
 // ctx is the request's context.
@@ -82,18 +94,36 @@ func (r *request) ctx() context.Context { return r.Context() }
 type handler func(w http.ResponseWriter, r *request) error
 
 // authed adapts an endpoint that needs a signed-in caller.
-func (a *API) authed(h handler) http.Handler { return a.adapt(h, true) }
+func (a *API) authed(h handler) http.Handler { return a.adapt(h, route{needUser: true}) }
 
 // open adapts an endpoint that anonymous callers may use too.
-func (a *API) open(h handler) http.Handler { return a.adapt(h, false) }
+func (a *API) open(h handler) http.Handler { return a.adapt(h, route{}) }
+
+// anyScope adapts an endpoint that needs a signed-in caller whose token
+// may hold any scope (a token reads and revokes itself).
+func (a *API) anyScope(h handler) http.Handler {
+	return a.adapt(h, route{needUser: true, anyScope: true})
+}
 
 // streamed adapts an endpoint that reads its own (multipart) body: only
 // the query string is parsed and the caller must authenticate by header or
 // query parameter.
-func (a *API) streamed(h handler) http.Handler { return a.adaptWith(h, true, queryParams) }
+func (a *API) streamed(h handler) http.Handler {
+	return a.adaptWith(h, route{needUser: true, parse: queryParams})
+}
 
-func (a *API) adapt(h handler, needUser bool) http.Handler {
-	return a.adaptWith(h, needUser, parseParams)
+// route is how an endpoint is adapted.
+type route struct {
+	needUser bool
+	// anyScope lets tokens without the api or read_api scope in.
+	anyScope bool
+	// parse reads the parameters (default: query string and body).
+	parse func(*http.Request) (params, error)
+}
+
+func (a *API) adapt(h handler, rt route) http.Handler {
+	rt.parse = func(r *http.Request) (params, error) { return parseParams(r, a.limits.MaxBody) }
+	return a.adaptWith(h, rt)
 }
 
 func queryParams(r *http.Request) (params, error) {
@@ -104,29 +134,50 @@ func queryParams(r *http.Request) (params, error) {
 	return p, nil
 }
 
-func (a *API) adaptWith(h handler, needUser bool, parse func(*http.Request) (params, error)) http.Handler {
+func (a *API) adaptWith(h handler, rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
 		r := &request{Request: hr}
-		p, perr := parse(hr)
-		r.params = p
-		caller, err := a.authenticate(hr, p)
-		user := caller.User
-		switch {
-		case err != nil:
-		case user != nil && !scopeAllows(caller, hr.Method):
-			err = insufficientScope
-		case user == nil && needUser:
-			err = ferry.ErrUnauthorized
-		case perr != nil:
-			err = perr
-		default:
-			r.user = user
-			err = h(w, r)
-		}
-		if err != nil {
+		if err := a.serve(w, r, h, rt); err != nil {
 			a.writeError(w, hr, err)
 		}
 	})
+}
+
+// serve authenticates r, reads its parameters and runs h. A token in the
+// headers or the query string is checked before any of the body is read,
+// so a bad token costs no body; a token can also come in the body's
+// parameters, as GitLab allows.
+func (a *API) serve(w http.ResponseWriter, r *request, h handler, rt route) error {
+	query, _ := queryParams(r.Request)
+	caller, err := a.authenticate(r.Request, query)
+	if err != nil {
+		return err
+	}
+	if caller.User != nil {
+		if !rt.anyScope && !scopeAllows(caller, r.Method) {
+			return insufficientScope
+		}
+		trustBody(r.Request)
+	}
+	p, perr := rt.parse(r.Request)
+	r.params = p
+	if caller.User == nil && perr == nil {
+		if caller, err = a.authenticate(r.Request, p); err != nil {
+			return err
+		}
+	}
+	switch {
+	case errors.Is(perr, requestTimeout): // the connection is lost either way
+		return perr
+	case caller.User != nil && !rt.anyScope && !scopeAllows(caller, r.Method):
+		return insufficientScope
+	case caller.User == nil && rt.needUser:
+		return ferry.ErrUnauthorized
+	case perr != nil:
+		return perr
+	}
+	r.user, r.token = caller.User, caller.Token
+	return h(w, r)
 }
 
 // authenticate finds the caller's token where GitLab looks for one: the
@@ -169,7 +220,7 @@ var insufficientScope = &httpError{Status: http.StatusForbidden, Body: map[strin
 
 // requireAdmin is GitLab's authenticated_as_admin!.
 func requireAdmin(r *request) error {
-	if !r.user.IsAdmin {
+	if !auth.IsAdmin(r.user) {
 		return forbidden("")
 	}
 	return nil

@@ -13,23 +13,21 @@ import (
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/ferryhq/ferry/internal/server/servertest"
+	"github.com/ferryhq/ferry/internal/testenv"
 )
 
-// need returns the path of a client program the test drives (CI installs
-// them; see .ci/run).
-func need(t *testing.T, path string) string {
+// need returns the path of a client program the test drives, skipping the
+// test without it (CI installs them and requires them; see .ci/run).
+func need(t *testing.T, path, pkg string) string {
 	t.Helper()
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("%s is needed (install curl and python3-gitlab): %v", path, err)
-	}
-	return path
+	return testenv.NeedFile(t, path, pkg, "apt-get install "+pkg)
 }
 
 // TestSpecCurlCommands runs the specification's curl commands, as written
 // (host and token aside), against a real server.
 func TestSpecCurlCommands(t *testing.T) {
 	t.Parallel()
-	curl := need(t, "/usr/bin/curl")
+	curl := need(t, "/usr/bin/curl", "curl")
 	env := servertest.Start(t)
 	dir := t.TempDir()
 	archivePath := filepath.Join(dir, "file.tar.gz")
@@ -121,8 +119,8 @@ func driveClient(t *testing.T, command func(url, archive string) *exec.Cmd, want
 // capitalised booleans and flat override_params.
 func TestPythonGitlab(t *testing.T) {
 	t.Parallel()
-	python := need(t, "/usr/bin/python3")
-	need(t, "/usr/lib/python3/dist-packages/gitlab/__init__.py")
+	python := need(t, "/usr/bin/python3", "python3")
+	need(t, "/usr/lib/python3/dist-packages/gitlab/__init__.py", "python3-gitlab")
 	driveClient(t, func(url, archive string) *exec.Cmd {
 		cmd := exec.Command(python, "testdata/python_gitlab.py", url, servertest.RootToken, archive)
 		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
@@ -137,12 +135,9 @@ func TestGitbeaker(t *testing.T) {
 	t.Parallel()
 	module := filepath.Join("testdata", "gitbeaker", "node_modules", "@gitbeaker", "rest")
 	if _, err := os.Stat(module); err != nil {
-		if os.Getenv("FERRY_TEST_NODE_CLIENTS") != "" {
-			t.Fatalf("@gitbeaker/rest is not installed in testdata/gitbeaker: %v", err)
-		}
-		t.Skip("@gitbeaker/rest not installed: run npm install --no-package-lock in internal/api/testdata/gitbeaker (.ci/run does)")
+		testenv.Missing(t, "@gitbeaker/rest", "npm install --no-package-lock in internal/api/testdata/gitbeaker (.ci/run does)")
 	}
-	node := need(t, "/usr/bin/node")
+	node := need(t, "/usr/bin/node", "nodejs")
 	driveClient(t, func(url, archive string) *exec.Cmd {
 		cmd := exec.Command(node, "drive.mjs", url, servertest.RootToken, archive)
 		cmd.Dir = filepath.Join("testdata", "gitbeaker")

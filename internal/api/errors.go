@@ -2,8 +2,10 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/ferryhq/ferry"
@@ -52,6 +54,12 @@ func forbidden(reason string) error {
 	return &httpError{Status: http.StatusForbidden, Body: message{text}}
 }
 
+// badRequest is GitLab's bad_request!(reason): 400 {"message":"400 Bad
+// request - reason"}.
+func badRequest(reason string) error {
+	return &httpError{Status: http.StatusBadRequest, Body: message{"400 Bad request - " + reason}}
+}
+
 // apiError is GitLab's render_api_error!: status with {"message": text}.
 func apiError(status int, text string) error {
 	return &httpError{Status: status, Body: message{text}}
@@ -78,6 +86,31 @@ func validationErrors(errs []error) error {
 		fields[ve.Field] = append(fields[ve.Field], ve.Reason)
 	}
 	return &httpError{Status: http.StatusBadRequest, Body: message{fields}}
+}
+
+// requestTimeout answers a body that stopped arriving, as nginx answers
+// client_body_timeout in front of GitLab.
+var requestTimeout = &httpError{Status: http.StatusRequestTimeout, Body: message{"408 Request Timeout"}}
+
+// tooManyParts is Grape's answer to a multipart body over Rack's part
+// limit (Grape::Exceptions::TooManyMultipartFiles).
+var tooManyParts = &httpError{Status: http.StatusBadRequest, Body: errorBody{
+	fmt.Sprintf("the number of uploaded files exceeded the system's configured limit (%d)", MaxFormParts)}}
+
+// bodyError is the answer to a failed read of a request body: 413 past a
+// size limit, 408 when the body stopped arriving (its read deadline
+// passed), invalid otherwise.
+func bodyError(err, invalid error) error {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return ferry.ErrTooLarge
+	case errors.Is(err, ferry.ErrTooLarge):
+		return err
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return requestTimeout
+	}
+	return invalid
 }
 
 // statusFor maps ferry's error kinds to GitLab's answers. This is the one

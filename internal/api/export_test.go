@@ -45,14 +45,14 @@ func waitExport(t *testing.T, c *gitlab.Client, pid any, want ...string) (*gitla
 	return nil, nil
 }
 
-// exportArchive exports a project as root and downloads the archive.
-func exportArchive(t *testing.T, env *servertest.Env, id int64) []byte {
+// exportArchive exports project id with c and returns the archive.
+func exportArchive(t *testing.T, c *gitlab.Client, id int64) []byte {
 	t.Helper()
-	if _, err := env.Root.ProjectImportExport.ScheduleExport(id, nil); err != nil {
+	if _, err := c.ProjectImportExport.ScheduleExport(int(id), nil); err != nil {
 		t.Fatal(err)
 	}
-	waitExport(t, env.Root, id, "finished")
-	data, _, err := env.Root.ProjectImportExport.ExportDownload(id)
+	waitExport(t, c, int(id), "finished")
+	data, _, err := c.ProjectImportExport.ExportDownload(int(id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,8 +247,12 @@ func TestProjectExport_Errors(t *testing.T) {
 		{"AnonymousPublic", "POST", "/api/v4/projects/" + itoa(pub.ID) + "/export", "", "", "", 403, `{"message":"403 Forbidden"}`},
 		{"LowercaseMethod", "POST", p + "/export", r.tokens["maintainer"], form, "upload[url]=http://example.com/x&upload[http_method]=put",
 			400, `{"error":"upload[http_method] does not have a valid value"}`},
-		{"BadURL", "POST", p + "/export", r.tokens["maintainer"], form, "upload[url]=ftp://example.com/x", 400,
-			`{"message":{"url":["must be a valid URL"]}}`},
+		{"FTPURL", "POST", p + "/export", r.tokens["maintainer"], form, "upload[url]=ftp://example.com/x", 400,
+			`{"message":{"url":["is blocked: Only allowed schemes are http, https"]}}`},
+		{"NotAURL", "POST", p + "/export", r.tokens["maintainer"], form, "upload[url]=not+a+url", 400,
+			`{"message":{"url":["is blocked: Only allowed schemes are http, https"]}}`},
+		{"NoHost", "POST", p + "/export", r.tokens["maintainer"], form, "upload[url]=https:///x", 400,
+			`{"message":{"url":["is blocked: URI is invalid"]}}`},
 		{"NoFile", "GET", p + "/export/download", r.tokens["maintainer"], "", "", 404, `{"message":"404 Not found or has expired"}`},
 		{"NoFileWeb", "GET", "/grp/sub/proj/download_export", r.tokens["maintainer"], "", "", 404, `{"message":"404 Not found or has expired"}`},
 	})

@@ -47,6 +47,7 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 			return
 		}
 		user = caller.User
+		trustBody(hr)
 	}
 	r := &request{Request: hr, user: user}
 	p, err := a.db.ProjectByFullPath(r.ctx(), req.RepoPath)

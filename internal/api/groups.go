@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -93,28 +95,42 @@ func (a *API) getGroup(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// listSubgroups is GET /groups/:id/subgroups: the child groups the caller
-// can see.
+// listGroups is GET /groups: the groups GitLab's GroupsFinder gives the
+// caller, filtered, ordered and paginated.
+func (a *API) listGroups(w http.ResponseWriter, r *request) error {
+	f, pg, err := groupFilter(r)
+	if err != nil {
+		return err
+	}
+	return a.writeGroups(w, r, f, pg)
+}
+
+// listSubgroups is GET /groups/:id/subgroups: GET /groups limited to the
+// group's children.
 func (a *API) listSubgroups(w http.ResponseWriter, r *request) error {
+	f, pg, err := groupFilter(r)
+	if err != nil {
+		return err
+	}
 	g, _, err := a.findGroup(r, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	children, err := a.db.Subgroups(r.ctx(), g.ID)
+	f.ParentID = g.ID
+	return a.writeGroups(w, r, f, pg)
+}
+
+func (a *API) writeGroups(w http.ResponseWriter, r *request, f store.GroupFilter, pg pager) error {
+	f.Page = pg.store()
+	groups, total, err := a.db.ListGroups(r.ctx(), f)
 	if err != nil {
 		return err
 	}
-	out := []groupEntity{}
-	for _, c := range children {
-		level, err := a.access.GroupLevel(r.ctx(), r.user, c)
-		if err != nil {
-			return err
-		}
-		if canReadGroup(r.user, level, c) {
-			out = append(out, a.group(c))
-		}
+	out := make([]groupEntity, len(groups))
+	for i, g := range groups {
+		out[i] = a.group(g)
 	}
-	writeJSON(w, http.StatusOK, out)
+	a.writeList(w, r, pg, total, out)
 	return nil
 }
 
@@ -129,4 +145,39 @@ func (a *API) listGroupProjects(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	return a.writeProjects(w, r, store.ProjectFilter{NamespaceID: g.ID, IncludeSubgroups: sub})
+}
+
+// deleteGroup is DELETE /groups/:id (an Owner, directly or through an
+// ancestor, or an administrator). As GitLab, it answers 202 Accepted; the
+// group, its sub-groups, their memberships and projects go in one
+// transaction, and each project's repositories and files are removed by
+// the same job as DELETE /projects/:id.
+func (a *API) deleteGroup(w http.ResponseWriter, r *request) error {
+	g, level, err := a.findGroup(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if !auth.CanRemove(level) {
+		return forbidden("")
+	}
+	return a.deleteAccepted(w, r, func(tx *store.Tx) ([]string, error) {
+		return a.deleteGroupTree(r.ctx(), tx, g.ID)
+	})
+}
+
+// deleteGroupTree removes group id, its sub-groups and their projects in
+// tx, as deleteProjects does. Returns ferry.ErrNotFound if the group is
+// gone.
+func (a *API) deleteGroupTree(ctx context.Context, tx *store.Tx, id int64) ([]string, error) {
+	groups, projects, err := tx.NamespaceTree(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	uploads, err := a.deleteProjects(ctx, tx, projects)
+	for _, g := range groups {
+		if err == nil {
+			err = tx.DeleteGroup(ctx, g.ID)
+		}
+	}
+	return uploads, err
 }

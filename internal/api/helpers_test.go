@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
@@ -106,4 +108,42 @@ func checkCalls(t *testing.T, env *servertest.Env, cases []apiCase) {
 			}
 		})
 	}
+}
+
+// needPythonGitlab returns the python3 that runs Debian's python3-gitlab
+// (the test is skipped without them, or fails under FERRY_TEST_REQUIRE).
+func needPythonGitlab(t *testing.T) string {
+	t.Helper()
+	python := need(t, "/usr/bin/python3", "python3")
+	need(t, "/usr/lib/python3/dist-packages/gitlab/__init__.py", "python3-gitlab")
+	return python
+}
+
+// waitRemoved waits until every path is gone (a removal job's work).
+func waitRemoved(t *testing.T, paths ...string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		left := 0
+		for _, p := range paths {
+			if _, err := os.Stat(p); !os.IsNotExist(err) {
+				left++
+			}
+		}
+		if left == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %v still there", left, paths)
+		}
+	}
+}
+
+// joined is what of each item, joined by commas: a list's shape in one
+// comparable string.
+func joined[T any](items []T, what func(T) string) string {
+	out := make([]string, len(items))
+	for i, item := range items {
+		out[i] = what(item)
+	}
+	return strings.Join(out, ",")
 }

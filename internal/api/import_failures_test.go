@@ -29,11 +29,11 @@ func TestProjectImport_ArchiveFailures(t *testing.T) {
 		wantError string
 	}{
 		{"NotGzip", []byte("this is not an archive"), "Unable to decompress the archive"},
-		{"WrongVersion", fixtureArchive(t, "0.1.0", nil), "Import version mismatch: Required 0.2.4 but was 0.1.0"},
+		{"WrongVersion", fixtureArchive(t, "0.1.0", nil), "Import version mismatch: Required 0.2.4 but was 0.1.0 (Ferry also reads 0.2.0 to 0.2.3)"},
 		{"NoVersion", rawTar(t, tarEntry{name: "tree/project.json", body: "{}"}), "The archive has no VERSION file"},
 		{"BadVersion", fixtureArchive(t, "garbage", nil), "Incorrect VERSION format"},
 		{"BadBundle", fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": []byte("# v2 git bundle\nnonsense")}),
-			"project.bundle is not a valid git bundle"},
+			"project.bundle: Invalid bundle file"},
 		{"BadLine", fixtureArchive(t, "0.2.4", map[string][]byte{"tree/project/zz_extra.ndjson": []byte("{not json}\n")}),
 			"Incorrect JSON format"},
 		{"PathTraversal", rawTar(t, tarEntry{name: "VERSION", body: "0.2.4"}, tarEntry{name: "../../escaped", body: "x"}),
@@ -52,7 +52,7 @@ func TestProjectImport_ArchiveFailures(t *testing.T) {
 			if st.ImportStatus != "failed" || st.ImportError == nil || !strings.Contains(*st.ImportError, tt.wantError) {
 				t.Errorf("status %s error %v, want failed with %q", st.ImportStatus, deref(st.ImportError), tt.wantError)
 			}
-			if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*")); len(left) != 0 {
+			if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*", "import-*")); len(left) != 0 {
 				t.Errorf("work folders left: %v", left)
 			}
 			if _, err := os.Stat(filepath.Join(env.DataDir, "escaped")); err == nil {
@@ -117,7 +117,7 @@ func TestProjectImport_DecompressTimeout(t *testing.T) {
 	if attempt, state := importJob(t, env); attempt != 1 || state != "cancelled" {
 		t.Errorf("import job: attempt %d, state %s; want one attempt, cancelled (not to be retried)", attempt, state)
 	}
-	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*", "import-*")); len(left) != 0 {
 		t.Errorf("work folders left: %v", left)
 	}
 

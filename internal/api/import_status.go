@@ -42,12 +42,16 @@ const maskedImportError = "Ask a maintainer to check the import status for more 
 func (a *API) importStatus(r *request, p ferry.Project, im ferry.Import, maintainer bool) (importStatusEntity, error) {
 	e := importStatusEntity{ID: p.ID, Name: p.Name, NameWithNamespace: p.FullName(), Path: p.Path,
 		PathWithNamespace: p.FullPath(), CreatedAt: ts(p.CreatedAt), ImportStatus: ferry.ImportNone,
-		FailedRelations: []failedRelation{}}
-	if p.Description != "" {
-		e.Description = &p.Description
-	}
+		FailedRelations: []failedRelation{}, Description: nullable(p.Description)}
 	if im.ProjectID == 0 {
 		return e, nil
+	}
+	if im.OverwriteID != 0 && im.Status != ferry.ImportFinished {
+		// An overwriting import waits at a temporary path (and, as names
+		// are unique here, a temporary name); GitLab shows the requested
+		// name from the start.
+		p.Name = im.OriginalName
+		e.Name, e.NameWithNamespace = p.Name, p.FullName()
 	}
 	gitlabProject, cid := "gitlab_project", im.CorrelationID
 	e.ImportStatus, e.ImportType, e.CorrelationID = im.Status, &gitlabProject, &cid

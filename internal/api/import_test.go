@@ -19,10 +19,11 @@ import (
 	"github.com/ferryhq/ferry/internal/store"
 )
 
-// fixtureDir is GitLab's complex fixture tree in ../shared (CI has it).
+// fixtureDir is GitLab's complex fixture tree, kept in the repository's
+// testdata (see testdata/gitlab/NOTICE).
 func fixtureDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "gitlab", "complex")
+	dir := filepath.Join("..", "..", "testdata", "gitlab", "complex")
 	if _, err := os.Stat(filepath.Join(dir, "tree", "project.json")); err != nil {
 		t.Fatalf("GitLab fixture missing at %s: %v", dir, err)
 	}
@@ -50,7 +51,8 @@ func sourceRepo(t *testing.T) (bundle []byte, refs string) {
 }
 
 // fixtureArchive packs the fixture tree with VERSION and extra entries
-// into a .tar.gz, as GitLab would.
+// into a .tar.gz, as GitLab would; an extra entry at a fixture file's path
+// replaces it.
 func fixtureArchive(t *testing.T, version string, extra map[string][]byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -64,11 +66,15 @@ func fixtureArchive(t *testing.T, version string, extra map[string][]byte) []byt
 			return err
 		}
 		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if _, replaced := extra[rel]; replaced {
+			return nil
+		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		return aw.AddBytes(filepath.ToSlash(rel), b)
+		return aw.AddBytes(rel, b)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +130,21 @@ func importArchive(t *testing.T, env *servertest.Env, token, filename string, da
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, strings.TrimSpace(string(b))
+}
+
+// importFinished imports data as root, waits for the import to end and
+// returns the project's id, failing t unless the import finished.
+func importFinished(t *testing.T, env *servertest.Env, data []byte, fields map[string]string) int64 {
+	t.Helper()
+	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", data, fields)
+	if status != 201 {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	id := projectID(t, body)
+	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" {
+		t.Fatalf("import %d: %s %v", id, st.ImportStatus, deref(st.ImportError))
+	}
+	return id
 }
 
 // importStatus is the raw GET /projects/:id/import answer.
@@ -237,6 +258,7 @@ func TestProjectImport_GitLabFixture(t *testing.T) {
 	}
 	checkStoredIssue(t, env, st.ID)
 	checkMappedUsers(t, env, st.ID, bernard.ID)
+	checkCatalogue(t, env, st.ID, fixtureCatalogue)
 }
 
 // checkMappedUsers checks that the fixture's member 16 became bernard (a
@@ -355,7 +377,7 @@ func TestProjectImport_Errors(t *testing.T) {
 			t.Errorf("got %d %s", status, body)
 		}
 		left, _ := filepath.Glob(filepath.Join(env.DataDir, "blobs", "imports", "*"))
-		tmp, _ := filepath.Glob(filepath.Join(env.DataDir, "blobs", ".tmp", "*"))
+		tmp, _ := filepath.Glob(filepath.Join(env.DataDir, "blobs", ".tmp", "*", "blob-*"))
 		if len(left)+len(tmp) != 0 {
 			t.Errorf("oversize upload left files: %v %v", left, tmp)
 		}
@@ -386,7 +408,8 @@ func TestProjectImport_Overwrite(t *testing.T) {
 	// A failing overwrite leaves the old project as it was.
 	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", fixtureArchive(t, "9.9.9", nil),
 		map[string]string{"path": "proj", "overwrite": "True"})
-	if status != 201 || !strings.Contains(body, `"path":"proj-`) {
+	if status != 201 || !strings.Contains(body, `"path":"proj-`) || !strings.Contains(body, `"name":"proj",`) ||
+		!strings.Contains(body, `"name_with_namespace":"Administrator / proj",`) {
 		t.Fatalf("overwrite answer %d %s", status, body)
 	}
 	if st := waitImport(t, env, servertest.RootToken, projectID(t, body)); st.ImportStatus != "failed" {
@@ -496,8 +519,8 @@ func TestProjectImport_FailedRelations(t *testing.T) {
 		t.Errorf("stats %+v", st.Stats)
 	}
 	env.Server.DB.EachRelationRecord(t.Context(), id, "labels", func(data []byte) error {
-		if got := string(data); got != `{"color":"#ff0000","project_id":`+itoa(id)+`,"title":"bug"}` {
-			t.Errorf("stored label %s: ids and secrets must go, project_id must be the new project", got)
+		if got := string(data); got != `{"color":"#ff0000","project_id":`+itoa(id)+`,"title":"bug","type":"ProjectLabel"}` {
+			t.Errorf("stored label %s: ids and secrets must go, project_id must be the new project, a project label", got)
 		}
 		return nil
 	})

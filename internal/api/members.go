@@ -8,17 +8,16 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry"
-	"github.com/ferryhq/ferry/internal/auth"
 )
-
-func canReadGroup(u *ferry.User, level ferry.AccessLevel, g ferry.Namespace) bool {
-	return auth.CanRead(u, level, g.Visibility)
-}
 
 // listProjectMembers is GET /projects/:id/members (direct members) and,
 // with all, /members/all (with those inherited from ancestor groups).
 func (a *API) listProjectMembers(all bool) handler {
 	return func(w http.ResponseWriter, r *request) error {
+		pg, err := readPager(r.params)
+		if err != nil {
+			return err
+		}
 		p, _, err := a.findProject(r)
 		if err != nil {
 			return err
@@ -32,13 +31,18 @@ func (a *API) listProjectMembers(all bool) handler {
 				return err
 			}
 		}
-		return a.writeMembers(w, r, members)
+		a.writeMembers(w, r, pg, members)
+		return nil
 	}
 }
 
 // listGroupMembers is GET /groups/:id/members and /members/all.
 func (a *API) listGroupMembers(all bool) handler {
 	return func(w http.ResponseWriter, r *request) error {
+		pg, err := readPager(r.params)
+		if err != nil {
+			return err
+		}
 		g, _, err := a.findGroup(r, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -52,7 +56,8 @@ func (a *API) listGroupMembers(all bool) handler {
 		if err != nil {
 			return err
 		}
-		return a.writeMembers(w, r, members)
+		a.writeMembers(w, r, pg, members)
+		return nil
 	}
 }
 
@@ -89,13 +94,14 @@ func (a *API) withInherited(ctx context.Context, direct []ferry.Member, namespac
 	return out, nil
 }
 
-func (a *API) writeMembers(w http.ResponseWriter, r *request, members []ferry.Member) error {
-	out := make([]memberEntity, len(members))
-	for i, m := range members {
+// writeMembers answers pg's page of members.
+func (a *API) writeMembers(w http.ResponseWriter, r *request, pg pager, members []ferry.Member) {
+	page := pageOf(pg, members)
+	out := make([]memberEntity, len(page))
+	for i, m := range page {
 		out[i] = a.member(m)
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	a.writeList(w, r, pg, len(members), out)
 }
 
 // addProjectMember is POST /projects/:id/members (Maintainer or above; only

@@ -3,7 +3,10 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
+	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/ferryhq/ferry/internal/correlation"
@@ -63,3 +66,25 @@ func (a *API) withRequestLog(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r)
 	})
 }
+
+// apiPaths reads /api/ paths as Grape's router does: repeated slashes are
+// one and trailing slashes are dropped, so python-gitlab's "/features/"
+// and "/features//name" reach their routes (the mux would redirect them).
+func apiPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			raw := r.URL.EscapedPath()
+			clean := strings.TrimRight(multiSlash.ReplaceAllString(raw, "/"), "/")
+			if path, err := url.PathUnescape(clean); clean != raw && err == nil {
+				u := *r.URL
+				u.Path, u.RawPath = path, clean
+				r2 := *r
+				r2.URL = &u
+				r = &r2
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+var multiSlash = regexp.MustCompile(`/{2,}`)

@@ -3,19 +3,16 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ferryhq/ferry"
 )
-
-// MaxParamsBody bounds a JSON or form body (files are not read here).
-const MaxParamsBody = 10 << 20
 
 // params are a request's parameters as GitLab's API reads them: the query
 // string merged with a JSON, URL-encoded or multipart body (body wins).
@@ -27,34 +24,41 @@ type params struct {
 	null map[string]bool
 }
 
-// parseParams reads r's parameters. Returns a *ferry.ParamError for a
-// malformed body and ferry.ErrTooLarge for one over MaxParamsBody.
-func parseParams(r *http.Request) (params, error) {
+// parseParams reads r's parameters from a body of at most limit bytes.
+// Returns a *ferry.ParamError for a malformed body, ferry.ErrTooLarge for
+// one over limit (before reading it when its length is declared), and
+// form errors as form.read does.
+func parseParams(r *http.Request, limit int64) (params, error) {
 	p, _ := queryParams(r)
 	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return p, nil
 	}
+	if r.ContentLength > limit {
+		return p, ferry.ErrTooLarge
+	}
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mediaType {
 	case "application/json":
-		return p, p.readJSON(r)
+		return p, p.readJSON(http.MaxBytesReader(nil, r.Body, limit))
 	case "application/x-www-form-urlencoded":
-		return p, p.readForm(r)
+		return p, p.readForm(http.MaxBytesReader(nil, r.Body, limit))
 	case "multipart/form-data":
-		return p, p.readMultipart(r)
+		return p, p.readMultipart(r, limit)
 	}
 	return p, nil
 }
 
-func (p params) readJSON(r *http.Request) error {
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxParamsBody))
+var unreadable = &ferry.ParamError{Param: "body", Reason: "could not be read"}
+
+func (p params) readJSON(body io.Reader) error {
+	data, err := io.ReadAll(body)
 	if err != nil {
-		return bodyError(err)
+		return bodyError(err, unreadable)
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
@@ -110,12 +114,12 @@ func scalar(v any) (string, bool) {
 	return "", false
 }
 
-func (p params) readForm(r *http.Request) error {
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxParamsBody))
+func (p params) readForm(body io.Reader) error {
+	data, err := io.ReadAll(body)
 	if err != nil {
-		return bodyError(err)
+		return bodyError(err, unreadable)
 	}
-	form, err := url.ParseQuery(string(body))
+	form, err := url.ParseQuery(string(data))
 	if err != nil {
 		return &ferry.ParamError{Param: "body", Reason: "is not a valid form"}
 	}
@@ -123,12 +127,18 @@ func (p params) readForm(r *http.Request) error {
 	return nil
 }
 
-func (p params) readMultipart(r *http.Request) error {
-	r.Body = http.MaxBytesReader(nil, r.Body, MaxParamsBody)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		return bodyError(err)
+// readMultipart reads a multipart body of at most limit bytes, files
+// included (no route outside uploads takes files: they are dropped).
+func (p params) readMultipart(r *http.Request, limit int64) error {
+	f, err := newForm(r, limit)
+	if err != nil {
+		return err
 	}
-	p.merge(r.MultipartForm.Value)
+	values, err := f.read(nil)
+	if err != nil {
+		return err
+	}
+	p.merge(values)
 	return nil
 }
 
@@ -138,14 +148,6 @@ func (p params) merge(form url.Values) {
 		p.values[key] = vs
 		delete(p.null, key)
 	}
-}
-
-func bodyError(err error) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return ferry.ErrTooLarge
-	}
-	return &ferry.ParamError{Param: "body", Reason: "could not be read"}
 }
 
 // has reports whether key was given (null counts).
@@ -212,6 +214,25 @@ func (p params) integer(key string, def int64) (int64, error) {
 		return 0, &ferry.ParamError{Param: key}
 	}
 	return n, nil
+}
+
+// dateTimeLayouts are the forms of a DateTime parameter Ferry reads.
+var dateTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", time.DateOnly}
+
+// dateTime returns key as a time (RFC 3339, a date and time in UTC, or a
+// date), nil when absent or empty. Returns a *ferry.ParamError for any
+// other value.
+func (p params) dateTime(key string) (*time.Time, error) {
+	s, ok := p.str(key)
+	if !ok || s == "" {
+		return nil, nil
+	}
+	for _, layout := range dateTimeLayouts {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return &t, nil
+		}
+	}
+	return nil, &ferry.ParamError{Param: key}
 }
 
 // oneOf returns key when it is one of allowed (def when absent). Returns a

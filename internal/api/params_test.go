@@ -36,7 +36,7 @@ func TestParams_Forms(t *testing.T) {
 			t.Parallel()
 			r := httptest.NewRequest("POST", "/x?"+tt.query, strings.NewReader(tt.body))
 			r.Header.Set("Content-Type", tt.ctype)
-			p, err := parseParams(r)
+			p, err := parseParams(r, DefaultMaxBody)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,13 +96,13 @@ func TestParams_Malformed(t *testing.T) {
 	} {
 		r := httptest.NewRequest("POST", "/x", strings.NewReader(tt.body))
 		r.Header.Set("Content-Type", tt.ctype)
-		if _, err := parseParams(r); !errors.Is(err, ferry.ErrInvalid) {
+		if _, err := parseParams(r, DefaultMaxBody); !errors.Is(err, ferry.ErrInvalid) {
 			t.Errorf("%s %q: err %v, want ErrInvalid", tt.ctype, tt.body, err)
 		}
 	}
-	r := httptest.NewRequest("POST", "/x", strings.NewReader(`{"a":"`+strings.Repeat("x", MaxParamsBody)+`"}`))
+	r := httptest.NewRequest("POST", "/x", strings.NewReader(`{"a":"`+strings.Repeat("x", DefaultMaxBody)+`"}`))
 	r.Header.Set("Content-Type", "application/json")
-	if _, err := parseParams(r); !errors.Is(err, ferry.ErrTooLarge) {
+	if _, err := parseParams(r, DefaultMaxBody); !errors.Is(err, ferry.ErrTooLarge) {
 		t.Errorf("oversize JSON: err %v, want ErrTooLarge", err)
 	}
 }

@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/correlation"
 	"github.com/ferryhq/ferry/internal/exporter"
 	"github.com/ferryhq/ferry/internal/ratelimit"
+	"github.com/ferryhq/ferry/internal/ssrf"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -61,9 +63,11 @@ func (a *API) scheduleExport(w http.ResponseWriter, r *request) error {
 	if d, ok := r.params.str("description"); ok {
 		e.Description = &d
 	}
-	if u, _ := r.params.str("upload[url]"); u != "" {
-		if !exporter.ValidUploadURL(u) {
-			return validationError("url", "must be a valid URL")
+	if u, _ := r.params.str("upload[url]"); strings.TrimSpace(u) != "" {
+		u = strings.TrimSpace(u)
+		var blocked *ssrf.BlockedError
+		if err := ssrf.CheckSyntax(u); errors.As(err, &blocked) {
+			return validationError("url", "is blocked: "+blocked.Reason)
 		}
 		e.UploadURL, e.UploadMethod, e.UploadStatus = a.box.Seal(u), method, ferry.UploadPending
 	}
@@ -154,7 +158,7 @@ type exportLinks struct {
 
 type exportStatusEntity struct {
 	ID                int64        `json:"id"`
-	Description       string       `json:"description"`
+	Description       *string      `json:"description"`
 	Name              string       `json:"name"`
 	NameWithNamespace string       `json:"name_with_namespace"`
 	Path              string       `json:"path"`
@@ -178,7 +182,7 @@ func (a *API) exportStatus(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	e := exportStatusEntity{ID: p.ID, Description: p.Description, Name: p.Name, NameWithNamespace: p.FullName(),
+	e := exportStatusEntity{ID: p.ID, Description: nullable(p.Description), Name: p.Name, NameWithNamespace: p.FullName(),
 		Path: p.Path, PathWithNamespace: p.FullPath(), CreatedAt: ts(p.CreatedAt), ExportStatus: ferry.ExportStatus(exports)}
 	if e.ExportStatus == ferry.ExportFinished {
 		e.Links = &exportLinks{APIURL: a.apiURL("projects", strconv.FormatInt(p.ID, 10), "export", "download"),

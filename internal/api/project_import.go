@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,9 +18,6 @@ import (
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/store"
 )
-
-// maxFormField bounds one non-file field of an import upload.
-const maxFormField = 1 << 20
 
 // upload is a streamed multipart import: its fields and the stored file.
 type upload struct {
@@ -42,7 +41,8 @@ func (a *API) importFile(w http.ResponseWriter, r *request) error {
 	if up.fileKey != "" {
 		defer func() {
 			if up.fileKey != "" {
-				_ = a.blobs.Delete(r.ctx(), up.fileKey)
+				// The request may have been cancelled (a stalled body).
+				_ = a.blobs.Delete(context.WithoutCancel(r.ctx()), up.fileKey)
 			}
 		}()
 	}
@@ -72,8 +72,9 @@ func (a *API) importFile(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// readUpload reads the multipart body. Returns 413 (plain text, as
-// Workhorse answers) once the file passes max_import_size.
+// readUpload reads the multipart body within the form limits (see form).
+// Returns 413 (plain text, as Workhorse answers) once the file passes
+// max_import_size.
 func (a *API) readUpload(r *request, settings ferry.Settings) (upload, error) {
 	fields, _ := queryParams(r.Request)
 	up := upload{fields: fields}
@@ -81,39 +82,29 @@ func (a *API) readUpload(r *request, settings ferry.Settings) (upload, error) {
 	if mediaType != "multipart/form-data" {
 		return up, nil // no file: "file is missing"
 	}
-	mr, err := r.MultipartReader()
+	f, err := newForm(r.Request, a.limits.MaxBody)
 	if err != nil {
-		return up, &ferry.ParamError{Param: "body", Reason: "is not a valid multipart form"}
+		return up, err
 	}
 	limit := int64(settings.MaxImportSize) << 20
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return up, nil
+	values, err := f.read(func(part *multipart.Part) (bool, error) {
+		if part.FormName() != "file" || up.hasFile {
+			return false, nil
 		}
-		if err != nil {
-			return up, &ferry.ParamError{Param: "body", Reason: "is not a valid multipart form"}
-		}
-		name := part.FormName()
-		if name == "file" && part.FileName() != "" && !up.hasFile {
-			up.hasFile, up.fileName = true, part.FileName()
-			up.fields.values["file"] = []string{up.fileName}
-			up.fileKey = blob.ImportsPrefix + "/upload-" + strings.ToLower(rand.Text())
-			if err := a.storeUpload(r, up.fileKey, part, limit); err != nil {
-				return up, err
-			}
-			continue
-		}
-		value, err := io.ReadAll(io.LimitReader(part, maxFormField+1))
-		if err != nil || len(value) > maxFormField {
-			return up, &ferry.ParamError{Param: name, Reason: "is too long"}
-		}
-		up.fields.values[strings.TrimSuffix(name, "[]")] = append(up.fields.values[strings.TrimSuffix(name, "[]")], string(value))
+		up.hasFile, up.fileName = true, part.FileName()
+		up.fileKey = blob.ImportsPrefix + "/upload-" + strings.ToLower(rand.Text())
+		return true, a.storeUpload(r, up.fileKey, part, limit)
+	})
+	up.fields.merge(values)
+	if up.hasFile {
+		up.fields.values["file"] = []string{up.fileName}
 	}
+	return up, err
 }
 
 // storeUpload streams part into blob key, refusing it past limit bytes
-// (0 = no limit).
+// (0 = no limit). The blob is aborted (its temporary file removed) when
+// the body fails or stops arriving.
 func (a *API) storeUpload(r *request, key string, part io.Reader, limit int64) error {
 	bw, err := a.blobs.Create(r.ctx(), key)
 	if err != nil {
@@ -126,7 +117,7 @@ func (a *API) storeUpload(r *request, key string, part io.Reader, limit int64) e
 	n, err := io.Copy(bw, src)
 	if err != nil {
 		bw.Abort()
-		return &ferry.ParamError{Param: "file", Reason: "could not be read"}
+		return bodyError(err, &ferry.ParamError{Param: "file", Reason: "could not be read"})
 	}
 	if limit > 0 && n > limit {
 		bw.Abort()

@@ -3,16 +3,21 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/source"
-	"github.com/ferryhq/ferry/internal/ssrf"
 )
 
 // remoteImport is POST /projects/remote-import: the archive at an https
-// URL, checked now (address, headers) and downloaded by the import job.
+// URL (https only, whatever the local-requests setting, as GitLab),
+// checked now (address, headers) and downloaded by the import job.
+// The import_project_from_remote_file flag gates it.
 func (a *API) remoteImport(w http.ResponseWriter, r *request) error {
 	if err := r.params.require("url", "path"); err != nil {
+		return err
+	}
+	if err := a.requireFeature(r, ferry.FeatureRemoteImport); err != nil {
 		return err
 	}
 	settings, err := a.db.Settings(r.ctx())
@@ -20,11 +25,14 @@ func (a *API) remoteImport(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	raw, _ := r.params.str("url")
+	raw = strings.TrimSpace(raw) // GitLab's URL validator strips it
 	im := ferry.Import{Source: ferry.SourceURL, SourceData: a.box.Seal(raw)}
 	status, err := a.scheduleImport(r, settings, &im, func() error {
-		policy := ssrf.Policy{AllowLocal: settings.AllowLocalRequestsFromWebHooksAndServices,
-			Allowlist: settings.OutboundLocalRequestsWhitelist}
-		_, err := source.CheckURL(r.ctx(), policy, raw, int64(settings.MaxImportRemoteFileSize)<<20)
+		policy, err := a.outbound(r.ctx())
+		if err != nil {
+			return err
+		}
+		_, err = source.CheckURL(r.ctx(), policy, raw, int64(settings.MaxImportRemoteFileSize)<<20)
 		return sourceError(err)
 	})
 	if err != nil {
@@ -36,9 +44,13 @@ func (a *API) remoteImport(w http.ResponseWriter, r *request) error {
 
 // remoteImportS3 is POST /projects/remote-import-s3: an S3 object read
 // with the given keys, which serve this import only (stored sealed,
-// forgotten when it ends, never logged or returned).
+// forgotten when it ends, never logged or returned). The
+// import_project_from_remote_file_s3 flag gates it.
 func (a *API) remoteImportS3(w http.ResponseWriter, r *request) error {
 	if err := r.params.require("region", "bucket_name", "file_key", "access_key_id", "secret_access_key", "path"); err != nil {
+		return err
+	}
+	if err := a.requireFeature(r, ferry.FeatureRemoteImportS3); err != nil {
 		return err
 	}
 	settings, err := a.db.Settings(r.ctx())
@@ -53,7 +65,7 @@ func (a *API) remoteImportS3(w http.ResponseWriter, r *request) error {
 	o.SecretAccessKey, _ = r.params.str("secret_access_key")
 	im := ferry.Import{Source: ferry.SourceS3, SourceData: source.SealS3(a.box, o)}
 	status, err := a.scheduleImport(r, settings, &im, func() error {
-		return sourceError(source.CheckS3(r.ctx(), a.s3Endpoint, o, int64(settings.MaxImportRemoteFileSize)<<20))
+		return sourceError(a.s3.Check(r.ctx(), o, int64(settings.MaxImportRemoteFileSize)<<20))
 	})
 	if err != nil {
 		return err

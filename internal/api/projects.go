@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/git"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/store"
@@ -204,25 +206,55 @@ func (a *API) deleteProject(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if level < ferry.Owner {
+	if !auth.CanRemove(level) {
 		return forbidden("")
 	}
-	im, _ := a.db.ImportOf(r.ctx(), p.ID)
-	err = a.db.Tx(r.ctx(), func(tx *store.Tx) error {
-		if err := tx.DeleteProject(r.ctx(), p.ID); err != nil {
-			return err
-		}
-		_, err := a.jobs.InsertTx(r.ctx(), tx.SQL(), repos.RemoveArgs{ProjectID: p.ID}, nil)
+	return a.deleteAccepted(w, r, func(tx *store.Tx) ([]string, error) {
+		return a.deleteProjects(r.ctx(), tx, []ferry.Project{p})
+	})
+}
+
+// deleteAccepted runs remove in a transaction, deletes the uploads it
+// returns once committed, and answers GitLab's 202 Accepted.
+func (a *API) deleteAccepted(w http.ResponseWriter, r *request, remove func(tx *store.Tx) ([]string, error)) error {
+	var uploads []string
+	err := a.db.Tx(r.ctx(), func(tx *store.Tx) (err error) {
+		uploads, err = remove(tx)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if im.UploadKey != "" { // an import that had not finished
-		_ = a.blobs.Delete(r.ctx(), im.UploadKey)
-	}
+	a.deleteUploads(r.ctx(), uploads)
 	writeJSON(w, http.StatusAccepted, message{"202 Accepted"})
 	return nil
+}
+
+// deleteProjects removes projects in tx, each with a job that removes its
+// repositories and stored files once tx commits. It returns the uploads
+// of imports that had not finished, for deleteUploads once committed.
+func (a *API) deleteProjects(ctx context.Context, tx *store.Tx, projects []ferry.Project) ([]string, error) {
+	var uploads []string
+	for _, p := range projects {
+		if im, err := tx.ImportOf(ctx, p.ID); err == nil && im.UploadKey != "" {
+			uploads = append(uploads, im.UploadKey)
+		}
+		if err := tx.DeleteProject(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), repos.RemoveArgs{ProjectID: p.ID}, nil); err != nil {
+			return nil, err
+		}
+	}
+	return uploads, nil
+}
+
+// deleteUploads deletes the stored uploads of deleted projects' imports,
+// as far as it can: the projects are gone either way.
+func (a *API) deleteUploads(ctx context.Context, keys []string) {
+	for _, key := range keys {
+		_ = a.blobs.Delete(ctx, key)
+	}
 }
 
 // listProjects is GET /projects.
@@ -233,7 +265,7 @@ func (a *API) listProjects(w http.ResponseWriter, r *request) error {
 // writeProjects answers a page of projects selected by f plus GitLab's
 // list parameters.
 func (a *API) writeProjects(w http.ResponseWriter, r *request, f store.ProjectFilter) error {
-	page, perPage, err := pageParams(r.params)
+	pg, err := readPager(r.params)
 	if err != nil {
 		return err
 	}
@@ -260,7 +292,7 @@ func (a *API) writeProjects(w http.ResponseWriter, r *request, f store.ProjectFi
 	if f.Sort, err = r.params.oneOf("sort", "desc", "asc", "desc"); err != nil {
 		return err
 	}
-	f.Page = store.Page{Number: page, PerPage: perPage}
+	f.Page = pg.store()
 	projects, total, err := a.db.ListProjects(r.ctx(), f)
 	if err != nil {
 		return err
@@ -273,7 +305,6 @@ func (a *API) writeProjects(w http.ResponseWriter, r *request, f store.ProjectFi
 		}
 		out = append(out, e)
 	}
-	setPageHeaders(w, r.Request, a.base, page, perPage, total)
-	writeJSON(w, http.StatusOK, out)
+	a.writeList(w, r, pg, total, out)
 	return nil
 }

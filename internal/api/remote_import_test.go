@@ -1,16 +1,15 @@
 package api_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
@@ -18,19 +17,36 @@ import (
 	"github.com/ferryhq/ferry/internal/server/servertest"
 )
 
-// upstream serves body with contentType at any path, as a remote archive
-// host would.
+// upstream serves body with contentType at any path over https, as a
+// remote archive host would. Every upstream has httptest's certificate,
+// which tlsEnv's server trusts.
 func upstream(t *testing.T, contentType string, body []byte) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return tlsServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		if r.Method == http.MethodGet {
 			w.Write(body)
 		}
-	}))
+	})
+}
+
+func tlsServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewTLSServer(h)
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// tlsEnv starts a server that trusts the upstreams' test certificate
+// through its extra CA file (FERRY_CA_FILE), with local requests allowed
+// and no import rate limit.
+func tlsEnv(t *testing.T, ts *httptest.Server) *servertest.Env {
+	t.Helper()
+	env := servertest.StartWith(t, servertest.Options{CAFile: servertest.CAFile(t, ts)})
+	setAdmin(t, env, &gitlab.UpdateSettingsOptions{AllowLocalRequestsFromWebHooksAndServices: gitlab.Ptr(true),
+		ProjectImportLimit: gitlab.Ptr(int64(0))})
+	return env
 }
 
 func remoteImport(t *testing.T, env *servertest.Env, body map[string]any) (int, string) {
@@ -41,20 +57,40 @@ func remoteImport(t *testing.T, env *servertest.Env, body map[string]any) (int, 
 }
 
 // TestRemoteImport_Checks pins GitLab's synchronous checks of a remote
-// URL, SSRF refusals included (refused before any connection).
+// URL and their messages (GitLab 17.x-18.x RemoteFile strategy, see
+// source.CheckURL): https only, even with local requests allowed, and
+// with no request sent; SSRF refusals before any connection; then the
+// headers of whatever the source answers, a 404 page included.
 func TestRemoteImport_Checks(t *testing.T) {
 	t.Parallel()
-	env := servertest.Start(t)
 	empty := upstream(t, "application/gzip", nil)
+	env := tlsEnv(t, empty)
 	text := upstream(t, "text/plain", []byte("hello"))
-	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectImportLimit: gitlab.Ptr(int64(0))})
+	notFound := tlsServer(t, http.NotFound)
+	notFoundEmpty := tlsServer(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) })
+	notFoundGzip := tlsServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/gzip")
+		w.Header().Set("Content-Length", "10")
+		w.WriteHeader(http.StatusNotFound)
+	})
+	var plainHits atomic.Int32
+	plain := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { plainHits.Add(1) }))
+	t.Cleanup(plain.Close)
+	const onlyHTTPS = "File url is blocked: Only allowed schemes are https"
 	for _, tt := range []struct {
 		name, url  string
 		allowLocal bool
 		want       string
 	}{
-		{"HTTPNotAllowed", "http://example.com/a.tar.gz", false, "File url is blocked: Only allowed schemes are https"},
-		{"NotAURL", "::nope", false, "File url must be a valid URL"},
+		{"HTTPNotAllowed", "http://example.com/a.tar.gz", false, onlyHTTPS},
+		{"HTTPEvenWithLocalAllowed", plain.URL + "/a.tar.gz", true, onlyHTTPS},
+		{"NotAURL", "not a url", false, onlyHTTPS},
+		{"NoScheme", "example.com/a.tar.gz", true, onlyHTTPS},
+		{"FTP", "ftp://example.com/a.tar.gz", true, onlyHTTPS},
+		{"Unparseable", "::nope", false, "File url is blocked: URI is invalid"},
+		{"BadHost", "https://exa mple.com/a.tar.gz", false, "File url is blocked: URI is invalid"},
+		{"Blank", "", false, "File url must be a valid URL"},
+		{"Spaces", "   ", false, "File url must be a valid URL"},
 		{"Loopback", "https://127.0.0.1:9/a.tar.gz", false, "File url is blocked: Requests to localhost are not allowed"},
 		{"LoopbackV6", "https://[::1]:9/a.tar.gz", false, "File url is blocked: Requests to localhost are not allowed"},
 		{"Localhost", "https://localhost:9/a.tar.gz", false, "File url is blocked: Requests to localhost are not allowed"},
@@ -63,6 +99,11 @@ func TestRemoteImport_Checks(t *testing.T) {
 		{"Empty", empty.URL + "/a.tar.gz", true, "Content length is too small (should be at least 1 B)"},
 		{"WrongType", text.URL + "/a.tar.gz", true,
 			"Content type 'text/plain' not allowed. (Allowed: application/gzip, application/x-tar, application/x-gzip)"},
+		{"NotFound", notFound.URL + "/a.tar.gz", true,
+			"Content type 'text/plain; charset=utf-8' not allowed. (Allowed: application/gzip, application/x-tar, application/x-gzip)"},
+		{"NotFoundNoBody", notFoundEmpty.URL + "/a.tar.gz", true, "Content length is too small (should be at least 1 B)"},
+		// Ferry refuses now what GitLab would accept and fail later.
+		{"NotFoundArchiveHeaders", notFoundGzip.URL + "/a.tar.gz", true, "Failed to retrive headers: the server answered 404 Not Found"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			setAdmin(t, env, &gitlab.UpdateSettingsOptions{AllowLocalRequestsFromWebHooksAndServices: gitlab.Ptr(tt.allowLocal)})
@@ -71,6 +112,9 @@ func TestRemoteImport_Checks(t *testing.T) {
 				t.Errorf("got %d %s, want 400 %s", status, body, want)
 			}
 		})
+	}
+	if n := plainHits.Load(); n != 0 {
+		t.Errorf("the http source was asked %d times", n)
 	}
 	t.Run("TooBig", func(t *testing.T) {
 		big := upstream(t, "application/gzip", make([]byte, 2<<20))
@@ -89,12 +133,32 @@ func TestRemoteImport_Checks(t *testing.T) {
 	})
 }
 
-func TestRemoteImport_FromURL(t *testing.T) {
+// TestRemoteImport_UntrustedCertificate pins that, without the extra CA
+// file, a source whose certificate no system root signed is refused: the
+// setting adds roots, it does not turn verification off.
+func TestRemoteImport_UntrustedCertificate(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
 	setAdmin(t, env, &gitlab.UpdateSettingsOptions{AllowLocalRequestsFromWebHooksAndServices: gitlab.Ptr(true)})
+	var hits atomic.Int32
+	src := tlsServer(t, func(http.ResponseWriter, *http.Request) { hits.Add(1) })
+	status, body := remoteImport(t, env, map[string]any{"url": src.URL + "/a.tar.gz?sig=secret", "path": "untrusted"})
+	if status != 400 || !strings.HasPrefix(body, `{"message":"Failed to retrive headers: `) ||
+		!strings.Contains(body, "certificate signed by unknown authority") || strings.Contains(body, "secret") {
+		t.Errorf("got %d %s", status, body)
+	}
+	if hits.Load() != 0 {
+		t.Error("a request was sent over the untrusted connection")
+	}
+}
+
+// TestRemoteImport_FromURL imports from an https source on loopback that
+// the server trusts through its extra CA file.
+func TestRemoteImport_FromURL(t *testing.T) {
+	t.Parallel()
 	bundle, refs := sourceRepo(t)
 	good := upstream(t, "application/gzip", fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": bundle}))
+	env := tlsEnv(t, good)
 	// python-gitlab's form of the request: flat override_params, "False".
 	status, body := remoteImport(t, env, map[string]any{"url": good.URL + "/export.tar.gz", "path": "remote",
 		"overwrite": "False", "override_params[visibility]": "public", "namespace": "root"})
@@ -129,33 +193,15 @@ func TestRemoteImport_FromURL(t *testing.T) {
 // Content-Length fails the import cleanly, keeping nothing.
 func TestRemoteImport_LyingServer(t *testing.T) {
 	t.Parallel()
-	env := servertest.Start(t)
-	setAdmin(t, env, &gitlab.UpdateSettingsOptions{AllowLocalRequestsFromWebHooksAndServices: gitlab.Ptr(true)})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				req, err := http.ReadRequest(bufio.NewReader(conn))
-				if err != nil {
-					return
-				}
-				conn.Write([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\nContent-Length: 100000\r\n\r\n"))
-				if req.Method == http.MethodGet {
-					conn.Write([]byte("\x1f\x8b only a little"))
-				}
-			}()
+	liar := tlsServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/gzip")
+		w.Header().Set("Content-Length", "100000")
+		if r.Method == http.MethodGet {
+			w.Write([]byte("\x1f\x8b only a little"))
 		}
-	}()
-	status, body := remoteImport(t, env, map[string]any{"url": "http://" + ln.Addr().String() + "/a.tar.gz", "path": "liar"})
+	})
+	env := tlsEnv(t, liar)
+	status, body := remoteImport(t, env, map[string]any{"url": liar.URL + "/a.tar.gz", "path": "liar"})
 	if status != 201 {
 		t.Fatalf("%d %s", status, body)
 	}
@@ -163,7 +209,7 @@ func TestRemoteImport_LyingServer(t *testing.T) {
 	if st.ImportStatus != "failed" || st.ImportError == nil {
 		t.Fatalf("import %s %v", st.ImportStatus, deref(st.ImportError))
 	}
-	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*", "import-*")); len(left) != 0 {
 		t.Errorf("work folders left: %v", left)
 	}
 	if _, err := os.Stat(filepath.Join(env.DataDir, "blobs", "imports")); err == nil {

@@ -16,15 +16,27 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/users", a.authed(a.listUsers))
 	mux.Handle("POST "+v4+"/users", a.authed(a.createUser))
 	mux.Handle("GET "+v4+"/users/{id}", a.authed(a.getUser))
+	mux.Handle("DELETE "+v4+"/users/{id}", a.authed(a.deleteUser))
 	mux.Handle("POST "+v4+"/users/{id}/personal_access_tokens", a.authed(a.createToken))
+
+	mux.Handle("GET "+v4+"/groups", a.open(a.listGroups))
+	mux.Handle("GET "+v4+"/personal_access_tokens", a.authed(a.listTokens))
+	mux.Handle("GET "+v4+"/personal_access_tokens/self", a.anyScope(a.getSelfToken))
+	mux.Handle("DELETE "+v4+"/personal_access_tokens/self", a.anyScope(a.revokeSelfToken))
+	mux.Handle("GET "+v4+"/personal_access_tokens/{id}", a.authed(a.getToken))
+	mux.Handle("DELETE "+v4+"/personal_access_tokens/{id}", a.authed(a.revokeToken))
 
 	mux.Handle("POST "+v4+"/groups", a.authed(a.createGroup))
 	mux.Handle("GET "+v4+"/groups/{id}", a.open(a.getGroup))
+	mux.Handle("DELETE "+v4+"/groups/{id}", a.authed(a.deleteGroup))
 	mux.Handle("GET "+v4+"/groups/{id}/subgroups", a.open(a.listSubgroups))
 	mux.Handle("GET "+v4+"/groups/{id}/projects", a.open(a.listGroupProjects))
 	mux.Handle("GET "+v4+"/groups/{id}/members", a.open(a.listGroupMembers(false)))
 	mux.Handle("GET "+v4+"/groups/{id}/members/all", a.open(a.listGroupMembers(true)))
 	mux.Handle("POST "+v4+"/groups/{id}/members", a.authed(a.addGroupMember))
+
+	mux.Handle("GET "+v4+"/namespaces", a.authed(a.listNamespaces))
+	mux.Handle("GET "+v4+"/namespaces/{id}", a.authed(a.getNamespace))
 
 	mux.Handle("POST "+v4+"/projects", a.authed(a.createProject))
 	mux.Handle("GET "+v4+"/projects", a.open(a.listProjects))
@@ -44,6 +56,11 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST "+v4+"/projects/remote-import-s3", a.authed(a.remoteImportS3))
 	mux.Handle("GET "+v4+"/projects/{id}/import", a.authed(a.getImport))
 
+	mux.Handle("GET "+v4+"/features", a.authed(a.listFeatures))
+	mux.Handle("GET "+v4+"/features/definitions", a.authed(a.listFeatureDefinitions))
+	mux.Handle("POST "+v4+"/features/{name}", a.authed(a.setFeature))
+	mux.Handle("DELETE "+v4+"/features/{name}", a.authed(a.deleteFeature))
+
 	mux.Handle("GET "+v4+"/application/settings", a.authed(a.getSettings))
 	mux.Handle("PUT "+v4+"/application/settings", a.authed(a.updateSettings))
 
@@ -51,5 +68,5 @@ func (a *API) Handler() http.Handler {
 		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
 	}))
 	mux.HandleFunc("/", a.serveWeb)
-	return a.withRequestLog(mux)
+	return a.withRequestLog(a.guardBodies(apiPaths(mux)))
 }

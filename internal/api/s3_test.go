@@ -23,18 +23,20 @@ import (
 func s3Env(t *testing.T) (*servertest.Env, *s3test.Server) {
 	t.Helper()
 	store := s3test.Start(t)
-	env := servertest.StartWith(t, servertest.Options{S3Endpoint: store.Endpoint})
+	env := servertest.StartWith(t, servertest.Options{S3Endpoint: store.Endpoint, CAFile: store.CAFile})
 	setAdmin(t, env, &gitlab.UpdateSettingsOptions{AllowLocalRequestsFromWebHooksAndServices: gitlab.Ptr(true),
 		ProjectImportLimit: gitlab.Ptr(int64(0)), ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
 	return env, store
 }
 
 // TestS3_RemoteImportPresignedGET imports from a pre-signed GET URL of a
-// real S3-compatible store, which refuses HEAD (the signature covers the
-// method), so the check falls back to a one-byte ranged GET.
+// real S3-compatible store over https (its throwaway certificate trusted
+// through the server's CA file), which refuses HEAD (the signature covers
+// the method), so the check falls back to a one-byte ranged GET.
 func TestS3_RemoteImportPresignedGET(t *testing.T) {
 	t.Parallel()
 	env, store := s3Env(t)
+	store.NeedHTTPS(t)
 	store.Put(t, "exports/project.tar.gz", "application/gzip", fixtureArchive(t, "0.2.4", nil))
 	signed, err := store.Presign.PresignGetObject(context.Background(), &s3.GetObjectInput{
 		Bucket: aws.String(store.Bucket), Key: aws.String("exports/project.tar.gz")}, s3.WithPresignExpires(time.Hour))
@@ -173,8 +175,9 @@ func TestS3_ExportUploadPresignedPUT(t *testing.T) {
 // checks both projects equal a file import of the same archive.
 func TestS3_SpecCurlExamples(t *testing.T) {
 	t.Parallel()
-	curl := need(t, "/usr/bin/curl")
+	curl := need(t, "/usr/bin/curl", "curl")
 	env, store := s3Env(t)
+	store.NeedHTTPS(t)
 	archive := fixtureArchive(t, "0.2.4", nil)
 	store.Put(t, "sample.tar.gz", "application/gzip", archive)
 	signed, err := store.Presign.PresignGetObject(context.Background(), &s3.GetObjectInput{
@@ -228,19 +231,12 @@ func TestS3_BlobStore(t *testing.T) {
 	store := s3test.Start(t)
 	env := servertest.StartWith(t, servertest.Options{
 		BlobsURL:  "s3://" + store.Bucket + "/ferry?region=" + s3test.Region + "&endpoint=" + store.Endpoint,
-		BlobsKeys: [2]string{store.AccessKey, store.SecretKey}})
+		BlobsKeys: [2]string{store.AccessKey, store.SecretKey}, CAFile: store.CAFile})
 	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
-	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz",
-		fixtureArchive(t, "0.2.4", map[string][]byte{"uploads/abcdef0123/note.txt": []byte("attached")}),
+	id := importFinished(t, env, fixtureArchive(t, "0.2.4", map[string][]byte{"uploads/abcdef0123/note.txt": []byte("attached")}),
 		map[string]string{"path": "in-s3"})
-	if status != 201 {
-		t.Fatalf("%d %s", status, body)
-	}
-	id := projectID(t, body)
-	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" {
-		t.Fatalf("import %s %v", st.ImportStatus, deref(st.ImportError))
-	}
-	if string(untar(t, exportArchive(t, env, id))["./uploads/abcdef0123/note.txt"]) != "attached" {
+	data := exportArchive(t, env.Root, id)
+	if string(untar(t, data)["./uploads/abcdef0123/note.txt"]) != "attached" {
 		t.Error("the upload did not come back from the object store")
 	}
 	keys := map[string]bool{}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
-	"github.com/ferryhq/ferry/internal/store"
 )
 
 // currentUser is GET /user.
@@ -31,11 +30,11 @@ func (a *API) getUser(w http.ResponseWriter, r *request) error {
 
 // listUsers is GET /users.
 func (a *API) listUsers(w http.ResponseWriter, r *request) error {
-	page, perPage, err := pageParams(r.params)
+	pg, err := readPager(r.params)
 	if err != nil {
 		return err
 	}
-	users, total, err := a.db.ListUsers(r.ctx(), store.Page{Number: page, PerPage: perPage})
+	users, total, err := a.db.ListUsers(r.ctx(), pg.store())
 	if err != nil {
 		return err
 	}
@@ -43,8 +42,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *request) error {
 	for i, u := range users {
 		out[i] = a.user(u, r.user)
 	}
-	setPageHeaders(w, r.Request, a.base, page, perPage, total)
-	writeJSON(w, http.StatusOK, out)
+	a.writeList(w, r, pg, total, out)
 	return nil
 }
 
@@ -120,13 +118,13 @@ func (a *API) createToken(w http.ResponseWriter, r *request) error {
 		}
 		t.ExpiresAt = &day
 	}
-	description, _ := r.params.str("description")
+	t.Description, _ = r.params.str("description")
 	secret := auth.NewToken()
 	if err := a.db.CreateToken(r.ctx(), &t, auth.Digest(secret)); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, tokenEntity{ID: t.ID, Name: t.Name, CreatedAt: ts(t.CreatedAt),
-		Description: description, Scopes: t.Scopes, UserID: t.UserID, Active: t.Active(time.Now()),
-		ExpiresAt: nilDate(t.ExpiresAt), Token: secret})
+	e := token(t)
+	e.Token = secret
+	writeJSON(w, http.StatusCreated, e)
 	return nil
 }

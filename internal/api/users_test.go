@@ -187,3 +187,16 @@ func TestRequestID(t *testing.T) {
 		t.Errorf("unsafe client id echoed as %q", got)
 	}
 }
+
+// TestAPIPaths pins that API paths are read as Grape's router reads them:
+// repeated and trailing slashes do not matter (python-gitlab asks for
+// "/features/" and posts to "/features//name").
+func TestAPIPaths(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	for _, path := range []string{"/api/v4/user/", "/api/v4//user", "/api/v4/users//1/"} {
+		if status, body, _ := call(t, env, "GET", path, servertest.RootToken, "", ""); status != 200 || !contains(body, `"username":"root"`) {
+			t.Errorf("GET %s: %d %s", path, status, body)
+		}
+	}
+}

@@ -63,6 +63,29 @@
 // value, or if its value is an array whose first element is an object.
 // An element longer than MaxJSONLine is refused when it is read.
 //
+// # Export schema
+//
+// ExportTree is what GitLab's exporter writes: the relation tree and, for
+// each relation, the attributes of its records, generated (go generate,
+// schemagen) from GitLab's lib/gitlab/import_export/project/import_export.yml
+// at the commit named by SchemaSource, copied into
+// testdata/gitlab/import_export.yml. The EE section is merged in, as
+// GitLab's Config does on an EE install (GitLab.com and the gitlab-ee
+// packages). The exporter serialises each record with Rails'
+// serializable_hash: with included_attributes exactly those attributes,
+// otherwise every attribute but the excluded_attributes; methods always;
+// then the sub-relations of the tree. Relation.Filter applies the same
+// rule to a stored JSON record in one pass, copying kept values byte for
+// byte; Relation.FilterAttributes does it for tree/project.json, which
+// holds no relations. What GitLab's exporter never writes is left out:
+// relations no longer in the tree (services, triggers, stages.statuses,
+// deploy_keys), and attributes outside the lists (notes.attachment,
+// issues.position, builds.commands, project_members.invite_token, ...).
+// The tree does not say which relations are single (an object) and which
+// are many (an array): Filter keeps the shape the record has. preloads,
+// export_reorders and include_if_exportable change how GitLab reads its
+// database, not which keys it writes, and are not part of the schema.
+//
 // # Extraction rules
 //
 // Extract is written for hostile archives. It decompresses and untars in
@@ -113,7 +136,8 @@
 // refuse symbolic links where a file is expected: VERSION,
 // tree/project.json (at most MaxProjectJSON bytes) and project.json.
 // CheckVersion applies GitLab's VersionChecker: the first "X.Y.Z" within
-// the first 128 bytes of VERSION must equal Version ("Import version
-// mismatch: Required 0.2.4 but was X", a *VersionError); without one it is
-// ErrVersionFormat ("Incorrect VERSION format").
+// the first 128 bytes of VERSION must be one of AcceptedVersions (GitLab's
+// own Version and the older 0.2.x), or it is a *VersionError ("Import
+// version mismatch: Required 0.2.4 but was X", then what Ferry also
+// reads); without one it is ErrVersionFormat ("Incorrect VERSION format").
 package archive

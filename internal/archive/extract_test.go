@@ -238,14 +238,17 @@ func TestExtractBigBomb(t *testing.T) {
 	}
 }
 
-// goodArchive builds a GitLab-style export (with "./" names) from the
-// shared "complex" fixture tree. It returns the archive and the tree's
+// fixtureDir is GitLab's complex fixture (see testdata/gitlab/NOTICE).
+var fixtureDir = filepath.Join("..", "..", "testdata", "gitlab", "complex")
+
+// goodArchive builds a GitLab-style export (with "./" names) from GitLab's
+// "complex" fixture tree in the repository's testdata. It returns the archive and the tree's
 // relation files (relative path -> content).
 func goodArchive(t testing.TB) ([]byte, map[string][]byte) {
 	t.Helper()
-	src := filepath.Join("..", "..", "..", "shared", "fixtures", "gitlab", "complex")
+	src := fixtureDir
 	if _, err := os.Stat(filepath.Join(src, "tree", "project.json")); err != nil {
-		t.Skipf("fixture tree %s not available: %v", src, err)
+		t.Fatalf("fixture tree %s missing: %v", src, err)
 	}
 	files := map[string][]byte{}
 	err := filepath.WalkDir(filepath.Join(src, "tree"), func(p string, d os.DirEntry, err error) error {
@@ -386,10 +389,8 @@ func FuzzExtract(f *testing.F) {
 	for _, c := range hostileCases(f) {
 		f.Add(buildCase(f, c))
 	}
-	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "fixtures", "gitlab", "complex")); err == nil {
-		data, _ := goodArchive(f)
-		f.Add(data)
-	}
+	data, _ := goodArchive(f)
+	f.Add(data)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, dir, err := extractInto(t, bytes.NewReader(data), Limits{MaxDecompressed: 16 << 20, MaxEntries: 1000})
 		got := listAll(t, dir)

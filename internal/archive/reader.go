@@ -18,13 +18,15 @@ var ErrVersionFormat = errors.New("Incorrect VERSION format") //nolint:staticche
 // symbolic link (Extract never creates one, so something else did).
 var ErrSymlink = errors.New("is a symbolic link")
 
-// VersionError reports a VERSION other than Version.
+// VersionError reports a VERSION that is not one of AcceptedVersions. Its
+// message starts as GitLab's and says what Ferry reads besides.
 type VersionError struct {
-	Found string // the version found, e.g. "0.2.3"
+	Found string // the version found, e.g. "0.1.0"
 }
 
 func (e *VersionError) Error() string {
-	return fmt.Sprintf("Import version mismatch: Required %s but was %s", Version, e.Found)
+	return fmt.Sprintf("Import version mismatch: Required %s but was %s (Ferry also reads %s to %s)",
+		Version, e.Found, AcceptedVersions[0], AcceptedVersions[len(AcceptedVersions)-2])
 }
 
 var versionRE = regexp.MustCompile(`(\d+)\.(\d+)\.(\d+)`)

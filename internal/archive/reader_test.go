@@ -39,11 +39,11 @@ func TestCheckVersion(t *testing.T) {
 		{"v0.2.4-ee", "", nil},
 		{"0.2.3", "", nil}, // older 0.2.x archives are read too
 		{"0.2.0", "", nil},
-		{"0.1.8", "Import version mismatch: Required 0.2.4 but was 0.1.8", func(err error) bool {
+		{"0.1.8", "Import version mismatch: Required 0.2.4 but was 0.1.8 (Ferry also reads 0.2.0 to 0.2.3)", func(err error) bool {
 			var ve *VersionError
 			return errors.As(err, &ve) && ve.Found == "0.1.8"
 		}},
-		{"0.3.0", "Import version mismatch: Required 0.2.4 but was 0.3.0", nil},
+		{"0.3.0", "Import version mismatch: Required 0.2.4 but was 0.3.0 (Ferry also reads 0.2.0 to 0.2.3)", nil},
 		{"abc", "Incorrect VERSION format", func(err error) bool { return errors.Is(err, ErrVersionFormat) }},
 		{strings.Repeat(" ", 128) + "0.2.4", "Incorrect VERSION format", nil}, // past 128 bytes
 		{"", "", func(err error) bool { return errors.Is(err, fs.ErrNotExist) }},

@@ -38,6 +38,21 @@ func (a *Access) GroupLevel(ctx context.Context, u *ferry.User, g ferry.Namespac
 	return a.highest(ctx, u, g.ID, nil)
 }
 
+// AdminsNamespace reports whether u may administer namespace ns (GitLab's
+// admin_namespace ability): Owner of a group (directly or through an
+// ancestor), the owner of a personal namespace, or an administrator. It
+// decides, among other things, who may replace a project by an import.
+func (a *Access) AdminsNamespace(ctx context.Context, u *ferry.User, ns ferry.Namespace) (bool, error) {
+	if u == nil {
+		return false, nil
+	}
+	if !ns.IsGroup() {
+		return u.IsAdmin || ns.OwnerID == u.ID, nil
+	}
+	level, err := a.GroupLevel(ctx, u, ns)
+	return level >= ferry.Owner, err
+}
+
 // MembershipLevel returns u's level on namespace id from group memberships
 // alone (its own and its ancestors'), ignoring administrator rights.
 func (a *Access) MembershipLevel(ctx context.Context, u *ferry.User, namespaceID int64) (ferry.AccessLevel, error) {

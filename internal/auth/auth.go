@@ -35,10 +35,12 @@ func Digest(token string) string {
 // Authenticator checks tokens against the store.
 type Authenticator struct{ DB *store.DB }
 
-// Caller is an authenticated user and the scopes of the token used.
+// Caller is an authenticated user and the token used.
 type Caller struct {
 	User   *ferry.User
 	Scopes []string
+	// Token is the personal access token the caller authenticated with.
+	Token *ferry.PersonalAccessToken
 }
 
 // Allows reports whether the token holds any of scopes.
@@ -69,5 +71,5 @@ func (a *Authenticator) Authenticate(ctx context.Context, token string) (Caller,
 	if err := a.DB.TouchToken(ctx, t.ID, now); err != nil {
 		return Caller{}, fmt.Errorf("record token use: %w", err)
 	}
-	return Caller{User: &u, Scopes: t.Scopes}, nil
+	return Caller{User: &u, Scopes: t.Scopes, Token: &t}, nil
 }

@@ -54,7 +54,12 @@ type Object interface {
 }
 
 // Local keeps blobs as files under Root.
-type Local struct{ Root string }
+type Local struct {
+	Root string
+	// TempDir holds blobs being written (default Root/.tmp). It must be on
+	// Root's filesystem, so that Commit's rename is atomic.
+	TempDir string
+}
 
 // CheckKey refuses keys that are empty, absolute or leave the store.
 func CheckKey(key string) error {
@@ -65,12 +70,15 @@ func CheckKey(key string) error {
 	return nil
 }
 
-// Create starts a blob in Root/.tmp, renamed into place on Commit.
+// Create starts a blob in TempDir, renamed into place on Commit.
 func (l *Local) Create(ctx context.Context, key string) (Writer, error) {
 	if err := CheckKey(key); err != nil {
 		return nil, err
 	}
-	tmpDir := filepath.Join(l.Root, ".tmp")
+	tmpDir := l.TempDir
+	if tmpDir == "" {
+		tmpDir = filepath.Join(l.Root, ".tmp")
+	}
 	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
 		return nil, fmt.Errorf("blob tmp dir: %w", err)
 	}
@@ -150,23 +158,6 @@ func (l *Local) List(ctx context.Context, prefix string, fn func(rel string, siz
 		return nil
 	}
 	return err
-}
-
-// CleanTemp removes unfinished writes older than age (left by a crash).
-func (l *Local) CleanTemp(age time.Duration) error {
-	entries, err := os.ReadDir(filepath.Join(l.Root, ".tmp"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > age {
-			_ = os.Remove(filepath.Join(l.Root, ".tmp", e.Name()))
-		}
-	}
-	return nil
 }
 
 type localWriter struct {

@@ -7,6 +7,10 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/blob/s3blob"
@@ -21,7 +25,7 @@ func stores(t *testing.T) map[string]func(t *testing.T) blob.Store {
 		"S3": func(t *testing.T) blob.Store {
 			srv := s3test.Start(t)
 			s, err := s3blob.Open("s3://"+srv.Bucket+"/ferry?region="+s3test.Region+"&endpoint="+srv.Endpoint,
-				srv.AccessKey, srv.SecretKey, t.TempDir())
+				srv.BlobOptions(t.TempDir()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +106,7 @@ func TestStore_Conformance(t *testing.T) {
 // multipart upload and reads back whole.
 func TestS3_MultipartCommit(t *testing.T) {
 	srv := s3test.Start(t)
-	s, err := s3blob.Open("s3://"+srv.Bucket+"?endpoint="+srv.Endpoint, srv.AccessKey, srv.SecretKey, t.TempDir())
+	s, err := s3blob.Open("s3://"+srv.Bucket+"?endpoint="+srv.Endpoint, srv.BlobOptions(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,5 +129,40 @@ func TestS3_MultipartCommit(t *testing.T) {
 	got, _ := io.ReadAll(o)
 	if !bytes.Equal(got, data) {
 		t.Errorf("read back %d bytes, want %d", len(got), len(data))
+	}
+}
+
+// TestS3_AbortUploadsBefore pins the sweep of the multipart uploads a
+// crash leaves: those under the store's prefix started before the cut-off
+// are aborted; younger ones and other prefixes' are kept.
+func TestS3_AbortUploadsBefore(t *testing.T) {
+	srv := s3test.Start(t)
+	s, err := s3blob.Open("s3://"+srv.Bucket+"/ferry?endpoint="+srv.Endpoint, srv.BlobOptions(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, key := range []string{"ferry/exports/1/2/a.tar.gz", "ferry-other/x", "other/y"} {
+		if _, err := srv.Client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &srv.Bucket,
+			Key: aws.String(key)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.AbortUploadsBefore(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("with a cut-off before them: aborted %d (%v), want 0", n, err)
+	}
+	if n, err := s.AbortUploadsBefore(ctx, time.Now().Add(time.Minute)); err != nil || n != 1 {
+		t.Errorf("aborted %d (%v), want 1", n, err)
+	}
+	out, err := srv.Client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: &srv.Bucket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, up := range out.Uploads {
+		left = append(left, aws.ToString(up.Key))
+	}
+	if got := strings.Join(left, ","); got != "ferry-other/x,other/y" {
+		t.Errorf("uploads left: %s", got)
 	}
 }

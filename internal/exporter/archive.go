@@ -66,7 +66,7 @@ func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.P
 	if err := aw.AddBytes(archive.GitLabRevFile, []byte("ferry")); err != nil {
 		return err
 	}
-	if err := w.writeTree(ctx, aw, p, e); err != nil {
+	if err := w.writeTree(ctx, aw, p, e, scratch); err != nil {
 		return err
 	}
 	if err := addBundle(ctx, aw, w.Repos.Dir(p.ID), archive.BundleFile, scratch); err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/ferryhq/ferry/internal/correlation"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/secret"
+	"github.com/ferryhq/ferry/internal/ssrf"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -46,6 +47,9 @@ type Worker struct {
 	Repos  *repos.Store
 	Box    *secret.Box
 	Logger *slog.Logger
+	// Outbound is the SSRF policy for upload URLs, as the settings ask for
+	// it now, with the roots Ferry trusts.
+	Outbound func(ctx context.Context) (ssrf.Policy, error)
 	// TempDir holds each export's scratch files while it is written.
 	TempDir string
 	// GitLabVersion is written to GITLAB_VERSION.

@@ -35,14 +35,7 @@ func TestCleanup(t *testing.T) {
 	t.Parallel()
 	ctx, db := context.Background(), storetest.Open(t)
 	blobs := &blob.Local{Root: t.TempDir()}
-	u := ferry.User{Username: "u", Name: "U", Email: "u@example.com"}
-	if err := db.CreateUser(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	p := ferry.Project{NamespaceID: u.NamespaceID, Name: "p", Path: "p", Visibility: ferry.Private, DefaultBranch: "main", CreatorID: u.ID}
-	if err := db.CreateProject(ctx, &p); err != nil {
-		t.Fatal(err)
-	}
+	u, p := newProject(t, db)
 	now := time.Now().UTC()
 	mk := func(status string, expires *time.Time) ferry.Export {
 		e := ferry.Export{ProjectID: p.ID, UserID: u.ID}

@@ -6,14 +6,15 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tidwall/sjson"
+
 	"github.com/ferryhq/ferry"
 )
 
-// memberRecord is a project_members line as GitLab writes it.
+// memberRecord is a project_members line as GitLab writes it (its
+// included_attributes and the user).
 type memberRecord struct {
-	ID                int64      `json:"id"`
 	AccessLevel       int        `json:"access_level"`
-	SourceID          int64      `json:"source_id"`
 	SourceType        string     `json:"source_type"`
 	UserID            int64      `json:"user_id"`
 	NotificationLevel int        `json:"notification_level"`
@@ -21,7 +22,6 @@ type memberRecord struct {
 	UpdatedAt         string     `json:"updated_at"`
 	CreatedByID       *int64     `json:"created_by_id"`
 	InviteEmail       *string    `json:"invite_email"`
-	InviteToken       *string    `json:"invite_token"`
 	InviteAcceptedAt  *string    `json:"invite_accepted_at"`
 	RequestedAt       *string    `json:"requested_at"`
 	ExpiresAt         *string    `json:"expires_at"`
@@ -79,12 +79,12 @@ func (w *Worker) writeMembers(ctx context.Context, p ferry.Project, withEmails b
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	for i, id := range ids {
+	for _, id := range ids {
 		m := best[id]
 		if skip[m.User.Username] {
 			continue
 		}
-		rec := record(p, m, int64(i+1))
+		rec := record(m)
 		if !withEmails {
 			rec.User.PublicEmail = ""
 		}
@@ -99,9 +99,9 @@ func (w *Worker) writeMembers(ctx context.Context, p ferry.Project, withEmails b
 	return nil
 }
 
-func record(p ferry.Project, m ferry.Member, id int64) memberRecord {
+func record(m ferry.Member) memberRecord {
 	created := m.CreatedAt.UTC().Format(gitlabTime)
-	r := memberRecord{ID: id, AccessLevel: int(m.AccessLevel), SourceID: p.ID, SourceType: "Project",
+	r := memberRecord{AccessLevel: int(m.AccessLevel), SourceType: "Project",
 		UserID: m.User.ID, NotificationLevel: 3, CreatedAt: created, UpdatedAt: created,
 		User: memberUser{ID: m.User.ID, PublicEmail: m.User.Email, Username: m.User.Username}}
 	if m.ExpiresAt != nil {
@@ -109,4 +109,42 @@ func record(p ferry.Project, m ferry.Member, id int64) memberRecord {
 		r.ExpiresAt = &d
 	}
 	return r
+}
+
+// memberLines are project_members' records: the stored ones (an imported
+// project's members as its archive had them), then Ferry's own members
+// that those do not already name.
+type memberLines struct {
+	w          *Worker
+	p          ferry.Project
+	withEmails bool
+	seen       map[string]bool
+}
+
+// prepare notes a stored member's username. In an administrator's export
+// it also gives a user that has an email (archives of GitLab before public
+// emails) but no public email that email as public_email, which the
+// importing side maps users by; the filter leaves the private email itself
+// out of every export, as GitLab writes only public_email.
+func (m *memberLines) prepare(data []byte) []byte {
+	var rec struct {
+		User struct {
+			Username    string `json:"username"`
+			PublicEmail string `json:"public_email"`
+			Email       string `json:"email"`
+		} `json:"user"`
+	}
+	_ = json.Unmarshal(data, &rec)
+	m.seen[rec.User.Username] = true
+	if m.withEmails && rec.User.PublicEmail == "" && rec.User.Email != "" {
+		if out, err := sjson.SetBytes(data, "user.public_email", rec.User.Email); err == nil {
+			return out
+		}
+	}
+	return data
+}
+
+// more emits Ferry's members that the stored records did not name.
+func (m *memberLines) more(ctx context.Context, emit func([]byte) error) error {
+	return m.w.writeMembers(ctx, m.p, m.withEmails, m.seen, emit)
 }

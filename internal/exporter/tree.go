@@ -1,26 +1,36 @@
 package exporter
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"slices"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
-	"github.com/ferryhq/ferry/internal/git"
 )
 
-// visibilityLevels are GitLab's numeric visibility_level values.
-var visibilityLevels = map[string]int{ferry.Private: 0, ferry.Internal: 10, ferry.Public: 20}
+// records is where a relation file's records come from besides the store:
+// prepare (when set) rewrites each stored record before it is filtered,
+// and more (when set) emits records after the stored ones.
+type records struct {
+	stored  bool
+	prepare func(data []byte) []byte
+	more    func(ctx context.Context, emit func(record []byte) error) error
+}
 
-// writeTree writes tree/project.json and tree/project/<relation>.ndjson:
-// the stored records of an imported project as they came, plus what
-// Ferry itself holds (the project's settings and its members).
-func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export) error {
+// relationFile is one tree/project/<relation>.ndjson to write.
+type relationFile struct {
+	rel *archive.Relation
+	src records
+}
+
+// writeTree writes tree/project.json and tree/project/<relation>.ndjson as
+// GitLab's exporter would: the relations of archive.ExportTree in its
+// order, each record with only the keys GitLab writes (the store keeps
+// every record as it was imported; the export filters). Relations GitLab
+// no longer exports are left out. project_members always has a file;
+// project_feature and ci_cd_settings, which every GitLab project has, get
+// GitLab's defaults when none was imported.
+func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export, scratch string) error {
 	attrs, err := w.projectAttributes(ctx, p, e)
 	if err != nil {
 		return err
@@ -28,117 +38,135 @@ func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Proj
 	if err := aw.AddBytes(archive.ProjectFile, attrs); err != nil {
 		return err
 	}
-	relations, err := w.DB.RelationNames(ctx, p.ID)
+	files, err := w.relationFiles(ctx, p, e)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(relations, "project_members") {
-		relations = append(relations, "project_members")
+	return w.writeRelations(ctx, aw, p, files, scratch)
+}
+
+// relationFiles lists the relation files of p's export, in GitLab's order.
+func (w *Worker) relationFiles(ctx context.Context, p ferry.Project, e *ferry.Export) ([]relationFile, error) {
+	names, err := w.DB.RelationNames(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	stored := map[string]bool{}
+	for _, n := range names {
+		stored[n] = true
 	}
 	exporter, err := w.DB.UserByID(ctx, e.UserID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, rel := range relations {
-		if err := w.writeRelation(ctx, aw, p, rel, exporter.IsAdmin); err != nil {
-			return fmt.Errorf("export %s: %w", rel, err)
+	var files []relationFile
+	for _, rel := range archive.ExportTree.Children {
+		src := records{stored: stored[rel.Name]}
+		switch def := defaultRecords[rel.Name]; {
+		case rel.Name == "project_members":
+			m := &memberLines{w: w, p: p, withEmails: exporter.IsAdmin, seen: map[string]bool{}}
+			src.prepare, src.more = m.prepare, m.more
+		case !src.stored && def != nil:
+			src.more = func(_ context.Context, emit func([]byte) error) error { return emit(def(p)) }
+		case !src.stored:
+			continue
 		}
+		files = append(files, relationFile{rel: rel, src: src})
+	}
+	return files, nil
+}
+
+// spooled is one relation file filled into a spool (or the error that
+// stopped it).
+type spooled struct {
+	file relationFile
+	sp   *spool
+	err  error
+}
+
+// writeRelations writes files into the archive through two spools: a
+// goroutine fills the next relation's spool while the last one is
+// compressed into the archive, so filtering and compressing overlap.
+func (w *Worker) writeRelations(ctx context.Context, aw *archive.Writer, p ferry.Project, files []relationFile, scratch string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	free, ready := make(chan *spool, 2), make(chan spooled)
+	for range 2 {
+		sp := newSpool(scratch)
+		defer sp.Close()
+		free <- sp
+	}
+	go func() {
+		defer close(ready)
+		for _, f := range files {
+			var sp *spool
+			select {
+			case sp = <-free:
+			case <-ctx.Done():
+				return
+			}
+			err := w.spoolRelation(ctx, p, f, sp)
+			select {
+			case ready <- spooled{f, sp, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	written := 0
+	for s := range ready {
+		err := s.err
+		if err == nil {
+			err = s.sp.addTo(aw, archive.RelationDir+"/"+s.file.rel.Name+".ndjson")
+		}
+		if err != nil {
+			cancel()
+			for range ready { // until the goroutine is done with the spools
+			}
+			return fmt.Errorf("export %s: %w", s.file.rel.Name, err)
+		}
+		written++
+		free <- s.sp
+	}
+	if written < len(files) {
+		return ctx.Err()
 	}
 	return nil
 }
 
-// projectAttributes is tree/project.json: the imported attributes, with
-// the values Ferry holds now written over them.
-func (w *Worker) projectAttributes(ctx context.Context, p ferry.Project, e *ferry.Export) ([]byte, error) {
-	attrs, err := w.DB.ProjectAttributes(ctx, p.ID)
-	if err != nil {
-		return nil, err
+// spoolRelation fills sp with one relation file: its stored records read
+// from the database, then the ones its source adds, each filtered to what
+// GitLab writes.
+func (w *Worker) spoolRelation(ctx context.Context, p ferry.Project, f relationFile, sp *spool) error {
+	if err := sp.reset(); err != nil {
+		return err
 	}
-	if attrs == nil {
-		attrs = map[string]json.RawMessage{}
+	rel, src := f.rel, f.src
+	var line []byte
+	emit := func(record []byte) error {
+		var err error
+		if line, err = rel.Filter(line[:0], record); err != nil {
+			return err
+		}
+		_, err = sp.Write(append(line, '\n'))
+		return err
 	}
-	description := p.Description
-	if e.Description != nil {
-		description = *e.Description
-	}
-	set := func(k string, v any) {
-		b, _ := json.Marshal(v)
-		attrs[k] = b
-	}
-	set("description", description)
-	set("name", p.Name)
-	set("visibility_level", visibilityLevels[p.Visibility])
-	if _, ok := attrs["archived"]; !ok {
-		set("archived", false)
-	}
-	if has, err := git.HasCommits(ctx, w.Repos.Dir(p.ID)); err != nil {
-		return nil, err
-	} else if has {
-		set("default_branch", p.DefaultBranch)
-	}
-	return json.Marshal(attrs)
-}
-
-// writeRelation streams one relation from the database into the archive.
-// A tar entry needs its size first: the database gives it (bytes and
-// count of the records, one newline each), so the JSON is never copied to
-// a scratch file, and a big record is read a part at a time. The project's members are added to project_members.
-func (w *Worker) writeRelation(ctx context.Context, aw *archive.Writer, p ferry.Project, rel string, withEmails bool) error {
-	var extra bytes.Buffer
-	if rel == "project_members" {
-		if err := w.memberLines(ctx, p, withEmails, &extra); err != nil {
+	if src.stored {
+		err := w.eachAhead(ctx, p.ID, rel.Name, func(data []byte) error {
+			if src.prepare != nil {
+				data = src.prepare(data)
+			}
+			return emit(data)
+		})
+		if err != nil {
 			return err
 		}
 	}
-	size, count, err := w.DB.RelationSize(ctx, p.ID, rel)
-	if err != nil {
-		return err
+	if src.more != nil {
+		return src.more(ctx, emit)
 	}
-	pr, pw := io.Pipe()
-	go func() {
-		buf := bufio.NewWriterSize(pw, 1<<20)
-		err := w.DB.EachRelationPart(ctx, p.ID, rel, func(data []byte, end bool) error {
-			if _, err := buf.Write(data); err != nil || !end {
-				return err
-			}
-			return buf.WriteByte('\n')
-		})
-		if err == nil {
-			_, err = buf.Write(extra.Bytes())
-		}
-		if err == nil {
-			err = buf.Flush()
-		}
-		pw.CloseWithError(err)
-	}()
-	err = aw.AddFile(archive.RelationDir+"/"+rel+".ndjson", size+count+int64(extra.Len()), pr)
-	pr.CloseWithError(err) // stops the writer if the archive failed first
-	return err
-}
-
-// memberLines writes the project's members that the stored records do not
-// already name.
-func (w *Worker) memberLines(ctx context.Context, p ferry.Project, withEmails bool, out *bytes.Buffer) error {
-	seen := map[string]bool{}
-	err := w.DB.EachRelationRecord(ctx, p.ID, "project_members", func(data []byte) error {
-		seen[memberUsername(data)] = true
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return w.writeMembers(ctx, p, withEmails, seen, func(line []byte) error {
-		out.Write(line)
-		return out.WriteByte('\n')
-	})
-}
-
-func memberUsername(data []byte) string {
-	var m struct {
-		User struct {
-			Username string `json:"username"`
-		} `json:"user"`
-	}
-	_ = json.Unmarshal(data, &m)
-	return m.User.Username
+	return nil
 }

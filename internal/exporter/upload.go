@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/ferryhq/ferry"
@@ -43,12 +42,10 @@ func (w *Worker) send(ctx context.Context, e *ferry.Export) error {
 	if err != nil {
 		return fmt.Errorf("upload URL: %w", err)
 	}
-	settings, err := w.DB.Settings(ctx)
+	policy, err := w.Outbound(ctx)
 	if err != nil {
 		return err
 	}
-	policy := ssrf.Policy{AllowLocal: settings.AllowLocalRequestsFromWebHooksAndServices,
-		Allowlist: settings.OutboundLocalRequestsWhitelist}
 	target, err := policy.CheckURL(ctx, raw)
 	if err != nil {
 		return err
@@ -81,11 +78,4 @@ func (w *Worker) send(ctx context.Context, e *ferry.Export) error {
 func reason(status string) string {
 	_, phrase, _ := strings.Cut(status, " ")
 	return phrase
-}
-
-// ValidUploadURL is the check GitLab makes when the export is requested:
-// an absolute http or https URL (addresses are checked when uploading).
-func ValidUploadURL(raw string) bool {
-	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

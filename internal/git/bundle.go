@@ -1,13 +1,56 @@
 package git
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
+
+// ErrInvalidBundle is wrapped by the errors of VerifyBundle and Unbundle
+// for a path that is not a git bundle file. Its text is GitLab's message
+// for the same refusal.
+var ErrInvalidBundle = errors.New("Invalid bundle file")
+
+// bundleSignatures are the first line of a git bundle, versions 2 and 3.
+var bundleSignatures = [][]byte{[]byte("# v2 git bundle\n"), []byte("# v3 git bundle\n")}
+
+// CheckBundleFile returns nil when path is a regular file (not a link, a
+// directory or a device) that starts with a git bundle signature, and an
+// error wrapping ErrInvalidBundle otherwise. Anything else handed to git
+// as a bundle would be taken for a repository: a "gitdir: <path>" file or
+// a directory with a commondir file points git at another repository,
+// whose refs and objects it would copy.
+func CheckBundleFile(path string) error {
+	name := filepath.Base(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return fmt.Errorf("%w: %s cannot be opened as a file: %v", ErrInvalidBundle, name, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrInvalidBundle, name, err)
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s is not a regular file", ErrInvalidBundle, name)
+	}
+	head := make([]byte, len(bundleSignatures[0]))
+	if _, err := io.ReadFull(f, head); err != nil {
+		return fmt.Errorf("%w: %s is too short to be a git bundle", ErrInvalidBundle, name)
+	}
+	for _, sig := range bundleSignatures {
+		if bytes.Equal(head, sig) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s does not start with a git bundle signature", ErrInvalidBundle, name)
+}
 
 // CreateBundle writes a bundle of every ref of the bare repository dir to
 // dest, as GitLab's export does (`git bundle create - --all`). Returns an
@@ -20,10 +63,14 @@ func CreateBundle(ctx context.Context, dir, dest string) error {
 	return nil
 }
 
-// VerifyBundle checks that bundle is a complete, readable bundle and
-// returns the refs it holds ("<sha> <ref>" lines).
-func VerifyBundle(ctx context.Context, bundle string) ([]string, error) {
-	scratch, err := os.MkdirTemp("", "ferry-verify-*")
+// VerifyBundle checks that bundle is a bundle file (CheckBundleFile) that
+// git reads as complete, and returns the refs it holds ("<sha> <ref>"
+// lines). It works in a throwaway repository under scratchDir.
+func VerifyBundle(ctx context.Context, scratchDir, bundle string) ([]string, error) {
+	if err := CheckBundleFile(bundle); err != nil {
+		return nil, err
+	}
+	scratch, err := os.MkdirTemp(scratchDir, "verify-*")
 	if err != nil {
 		return nil, err
 	}
@@ -33,26 +80,49 @@ func VerifyBundle(ctx context.Context, bundle string) ([]string, error) {
 		return nil, err
 	}
 	if _, err := inRepo(ctx, repo, nil, nil, "bundle", "verify", "--quiet", bundle); err != nil {
-		return nil, fmt.Errorf("git bundle verify: %w", err)
+		return nil, fmt.Errorf("%w: git bundle verify: %v", ErrInvalidBundle, err)
 	}
 	out, err := inRepo(ctx, repo, nil, nil, "bundle", "list-heads", bundle)
 	if err != nil {
-		return nil, fmt.Errorf("git bundle list-heads: %w", err)
+		return nil, fmt.Errorf("%w: git bundle list-heads: %v", ErrInvalidBundle, err)
 	}
 	heads := strings.TrimSpace(out)
 	if heads == "" {
-		return nil, errors.New("git bundle verify: the bundle holds no refs")
+		return nil, fmt.Errorf("%w: the bundle holds no refs", ErrInvalidBundle)
 	}
 	return strings.Split(heads, "\n"), nil
 }
 
-// FetchBundle fetches every branch and tag of bundle into the bare
+// Unbundle restores every branch and tag of bundle into the bare
 // repository dir (made with Init), keeping refs as they are named in the
-// bundle.
-func FetchBundle(ctx context.Context, dir, bundle string) error {
-	if _, err := inRepo(ctx, dir, nil, nil, "fetch", "--quiet", "--no-write-fetch-head", bundle,
-		"+refs/*:refs/*"); err != nil {
-		return fmt.Errorf("git fetch bundle into %s: %w", dir, err)
+// bundle. The bundle must pass CheckBundleFile; git reads it with `git
+// bundle unbundle` (which verifies it), never through a transport, so no
+// path can make git read another repository. The refs are then created
+// at once and the objects checked to be connected, as a fetch would.
+// Errors for a bad bundle wrap ErrInvalidBundle.
+func Unbundle(ctx context.Context, dir, bundle string) error {
+	if err := CheckBundleFile(bundle); err != nil {
+		return err
+	}
+	out, err := inRepo(ctx, dir, nil, nil, "bundle", "unbundle", bundle)
+	if err != nil {
+		return fmt.Errorf("%w: git bundle unbundle: %v", ErrInvalidBundle, err)
+	}
+	var updates strings.Builder
+	for line := range strings.Lines(out) {
+		sha, ref, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if ok && strings.HasPrefix(ref, "refs/") {
+			fmt.Fprintf(&updates, "create %s %s\n", ref, sha)
+		}
+	}
+	if updates.Len() == 0 {
+		return fmt.Errorf("%w: the bundle holds no refs", ErrInvalidBundle)
+	}
+	if _, err := inRepo(ctx, dir, strings.NewReader(updates.String()), nil, "update-ref", "--stdin"); err != nil {
+		return fmt.Errorf("%w: refs of the bundle: %v", ErrInvalidBundle, err)
+	}
+	if _, err := inRepo(ctx, dir, nil, nil, "rev-list", "--objects", "--all", "--quiet"); err != nil {
+		return fmt.Errorf("%w: the bundle's objects are not connected: %v", ErrInvalidBundle, err)
 	}
 	return nil
 }

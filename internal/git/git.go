@@ -2,9 +2,12 @@
 // binary.
 //
 // Every invocation runs with a fixed environment: the current PATH, no system
-// or global configuration, no terminal prompts, LANG=C and HOME pointing at
-// the repository directory. No other GIT_* variable of the calling process
-// leaks into git. Errors returned by this package carry git's stderr.
+// or global configuration, no terminal prompts, LANG=C, HOME pointing at
+// the repository directory, and every transport refused
+// (protocol.allow=never): Ferry's git never fetches from anywhere, so a
+// path taken from an archive can never make git read another repository.
+// No other GIT_* variable of the calling process leaks into git. Errors
+// returned by this package carry git's stderr.
 package git
 
 import (
@@ -55,6 +58,9 @@ func env(home string, extra ...string) []string {
 		"GIT_TERMINAL_PROMPT=0",
 		"HOME=" + home,
 		"LANG=C",
+		"GIT_CONFIG_COUNT=1",
+		"GIT_CONFIG_KEY_0=protocol.allow",
+		"GIT_CONFIG_VALUE_0=never",
 	}, extra...)
 }
 
@@ -110,7 +116,8 @@ func checkBranch(ctx context.Context, branch string) error {
 }
 
 // Init creates a bare repository in dir whose HEAD points at defaultBranch,
-// creating parent directories as needed. It returns an error wrapping
+// creating parent directories as needed; everything in it is readable by
+// its owner only. It returns an error wrapping
 // ErrInvalidRef for an invalid branch name, an error wrapping ErrExists when
 // dir exists and is not empty (in particular when it already holds a
 // repository), and a wrapped git or file system error otherwise.
@@ -118,10 +125,10 @@ func Init(ctx context.Context, dir, defaultBranch string) error {
 	if err := checkBranch(ctx, defaultBranch); err != nil {
 		return fmt.Errorf("git init %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 		return fmt.Errorf("git init %s: %w", dir, err)
 	}
-	if err := os.Mkdir(dir, 0o755); errors.Is(err, os.ErrExist) {
+	if err := os.Mkdir(dir, 0o700); errors.Is(err, os.ErrExist) {
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			return fmt.Errorf("git init %s: %w", dir, err)
@@ -132,8 +139,15 @@ func Init(ctx context.Context, dir, defaultBranch string) error {
 	} else if err != nil {
 		return fmt.Errorf("git init %s: %w", dir, err)
 	}
+	// --shared=0600 keeps every file git writes in the repository, now and
+	// on later pushes, owner-only whatever the umask; it also turns on
+	// receive.denyNonFastforwards, which GitLab does not (force pushes
+	// are allowed outside protected branches), so that is turned off.
 	c := command{home: dir}
-	if _, err := c.run(ctx, "init", "--quiet", "--bare", "--initial-branch="+defaultBranch, "--", dir); err != nil {
+	if _, err := c.run(ctx, "init", "--quiet", "--bare", "--shared=0600", "--initial-branch="+defaultBranch, "--", dir); err != nil {
+		return fmt.Errorf("git init %s: %w", dir, err)
+	}
+	if _, err := inRepo(ctx, dir, nil, nil, "config", "receive.denyNonFastforwards", "false"); err != nil {
 		return fmt.Errorf("git init %s: %w", dir, err)
 	}
 	return nil

@@ -168,9 +168,12 @@ func (b *Backend) Serve(w http.ResponseWriter, r *http.Request, repoDir string, 
 // cgiRequest returns a shallow copy of r prepared for cgi.Handler. cgi.Handler
 // derives PATH_INFO from the URL path (Root is empty), so the path is
 // rewritten to pathInfo; the query is rebuilt from req so that http-backend
-// runs exactly the service the caller authorized. cgi.Handler rejects chunked
-// bodies, but the server has already decoded them: they are passed on as a
-// body of unknown length, which http-backend reads to EOF.
+// runs exactly the service the caller authorized. Every body is passed on
+// as a body of unknown length, which http-backend reads to EOF: cgi.Handler
+// rejects chunked bodies (the server has already decoded them), and given a
+// CONTENT_LENGTH, http-backend (2.39) spins forever at full CPU when its
+// input ends early, as it does when the client goes away or its body
+// stops arriving (a read deadline).
 func cgiRequest(r *http.Request, pathInfo string, req Request) *http.Request {
 	r2 := r.Clone(r.Context())
 	r2.URL.Path = pathInfo
@@ -183,7 +186,7 @@ func cgiRequest(r *http.Request, pathInfo string, req Request) *http.Request {
 		}
 		r2.URL.RawQuery = "service=" + service
 	}
-	if len(r2.TransferEncoding) > 0 && r2.TransferEncoding[0] == "chunked" {
+	if r2.ContentLength != 0 {
 		r2.TransferEncoding = nil
 		r2.ContentLength = -1
 	}

@@ -2,9 +2,11 @@ package githttp
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParse(t *testing.T) {
@@ -185,6 +188,36 @@ func TestCloneAndPush(t *testing.T) {
 		if err != nil || !bytes.Equal(got, big) {
 			t.Errorf("protocol v%s: blob.bin differs (err %v)", proto, err)
 		}
+	}
+}
+
+// TestServe_BodyEndsEarly pins a CPU-exhaustion attack: told a body's
+// length, git http-backend loops forever at full CPU when a receive-pack
+// body ends early (a client that goes away, or a body cut by its read
+// deadline). Serve must return promptly instead.
+func TestServe_BodyEndsEarly(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	repoDir := filepath.Join(tmp, "7.git")
+	runGit(t, tmp, "init", "--quiet", "--bare", repoDir)
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(done)
+		req, _ := Parse(r.URL.Path, r.URL.Query())
+		(&Backend{Logger: slog.New(slog.DiscardHandler)}).Serve(w, r, repoDir, req, "alice")
+	}))
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /grp/proj.git/git-receive-pack HTTP/1.1\r\nHost: x\r\n"+
+		"Content-Type: application/x-git-receive-pack-request\r\nContent-Length: 1000\r\n\r\n00a0")
+	conn.Close()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("git http-backend still runs 10s after its body ended")
 	}
 }
 

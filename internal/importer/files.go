@@ -47,11 +47,13 @@ func (r *restore) files(ctx context.Context) error {
 }
 
 // keepVerbatim stores project.design.bundle, snippets/*.bundle and
-// avatar/* unchanged, after checking that the bundles are valid (GitLab
-// fails an import whose design or snippet bundle does not restore).
+// avatar/* unchanged, after checking that the bundles are valid bundle
+// files (GitLab fails an import whose design or snippet bundle does not
+// restore). A bundle path that holds anything else, a directory
+// included, fails the import.
 func (r *restore) keepVerbatim(ctx context.Context) error {
 	var paths []string
-	if _, err := os.Stat(filepath.Join(r.dir, archive.DesignBundleFile)); err == nil {
+	if _, err := os.Lstat(filepath.Join(r.dir, archive.DesignBundleFile)); err == nil {
 		paths = append(paths, archive.DesignBundleFile)
 	}
 	for _, pattern := range []string{archive.SnippetsDir + "/*.bundle", "avatar/*"} {
@@ -63,13 +65,12 @@ func (r *restore) keepVerbatim(ctx context.Context) error {
 	}
 	for _, rel := range paths {
 		path := filepath.Join(r.dir, filepath.FromSlash(rel))
-		if info, err := os.Lstat(path); err != nil || !info.Mode().IsRegular() {
-			continue
-		}
 		if filepath.Ext(rel) == ".bundle" {
-			if _, err := git.VerifyBundle(ctx, path); err != nil {
-				return permanent(fmt.Errorf("%s is not a valid git bundle: %w", rel, err))
+			if _, err := git.VerifyBundle(ctx, filepath.Dir(r.dir), path); err != nil {
+				return permanent(fmt.Errorf("%s: %w", rel, err))
 			}
+		} else if info, err := os.Lstat(path); err != nil || !info.Mode().IsRegular() {
+			continue
 		}
 		if err := r.storeFile(ctx, blob.ExtraPrefix(r.project.ID)+"/"+rel, path); err != nil {
 			return err

@@ -24,7 +24,7 @@ func (w *Worker) finish(ctx context.Context, im *ferry.Import, logger *slog.Logg
 		return nil
 	}
 	if err := w.checkOverwrite(ctx, im); err != nil {
-		return permanent(err)
+		return err
 	}
 	err := w.DB.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.DeleteProject(ctx, im.OverwriteID); err != nil && err != ferry.ErrNotFound {
@@ -47,7 +47,8 @@ func (w *Worker) finish(ctx context.Context, im *ferry.Import, logger *slog.Logg
 }
 
 // checkOverwrite requires the importer to administer the namespace
-// (Maintainer of a group, owner of a personal namespace, or admin).
+// (GitLab's admin_namespace: Owner of the group, owner of the personal
+// namespace, or an administrator), with GitLab's message otherwise.
 func (w *Worker) checkOverwrite(ctx context.Context, im *ferry.Import) error {
 	u, err := w.DB.UserByID(ctx, im.UserID)
 	if err != nil {
@@ -58,12 +59,12 @@ func (w *Worker) checkOverwrite(ctx context.Context, im *ferry.Import) error {
 		return err
 	}
 	access := &auth.Access{DB: w.DB}
-	level, err := access.GroupLevel(ctx, &u, p.Namespace)
+	ok, err := access.AdminsNamespace(ctx, &u, p.Namespace)
 	if err != nil {
 		return err
 	}
-	if p.Namespace.IsGroup() && level < ferry.Maintainer || !p.Namespace.IsGroup() && p.Namespace.OwnerID != u.ID && !u.IsAdmin {
-		return fmt.Errorf("User %s (%d) cannot overwrite a project in %s", u.Username, u.ID, p.Namespace.FullPath)
+	if !ok {
+		return permanent(fmt.Errorf("User %s (%d) cannot overwrite a project in %s", u.Username, u.ID, p.Namespace.Path))
 	}
 	return nil
 }

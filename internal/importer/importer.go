@@ -2,7 +2,8 @@
 // River job that fetches the archive, extracts it safely (archive.Extract),
 // checks its version, restores the repositories from their bundles with
 // the real git, stores every relation record (cleaned of ids, foreign keys
-// and secrets, as GitLab's importer does) in bounded transactions, maps
+// and secrets, as GitLab's importer does) in bounded transactions, finds
+// or creates the labels and milestones records name (catalog.go), maps
 // members to local users, and keeps per-relation counts that the import
 // status shows while it runs. A record that cannot be restored becomes a
 // failed relation and the import goes on; an archive that cannot be read
@@ -108,6 +109,13 @@ func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger)
 	im.Stats = ferry.ImportStats{Fetched: map[string]int64{}, Imported: map[string]int64{}}
 	if err := w.DB.UpdateImport(ctx, im); err != nil {
 		return err
+	}
+	if im.OverwriteID != 0 {
+		// GitLab checks at the end; checking first too spares a long
+		// import that could only fail. finish checks again.
+		if err := w.checkOverwrite(ctx, im); err != nil {
+			return err
+		}
 	}
 	if err := w.DB.ResetImportedData(ctx, im.ProjectID); err != nil {
 		return err

@@ -35,7 +35,10 @@ type restore struct {
 	legacy  *archive.Legacy
 	// users maps the archive's user ids to local users (see users.go).
 	users map[int64]int64
-	rec   record // the record being prepared, reused
+	// catalog holds the project's labels and milestones (catalog.go).
+	catalog *catalog
+	rec     record // the record being prepared, reused
+	refs    record // the cleaned record whose references are found, reused
 }
 
 func (r *restore) run(ctx context.Context) error {
@@ -46,6 +49,7 @@ func (r *restore) run(ctx context.Context) error {
 	if r.user, err = r.w.DB.UserByID(ctx, r.im.UserID); err != nil {
 		return err
 	}
+	r.catalog = newCatalog(r.project.ID)
 	attrs, err := r.attributes()
 	if err != nil {
 		return permanent(err)
@@ -63,6 +67,9 @@ func (r *restore) run(ctx context.Context) error {
 		return err
 	}
 	if err := r.relations(ctx); err != nil {
+		return err
+	}
+	if err := r.fixMilestoneIIDs(ctx); err != nil {
 		return err
 	}
 	if err := r.ensureImporterMember(ctx); err != nil {
@@ -123,7 +130,7 @@ func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMes
 	}
 	r.project.DefaultBranch = branch
 	wikiBundle := filepath.Join(r.dir, archive.WikiBundleFile)
-	if _, err := os.Stat(wikiBundle); err == nil {
+	if _, err := os.Lstat(wikiBundle); err == nil {
 		wiki := r.w.Repos.WikiDir(r.project.ID)
 		if err := git.Init(ctx, wiki, "main"); err != nil {
 			return err
@@ -133,26 +140,19 @@ func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMes
 	return nil
 }
 
-// fetchBundle fetches bundle into dir (git checks the bundle as it reads
-// it, so it is read once); a missing bundle is nothing to do, a bad or
-// empty one fails the import.
+// fetchBundle restores bundle into dir; a missing bundle is nothing to
+// do. Anything at the bundle's path that is not a valid bundle file (a
+// "gitdir:" file or a directory pointing at another repository, a broken
+// or empty bundle) fails the import before git reads it.
 func fetchBundle(ctx context.Context, dir, bundle string) error {
-	if _, err := os.Stat(bundle); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Lstat(bundle); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	name := filepath.Base(bundle)
-	if err := git.FetchBundle(ctx, dir, bundle); err != nil {
+	if err := git.Unbundle(ctx, dir, bundle); err != nil {
 		if ctx.Err() != nil {
 			return err
 		}
-		return permanent(fmt.Errorf("%s is not a valid git bundle: %w", name, err))
-	}
-	refs, err := git.Refs(ctx, dir)
-	if err != nil {
-		return err
-	}
-	if len(refs) == 0 {
-		return permanent(fmt.Errorf("%s is not a valid git bundle: it holds no refs", name))
+		return permanent(fmt.Errorf("%s: %w", filepath.Base(bundle), err))
 	}
 	return nil
 }
@@ -189,35 +189,46 @@ type batch struct {
 	first    int64 // position of records[0]
 	records  []string
 	bytes    int
+	restored int // records restored since the last store: stored in it or by the catalog
 }
 
-// push adds a record to the batch, storing the batch first if the record
-// would take it past BatchBytes, and after if it is then full.
-func (r *restore) push(ctx context.Context, b *batch, rec string) error {
-	if len(b.records) > 0 && b.bytes+len(rec) > BatchBytes {
+// push counts a restored record and adds it to the batch when keep is
+// set, storing the batch first if the record would take it past
+// BatchBytes, and after if it is then full (the labels and milestones
+// the catalog created count too).
+func (r *restore) push(ctx context.Context, b *batch, rec string, keep bool) error {
+	if keep && len(b.records) > 0 && b.bytes+len(rec) > BatchBytes {
 		if err := r.storeBatch(ctx, b); err != nil {
 			return err
 		}
 	}
-	b.records = append(b.records, rec)
-	b.bytes += len(rec)
-	if len(b.records) < BatchSize && b.bytes < BatchBytes {
+	if keep {
+		b.records = append(b.records, rec)
+		b.bytes += len(rec)
+	}
+	b.restored++
+	if len(b.records)+len(r.catalog.pending) < BatchSize && b.bytes < BatchBytes {
 		return nil
 	}
 	return r.storeBatch(ctx, b)
 }
 
-// storeBatch stores a batch and advances the counts, then empties it.
+// storeBatch stores a batch, with the labels and milestones created since
+// the last one, in one transaction, advances the counts and empties it.
 func (r *restore) storeBatch(ctx context.Context, b *batch) error {
 	err := r.w.DB.Tx(ctx, func(tx *store.Tx) error {
+		if err := r.catalog.flush(ctx, tx); err != nil {
+			return err
+		}
 		return tx.InsertRelationRecords(ctx, r.project.ID, b.relation, b.first, b.records)
 	})
 	if err != nil {
 		return err
 	}
-	r.im.Stats.Imported[b.relation] += int64(len(b.records))
+	r.catalog.flushed()
+	r.im.Stats.Imported[b.relation] += int64(b.restored)
 	b.first += int64(len(b.records))
 	clear(b.records) // let the stored records go
-	b.records, b.bytes = b.records[:0], 0
+	b.records, b.bytes, b.restored = b.records[:0], 0, 0
 	return r.w.DB.UpdateImport(ctx, r.im)
 }

@@ -114,42 +114,57 @@ func (r *restore) relation(ctx context.Context, name string) error {
 			return permanent(err)
 		}
 		r.im.Stats.Fetched[name]++
-		rec, err := r.prepare(ctx, name, raw)
+		rec, keep, err := r.prepare(ctx, name, raw)
 		if err != nil {
 			if ferr := r.failed(ctx, name, line, err); ferr != nil {
 				return ferr
 			}
 			continue
 		}
-		if err := r.push(ctx, &b, rec); err != nil {
+		if err := r.push(ctx, &b, rec, keep); err != nil {
 			return err
 		}
 	}
 	r.im.Stats.Imported[name] += 0 // listed even when nothing was stored
-	if len(b.records) > 0 {
+	if b.restored > 0 || len(r.catalog.pending) > 0 {
 		return r.storeBatch(ctx, &b)
 	}
 	return r.w.DB.UpdateImport(ctx, r.im)
 }
 
 // prepare validates and cleans one record; members are also mapped to
-// local users. raw is read in place, never decoded whole.
-func (r *restore) prepare(ctx context.Context, relation string, raw []byte) (string, error) {
-	rec := &r.rec
-	defer rec.release()
-	if err := rec.reset(raw); err != nil {
-		return "", err
-	}
-	if err := validate(relation, rec); err != nil {
-		return "", err
+// local users. raw is read in place, never decoded whole. The labels and
+// milestones the record nests are found or created first: GitLab builds
+// them before it saves the record, so they exist even when the record
+// then fails. A labels or milestones record goes to the catalog, which
+// stores it unless the project already has one of its title: prepare
+// then keeps no record.
+func (r *restore) prepare(ctx context.Context, relation string, raw []byte) (rec string, keep bool, err error) {
+	in := &r.rec
+	defer in.release()
+	if err := in.reset(raw); err != nil {
+		return "", false, err
 	}
 	if relation == "project_members" {
-		if err := r.mapMember(ctx, rec); err != nil {
-			return "", err
+		if err := r.mapMember(ctx, in); err != nil {
+			return "", false, err
 		}
 	}
 	c := cleaner{projectID: r.project.ID, user: r.mapUser}
-	return c.clean(rec), nil
+	rec = c.clean(in)
+	if relation == labelRef || relation == milestoneRef {
+		if err := validate(relation, in); err != nil {
+			return "", false, err
+		}
+		return "", false, r.catalogRecord(relation, rec)
+	}
+	if rec, err = r.catalogReferences(relation, rec); err != nil {
+		return "", false, err
+	}
+	if err := validate(relation, in); err != nil {
+		return "", false, err
+	}
+	return rec, true, nil
 }
 
 // failed records a failed relation (GitLab keeps at most 255 characters

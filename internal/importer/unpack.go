@@ -86,7 +86,7 @@ func (w *Worker) open(ctx context.Context, im *ferry.Import, work string, settin
 	if !ok {
 		return nil, permanent(fmt.Errorf("unknown import source %q", im.Source))
 	}
-	f, err := os.Create(filepath.Join(work, "download.tar.gz"))
+	f, err := os.OpenFile(filepath.Join(work, "download.tar.gz"), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, err
 	}

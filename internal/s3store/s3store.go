@@ -1,13 +1,18 @@
 // Package s3store builds S3 clients with the AWS SDK for Go v2: AWS's
 // regional endpoints by default, or one S3-compatible endpoint
-// (FERRY_S3_ENDPOINT) with path-style addressing, and static credentials.
+// (FERRY_S3_ENDPOINT) with path-style addressing, static credentials, and
+// the roots the operator trusts (FERRY_CA_FILE).
 package s3store
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"net/http"
 	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -20,6 +25,9 @@ type Config struct {
 	Region          string
 	AccessKeyID     string
 	SecretAccessKey string
+	// RootCAs are the roots trusted for an https endpoint; nil means the
+	// system's (see package trust).
+	RootCAs *x509.CertPool
 }
 
 var regionFormat = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
@@ -45,6 +53,16 @@ func NewClient(cfg Config) (*s3.Client, error) {
 	if cfg.Endpoint != "" {
 		opts.BaseEndpoint = aws.String(cfg.Endpoint)
 		opts.UsePathStyle = true
+	}
+	if cfg.RootCAs != nil {
+		opts.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			c := tr.TLSClientConfig.Clone()
+			if c == nil {
+				c = &tls.Config{MinVersion: tls.VersionTLS12}
+			}
+			c.RootCAs = cfg.RootCAs
+			tr.TLSClientConfig = c
+		})
 	}
 	return s3.New(opts), nil
 }

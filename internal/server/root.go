@@ -38,6 +38,8 @@ func ensureToken(ctx context.Context, db *store.DB, root ferry.User, token strin
 	switch {
 	case err == nil && holder.ID == root.ID && !t.Revoked:
 		return nil
+	case err == nil && holder.ID == root.ID:
+		return errors.New("FERRY_ROOT_TOKEN was revoked; choose a new value")
 	case err == nil:
 		return errors.New("FERRY_ROOT_TOKEN is already used by another token; choose a new value")
 	case !errors.Is(err, ferry.ErrNotFound):

@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,10 +30,12 @@ import (
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
+	"github.com/ferryhq/ferry/internal/scratch"
 	"github.com/ferryhq/ferry/internal/secret"
 	"github.com/ferryhq/ferry/internal/source"
 	"github.com/ferryhq/ferry/internal/ssrf"
 	"github.com/ferryhq/ferry/internal/store"
+	"github.com/ferryhq/ferry/internal/trust"
 )
 
 // Config is everything `ferry serve` can be told.
@@ -61,6 +64,10 @@ type Config struct {
 	// S3Endpoint is an S3-compatible server (path-style) for
 	// remote-import-s3; empty means AWS's regional endpoints.
 	S3Endpoint string
+	// ExtraCAFile is a PEM file of CA certificates trusted, on top of
+	// the system's roots, by every outbound TLS connection: remote-import
+	// downloads, export uploads, remote-import-s3 and the object store.
+	ExtraCAFile string
 	// Role is what this process does: "all" (default), "api" (HTTP only;
 	// jobs are queued for workers elsewhere) or "worker" (jobs only).
 	Role string
@@ -69,14 +76,39 @@ type Config struct {
 	StaleAfter time.Duration
 	// Work runs job workers in this process (set from Role by New).
 	Work bool
+	// SweepEvery spaces the sweeps of scratch files that no running
+	// process owns (default 10 minutes; one sweep runs at start).
+	SweepEvery time.Duration
 	// RetryPolicy spaces job retries (default River's backoff).
 	RetryPolicy river.ClientRetryPolicy
-	Logger      *slog.Logger
+	// Limits bound what one client can hold of the server.
+	Limits Limits
+	Logger *slog.Logger
 }
+
+// Limits bound connections and request bodies; zero fields take the
+// defaults. The body limits (api.Limits: BodyIdle, AnonymousBody,
+// MaxBody) are the API's.
+type Limits struct {
+	// HeaderTimeout is the time a client has to send a request's headers
+	// (default 10s).
+	HeaderTimeout time.Duration
+	// KeepAlive closes a connection idle this long between requests
+	// (default 75s, nginx's keepalive_timeout).
+	KeepAlive time.Duration
+	api.Limits
+}
+
+// Default connection limits.
+const (
+	DefaultHeaderTimeout = 10 * time.Second
+	DefaultKeepAlive     = 75 * time.Second
+)
 
 // Server is a running (or ready to run) Ferry.
 type Server struct {
 	cfg      Config
+	roots    *x509.CertPool
 	DB       *store.DB
 	Jobs     *jobs.Client
 	Repos    *repos.Store
@@ -88,6 +120,11 @@ type Server struct {
 	clientID string
 	stopBeat context.CancelFunc
 	beatDone chan struct{}
+	// scratch are this process's scratch folders; the sweeper (stopped
+	// by stopSweep) removes those that dead processes left beside them.
+	scratch   []*scratch.Dir
+	stopSweep context.CancelFunc
+	sweepDone chan struct{}
 	// RootToken is the token created for root on first start when no
 	// RootToken was configured ("" otherwise).
 	RootToken string
@@ -102,8 +139,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	repoRoot := filepath.Join(cfg.DataDir, "repositories")
-	if err := os.MkdirAll(repoRoot, 0o750); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	if err := makeDataFolder(cfg.DataDir, repoRoot, cfg.Logger); err != nil {
+		return nil, err
 	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -111,9 +148,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, DB: db, Repos: &repos.Store{Root: repoRoot}, logger: cfg.Logger}
 	if err := s.build(ctx); err != nil {
-		db.Close()
-		return nil, err
+		return nil, errors.Join(err, s.releaseScratch(), db.Close())
 	}
+	s.startSweeper(ctx)
 	return s, nil
 }
 
@@ -128,28 +165,32 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(cfg.DataDir, "tmp")
-	if err := os.MkdirAll(tmp, 0o700); err != nil {
-		return fmt.Errorf("temp folder: %w", err)
+	if s.roots, err = trust.Roots(cfg.ExtraCAFile); err != nil {
+		return err
 	}
-	if s.Blobs, err = openBlobs(cfg, tmp); err != nil {
+	s.clientID = jobs.NewClientID()
+	tmp, blobTmp, err := s.claimScratch()
+	if err != nil {
+		return err
+	}
+	if s.Blobs, err = openBlobs(cfg, s.roots, tmp, blobTmp); err != nil {
 		return err
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos, Blobs: s.Blobs})
 	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
 	river.AddWorker(workers, &jobs.ReaperWorker{DB: db, StaleAfter: cfg.StaleAfter, Logger: cfg.Logger.With("component", "jobs")})
-	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp,
+	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp, Outbound: s.outboundPolicy,
 		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter")})
+	s3src := source.S3{Endpoint: cfg.S3Endpoint, RootCAs: s.roots}
 	fetchers := map[string]importer.Fetcher{
 		ferry.SourceURL: &source.URLFetcher{Box: box, Policy: s.outboundPolicy},
-		ferry.SourceS3:  &source.S3Fetcher{Box: box, Endpoint: cfg.S3Endpoint},
+		ferry.SourceS3:  &source.S3Fetcher{Box: box, S3: s3src},
 	}
 	river.AddWorker(workers, &importer.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, TempDir: tmp,
 		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "importer")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
-	s.clientID = jobs.NewClientID()
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
 		RetryPolicy: cfg.RetryPolicy, ClientID: s.clientID,
 		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob(), importer.CleanupJob(),
@@ -158,19 +199,20 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
-		S3Endpoint: cfg.S3Endpoint,
-		Git:        &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
+		S3: s3src, Outbound: s.outboundPolicy, Limits: cfg.Limits.Limits,
+		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
 	return nil
 }
 
-// outboundPolicy is the SSRF policy the settings ask for now.
+// outboundPolicy is the SSRF policy the settings ask for now, trusting
+// the configured roots.
 func (s *Server) outboundPolicy(ctx context.Context) (ssrf.Policy, error) {
 	settings, err := s.DB.Settings(ctx)
 	if err != nil {
 		return ssrf.Policy{}, err
 	}
 	return ssrf.Policy{AllowLocal: settings.AllowLocalRequestsFromWebHooksAndServices,
-		Allowlist: settings.OutboundLocalRequestsWhitelist}, nil
+		Allowlist: settings.OutboundLocalRequestsWhitelist, RootCAs: s.roots}, nil
 }
 
 // enqueue inserts a job in tx.
@@ -179,12 +221,33 @@ func (s *Server) enqueue(ctx context.Context, tx *store.Tx, args river.JobArgs) 
 	return err
 }
 
-// openBlobs is the object store of cfg.BlobsURL, or the data folder.
-func openBlobs(cfg Config, tmp string) (blob.Store, error) {
-	if cfg.BlobsURL == "" {
-		return &blob.Local{Root: filepath.Join(cfg.DataDir, "blobs")}, nil
+// makeDataFolder creates the data folder and its repositories folder
+// owner-only (private code, token digests and secrets live there). A data
+// folder that others may read is left as the operator made it, with a
+// warning.
+func makeDataFolder(dataDir, repoRoot string, logger *slog.Logger) error {
+	if err := os.MkdirAll(repoRoot, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
 	}
-	return s3blob.Open(cfg.BlobsURL, cfg.BlobsAccessKeyID, cfg.BlobsSecretAccessKey, tmp)
+	info, err := os.Stat(dataDir)
+	if err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		logger.Warn("the data folder is open to other users; make it owner-only (chmod 700)",
+			"data", dataDir, "mode", fmt.Sprintf("%04o", info.Mode().Perm()))
+	}
+	return nil
+}
+
+// openBlobs is the object store of cfg.BlobsURL, reached trusting roots
+// and spooling blobs in tmp, or the data folder, writing blobs in blobTmp.
+func openBlobs(cfg Config, roots *x509.CertPool, tmp, blobTmp string) (blob.Store, error) {
+	if cfg.BlobsURL == "" {
+		return &blob.Local{Root: filepath.Join(cfg.DataDir, "blobs"), TempDir: blobTmp}, nil
+	}
+	return s3blob.Open(cfg.BlobsURL, s3blob.Options{AccessKeyID: cfg.BlobsAccessKeyID,
+		SecretAccessKey: cfg.BlobsSecretAccessKey, RootCAs: roots, TempDir: tmp})
 }
 
 // openBox uses the configured secret key or the data folder's key file.
@@ -231,11 +294,26 @@ func withDefaults(cfg Config) (Config, error) {
 	if cfg.StaleAfter <= 0 {
 		cfg.StaleAfter = jobs.DefaultStaleAfter
 	}
+	if cfg.Limits.HeaderTimeout <= 0 {
+		cfg.Limits.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if cfg.Limits.KeepAlive <= 0 {
+		cfg.Limits.KeepAlive = DefaultKeepAlive
+	}
 	return cfg, nil
 }
 
-// Handler is the whole HTTP surface, for tests that serve it themselves.
-func (s *Server) Handler() http.Handler { return s.api.Handler() }
+// ConfigureHTTP sets hs up to serve Ferry with its connection limits:
+// `ferry serve` and the test server both serve through it. There is no
+// total read or write timeout: a long upload or download that keeps
+// moving is never cut (request bodies have their own deadlines, see
+// api.Limits).
+func (s *Server) ConfigureHTTP(hs *http.Server) {
+	hs.Handler = s.api.Handler()
+	hs.ReadHeaderTimeout = s.cfg.Limits.HeaderTimeout
+	hs.IdleTimeout = s.cfg.Limits.KeepAlive
+	hs.ErrorLog = slog.NewLogLogger(s.logger.With("component", "http").Handler(), slog.LevelWarn)
+}
 
 // StartJobs starts the workers when the server works jobs.
 func (s *Server) StartJobs(ctx context.Context) error {
@@ -283,7 +361,8 @@ func (s *Server) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 30 * time.Second}
+	s.http = &http.Server{}
+	s.ConfigureHTTP(s.http)
 	s.logger.Info("ferry listening", "role", s.cfg.Role, "address", ln.Addr().String(), "external_url", s.cfg.ExternalURL,
 		"data", s.cfg.DataDir, "database", string(s.DB.Dialect()))
 	errc := make(chan error, 1)
@@ -314,7 +393,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.stopBeat()
 			<-s.beatDone
 		}
-		errs = append(errs, s.DB.Close())
+		errs = append(errs, s.stopScratch(), s.DB.Close())
 	})
 	return errors.Join(errs...)
 }

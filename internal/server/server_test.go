@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,5 +117,17 @@ func TestServer_RootToken(t *testing.T) {
 		}
 	}
 	s.Shutdown(ctx)
-	start("chosen-root-token") // idempotent
+	s = start("chosen-root-token") // idempotent
+
+	// A revoked root token is not brought back to life by a restart.
+	chosen, _, _ := s.DB.TokenByDigest(ctx, auth.Digest("chosen-root-token"))
+	if err := s.DB.RevokeToken(ctx, chosen.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.Shutdown(ctx)
+	_, err := server.New(ctx, server.Config{DataDir: data, DatabaseURL: db, RootToken: "chosen-root-token",
+		Logger: servertest.Logger(t)})
+	if err == nil || !strings.Contains(err.Error(), "FERRY_ROOT_TOKEN was revoked") {
+		t.Errorf("start with a revoked FERRY_ROOT_TOKEN: %v", err)
+	}
 }

@@ -35,8 +35,8 @@ func (u *URLFetcher) Fetch(ctx context.Context, im ferry.Import, f *os.File, max
 // S3Fetcher downloads a remote-import-s3's object; the object and its
 // credentials are stored sealed in the import's SourceData.
 type S3Fetcher struct {
-	Box      *secret.Box
-	Endpoint string
+	Box *secret.Box
+	S3  S3
 }
 
 // SealS3 seals an S3 source for storage.
@@ -55,5 +55,5 @@ func (s *S3Fetcher) Fetch(ctx context.Context, im ferry.Import, f *os.File, maxB
 	if err := json.Unmarshal([]byte(raw), &o); err != nil {
 		return fmt.Errorf("import source: %w", err)
 	}
-	return DownloadS3(ctx, s.Endpoint, o, f, maxBytes)
+	return s.S3.Download(ctx, o, f, maxBytes)
 }

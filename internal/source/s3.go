@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -24,18 +25,26 @@ type S3Object struct {
 	SecretAccessKey string `json:"secret_access_key"`
 }
 
-func (o S3Object) client(endpoint string) (*s3.Client, error) {
-	return s3store.NewClient(s3store.Config{Endpoint: endpoint, Region: o.Region,
-		AccessKeyID: o.AccessKeyID, SecretAccessKey: o.SecretAccessKey})
+// S3 is where remote-import-s3 reads objects: an S3-compatible endpoint
+// (path-style; empty means AWS's regional endpoints) and the roots trusted
+// for it (nil: the system's).
+type S3 struct {
+	Endpoint string
+	RootCAs  *x509.CertPool
 }
 
-// CheckS3 checks the object exists (HeadObject with the given credentials)
+func (s S3) client(o S3Object) (*s3.Client, error) {
+	return s3store.NewClient(s3store.Config{Endpoint: s.Endpoint, Region: o.Region,
+		AccessKeyID: o.AccessKeyID, SecretAccessKey: o.SecretAccessKey, RootCAs: s.RootCAs})
+}
+
+// Check checks the object exists (HeadObject with the given credentials)
 // and that its size and type are an archive's, with GitLab's messages.
-func CheckS3(ctx context.Context, endpoint string, o S3Object, maxBytes int64) error {
+func (s S3) Check(ctx context.Context, o S3Object, maxBytes int64) error {
 	if !s3store.ValidRegion(o.Region) {
 		return fail("Failed to open '%s' in '%s': region '%s' is not valid", o.Key, o.Bucket, o.Region)
 	}
-	c, err := o.client(endpoint)
+	c, err := s.client(o)
 	if err != nil {
 		return fail("Failed to open '%s' in '%s': %s", o.Key, o.Bucket, err)
 	}
@@ -49,9 +58,9 @@ func CheckS3(ctx context.Context, endpoint string, o S3Object, maxBytes int64) e
 	return checkHeaders(aws.ToInt64(head.ContentLength), aws.ToString(head.ContentType), maxBytes)
 }
 
-// DownloadS3 streams the object into f, refusing more than maxBytes.
-func DownloadS3(ctx context.Context, endpoint string, o S3Object, f *os.File, maxBytes int64) error {
-	c, err := o.client(endpoint)
+// Download streams the object into f, refusing more than maxBytes.
+func (s S3) Download(ctx context.Context, o S3Object, f *os.File, maxBytes int64) error {
+	c, err := s.client(o)
 	if err != nil {
 		return err
 	}

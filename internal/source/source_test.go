@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -59,26 +60,36 @@ func TestRangeTotal(t *testing.T) {
 	}
 }
 
-// TestClient_RedirectsStayOnHTTPS pins that, unless local requests are
-// allowed, a redirect may not leave https.
+// TestClient_RedirectsStayOnHTTPS pins that a redirect may not leave
+// https, even with local requests allowed (GitLab's remote file is https
+// only).
 func TestClient_RedirectsStayOnHTTPS(t *testing.T) {
 	t.Parallel()
-	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	defer target.Close()
-	redirect := httptest.NewServer(http.RedirectHandler(target.URL+"/x", http.StatusFound))
-	defer redirect.Close()
-	policy := ssrf.Policy{Allowlist: []string{"127.0.0.1"}}
-	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, redirect.URL, nil)
-	_, err := client(policy).Do(req)
-	if err == nil || !strings.Contains(err.Error(), "only https is allowed") {
-		t.Errorf("redirect to http: %v", err)
+	target := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(target.Close)
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(plain.Close)
+	roots := x509.NewCertPool()
+	roots.AddCert(target.Certificate())
+	for _, tt := range []struct {
+		name, to string
+		ok       bool
+	}{{"ToHTTP", plain.URL + "/x", false}, {"ToHTTPS", target.URL + "/x", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			redirect := httptest.NewTLSServer(http.RedirectHandler(tt.to, http.StatusFound))
+			t.Cleanup(redirect.Close)
+			policy := ssrf.Policy{AllowLocal: true, RootCAs: roots}
+			req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, redirect.URL, nil)
+			resp, err := client(policy).Do(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			if tt.ok && err != nil || !tt.ok && (err == nil || !strings.Contains(err.Error(), "only https is allowed")) {
+				t.Errorf("redirect %s: %v", tt.to, err)
+			}
+		})
 	}
-	policy.AllowLocal = true
-	resp, err := client(policy).Do(req.Clone(context.Background()))
-	if err != nil {
-		t.Fatalf("with local requests allowed: %v", err)
-	}
-	resp.Body.Close()
 	var se *Error
 	if err := checkHeaders(0, "", 0); !errors.As(err, &se) {
 		t.Errorf("checkHeaders error is %T, want *Error", err)

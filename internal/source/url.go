@@ -18,19 +18,34 @@ import (
 // HeadTimeout bounds the header check of a remote-import URL.
 const HeadTimeout = 5 * time.Second
 
-// CheckURL checks a remote-import URL as GitLab does: https only (http too
-// when local requests are allowed), not local unless allowed, then its
-// headers: a HEAD, or, when the store refuses HEAD (a pre-signed GET URL
-// signs the method), a GET of the first byte. Headers are not checked for
-// an answer that says it is AWS S3, as GitLab. Returns *Error with
-// GitLab's message.
+// CheckURL checks a remote-import URL as GitLab checks it (GitLab
+// 17.x-18.x, gitlabhq/gitlabhq: RemoteFile strategy 3c12c4d6 with its
+// AddressableUrlValidator (schemes https), gitlab-http's UrlBlocker
+// 4de6023d, RemoteFileValidator b3432e3b), and returns the parsed URL. A
+// failure is *Error with GitLab's message, the first it would give:
+//
+//   - a blank URL: "File url must be a valid URL";
+//   - one that does not parse: "File url is blocked: URI is invalid";
+//   - any scheme but https, none included ("not a url"), whatever the
+//     local-requests setting: "File url is blocked: Only allowed schemes
+//     are https";
+//   - a local address, unless allowed: "File url is blocked: Requests to
+//     localhost are not allowed" and the like;
+//   - no answer at all: "Failed to retrive headers: <error>" (sic);
+//   - then the answer's headers, whatever its status, as GitLab reads
+//     them (a 404 page is judged by its Content-Length and Content-Type):
+//     "Content length is too small (should be at least 1 B)", "... too
+//     big ...", "Content type '<type>' not allowed. (Allowed: ...)".
+//
+// Headers come from a HEAD or, when the store refuses HEAD (a pre-signed
+// GET URL signs the method), from a GET of the first byte. They are not
+// checked for an answer that says it is AWS S3, as GitLab. Where GitLab
+// would accept an error page whose headers pass, Ferry refuses it now:
+// "Failed to retrive headers: the server answered 404 Not Found".
 func CheckURL(ctx context.Context, policy ssrf.Policy, raw string, maxBytes int64) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.Scheme == "" {
-		return nil, fail("File url must be a valid URL")
-	}
-	if u.Scheme != "https" && !(u.Scheme == "http" && policy.AllowLocal) {
-		return nil, fail("File url is blocked: Only allowed schemes are https")
+	u, err := checkSyntax(raw)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := policy.CheckURL(ctx, raw); err != nil {
 		var blocked *ssrf.BlockedError
@@ -39,54 +54,92 @@ func CheckURL(ctx context.Context, policy ssrf.Policy, raw string, maxBytes int6
 		}
 		return nil, fail("File url is blocked: %s", ssrf.RedactError(err))
 	}
-	size, contentType, s3, err := probe(ctx, policy, raw)
+	h, err := probe(ctx, policy, raw)
 	if err != nil {
 		return nil, fail("Failed to retrive headers: %s", err)
 	}
-	if s3 {
+	if h.s3 {
 		return u, nil
 	}
-	return u, checkHeaders(size, contentType, maxBytes)
+	if err := checkHeaders(h.size, h.contentType, maxBytes); err != nil {
+		return nil, err
+	}
+	if h.refused != "" {
+		return nil, fail("Failed to retrive headers: the server answered %s", h.refused)
+	}
+	return u, nil
 }
 
-// probe reads the size and type of the file at raw.
-func probe(ctx context.Context, policy ssrf.Policy, raw string) (size int64, contentType string, s3 bool, err error) {
+// checkSyntax applies AddressableUrlValidator's first rules: present,
+// parseable, https.
+func checkSyntax(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, fail("File url must be a valid URL")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fail("File url is blocked: URI is invalid")
+	}
+	if u.Scheme != "https" {
+		return nil, fail("File url is blocked: Only allowed schemes are https")
+	}
+	return u, nil
+}
+
+// headers is what the header check reads of an answer.
+type headers struct {
+	size        int64
+	contentType string
+	// s3 is set for an answer from AWS S3, whose headers are not checked.
+	s3 bool
+	// refused is the status of a source that answered neither HEAD nor
+	// the ranged GET with success; size and type are then the HEAD's.
+	refused string
+}
+
+// probe reads the headers of the file at raw: a HEAD's when it succeeds
+// (or AWS S3 answers), else a ranged GET's. It returns an error only when
+// the source could not be asked.
+func probe(ctx context.Context, policy ssrf.Policy, raw string) (headers, error) {
 	ctx, cancel := context.WithTimeout(ctx, HeadTimeout)
 	defer cancel()
 	client := client(policy)
 	resp, err := do(ctx, client, http.MethodHead, raw, nil)
 	if err != nil {
-		return 0, "", false, err
+		return headers{}, err
 	}
 	resp.Body.Close()
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 || looksLikeS3(resp) {
-		return resp.ContentLength, resp.Header.Get("Content-Type"), looksLikeS3(resp), nil
+	head := headers{size: resp.ContentLength, contentType: resp.Header.Get("Content-Type"), s3: looksLikeS3(resp)}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 || head.s3 {
+		return head, nil
 	}
+	head.refused = resp.Status
 	resp, err = do(ctx, client, http.MethodGet, raw, http.Header{"Range": {"bytes=0-0"}})
 	if err != nil {
-		return 0, "", false, err
+		return head, nil
 	}
 	defer resp.Body.Close()
+	got := headers{size: resp.ContentLength, contentType: resp.Header.Get("Content-Type")}
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
 		total, ok := rangeTotal(resp.Header.Get("Content-Range"))
 		if !ok {
-			return 0, "", false, errors.New("the server answered a range without its total size")
+			return headers{}, errors.New("the server answered a range without its total size")
 		}
-		return total, resp.Header.Get("Content-Type"), false, nil
+		got.size = total
+		return got, nil
 	case http.StatusOK:
-		return resp.ContentLength, resp.Header.Get("Content-Type"), false, nil
+		return got, nil
 	}
-	return 0, "", false, fmt.Errorf("the server answered %s", resp.Status)
+	return head, nil
 }
 
-// client is the SSRF-checked client, which also keeps redirects on https
-// unless local (and so plain http) requests are allowed.
+// client is the SSRF-checked client, which also keeps redirects on https.
 func client(policy ssrf.Policy) *http.Client {
 	c := policy.Client(0)
 	check := c.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if req.URL.Scheme != "https" && !policy.AllowLocal {
+		if req.URL.Scheme != "https" {
 			return fmt.Errorf("redirect to %s refused: only https is allowed", ssrf.Redact(req.URL))
 		}
 		return check(req, via)

@@ -2,6 +2,7 @@ package ssrf
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -91,9 +92,10 @@ func reblockAddr(err error, addr string) error {
 }
 
 // Client returns an HTTP client enforcing p: connections go through
-// p.DialContext, environment proxies are never used, and at most 5 redirects
-// are followed, each to an http or https URL with a host (the dialer checks
-// the address). timeout is http.Client.Timeout (0 = none).
+// p.DialContext, environment proxies are never used, https is verified
+// against p.RootCAs, and at most 5 redirects are followed, each to an http
+// or https URL with a host (the dialer checks the address). timeout is
+// http.Client.Timeout (0 = none).
 //
 // Errors from the client's Do, Get, ... are *url.Error values carrying the
 // request URL with its query string; pass them through RedactError before
@@ -102,6 +104,7 @@ func (p Policy) Client(timeout time.Duration) *http.Client {
 	tr := &http.Transport{
 		Proxy:                 nil,
 		DialContext:           p.DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: p.RootCAs, MinVersion: tls.VersionTLS12},
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
 		IdleConnTimeout:       90 * time.Second,

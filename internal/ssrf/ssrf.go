@@ -22,6 +22,7 @@ package ssrf
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -77,6 +78,9 @@ type Policy struct {
 	Resolver *net.Resolver
 	// LookupIP, when set, replaces Resolver for hostname lookups.
 	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
+	// RootCAs are the roots Client trusts for https; nil means the
+	// system's (see package trust).
+	RootCAs *x509.CertPool
 
 	// dial opens the connection to a checked IP:port; nil means a plain
 	// net.Dialer. Tests replace it to record dials.
@@ -130,6 +134,19 @@ func (p Policy) CheckURL(ctx context.Context, raw string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// CheckSyntax parses raw and applies CheckURL's rules that need no
+// resolution (scheme, host, port, userinfo), as GitLab's URL validator
+// does when a URL is given: a refusal is a *BlockedError whose Reason is
+// GitLab's ("Only allowed schemes are http, https", "URI is invalid").
+// Addresses are left for CheckURL at the time of the request.
+func CheckSyntax(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return &BlockedError{URL: raw, Reason: ReasonInvalidURI}
+	}
+	return checkSyntax(u)
 }
 
 // checkSyntax applies CheckURL's rules that need no resolution: scheme, host,

@@ -6,6 +6,7 @@ package ssrf
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -599,5 +600,37 @@ func TestClient_NoProxy(t *testing.T) {
 	tr, ok := (Policy{}).Client(0).Transport.(*http.Transport)
 	if !ok || tr.Proxy != nil || tr.DialContext == nil {
 		t.Fatalf("transport = %#v, want no proxy and the policy dialer", tr)
+	}
+}
+
+// TestClient_RootCAs pins that https is verified against Policy.RootCAs
+// (the operator's extra CA) through the pinned dialer, and that without
+// them a certificate from an unknown authority is refused.
+func TestClient_RootCAs(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }))
+	t.Cleanup(srv.Close)
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.Certificate())
+	for _, tc := range []struct {
+		name  string
+		roots *x509.CertPool
+		ok    bool
+	}{{"Trusted", roots, true}, {"UnknownAuthority", nil, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, rec := testPolicy(t, Policy{AllowLocal: true, RootCAs: tc.roots}, false)
+			resp, err := p.Client(5 * time.Second).Get(srv.URL)
+			if resp != nil {
+				_ = resp.Body.Close()
+			}
+			var unknown x509.UnknownAuthorityError
+			if tc.ok && err != nil || !tc.ok && !errors.As(err, &unknown) {
+				t.Fatalf("err = %v", err)
+			}
+			if calls := rec.calls(); len(calls) != 1 {
+				t.Fatalf("dials = %v, want one through the policy", calls)
+			}
+		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -69,6 +70,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	dialect, driver, dsn := SQLite, "sqlite", sqliteDSN(url)
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		dialect, driver, dsn = Postgres, "pgx", url
+	} else if err := createOwnerOnly(sqlitePath(url)); err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
 	sqldb, err := sql.Open(driver, dsn)
 	if err != nil {
@@ -91,9 +94,27 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
+// sqlitePath is the file of a SQLite URL.
+func sqlitePath(url string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "file:")
+}
+
+// createOwnerOnly creates the SQLite file readable by its owner only
+// before SQLite opens it (SQLite gives its WAL and shared-memory files the
+// database file's mode). An existing file is left alone.
+func createOwnerOnly(path string) error {
+	if path == "" || strings.HasPrefix(path, ":memory:") || strings.Contains(path, "?") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
 func sqliteDSN(path string) string {
-	path = strings.TrimPrefix(path, "sqlite://")
-	path = strings.TrimPrefix(path, "file:")
+	path = sqlitePath(path)
 	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 }
@@ -212,6 +233,10 @@ func (q queries) insert(ctx context.Context, query string, args ...any) (int64, 
 
 // now is the store's clock: UTC, millisecond precision as GitLab shows it.
 func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+// todayUTC is the start of today (UTC): memberships that expire before it
+// no longer count.
+func todayUTC() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
 
 func nullTime(t *time.Time) any {
 	if t == nil {

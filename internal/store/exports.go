@@ -86,6 +86,18 @@ func (q queries) DeleteExport(ctx context.Context, id int64) error {
 	return err
 }
 
+// ExportFilesOf returns the stored files of userID's exports.
+func (q queries) ExportFilesOf(ctx context.Context, userID int64) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT file_key FROM project_exports WHERE user_id = ? AND file_key <> '' ORDER BY id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r *sql.Rows) (string, error) {
+		var key string
+		return key, r.Scan(&key)
+	})
+}
+
 // ExportsToClean returns finished exports whose file expired before now,
 // active exports not updated since before stuckBefore, and failed exports
 // older than pruneBefore.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 )
@@ -86,9 +87,110 @@ func (q queries) Ancestors(ctx context.Context, id int64) ([]ferry.Namespace, er
 	return chain, nil
 }
 
-// Subgroups returns the direct child groups of id ordered by name.
-func (q queries) Subgroups(ctx context.Context, id int64) ([]ferry.Namespace, error) {
-	rows, err := q.query(ctx, `SELECT `+namespaceColumns+` FROM namespaces n WHERE n.parent_id = ? ORDER BY n.name, n.id`, id)
+// NamespaceFilter selects namespaces for ListNamespaces, as GitLab's GET
+// /namespaces does.
+type NamespaceFilter struct {
+	// Viewer sees their personal namespace and the groups they are a
+	// direct member of (an Owner of, with OwnedOnly); Admin sees all.
+	Viewer       int64
+	Admin        bool
+	OwnedOnly    bool
+	TopLevelOnly bool
+	// Search matches the name or path (a part of them from 3 characters,
+	// all of one below).
+	Search string
+	Page   Page
+}
+
+// ListNamespaces returns the page of namespaces f selects, by id, and
+// their total.
+func (q queries) ListNamespaces(ctx context.Context, f NamespaceFilter) ([]ferry.Namespace, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	if !f.Admin {
+		level := ferry.Guest
+		if f.OwnedOnly {
+			level = ferry.Owner
+		}
+		add("(n.kind = 'user' AND n.owner_id = ? OR n.kind = 'group' AND "+groupMember("a.id = n.id")+")",
+			f.Viewer, f.Viewer, todayUTC(), level)
+	}
+	if f.TopLevelOnly {
+		add("n.parent_id IS NULL")
+	}
+	if f.Search != "" {
+		cond, term := searchTerm(f.Search)
+		add("(lower(n.name) "+cond+" OR lower(n.path) "+cond+")", term, term)
+	}
+	return q.pageOfNamespaces(ctx, strings.Join(where, " AND "), args, "n.id ASC", f.Page)
+}
+
+// GroupCounts returns how many distinct users are members of group id or
+// of its descendants, and how many projects they hold.
+func (q queries) GroupCounts(ctx context.Context, id int64) (members, projects int, err error) {
+	inTree := "(a.id = g.id OR " + isUnder("a", "g") + ")"
+	err = q.queryRow(ctx, `SELECT
+		(SELECT count(DISTINCT m.user_id) FROM members m JOIN namespaces a ON a.id = m.source_id
+			WHERE m.source_kind = 'Namespace' AND `+inTree+`),
+		(SELECT count(*) FROM projects p JOIN namespaces a ON a.id = p.namespace_id WHERE `+inTree+`)
+		FROM namespaces g WHERE g.id = ?`, id).Scan(&members, &projects)
+	return members, projects, mapError(err)
+}
+
+// NamespaceTree returns namespace id and its descendants (a group's
+// sub-groups), deepest first, and the projects they hold. Returns
+// ferry.ErrNotFound if id does not exist.
+func (q queries) NamespaceTree(ctx context.Context, id int64) ([]ferry.Namespace, []ferry.Project, error) {
+	rows, err := q.query(ctx, `SELECT `+namespaceColumns+` FROM namespaces n JOIN namespaces g ON g.id = ?
+		WHERE n.id = g.id OR `+isUnder("n", "g")+` ORDER BY length(n.full_path) DESC, n.id`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	groups, err := collect(rows, func(r *sql.Rows) (ferry.Namespace, error) { return scanNamespace(r) })
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(groups) == 0 {
+		return nil, nil, ferry.ErrNotFound
+	}
+	rows, err = q.query(ctx, `SELECT `+projectColumns+projectFrom+` JOIN namespaces g ON g.id = ?
+		WHERE n.id = g.id OR `+isUnder("n", "g")+` ORDER BY p.id`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	projects, err := collect(rows, func(r *sql.Rows) (ferry.Project, error) { return scanProject(r) })
+	return groups, projects, err
+}
+
+// DeleteGroup removes group id and its memberships; its projects and
+// sub-groups must be gone first. Returns ferry.ErrNotFound if it does not
+// exist.
+func (q queries) DeleteGroup(ctx context.Context, id int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM members WHERE source_kind = ? AND source_id = ?`, ferry.MemberOfNamespace, id); err != nil {
+		return fmt.Errorf("delete group %d members: %w", id, err)
+	}
+	res, err := q.exec(ctx, `DELETE FROM namespaces WHERE id = ? AND kind = 'group'`, id)
+	if err != nil {
+		return fmt.Errorf("delete group %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ferry.ErrNotFound
+	}
+	return nil
+}
+
+// SoloOwnedGroups returns the groups userID is the only Owner of, counting
+// the Owners of their ancestors (GitLab's solo_owned_groups), parents
+// first.
+func (q queries) SoloOwnedGroups(ctx context.Context, userID int64) ([]ferry.Namespace, error) {
+	today := todayUTC()
+	rows, err := q.query(ctx, `SELECT `+namespaceColumns+` FROM namespaces n JOIN members m ON m.source_id = n.id
+		WHERE m.source_kind = 'Namespace' AND m.user_id = ? AND m.access_level = ?
+		AND (m.expires_at IS NULL OR m.expires_at >= ?)
+		AND NOT EXISTS (SELECT 1 FROM members o JOIN namespaces a ON a.id = o.source_id
+			WHERE o.source_kind = 'Namespace' AND o.user_id <> ? AND o.access_level = ?
+			AND (o.expires_at IS NULL OR o.expires_at >= ?) AND (a.id = n.id OR `+isUnder("n", "a")+`))
+		ORDER BY length(n.full_path), n.id`, userID, ferry.Owner, today, userID, ferry.Owner, today)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/ferryhq/ferry"
 )
@@ -137,7 +136,7 @@ const memberOf = `(n.owner_id = ?
 // memberArgs are memberOf's arguments: memberships that expire before
 // today no longer count.
 func memberArgs(viewer int64) []any {
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	today := todayUTC()
 	return []any{viewer, viewer, today, viewer, today}
 }
 

@@ -136,16 +136,3 @@ func partLen(s string) int {
 	}
 	return n
 }
-
-// RelationSize returns the bytes and the number of a project's records of
-// one relation (a record stored in parts counts once).
-func (q queries) RelationSize(ctx context.Context, projectID int64, relation string) (size, count int64, err error) {
-	octets := "octet_length(data)"
-	if q.dialect == SQLite {
-		octets = "length(CAST(data AS BLOB))"
-	}
-	var total, records sql.NullInt64
-	err = q.queryRow(ctx, `SELECT COALESCE(SUM(`+octets+`), 0), COALESCE(SUM(CASE WHEN part = 0 THEN 1 ELSE 0 END), 0)
-		FROM project_relations WHERE project_id = ? AND relation = ?`, projectID, relation).Scan(&total, &records)
-	return total.Int64, records.Int64, mapError(err)
-}

@@ -10,12 +10,30 @@ import (
 	"github.com/ferryhq/ferry"
 )
 
+const tokenColumns = `t.id, t.user_id, t.name, t.description, t.scopes, t.expires_at, t.revoked, t.created_at, t.last_used_at`
+
+func scanToken(row interface{ Scan(...any) error }) (ferry.PersonalAccessToken, error) {
+	var (
+		t             ferry.PersonalAccessToken
+		description   sql.NullString
+		scopes        string
+		expires, used sql.NullTime
+	)
+	if err := row.Scan(&t.ID, &t.UserID, &t.Name, &description, &scopes, &expires, &t.Revoked, &t.CreatedAt, &used); err != nil {
+		return t, mapError(err)
+	}
+	t.Description, t.Scopes, t.ExpiresAt, t.LastUsedAt = description.String, strings.Fields(scopes), timePtr(expires), timePtr(used)
+	t.CreatedAt = t.CreatedAt.UTC()
+	return t, nil
+}
+
 // CreateToken stores t with the digest of its secret and fills t's ID and
 // CreatedAt. The secret itself is never stored.
 func (q queries) CreateToken(ctx context.Context, t *ferry.PersonalAccessToken, digest string) error {
 	t.CreatedAt = now()
-	id, err := q.insert(ctx, `INSERT INTO personal_access_tokens (user_id, name, digest, scopes, expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, t.UserID, t.Name, digest, strings.Join(t.Scopes, " "), nullTime(t.ExpiresAt), t.CreatedAt)
+	id, err := q.insert(ctx, `INSERT INTO personal_access_tokens
+		(user_id, name, description, digest, scopes, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.UserID, t.Name, nullText(t.Description), digest, strings.Join(t.Scopes, " "), nullTime(t.ExpiresAt), t.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("insert token: %w", err)
 	}
@@ -23,23 +41,40 @@ func (q queries) CreateToken(ctx context.Context, t *ferry.PersonalAccessToken, 
 	return nil
 }
 
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 // TokenByDigest returns the token with digest and its user, or
 // ferry.ErrNotFound. It does not check expiry or revocation.
 func (q queries) TokenByDigest(ctx context.Context, digest string) (ferry.PersonalAccessToken, ferry.User, error) {
-	var (
-		t             ferry.PersonalAccessToken
-		scopes        string
-		expires, used sql.NullTime
-	)
-	row := q.queryRow(ctx, `SELECT t.id, t.user_id, t.name, t.scopes, t.expires_at, t.revoked, t.created_at, t.last_used_at
-		FROM personal_access_tokens t WHERE t.digest = ?`, digest)
-	if err := row.Scan(&t.ID, &t.UserID, &t.Name, &scopes, &expires, &t.Revoked, &t.CreatedAt, &used); err != nil {
-		return t, ferry.User{}, mapError(err)
+	t, err := scanToken(q.queryRow(ctx, `SELECT `+tokenColumns+` FROM personal_access_tokens t WHERE t.digest = ?`, digest))
+	if err != nil {
+		return t, ferry.User{}, err
 	}
-	t.Scopes, t.ExpiresAt, t.LastUsedAt = strings.Fields(scopes), timePtr(expires), timePtr(used)
-	t.CreatedAt = t.CreatedAt.UTC()
 	u, err := q.UserByID(ctx, t.UserID)
 	return t, u, err
+}
+
+// TokenByID returns token id, or ferry.ErrNotFound.
+func (q queries) TokenByID(ctx context.Context, id int64) (ferry.PersonalAccessToken, error) {
+	return scanToken(q.queryRow(ctx, `SELECT `+tokenColumns+` FROM personal_access_tokens t WHERE t.id = ?`, id))
+}
+
+// RevokeToken revokes token id for good. Returns ferry.ErrNotFound if it
+// does not exist.
+func (q queries) RevokeToken(ctx context.Context, id int64) error {
+	res, err := q.exec(ctx, `UPDATE personal_access_tokens SET revoked = ? WHERE id = ?`, true, id)
+	if err != nil {
+		return fmt.Errorf("revoke token %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ferry.ErrNotFound
+	}
+	return nil
 }
 
 // TouchToken records that token id was used at when, at most once a minute

@@ -75,6 +75,20 @@ func (q queries) ListUsers(ctx context.Context, page Page) ([]ferry.User, int, e
 	return users, total, err
 }
 
+// DeleteUser removes user id with their personal namespace, tokens,
+// memberships and exports; the projects of the personal namespace must be
+// gone first. Returns ferry.ErrNotFound if the user does not exist.
+func (q queries) DeleteUser(ctx context.Context, id int64) error {
+	res, err := q.exec(ctx, `DELETE FROM users WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete user %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ferry.ErrNotFound
+	}
+	return nil
+}
+
 // conflictAs renames the field of a conflict on a shared index (a user's
 // namespace path clashing with a group is a taken username).
 func conflictAs(err error, field string) error {

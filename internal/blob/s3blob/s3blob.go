@@ -10,6 +10,7 @@ package s3blob
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/url"
@@ -46,10 +47,21 @@ func (s *Store) partSize() int64 {
 	return PartSize
 }
 
+// Options are how Open reaches the bucket and where it spools.
+type Options struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	// RootCAs are the roots trusted for an https endpoint (nil: the
+	// system's).
+	RootCAs *x509.CertPool
+	// TempDir holds blobs being written.
+	TempDir string
+}
+
 // Open parses raw ("s3://bucket/prefix?endpoint=http://host:port&region=r")
-// and returns the store reached with the given keys. Returns an error for
-// a malformed URL.
-func Open(raw, accessKeyID, secretAccessKey, tempDir string) (*Store, error) {
+// and returns the store reached as opts say. Returns an error for a
+// malformed URL.
+func Open(raw string, opts Options) (*Store, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "s3" || u.Host == "" {
 		return nil, fmt.Errorf("blobs URL %q: want s3://bucket/prefix?endpoint=...&region=...", raw)
@@ -60,13 +72,13 @@ func Open(raw, accessKeyID, secretAccessKey, tempDir string) (*Store, error) {
 		region = "us-east-1"
 	}
 	cfg := s3store.Config{Endpoint: q.Get("endpoint"), Region: region,
-		AccessKeyID: accessKeyID, SecretAccessKey: secretAccessKey}
+		AccessKeyID: opts.AccessKeyID, SecretAccessKey: opts.SecretAccessKey, RootCAs: opts.RootCAs}
 	client, err := s3store.NewClient(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return &Store{client: client, bucket: u.Host,
-		prefix: strings.Trim(u.Path, "/"), TempDir: tempDir}, nil
+		prefix: strings.Trim(u.Path, "/"), TempDir: opts.TempDir}, nil
 }
 
 func (s *Store) key(k string) string {

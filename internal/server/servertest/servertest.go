@@ -6,8 +6,11 @@ package servertest
 
 import (
 	"context"
+	"encoding/pem"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 
@@ -44,10 +47,15 @@ type Options struct {
 	NoWork bool
 	// S3Endpoint is the S3-compatible server for remote-import-s3.
 	S3Endpoint string
+	// CAFile is a PEM file of CA certificates the server trusts for its
+	// outbound https, such as CAFile(t, upstream) or an s3test server's.
+	CAFile string
 	// BlobsURL keeps stored files in an object store reached with
 	// BlobsKeys (access key id, secret).
 	BlobsURL  string
 	BlobsKeys [2]string
+	// Limits bound connections and bodies (zero: the defaults).
+	Limits server.Limits
 }
 
 // Start runs a server for t with default options.
@@ -68,13 +76,13 @@ func StartWith(t testing.TB, opts Options) *Env {
 	s, err := server.New(ctx, server.Config{
 		DataDir: opts.DataDir, DatabaseURL: opts.DatabaseURL, ExternalURL: url,
 		RootToken: RootToken, Work: !opts.NoWork, Logger: Logger(t), RetryPolicy: jobs.QuickRetries{},
-		S3Endpoint: opts.S3Endpoint, BlobsURL: opts.BlobsURL,
-		BlobsAccessKeyID: opts.BlobsKeys[0], BlobsSecretAccessKey: opts.BlobsKeys[1],
+		S3Endpoint: opts.S3Endpoint, ExtraCAFile: opts.CAFile, BlobsURL: opts.BlobsURL,
+		BlobsAccessKeyID: opts.BlobsKeys[0], BlobsSecretAccessKey: opts.BlobsKeys[1], Limits: opts.Limits,
 	})
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}
-	ts.Config.Handler = s.Handler()
+	s.ConfigureHTTP(ts.Config)
 	ts.Start()
 	if err := s.StartJobs(ctx); err != nil {
 		t.Fatalf("start jobs: %v", err)
@@ -86,6 +94,21 @@ func StartWith(t testing.TB, opts Options) *Env {
 		}
 	})
 	return &Env{Server: s, URL: url, DataDir: opts.DataDir, DatabaseURL: opts.DatabaseURL, Root: Client(t, url, RootToken)}
+}
+
+// CAFile writes the certificate of each TLS test server to a PEM file in
+// t's temporary folder and returns its path, for Options.CAFile.
+func CAFile(t testing.TB, servers ...*httptest.Server) string {
+	t.Helper()
+	var b []byte
+	for _, ts := range servers {
+		b = append(b, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})...)
+	}
+	path := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // Client returns a GitLab client for the server at url holding token, with

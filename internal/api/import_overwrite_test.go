@@ -1,0 +1,72 @@
+package api_test
+
+import (
+	"fmt"
+	"testing"
+
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/ferryhq/ferry/internal/server/servertest"
+)
+
+// TestProjectImport_OverwriteNeedsAdminNamespace pins GitLab's overwrite
+// rule: replacing a project by an import needs admin_namespace (Owner of
+// the group, directly or inherited; the owner of a personal namespace; an
+// administrator). A Maintainer, who may import but not delete, gets a
+// failed import with GitLab's message and the old project stays.
+func TestProjectImport_OverwriteNeedsAdminNamespace(t *testing.T) {
+	t.Parallel()
+	r := setupRoles(t)
+	env := r.env
+	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectImportLimit: gitlab.Ptr(int64(0))})
+	outsiderOwn, _, err := r.clients["outsider"].Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("mine")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := map[string]int64{"grp/sub/proj": int64(r.project.ID), "outsider/mine": int64(outsiderOwn.ID)}
+	for _, tt := range []struct {
+		who, namespace, path string
+		wantError            string // "" for a replaced project
+	}{
+		{"maintainer", "grp/sub", "proj",
+			fmt.Sprintf("User maintainer (%d) cannot overwrite a project in sub", r.users["maintainer"].ID)},
+		{"owner", "grp/sub", "proj", ""},
+		{"root", "grp/sub", "proj", ""},
+		{"outsider", "outsider", "mine", ""},
+	} {
+		t.Run(tt.who, func(t *testing.T) {
+			token := r.tokens[tt.who]
+			if tt.who == "root" {
+				token = servertest.RootToken
+			}
+			status, body := importArchive(t, env, token, "a.tar.gz", fixtureArchive(t, "0.2.4", nil),
+				map[string]string{"namespace": tt.namespace, "path": tt.path, "overwrite": "true"})
+			if status != 201 {
+				t.Fatalf("%d %s", status, body)
+			}
+			id := projectID(t, body)
+			st := waitImport(t, env, token, id)
+			full := tt.namespace + "/" + tt.path
+			p, _, err := env.Root.Projects.GetProject(full, nil)
+			if err != nil {
+				t.Fatalf("%s after the import: %v", full, err)
+			}
+			if tt.wantError != "" {
+				if st.ImportStatus != "failed" || deref(st.ImportError) != tt.wantError {
+					t.Errorf("import %s %q, want failed with %q", st.ImportStatus, deref(st.ImportError), tt.wantError)
+				}
+				if int64(p.ID) != current[full] {
+					t.Errorf("%s is project %d, want the old %d", full, p.ID, current[full])
+				}
+				return
+			}
+			if st.ImportStatus != "finished" || int64(p.ID) != id {
+				t.Errorf("import %s %q; %s is project %d, want %d", st.ImportStatus, deref(st.ImportError), full, p.ID, id)
+			}
+			if _, resp, _ := env.Root.Projects.GetProject(int(current[full]), nil); statusOf(resp) != 404 {
+				t.Errorf("replaced project %d answers %d", current[full], statusOf(resp))
+			}
+			current[full] = id
+		})
+	}
+}

@@ -1,0 +1,96 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// MaxPerPage is the most items one page holds (GitLab's Kaminari
+// max_per_page).
+const MaxPerPage = 100
+
+// pager is GitLab's offset pagination of one list request: page and
+// per_page read as Grape validates them and Kaminari applies them, and the
+// headers GitLab's OffsetHeaderBuilder writes. Every list uses it.
+type pager struct {
+	page, perPage int
+}
+
+// readPager reads page (default 1; below 1 is the first page) and per_page
+// (default 20, at most MaxPerPage, a negative value is the default).
+// Returns a *ferry.ParamError for a value that is not a number or a
+// per_page of 0, as Grape answers them.
+func readPager(p params) (pager, error) {
+	page, err := p.integer("page", 1)
+	if err != nil {
+		return pager{}, err
+	}
+	perPage, err := p.integer("per_page", 20)
+	switch {
+	case err != nil:
+		return pager{}, err
+	case perPage == 0:
+		return pager{}, &ferry.ParamError{Param: "per_page", Reason: "has a value not allowed"}
+	case perPage < 0:
+		perPage = 20
+	}
+	return pager{page: int(max(page, 1)), perPage: int(min(perPage, MaxPerPage))}, nil
+}
+
+// store is the page as the store selects it.
+func (pg pager) store() store.Page { return store.Page{Number: pg.page, PerPage: pg.perPage} }
+
+// pageOf returns pg's part of items (a list built in memory).
+func pageOf[T any](pg pager, items []T) []T {
+	from := min((pg.page-1)*pg.perPage, len(items))
+	return items[from:min(from+pg.perPage, len(items))]
+}
+
+// writeList answers one page of a list of total items with GitLab's
+// pagination headers.
+func (a *API) writeList(w http.ResponseWriter, r *request, pg pager, total int, page any) {
+	pg.setHeaders(w, r.Request, a.base, total)
+	writeJSON(w, http.StatusOK, page)
+}
+
+// setHeaders writes X-Per-Page, X-Page, X-Next-Page, X-Prev-Page, Link
+// (prev, next, first, last, in GitLab's order), X-Total and X-Total-Pages.
+// As Kaminari, a page past the last one has neither a next nor a previous
+// page.
+func (pg pager) setHeaders(w http.ResponseWriter, r *http.Request, base string, total int) {
+	pages := (total + pg.perPage - 1) / pg.perPage
+	inRange := pg.page <= pages
+	h := w.Header()
+	h.Set("X-Per-Page", strconv.Itoa(pg.perPage))
+	h.Set("X-Page", strconv.Itoa(pg.page))
+	h.Set("X-Next-Page", "")
+	h.Set("X-Prev-Page", "")
+	var links []string
+	if inRange && pg.page > 1 {
+		h.Set("X-Prev-Page", strconv.Itoa(pg.page-1))
+		links = append(links, pg.link(r, base, pg.page-1, "prev"))
+	}
+	if inRange && pg.page < pages {
+		h.Set("X-Next-Page", strconv.Itoa(pg.page+1))
+		links = append(links, pg.link(r, base, pg.page+1, "next"))
+	}
+	pages = max(pages, 1)
+	links = append(links, pg.link(r, base, 1, "first"), pg.link(r, base, pages, "last"))
+	h.Set("Link", strings.Join(links, ", "))
+	h.Set("X-Total", strconv.Itoa(total))
+	h.Set("X-Total-Pages", strconv.Itoa(pages))
+}
+
+// link is one Link entry: the request's URL under base with page n.
+func (pg pager) link(r *http.Request, base string, n int, rel string) string {
+	q := r.URL.Query()
+	q.Set("page", strconv.Itoa(n))
+	q.Set("per_page", strconv.Itoa(pg.perPage))
+	u := url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: q.Encode()}
+	return "<" + base + u.String() + `>; rel="` + rel + `"`
+}

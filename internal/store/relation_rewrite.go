@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ferryhq/ferry"
+)
+
+// RelationRecord is one stored record of a relation and its position.
+type RelationRecord struct {
+	Position int64
+	Data     []byte
+}
+
+// RelationRecordsFrom returns up to limit records of one relation at
+// positions from onwards, in order, a record stored in parts put
+// together: a page, so that a pass over a huge relation that rewrites
+// records as it goes holds one page at a time.
+func (q queries) RelationRecordsFrom(ctx context.Context, projectID int64, relation string, from int64, limit int) ([]RelationRecord, error) {
+	rows, err := q.query(ctx, `SELECT position, part, data FROM project_relations
+		WHERE project_id = ? AND relation = ? AND position >= ? ORDER BY position, part`,
+		projectID, relation, from)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var page []RelationRecord
+	for rows.Next() {
+		var (
+			rec  RelationRecord
+			part int64
+		)
+		if err := rows.Scan(&rec.Position, &part, &rec.Data); err != nil {
+			return nil, mapError(err)
+		}
+		if part > 0 && len(page) > 0 && page[len(page)-1].Position == rec.Position {
+			last := &page[len(page)-1]
+			last.Data = append(last.Data, rec.Data...)
+			continue
+		}
+		if len(page) == limit {
+			break // the next page's first record
+		}
+		page = append(page, rec)
+	}
+	return page, mapError(rows.Err())
+}
+
+// UpdateRelationRecord replaces the record of relation at position (all
+// its parts). Returns ErrNotFound if there is none.
+func (q queries) UpdateRelationRecord(ctx context.Context, projectID int64, relation string, position int64, data []byte) error {
+	res, err := q.exec(ctx, `DELETE FROM project_relations WHERE project_id = ? AND relation = ? AND position = ?`,
+		projectID, relation, position)
+	if err != nil {
+		return fmt.Errorf("update %s record: %w", relation, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return mapError(err)
+	} else if n == 0 {
+		return ferry.ErrNotFound
+	}
+	return q.InsertRelationRecords(ctx, projectID, relation, position, []string{string(data)})
+}
