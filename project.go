@@ -14,8 +14,10 @@ type Project struct {
 	Visibility    string
 	DefaultBranch string
 	CreatorID     int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// OpenIssuesCount is how many of the project's issues are open.
+	OpenIssuesCount int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // FullPath is the project's path with its namespace, e.g. "group/sub/project".

@@ -248,6 +248,10 @@ func TestProjectImport_GitLabFixture(t *testing.T) {
 		p.DefaultBranch != "master" || p.ImportStatus != "finished" {
 		t.Errorf("project %s %q branch %q import %s", p.Visibility, p.Description, p.DefaultBranch, p.ImportStatus)
 	}
+	// GitLab's fixture has 6 open issues out of 12, all of them restored.
+	if p.OpenIssuesCount != 6 {
+		t.Errorf("open_issues_count %d, want 6", p.OpenIssuesCount)
+	}
 	clone := filepath.Join(t.TempDir(), "c.git")
 	url := "http://oauth2:" + servertest.RootToken + "@" + strings.TrimPrefix(env.URL, "http://") + "/root/imported.git"
 	if out, err := git(t, t.TempDir(), "clone", "-q", "--mirror", url, clone); err != nil {

@@ -70,7 +70,7 @@ func (a *API) project(ctx context.Context, p ferry.Project, viewer *ferry.User, 
 		return projectEntity{}, err
 	}
 	e := projectEntity{
-		ID: p.ID, Description: nullable(p.Description), Name: p.Name, NameWithNamespace: p.FullName(), Path: p.Path,
+		ID: p.ID, OpenIssuesCount: int(p.OpenIssuesCount), Description: nullable(p.Description), Name: p.Name, NameWithNamespace: p.FullName(), Path: p.Path,
 		PathWithNamespace: p.FullPath(), CreatedAt: ts(p.CreatedAt), TagList: []string{}, Topics: []string{},
 		HTTPURLToRepo: web + ".git", WebURL: web, LastActivityAt: ts(p.UpdatedAt), Namespace: a.namespace(p.Namespace),
 		Links: projectLinks{Self: self, Issues: self + "/issues", MergeRequests: self + "/merge_requests",

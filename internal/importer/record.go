@@ -103,6 +103,16 @@ func (r *record) lookup(from, to int, key string) (int, bool) {
 	return int(r.members[from+j].val), true
 }
 
+// stringField is a top-level string member's value ("" for none).
+func (r *record) stringField(key string) string {
+	i, ok := r.field(key)
+	if !ok {
+		return ""
+	}
+	s, _ := r.stringAt(i)
+	return s
+}
+
 // field returns the offset of a top-level member's value.
 func (r *record) field(key string) (int, bool) { return r.lookup(r.top[0], r.top[1], key) }
 

@@ -37,6 +37,8 @@ type restore struct {
 	users map[int64]int64
 	// catalog holds the project's labels and milestones (catalog.go).
 	catalog *catalog
+	// openIssues counts the open issues stored (open_issues_count).
+	openIssues int64
 	rec     record // the record being prepared, reused
 	refs    record // the cleaned record whose references are found, reused
 }
@@ -70,6 +72,9 @@ func (r *restore) run(ctx context.Context) error {
 		return err
 	}
 	if err := r.fixMilestoneIIDs(ctx); err != nil {
+		return err
+	}
+	if err := r.w.DB.SetOpenIssuesCount(ctx, r.project.ID, r.openIssues); err != nil {
 		return err
 	}
 	if err := r.ensureImporterMember(ctx); err != nil {

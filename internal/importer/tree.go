@@ -164,6 +164,9 @@ func (r *restore) prepare(ctx context.Context, relation string, raw []byte) (rec
 	if err := validate(relation, in); err != nil {
 		return "", false, err
 	}
+	if state := in.stringField("state"); relation == "issues" && (state == "opened" || state == "reopened") {
+		r.openIssues++
+	}
 	return rec, true, nil
 }
 

@@ -117,12 +117,19 @@ func (q queries) ResetImportedData(ctx context.Context, projectID int64) error {
 		`DELETE FROM project_attributes WHERE project_id = ?`,
 		`DELETE FROM import_failures WHERE project_id = ?`,
 		`DELETE FROM members WHERE source_kind = 'Project' AND source_id = ?`,
+		`UPDATE projects SET open_issues_count = 0 WHERE id = ?`,
 	} {
 		if _, err := q.exec(ctx, stmt, projectID); err != nil {
 			return fmt.Errorf("reset import of project %d: %w", projectID, err)
 		}
 	}
 	return nil
+}
+
+// SetOpenIssuesCount records how many of project id's issues are open.
+func (q queries) SetOpenIssuesCount(ctx context.Context, id, n int64) error {
+	_, err := q.exec(ctx, `UPDATE projects SET open_issues_count = ? WHERE id = ?`, n, id)
+	return mapError(err)
 }
 
 // RenameProject sets project id's name and path.

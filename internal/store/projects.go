@@ -10,7 +10,7 @@ import (
 )
 
 const projectColumns = `p.id, p.namespace_id, p.name, p.path, p.description, p.visibility, p.default_branch,
-	p.creator_id, p.created_at, p.updated_at, ` + namespaceColumns
+	p.creator_id, p.open_issues_count, p.created_at, p.updated_at, ` + namespaceColumns
 
 const projectFrom = ` FROM projects p JOIN namespaces n ON n.id = p.namespace_id`
 
@@ -20,7 +20,7 @@ func scanProject(row interface{ Scan(...any) error }) (ferry.Project, error) {
 		n = &p.Namespace
 	)
 	err := row.Scan(&p.ID, &p.NamespaceID, &p.Name, &p.Path, &p.Description, &p.Visibility, &p.DefaultBranch,
-		&p.CreatorID, &p.CreatedAt, &p.UpdatedAt,
+		&p.CreatorID, &p.OpenIssuesCount, &p.CreatedAt, &p.UpdatedAt,
 		&n.ID, &n.Kind, &n.Name, &n.Path, &n.FullPath, &n.FullName, &n.ParentID,
 		&n.OwnerID, &n.Description, &n.Visibility, &n.CreatedAt)
 	p.CreatedAt, p.UpdatedAt, n.CreatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC(), n.CreatedAt.UTC()
