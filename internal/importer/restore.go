@@ -39,8 +39,8 @@ type restore struct {
 	catalog *catalog
 	// openIssues counts the open issues stored (open_issues_count).
 	openIssues int64
-	rec     record // the record being prepared, reused
-	refs    record // the cleaned record whose references are found, reused
+	rec        record // the record being prepared, reused
+	refs       record // the cleaned record whose references are found, reused
 }
 
 func (r *restore) run(ctx context.Context) error {
