@@ -3,10 +3,12 @@ package api
 import (
 	"errors"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/git"
 	"github.com/ferryhq/ferry/internal/githttp"
 )
 
@@ -50,7 +52,7 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 		trustBody(hr)
 	}
 	r := &request{Request: hr, user: user}
-	p, err := a.db.ProjectByFullPath(r.ctx(), req.RepoPath)
+	p, wiki, err := a.gitProject(r, req.RepoPath)
 	level := ferry.NoAccess
 	if err == nil {
 		level, err = a.access.ProjectLevel(r.ctx(), user, p)
@@ -59,8 +61,10 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 		a.writeError(w, hr, err)
 		return
 	}
-	canRead := err == nil && auth.CanRead(user, level, p.Visibility) &&
-		(p.Visibility != ferry.Private || level >= ferry.Reporter)
+	canRead := err == nil && auth.CanReadCode(user, level, p.Visibility)
+	if wiki { // GitLab's download_wiki_code: whoever reads the wiki
+		canRead = err == nil && auth.CanRead(user, level, p.Visibility)
+	}
 	canWrite := canRead && user != nil && level >= ferry.Developer
 	switch {
 	case (!canRead || req.Write && !canWrite) && user == nil:
@@ -74,8 +78,40 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 		if user != nil {
 			remote = user.Username
 		}
-		a.git.Serve(w, r.Request, a.repos.Dir(p.ID), req, remote)
+		dir := a.repos.Dir(p.ID)
+		if wiki {
+			if dir, err = a.wikiRepo(r, p); err != nil {
+				a.writeError(w, hr, err)
+				return
+			}
+		}
+		a.git.Serve(w, r.Request, dir, req, remote)
 	}
+}
+
+// gitProject finds the project of a repository path: <project> for its
+// code, <project>.wiki for its wiki. Returns ferry.ErrNotFound when there
+// is none.
+func (a *API) gitProject(r *request, repoPath string) (ferry.Project, bool, error) {
+	p, err := a.db.ProjectByFullPath(r.ctx(), repoPath)
+	if trimmed, ok := strings.CutSuffix(repoPath, ".wiki"); errors.Is(err, ferry.ErrNotFound) && ok {
+		p, err = a.db.ProjectByFullPath(r.ctx(), trimmed)
+		return p, true, err
+	}
+	return p, false, err
+}
+
+// wikiRepo is p's wiki repository, created empty (HEAD main) on first
+// use as GitLab creates wikis.
+func (a *API) wikiRepo(r *request, p ferry.Project) (string, error) {
+	dir := a.repos.WikiDir(p.ID)
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		return dir, err
+	}
+	if err := git.Init(r.ctx(), dir, "main"); err != nil && !errors.Is(err, git.ErrExists) {
+		return "", err
+	}
+	return dir, nil
 }
 
 // gitScopeAllows is GitLab's scope rule for git over HTTP: api or

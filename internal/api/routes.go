@@ -47,6 +47,22 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/members/all", a.open(a.listProjectMembers(true)))
 	mux.Handle("POST "+v4+"/projects/{id}/members", a.authed(a.addProjectMember))
 
+	repo := v4 + "/projects/{id}/repository"
+	mux.Handle("GET "+repo+"/branches", a.open(listRefs(a, a.branchKind())))
+	mux.Handle("GET "+repo+"/branches/{branch}", a.open(getRef(a, a.branchKind())))
+	mux.Handle("GET "+repo+"/tags", a.open(listRefs(a, a.tagKind())))
+	mux.Handle("GET "+repo+"/tags/{tag}", a.open(getRef(a, a.tagKind())))
+	mux.Handle("GET "+repo+"/commits", a.open(a.listCommits))
+	mux.Handle("GET "+repo+"/commits/{sha}", a.open(a.getCommit))
+	mux.Handle("GET "+repo+"/tree", a.open(a.listTree))
+	mux.Handle("GET "+repo+"/files/{file_path}", a.open(a.getFile))
+	mux.Handle("GET "+repo+"/files/{file_path}/raw", a.open(a.getRawFile))
+	mux.Handle("GET "+repo+"/blobs/{sha}/raw", a.open(a.getRawBlob))
+	mux.Handle("GET "+repo+"/compare", a.open(a.compare))
+	mux.Handle("GET "+repo+"/{archive}", a.open(a.getArchive))
+	mux.Handle("GET "+v4+"/projects/{id}/wikis", a.open(a.listWikiPages))
+	mux.Handle("GET "+v4+"/projects/{id}/wikis/{slug}", a.open(a.getWikiPage))
+
 	mux.Handle("POST "+v4+"/projects/{id}/export", a.open(a.scheduleExport))
 	mux.Handle("GET "+v4+"/projects/{id}/export", a.open(a.exportStatus))
 	mux.Handle("GET "+v4+"/projects/{id}/export/download", a.open(a.downloadExport))

@@ -1,0 +1,60 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/ferryhq/ferry/internal/git"
+)
+
+// getArchive is GET /projects/:id/repository/archive[.format]: sha (a
+// ref; the default branch by default), format (tar.gz by default; zip,
+// tar, tar.bz2 and their aliases), path. The archive streams from git
+// archive as it is written; its folder and file name are GitLab's
+// <project>-<ref>-<sha>.
+func (a *API) getArchive(w http.ResponseWriter, r *request) error {
+	format, ok := strings.CutPrefix(r.PathValue("archive"), "archive")
+	if !ok || format != "" && !strings.HasPrefix(format, ".") {
+		return notFound("")
+	}
+	format = strings.TrimPrefix(format, ".")
+	if format == "" {
+		format, _ = r.params.str("format")
+	}
+	if format == "" {
+		format = "tar.gz"
+	}
+	gitFormat, ok := git.ArchiveFormats[format]
+	if !ok {
+		return notFound("File")
+	}
+	p, _, dir, err := a.repository(r)
+	if err != nil {
+		return err
+	}
+	ref, _ := r.params.str("sha")
+	if ref == "" {
+		ref = p.DefaultBranch
+	}
+	sha, err := resolve(r, dir, ref, "File")
+	if err != nil {
+		return err
+	}
+	prefix := p.Path + "-" + strings.ReplaceAll(ref, "/", "-")
+	if !strings.HasPrefix(sha, ref) {
+		prefix += "-" + sha
+	}
+	sub, _ := r.params.str("path")
+	if sub != "" {
+		prefix += "-" + strings.ReplaceAll(strings.Trim(sub, "/"), "/", "-")
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Transfer-Encoding", "binary")
+	h.Set("Content-Disposition", `attachment; filename="`+prefix+"."+format+`"`)
+	w.WriteHeader(http.StatusOK)
+	if err := git.Archive(r.ctx(), dir, sha, gitFormat, prefix, sub, w); err != nil {
+		a.logger.ErrorContext(r.ctx(), "stream archive", "err", err)
+	}
+	return nil
+}

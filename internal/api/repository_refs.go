@@ -1,0 +1,177 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/git"
+)
+
+// repository resolves :id for reading its code (GitLab's download_code):
+// 404 Project Not Found for a project the caller may not see, 403 for one
+// whose code they may not read (a Guest of a private project).
+func (a *API) repository(r *request) (ferry.Project, ferry.AccessLevel, string, error) {
+	p, level, err := a.findProject(r)
+	if err != nil {
+		return p, level, "", err
+	}
+	if !auth.CanReadCode(r.user, level, p.Visibility) {
+		return p, level, "", forbidden("")
+	}
+	return p, level, a.repos.Dir(p.ID), nil
+}
+
+// resolve returns the commit ref names in dir, or 404 "<what> Not Found".
+func resolve(r *request, dir, ref, what string) (string, error) {
+	sha, err := git.ResolveCommit(r.ctx(), dir, ref)
+	if errors.Is(err, git.ErrNoRef) {
+		return "", notFound(what)
+	}
+	return sha, err
+}
+
+// commitsByID loads the commits refs lead to, by SHA.
+func commitsByID(r *request, dir string, refs []git.Ref) (map[string]git.Commit, error) {
+	shas := make([]string, 0, len(refs))
+	for _, ref := range refs {
+		shas = append(shas, ref.Commit)
+	}
+	list, err := git.Commits(r.ctx(), dir, shas...)
+	byID := map[string]git.Commit{}
+	for _, c := range list {
+		byID[c.ID] = c
+	}
+	return byID, err
+}
+
+// refKind is what GET .../branches and .../tags share: how the refs are
+// listed and shown, and what a missing one is called.
+type refKind[T any] struct {
+	list  func(ctx context.Context, dir string) ([]git.Ref, error)
+	show  func(r *request, p ferry.Project, level ferry.AccessLevel, dir string, refs []git.Ref) ([]T, error)
+	what  string // in 404 <what> Not Found
+	param string // the path value naming one
+}
+
+// branchKind is the branches of a repository.
+func (a *API) branchKind() refKind[branchEntity] {
+	return refKind[branchEntity]{list: git.BranchRefs, show: a.branches, what: "Branch", param: "branch"}
+}
+
+// tagKind is the tags of a repository.
+func (a *API) tagKind() refKind[tagEntity] {
+	return refKind[tagEntity]{list: git.TagRefs, show: a.tags, what: "Tag", param: "tag"}
+}
+
+// load reads the repository of :id and lists its refs of kind k.
+func (k refKind[T]) load(a *API, r *request) (ferry.Project, ferry.AccessLevel, string, []git.Ref, error) {
+	p, level, dir, err := a.repository(r)
+	if err != nil {
+		return p, level, dir, nil, err
+	}
+	refs, err := k.list(r.ctx(), dir)
+	return p, level, dir, refs, err
+}
+
+// listRefs is GET /projects/:id/repository/branches and /tags (search,
+// page).
+func listRefs[T any](a *API, k refKind[T]) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		pg, err := readPager(r.params)
+		if err != nil {
+			return err
+		}
+		p, level, dir, refs, err := k.load(a, r)
+		if err != nil {
+			return err
+		}
+		if search, _ := r.params.str("search"); search != "" {
+			refs = slices.DeleteFunc(refs, func(ref git.Ref) bool { return !matchesSearch(ref.Name, search) })
+		}
+		out, err := k.show(r, p, level, dir, pageOf(pg, refs))
+		if err != nil {
+			return err
+		}
+		a.writeList(w, r, pg, len(refs), out)
+		return nil
+	}
+}
+
+// getRef is GET /projects/:id/repository/branches/:branch and
+// /tags/:tag: 404 Branch (Tag) Not Found when there is none.
+func getRef[T any](a *API, k refKind[T]) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		p, level, dir, refs, err := k.load(a, r)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(refs, func(ref git.Ref) bool { return ref.Name == r.PathValue(k.param) })
+		if i < 0 {
+			return notFound(k.what)
+		}
+		out, err := k.show(r, p, level, dir, refs[i:i+1])
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, out[0])
+		return nil
+	}
+}
+
+// matchesSearch is GitLab's branch search: a substring, or with ^ and $
+// a prefix and a suffix, case-insensitive.
+func matchesSearch(name, search string) bool {
+	name, search = strings.ToLower(name), strings.ToLower(search)
+	prefix, suffix := strings.HasPrefix(search, "^"), strings.HasSuffix(search, "$")
+	term := strings.TrimSuffix(strings.TrimPrefix(search, "^"), "$")
+	switch {
+	case prefix && suffix:
+		return name == term
+	case prefix:
+		return strings.HasPrefix(name, term)
+	case suffix:
+		return strings.HasSuffix(name, term)
+	}
+	return strings.Contains(name, term)
+}
+
+// branches shows refs as GitLab's Entities::Branch. The default branch is
+// protected (GitLab's default protection): only Maintainers push to it.
+func (a *API) branches(r *request, p ferry.Project, level ferry.AccessLevel, dir string, refs []git.Ref) ([]branchEntity, error) {
+	commits, err := commitsByID(r, dir, refs)
+	if err != nil {
+		return nil, err
+	}
+	merged, err := git.MergedInto(r.ctx(), dir, p.DefaultBranch)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]branchEntity, 0, len(refs))
+	for _, ref := range refs {
+		isDefault := ref.Name == p.DefaultBranch
+		out = append(out, branchEntity{Name: ref.Name, Commit: a.commit(p, commits[ref.Commit]),
+			Merged: merged[ref.Name] && !isDefault, Protected: isDefault, Default: isDefault,
+			CanPush: r.user != nil && (level >= ferry.Maintainer || level >= ferry.Developer && !isDefault),
+			WebURL:  a.base + "/" + p.FullPath() + "/-/tree/" + ref.Name})
+	}
+	return out, nil
+}
+
+// tags shows refs as GitLab's Entities::Tag.
+func (a *API) tags(r *request, p ferry.Project, _ ferry.AccessLevel, dir string, refs []git.Ref) ([]tagEntity, error) {
+	commits, err := commitsByID(r, dir, refs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tagEntity, 0, len(refs))
+	for _, ref := range refs {
+		out = append(out, tagEntity{Name: ref.Name, Message: ref.Message, Target: ref.Target,
+			Commit: a.commit(p, commits[ref.Commit])})
+	}
+	return out, nil
+}

@@ -1,0 +1,230 @@
+package api_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+)
+
+// repoFixture is setupRoles' private project grp/sub/proj after a
+// developer pushed to it with real git: main has README.md,
+// docs/guide.md, a binary file and an executable script; branch feature
+// adds feature.txt; tag v1.0 (annotated) marks main.
+type repoFixture struct {
+	*roles
+	main, feature string // tip commits
+}
+
+func setupRepo(t *testing.T) *repoFixture {
+	t.Helper()
+	r := setupRoles(t)
+	url := "http://oauth2:" + r.tokens["developer"] + "@" + strings.TrimPrefix(r.env.URL, "http://") + "/grp/sub/proj.git"
+	dir := filepath.Join(t.TempDir(), "work")
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := git(t, dir, args...)
+		if err != nil {
+			t.Fatalf("git %v: %s", args, out)
+		}
+		return out
+	}
+	if out, err := git(t, t.TempDir(), "clone", "-q", url, dir); err != nil {
+		t.Fatal(out)
+	}
+	write := func(name, content string, mode os.FileMode) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("docs/guide.md", "# Guide\n", 0o644)
+	write("bin/run.sh", "#!/bin/sh\necho hi\n", 0o755)
+	write("logo.bin", "\x00\x01\x02binary", 0o644)
+	run("add", ".")
+	run("commit", "-q", "-m", "Add docs\n\nWith a body.")
+	run("tag", "-a", "v1.0", "-m", "Release 1.0")
+	run("checkout", "-q", "-b", "feature")
+	write("feature.txt", "one\ntwo\n", 0o644)
+	run("add", ".")
+	run("commit", "-q", "-m", "Add feature")
+	run("push", "-q", "origin", "main", "feature", "v1.0")
+	return &repoFixture{roles: r, main: run("rev-parse", "main"), feature: run("rev-parse", "feature")}
+}
+
+func TestRepository_BranchesAndTags(t *testing.T) {
+	t.Parallel()
+	f := setupRepo(t)
+	c := f.clients["reporter"]
+	pid := f.project.ID
+	branches, resp, err := c.Branches.ListBranches(pid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := joined(branches, func(b *gitlab.Branch) string { return b.Name }); got != "feature,main" || resp.TotalItems != 2 {
+		t.Fatalf("branches %s (total %d), want feature,main", got, resp.TotalItems)
+	}
+	main := branches[1]
+	if !main.Default || !main.Protected || main.Merged || main.Commit.ID != f.main || main.Commit.Title != "Add docs" ||
+		main.Commit.Message != "Add docs\n\nWith a body.\n" || main.WebURL != f.env.URL+"/grp/sub/proj/-/tree/main" {
+		t.Errorf("main = %+v, commit %+v", main, main.Commit)
+	}
+	page, resp, err := c.Branches.ListBranches(pid, &gitlab.ListBranchesOptions{Search: gitlab.Ptr("feat"),
+		ListOptions: gitlab.ListOptions{PerPage: 1}})
+	if err != nil || len(page) != 1 || page[0].Name != "feature" || resp.TotalPages != 1 {
+		t.Errorf("search feat: %v %v", page, err)
+	}
+	b, _, err := c.Branches.GetBranch(pid, "feature")
+	if err != nil || b.Commit.ID != f.feature || b.Default {
+		t.Errorf("feature = %+v, %v", b, err)
+	}
+	tags, _, err := c.Tags.ListTags(pid, nil)
+	if err != nil || len(tags) != 1 || tags[0].Name != "v1.0" || tags[0].Message != "Release 1.0" ||
+		tags[0].Commit.ID != f.main || tags[0].Target == f.main {
+		t.Fatalf("tags %+v, %v", tags, err)
+	}
+	checkCalls(t, f.env, []apiCase{
+		getCase("/projects/grp%2Fsub%2Fproj/repository/branches/nope", f.tokens["reporter"], 404, `{"message":"404 Branch Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/tags/nope", f.tokens["reporter"], 404, `{"message":"404 Tag Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/branches", f.tokens["outsider"], 404, `{"message":"404 Project Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/branches", f.tokens["guest"], 403, `{"message":"403 Forbidden"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/branches", "", 404, `{"message":"404 Project Not Found"}`),
+	})
+}
+
+func TestRepository_Commits(t *testing.T) {
+	t.Parallel()
+	f := setupRepo(t)
+	c := f.clients["reporter"]
+	pid := f.project.ID
+	list, resp, err := c.Commits.ListCommits(pid, &gitlab.ListCommitsOptions{RefName: gitlab.Ptr("feature"),
+		ListOptions: gitlab.ListOptions{PerPage: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].ID != f.feature || list[1].ID != f.main || resp.TotalItems != 3 || resp.NextPage != 2 {
+		t.Fatalf("commits %v total %d next %d", joined(list, func(c *gitlab.Commit) string { return c.Title }), resp.TotalItems, resp.NextPage)
+	}
+	byPath, _, err := c.Commits.ListCommits(pid, &gitlab.ListCommitsOptions{Path: gitlab.Ptr("docs/guide.md")})
+	if err != nil || len(byPath) != 1 || byPath[0].ID != f.main {
+		t.Errorf("path docs/guide.md: %v %v", byPath, err)
+	}
+	one, _, err := c.Commits.GetCommit(pid, f.feature[:8], nil)
+	if err != nil || one.ID != f.feature || one.Stats == nil || one.Stats.Additions != 2 || one.ProjectID != pid ||
+		len(one.ParentIDs) != 1 || one.ParentIDs[0] != f.main {
+		t.Errorf("commit %+v, %v", one, err)
+	}
+	cmp, _, err := c.Repositories.Compare(pid, &gitlab.CompareOptions{From: gitlab.Ptr("main"), To: gitlab.Ptr("feature")})
+	if err != nil || len(cmp.Commits) != 1 || cmp.Commit.ID != f.feature || len(cmp.Diffs) != 1 ||
+		!cmp.Diffs[0].NewFile || cmp.Diffs[0].NewPath != "feature.txt" || cmp.Diffs[0].Diff != "@@ -0,0 +1,2 @@\n+one\n+two\n" {
+		t.Errorf("compare %+v, %v", cmp, err)
+	}
+	checkCalls(t, f.env, []apiCase{
+		getCase("/projects/grp%2Fsub%2Fproj/repository/commits/0000000000", f.tokens["reporter"], 404, `{"message":"404 Commit Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main&to=nope", f.tokens["reporter"], 404, `{"message":"404 Ref Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main", f.tokens["reporter"], 400, `{"error":"to is missing"}`),
+	})
+}
+
+func TestRepository_TreeAndFiles(t *testing.T) {
+	t.Parallel()
+	f := setupRepo(t)
+	c := f.clients["reporter"]
+	pid := f.project.ID
+	tree, _, err := c.Repositories.ListTree(pid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := joined(tree, func(n *gitlab.TreeNode) string { return n.Type + ":" + n.Path }); got != "tree:bin,tree:docs,blob:README.md,blob:logo.bin" {
+		t.Errorf("tree %s", got)
+	}
+	deep, resp, err := c.Repositories.ListTree(pid, &gitlab.ListTreeOptions{Recursive: gitlab.Ptr(true), Ref: gitlab.Ptr("feature"),
+		ListOptions: gitlab.ListOptions{PerPage: 3, Page: 2}})
+	if err != nil || resp.TotalItems != 7 || len(deep) != 3 || deep[0].Path != "bin/run.sh" {
+		t.Errorf("recursive page 2: %v total %d, %v", joined(deep, func(n *gitlab.TreeNode) string { return n.Path }), resp.TotalItems, err)
+	}
+	file, _, err := c.RepositoryFiles.GetFile(pid, "bin/run.sh", &gitlab.GetFileOptions{Ref: gitlab.Ptr("v1.0")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, _ := base64.StdEncoding.DecodeString(file.Content)
+	if string(content) != "#!/bin/sh\necho hi\n" || !file.ExecuteFilemode || file.FileName != "run.sh" || file.Size != 18 ||
+		file.CommitID != f.main || file.LastCommitID != f.main || file.Ref != "v1.0" || len(file.SHA256) != 64 {
+		t.Errorf("file %+v", file)
+	}
+	raw, resp, err := c.RepositoryFiles.GetRawFile(pid, "logo.bin", nil)
+	if err != nil || string(raw) != "\x00\x01\x02binary" || resp.Header.Get("Content-Type") != "application/octet-stream" {
+		t.Errorf("raw %q %v", raw, err)
+	}
+	blob, _, err := c.Repositories.RawBlobContent(pid, file.BlobID)
+	if err != nil || string(blob) != "#!/bin/sh\necho hi\n" {
+		t.Errorf("blob %q %v", blob, err)
+	}
+	checkCalls(t, f.env, []apiCase{
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/nope.txt?ref=main", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md?ref=nope", f.tokens["reporter"], 404, `{"message":"404 Commit Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md", f.tokens["reporter"], 400, `{"error":"ref is missing"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/docs/raw", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/blobs/abcdef12/raw", f.tokens["reporter"], 404, `{"message":"404 Blob Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?path=nope", f.tokens["reporter"], 404, `{"message":"404 Tree Not Found"}`),
+	})
+}
+
+func TestRepository_Archive(t *testing.T) {
+	t.Parallel()
+	f := setupRepo(t)
+	var buf bytes.Buffer
+	resp, err := f.clients["reporter"].Repositories.StreamArchive(f.project.ID, &buf, &gitlab.ArchiveOptions{SHA: gitlab.Ptr("feature")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := "proj-feature-" + f.feature
+	if got, want := resp.Header.Get("Content-Disposition"), `attachment; filename="`+prefix+`.tar.gz"`; got != want {
+		t.Errorf("Content-Disposition %s, want %s", got, want)
+	}
+	gz, err := gzip.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(tr)
+		files[h.Name] = string(data)
+	}
+	if files[prefix+"/feature.txt"] != "one\ntwo\n" || files[prefix+"/docs/guide.md"] != "# Guide\n" {
+		t.Errorf("archive holds %v", files)
+	}
+	zip, resp, err := f.clients["reporter"].Repositories.Archive(f.project.ID, &gitlab.ArchiveOptions{Format: gitlab.Ptr("zip")})
+	if err != nil || !bytes.HasPrefix(zip, []byte("PK")) || !strings.Contains(resp.Header.Get("Content-Disposition"), "proj-main-"+f.main+".zip") {
+		t.Errorf("zip: %v %v", resp.Header, err)
+	}
+	status, _, _ := call(t, f.env, http.MethodGet, "/api/v4/projects/"+itoa(f.project.ID)+"/repository/archive.tar.gz", f.tokens["guest"], "", "")
+	if status != http.StatusForbidden {
+		t.Errorf("guest archive: %d, want 403", status)
+	}
+}
+
+// getCase is a GET of path under /api/v4 answered with status and body.
+func getCase(path, token string, status int, body string) apiCase {
+	return apiCase{name: path, method: http.MethodGet, path: "/api/v4" + path, token: token, wantStatus: status, wantBody: body}
+}
