@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/ferryhq/ferry/internal/server/servertest"
 )
 
 // repoFixture is setupRoles' private project grp/sub/proj after a
@@ -27,7 +29,14 @@ type repoFixture struct {
 func setupRepo(t *testing.T) *repoFixture {
 	t.Helper()
 	r := setupRoles(t)
-	url := "http://oauth2:" + r.tokens["developer"] + "@" + strings.TrimPrefix(r.env.URL, "http://") + "/grp/sub/proj.git"
+	main, feature := pushFixture(t, "http://oauth2:"+r.tokens["developer"]+"@"+strings.TrimPrefix(r.env.URL, "http://")+"/grp/sub/proj.git")
+	return &repoFixture{roles: r, main: main, feature: feature}
+}
+
+// pushFixture clones url and pushes repoFixture's commits, branch and tag
+// to it; it returns the tips of main and feature.
+func pushFixture(t *testing.T, url string) (main, feature string) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "work")
 	run := func(args ...string) string {
 		t.Helper()
@@ -40,16 +49,7 @@ func setupRepo(t *testing.T) *repoFixture {
 	if out, err := git(t, t.TempDir(), "clone", "-q", url, dir); err != nil {
 		t.Fatal(out)
 	}
-	write := func(name, content string, mode os.FileMode) {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), mode); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, content string, mode os.FileMode) { writeFile(t, dir, name, content, mode) }
 	write("docs/guide.md", "# Guide\n", 0o644)
 	write("bin/run.sh", "#!/bin/sh\necho hi\n", 0o755)
 	write("logo.bin", "\x00\x01\x02binary", 0o644)
@@ -61,7 +61,7 @@ func setupRepo(t *testing.T) *repoFixture {
 	run("add", ".")
 	run("commit", "-q", "-m", "Add feature")
 	run("push", "-q", "origin", "main", "feature", "v1.0")
-	return &repoFixture{roles: r, main: run("rev-parse", "main"), feature: run("rev-parse", "feature")}
+	return run("rev-parse", "main"), run("rev-parse", "feature")
 }
 
 func TestRepository_BranchesAndTags(t *testing.T) {
@@ -227,4 +227,50 @@ func TestRepository_Archive(t *testing.T) {
 // getCase is a GET of path under /api/v4 answered with status and body.
 func getCase(path, token string, status int, body string) apiCase {
 	return apiCase{name: path, method: http.MethodGet, path: "/api/v4" + path, token: token, wantStatus: status, wantBody: body}
+}
+
+func TestRepository_PublicAnonymousAndPages(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	p, _, err := env.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("pub"),
+		Visibility: gitlab.Ptr(gitlab.PublicVisibility), InitializeWithReadme: gitlab.Ptr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	main, _ := pushFixture(t, "http://oauth2:"+servertest.RootToken+"@"+strings.TrimPrefix(env.URL, "http://")+"/root/pub.git")
+	base := "/api/v4/projects/root%2Fpub/repository"
+	status, body, hdr := call(t, env, http.MethodGet, base+"/commits?ref_name=feature&per_page=1&page=2", "", "", "")
+	if status != http.StatusOK || !strings.Contains(body, main) {
+		t.Fatalf("anonymous commits: %d %s", status, body)
+	}
+	for k, want := range map[string]string{"X-Total": "3", "X-Total-Pages": "3", "X-Page": "2", "X-Per-Page": "1",
+		"X-Next-Page": "3", "X-Prev-Page": "1"} {
+		if got := hdr.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if link := hdr.Get("Link"); !strings.Contains(link, `rel="next"`) || !strings.Contains(link, "ref_name=feature") {
+		t.Errorf("Link %s", link)
+	}
+	for _, path := range []string{"/branches", "/tags/v1.0", "/tree", "/files/README.md/raw", "/archive.zip",
+		"/compare?from=main&to=feature"} {
+		if status, body, _ := call(t, env, http.MethodGet, base+path, "", "", ""); status != http.StatusOK {
+			t.Errorf("anonymous %s: %d %s", path, status, body)
+		}
+	}
+	if status, _, _ := call(t, env, http.MethodGet, strings.TrimPrefix(p.Links.RepoBranches, env.URL), "", "", ""); status != http.StatusOK {
+		t.Errorf("_links.repo_branches %s: %d", p.Links.RepoBranches, status)
+	}
+}
+
+// writeFile writes content to name below dir, making its folders.
+func writeFile(t *testing.T, dir, name, content string, mode os.FileMode) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
 }

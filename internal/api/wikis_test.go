@@ -1,0 +1,131 @@
+package api_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/ferryhq/ferry/internal/server/servertest"
+)
+
+// wikiBundle is a wiki as GitLab exports it: branch master with a home
+// page, a nested page and an attachment that is no page.
+func wikiBundle(t *testing.T) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range map[string]string{"home.md": "# Home\n", "guides/Getting-Started.md": "Start *here*.\n",
+		"uploads/logo.png": "\x89PNG"} {
+		writeFile(t, dir, name, content, 0o644)
+	}
+	for _, args := range [][]string{{"init", "-q", "-b", "master"}, {"add", "."}, {"commit", "-q", "-m", "wiki"},
+		{"bundle", "create", "-q", "wiki.bundle", "--all"}} {
+		if out, err := git(t, dir, args...); err != nil {
+			t.Fatalf("git %v: %s", args, out)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "wiki.bundle"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestWikis_ImportedWiki(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	bundle, _ := sourceRepo(t)
+	id := importFinished(t, env, fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": bundle,
+		"project.wiki.bundle": wikiBundle(t)}), map[string]string{"path": "wikied"})
+
+	pages, _, err := env.Root.Wikis.ListWikis(id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := joined(pages, func(w *gitlab.Wiki) string { return w.Slug + "=" + w.Title + ":" + string(w.Format) + ":" + w.Content }); got != "guides/Getting-Started=Getting Started:markdown:,home=home:markdown:" {
+		t.Errorf("pages %s", got)
+	}
+	full, _, err := env.Root.Wikis.ListWikis(id, &gitlab.ListWikisOptions{WithContent: gitlab.Ptr(true)})
+	if err != nil || len(full) != 2 || full[1].Content != "# Home\n" || full[1].Encoding != "UTF-8" {
+		t.Errorf("with_content %+v %v", full, err)
+	}
+	page, _, err := env.Root.Wikis.GetWikiPage(id, "guides/Getting-Started", nil)
+	if err != nil || page.Content != "Start *here*.\n" || page.Title != "Getting Started" {
+		t.Errorf("page %+v %v", page, err)
+	}
+	branches, _, err := env.Root.Branches.ListBranches(id, nil)
+	if err != nil || joined(branches, func(b *gitlab.Branch) string { return b.Name }) != "feature,master" {
+		t.Errorf("imported branches %v %v", branches, err)
+	}
+	checkCalls(t, env, []apiCase{
+		getCase("/projects/"+itoa(id)+"/wikis/nope", servertest.RootToken, 404, `{"message":"404 Wiki Page Not Found"}`),
+		getCase("/projects/"+itoa(id)+"/wikis", "", 404, `{"message":"404 Project Not Found"}`),
+	})
+}
+
+func TestWikis_CloneAndPushOverHTTP(t *testing.T) {
+	t.Parallel()
+	r := setupRoles(t)
+	host := strings.TrimPrefix(r.env.URL, "http://")
+	url := func(who string) string {
+		if who == "" {
+			return "http://" + host + "/grp/sub/proj.wiki.git"
+		}
+		return "http://oauth2:" + r.tokens[who] + "@" + host + "/grp/sub/proj.wiki.git"
+	}
+	dir := filepath.Join(t.TempDir(), "wiki")
+	if out, err := git(t, t.TempDir(), "clone", "-q", url("developer"), dir); err != nil {
+		t.Fatalf("clone an empty wiki: %s", out)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Hello-World.md"), []byte("hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"add", "."}, {"commit", "-q", "-m", "page"}, {"push", "-q", "origin", "HEAD:main"}} {
+		if out, err := git(t, dir, args...); err != nil {
+			t.Fatalf("git %v: %s", args, out)
+		}
+	}
+	page, _, err := r.clients["guest"].Wikis.GetWikiPage(r.project.ID, "Hello-World", nil)
+	if err != nil || page.Title != "Hello World" || page.Content != "hi\n" {
+		t.Errorf("pushed page %+v %v", page, err)
+	}
+	tests := []struct {
+		who         string
+		clone, push bool
+	}{
+		{"", false, false},
+		{"outsider", false, false},
+		{"guest", true, false},
+		{"reporter", true, false},
+		{"developer", true, true},
+	}
+	for _, tt := range tests {
+		t.Run("as "+tt.who, func(t *testing.T) {
+			dst := filepath.Join(t.TempDir(), "clone")
+			out, err := git(t, t.TempDir(), "clone", "-q", url(tt.who), dst)
+			if (err == nil) != tt.clone {
+				t.Fatalf("clone: err %v, want success %v: %s", err, tt.clone, out)
+			}
+			if !tt.clone {
+				return
+			}
+			if _, err := os.Stat(filepath.Join(dst, "Hello-World.md")); err != nil {
+				t.Errorf("clone lacks the page: %v", err)
+			}
+			if out, err := git(t, dst, "commit", "-q", "--allow-empty", "-m", "x"); err != nil {
+				t.Fatal(out)
+			}
+			out, err = git(t, dst, "push", "-q", "origin", "HEAD:refs/heads/"+tt.who)
+			if (err == nil) != tt.push {
+				t.Errorf("push: err %v, want success %v: %s", err, tt.push, out)
+			}
+		})
+	}
+	status, _, _ := call(t, r.env, http.MethodGet, "/api/v4/projects/"+itoa(r.project.ID)+"/wikis", r.tokens["outsider"], "", "")
+	if status != http.StatusNotFound {
+		t.Errorf("outsider lists wikis: %d, want 404", status)
+	}
+}
