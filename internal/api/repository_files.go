@@ -2,11 +2,9 @@ package api
 
 import (
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"io"
+	"mime"
 	"net/http"
 	"path"
 	"strconv"
@@ -45,8 +43,8 @@ func (a *API) listTree(w http.ResponseWriter, r *request) error {
 	}
 	dirPath, _ := r.params.str("path")
 	entries, err := git.Tree(r.ctx(), dir, sha, dirPath, recursive)
-	if errors.Is(err, git.ErrNoRef) {
-		return notFound("Tree")
+	if errors.Is(err, git.ErrNoRef) { // Gitaly's words, in GitLab's 404
+		return notFound("invalid revision or path")
 	}
 	if err != nil {
 		return err
@@ -78,10 +76,8 @@ type fileData struct {
 // fileAt finds :file_path at ref: 400 without a ref (when required), 404
 // Commit Not Found for an unknown ref, 404 File Not Found for no file.
 func (a *API) fileAt(r *request, requireRef bool) (fileData, string, error) {
-	if requireRef {
-		if err := r.params.require("ref"); err != nil {
-			return fileData{}, "", err
-		}
+	if ref, ok := r.params.str("ref"); requireRef && (!ok || ref == "") {
+		return fileData{}, "", missingRef(ok)
 	}
 	p, _, dir, err := a.repository(r)
 	if err != nil {
@@ -113,6 +109,16 @@ func (a *API) fileAt(r *request, requireRef bool) (fileData, string, error) {
 		LastCommitID: last, ExecuteFilemode: blob.Mode == "100755"}, dir, nil
 }
 
+// missingRef is Grape's answer to a required ref (allow_blank: false)
+// that is missing or blank.
+func missingRef(given bool) error {
+	text := "ref is missing, ref is empty"
+	if given {
+		text = "ref is empty"
+	}
+	return &httpError{Status: http.StatusBadRequest, Body: errorBody{text}}
+}
+
 // setFileHeaders writes GitLab's X-Gitlab-* file headers.
 func setFileHeaders(w http.ResponseWriter, f fileData) {
 	h := w.Header()
@@ -131,23 +137,8 @@ func (a *API) getFile(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	meta, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
 	setFileHeaders(w, f)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(meta[:len(meta)-1])
-	_, _ = io.WriteString(w, `,"content":"`)
-	enc := base64.NewEncoder(base64.StdEncoding, w)
-	if err := git.StreamBlob(r.ctx(), dir, f.BlobID, enc); err != nil {
-		a.logger.ErrorContext(r.ctx(), "stream file", "err", err)
-		return nil
-	}
-	_ = enc.Close()
-	_, _ = io.WriteString(w, "\"}\n")
-	return nil
+	return a.writeWithContent(w, r, f, dir, f.BlobID)
 }
 
 // getRawFile is GET /projects/:id/repository/files/:file_path/raw (ref
@@ -158,63 +149,6 @@ func (a *API) getRawFile(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	setFileHeaders(w, f)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": f.FileName}))
 	return a.sendBlob(w, r, dir, f.BlobID, f.Size)
-}
-
-// getRawBlob is GET /projects/:id/repository/blobs/:sha/raw.
-func (a *API) getRawBlob(w http.ResponseWriter, r *request) error {
-	_, _, dir, err := a.repository(r)
-	if err != nil {
-		return err
-	}
-	sha := r.PathValue("sha")
-	size, err := git.BlobSize(r.ctx(), dir, sha)
-	if errors.Is(err, git.ErrNoRef) {
-		return notFound("Blob")
-	}
-	if err != nil {
-		return err
-	}
-	return a.sendBlob(w, r, dir, sha, size)
-}
-
-// sendBlob streams blob sha: text/plain for text, as Workhorse sends it,
-// application/octet-stream for binary data.
-func (a *API) sendBlob(w http.ResponseWriter, r *request, dir, sha string, size int64) error {
-	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
-	w.Header().Set("Cache-Control", "no-cache")
-	sw := &sniffWriter{w: w}
-	if err := git.StreamBlob(r.ctx(), dir, sha, sw); err != nil {
-		a.logger.ErrorContext(r.ctx(), "stream blob", "err", err)
-	}
-	sw.start()
-	return nil
-}
-
-// sniffWriter sets Content-Type from the first bytes written.
-type sniffWriter struct {
-	w       http.ResponseWriter
-	started bool
-}
-
-func (s *sniffWriter) Write(p []byte) (int, error) {
-	if !s.started {
-		ct := "text/plain; charset=utf-8"
-		if strings.ContainsRune(string(p[:min(len(p), 8000)]), 0) {
-			ct = "application/octet-stream"
-		}
-		s.w.Header().Set("Content-Type", ct)
-		s.start()
-	}
-	return s.w.Write(p)
-}
-
-func (s *sniffWriter) start() {
-	if !s.started {
-		s.started = true
-		if s.w.Header().Get("Content-Type") == "" {
-			s.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		}
-		s.w.WriteHeader(http.StatusOK)
-	}
 }

@@ -168,17 +168,24 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 	if err != nil || string(raw) != "\x00\x01\x02binary" || resp.Header.Get("Content-Type") != "application/octet-stream" {
 		t.Errorf("raw %q %v", raw, err)
 	}
-	blob, _, err := c.Repositories.RawBlobContent(pid, file.BlobID)
-	if err != nil || string(blob) != "#!/bin/sh\necho hi\n" {
-		t.Errorf("blob %q %v", blob, err)
+	blob, resp, err := c.Repositories.RawBlobContent(pid, file.BlobID)
+	if err != nil || string(blob) != "#!/bin/sh\necho hi\n" || resp.Header.Get("Content-Disposition") != "inline" ||
+		resp.Header.Get("Cache-Control") != "max-age=0, private, must-revalidate, no-store, no-cache" {
+		t.Errorf("blob %q %v %v", blob, resp.Header, err)
+	}
+	meta, _, err := c.Repositories.Blob(pid, file.BlobID)
+	if err != nil || !strings.Contains(string(meta), `"size":18,"encoding":"base64","sha":"`+file.BlobID+`","content":"IyEvYmluL3NoCmVjaG8gaGkK"}`) {
+		t.Errorf("blob JSON %s %v", meta, err)
 	}
 	checkCalls(t, f.env, []apiCase{
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/nope.txt?ref=main", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md?ref=nope", f.tokens["reporter"], 404, `{"message":"404 Commit Not Found"}`),
-		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md", f.tokens["reporter"], 400, `{"error":"ref is missing"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md", f.tokens["reporter"], 400, `{"error":"ref is missing, ref is empty"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md?ref=", f.tokens["reporter"], 400, `{"error":"ref is empty"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/docs/raw", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/blobs/abcdef12/raw", f.tokens["reporter"], 404, `{"message":"404 Blob Not Found"}`),
-		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?path=nope", f.tokens["reporter"], 404, `{"message":"404 Tree Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?path=nope", f.tokens["reporter"], 404, `{"message":"404 invalid revision or path Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?ref=nope", f.tokens["reporter"], 404, `{"message":"404 Tree Not Found"}`),
 	})
 }
 
