@@ -71,15 +71,11 @@ func logOptions(r *request) (git.LogOptions, error) {
 // getCommit is GET /projects/:id/repository/commits/:sha (stats by
 // default).
 func (a *API) getCommit(w http.ResponseWriter, r *request) error {
-	p, _, dir, err := a.repository(r)
-	if err != nil {
-		return err
-	}
 	withStats, err := r.params.boolean("stats", true)
 	if err != nil {
 		return err
 	}
-	sha, err := resolve(r, dir, r.PathValue("sha"), "Commit")
+	p, dir, sha, err := a.commitOf(r)
 	if err != nil {
 		return err
 	}

@@ -49,12 +49,7 @@ func (a *API) listTree(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	page := pageOf(pg, entries)
-	out := make([]treeObject, 0, len(page))
-	for _, e := range page {
-		out = append(out, treeObject(e))
-	}
-	a.writeList(w, r, pg, len(entries), out)
+	writePage(a, w, r, pg, entries, func(e git.TreeEntry) treeObject { return treeObject(e) })
 	return nil
 }
 

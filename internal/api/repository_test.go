@@ -126,6 +126,18 @@ func TestRepository_Commits(t *testing.T) {
 		len(one.ParentIDs) != 1 || one.ParentIDs[0] != f.main {
 		t.Errorf("commit %+v, %v", one, err)
 	}
+	diffs, _, err := c.Commits.GetCommitDiff(pid, "feature", nil)
+	if err != nil || len(diffs) != 1 || diffs[0].NewPath != "feature.txt" || !diffs[0].NewFile {
+		t.Errorf("feature diff %+v %v", diffs, err)
+	}
+	rootDiffs, _, err := c.Commits.GetCommitDiff(pid, one.ParentIDs[0]+"~1", nil)
+	if err != nil || len(rootDiffs) != 1 || rootDiffs[0].NewPath != "README.md" || rootDiffs[0].AMode != "0" {
+		t.Errorf("root commit diff %+v %v", rootDiffs, err)
+	}
+	refs, _, err := c.Commits.GetCommitRefs(pid, f.main, nil)
+	if got := joined(refs, func(r *gitlab.CommitRef) string { return r.Type + ":" + r.Name }); err != nil || got != "branch:feature,branch:main,tag:v1.0" {
+		t.Errorf("refs of main %s %v", got, err)
+	}
 	cmp, _, err := c.Repositories.Compare(pid, &gitlab.CompareOptions{From: gitlab.Ptr("main"), To: gitlab.Ptr("feature")})
 	if err != nil || len(cmp.Commits) != 1 || cmp.Commit.ID != f.feature || len(cmp.Diffs) != 1 ||
 		!cmp.Diffs[0].NewFile || cmp.Diffs[0].NewPath != "feature.txt" || cmp.Diffs[0].Diff != "@@ -0,0 +1,2 @@\n+one\n+two\n" {

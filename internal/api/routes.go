@@ -54,6 +54,8 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+repo+"/tags/{tag}", a.open(getRef(a, a.tagKind())))
 	mux.Handle("GET "+repo+"/commits", a.open(a.listCommits))
 	mux.Handle("GET "+repo+"/commits/{sha}", a.open(a.getCommit))
+	mux.Handle("GET "+repo+"/commits/{sha}/diff", a.open(a.commitDiff))
+	mux.Handle("GET "+repo+"/commits/{sha}/refs", a.open(a.commitRefs))
 	mux.Handle("GET "+repo+"/tree", a.open(a.listTree))
 	mux.Handle("GET "+repo+"/files/{file_path}", a.open(a.getFile))
 	mux.Handle("GET "+repo+"/files/{file_path}/raw", a.open(a.getRawFile))

@@ -67,3 +67,20 @@ func patch(ctx context.Context, dir, a, b string, d Diff) (string, error) {
 	}
 	return "", nil
 }
+
+// CommitDiffs returns the changes commit sha made to its first parent (to
+// the empty tree for a root commit).
+func CommitDiffs(ctx context.Context, dir, sha string) ([]Diff, bool, error) {
+	parent, err := resolveCommit(ctx, dir, sha+"^")
+	if err != nil {
+		return nil, false, err
+	}
+	if parent == "" {
+		out, err := inRepo(ctx, dir, strings.NewReader(""), nil, "hash-object", "-t", "tree", "--stdin")
+		if err != nil {
+			return nil, false, fmt.Errorf("git hash-object in %s: %w", dir, err)
+		}
+		parent = strings.TrimSpace(out)
+	}
+	return Diffs(ctx, dir, parent, sha)
+}

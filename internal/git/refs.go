@@ -86,3 +86,18 @@ func Head(ctx context.Context, dir string) (string, error) {
 	}
 	return "", fmt.Errorf("head of %s: %w", dir, ErrNoRef)
 }
+
+// RefsContaining returns the short names of the branches (kind "branch")
+// or tags ("tag") whose history holds commit sha, sorted by name.
+func RefsContaining(ctx context.Context, dir, sha, kind string) ([]string, error) {
+	prefix := map[string]string{"branch": "refs/heads/", "tag": "refs/tags/"}[kind]
+	out, err := inRepo(ctx, dir, nil, nil, "for-each-ref", "--contains="+sha, "--sort=refname", "--format=%(refname)", prefix)
+	if err != nil {
+		return nil, fmt.Errorf("git for-each-ref in %s: %w", dir, err)
+	}
+	var names []string
+	for line := range strings.Lines(out) {
+		names = append(names, strings.TrimPrefix(strings.TrimSuffix(line, "\n"), prefix))
+	}
+	return names, nil
+}

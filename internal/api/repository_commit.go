@@ -1,0 +1,87 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/git"
+)
+
+// commitOf resolves :sha (a SHA, branch or tag) in the repository of
+// :id: 404 Commit Not Found when there is no such commit.
+func (a *API) commitOf(r *request) (ferry.Project, string, string, error) {
+	p, _, dir, err := a.repository(r)
+	if err != nil {
+		return p, "", "", err
+	}
+	sha, err := resolve(r, dir, r.PathValue("sha"), "Commit")
+	return p, dir, sha, err
+}
+
+// writePage answers pg's page of items, each shown by show, with GitLab's
+// pagination headers.
+func writePage[T, E any](a *API, w http.ResponseWriter, r *request, pg pager, items []T, show func(T) E) {
+	page := pageOf(pg, items)
+	out := make([]E, 0, len(page))
+	for _, item := range page {
+		out = append(out, show(item))
+	}
+	a.writeList(w, r, pg, len(items), out)
+}
+
+// commitDiff is GET /projects/:id/repository/commits/:sha/diff: the
+// changes against the first parent, paginated.
+func (a *API) commitDiff(w http.ResponseWriter, r *request) error {
+	pg, err := readPager(r.params)
+	if err != nil {
+		return err
+	}
+	_, dir, sha, err := a.commitOf(r)
+	if err != nil {
+		return err
+	}
+	diffs, _, err := git.CommitDiffs(r.ctx(), dir, sha)
+	if err != nil {
+		return err
+	}
+	writePage(a, w, r, pg, diffs, diff)
+	return nil
+}
+
+// basicRef is GitLab's Entities::BasicRef.
+type basicRef struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+// commitRefs is GET /projects/:id/repository/commits/:sha/refs (type:
+// branch, tag or all): the branches and tags that hold the commit.
+func (a *API) commitRefs(w http.ResponseWriter, r *request) error {
+	pg, err := readPager(r.params)
+	if err != nil {
+		return err
+	}
+	kind, err := r.params.oneOf("type", "all", "branch", "tag", "all")
+	if err != nil {
+		return err
+	}
+	_, dir, sha, err := a.commitOf(r)
+	if err != nil {
+		return err
+	}
+	var refs []basicRef
+	for _, k := range []string{"branch", "tag"} {
+		if kind != "all" && kind != k {
+			continue
+		}
+		names, err := git.RefsContaining(r.ctx(), dir, sha, k)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			refs = append(refs, basicRef{Type: k, Name: n})
+		}
+	}
+	writePage(a, w, r, pg, refs, func(ref basicRef) basicRef { return ref })
+	return nil
+}
