@@ -18,7 +18,7 @@ p = gl.projects.get("grp/sub/proj")
 print(json.dumps({
     "branches": [b.name for b in p.branches.list(get_all=True)],
     "branch": p.branches.get("feature").commit["title"],
-    "tags": [t.name for t in p.tags.list(get_all=True)],
+    "tags": [t.name for t in p.tags.list(order_by="name", sort="asc", get_all=True)],
     "commits": [c.title for c in p.commits.list(ref_name="feature", get_all=True)],
     "commit": p.commits.get("feature").stats["additions"],
     "file": p.files.get("docs/guide.md", ref="main").decode().decode(),
@@ -46,7 +46,7 @@ func TestRepository_PythonGitlab(t *testing.T) {
 		t.Fatalf("%s: %v", out, err)
 	}
 	want := map[string]any{
-		"branches": []any{"feature", "main"}, "branch": "Add feature", "tags": []any{"v1.0"},
+		"branches": []any{"feature", "main"}, "branch": "Add feature", "tags": []any{"v0.9", "v1.0"},
 		"commits": []any{"Add feature", "Add docs", "Initial commit"}, "commit": 2.0,
 		"file": "# Guide\n", "raw": "# Guide\n", "tree": []any{"docs/guide.md"}, "archive": "PK",
 		"compare": []any{"Add feature"}, "wikis": []any{},

@@ -52,7 +52,9 @@ func commitsByID(r *request, dir string, refs []git.Ref) (map[string]git.Commit,
 // refKind is what GET .../branches and .../tags share: how the refs are
 // listed and shown, and what a missing one is called.
 type refKind[T any] struct {
-	list  func(ctx context.Context, dir string) ([]git.Ref, error)
+	// order reads the sort parameters into a for-each-ref sort key.
+	order func(p params) (string, error)
+	list  func(ctx context.Context, dir, order string) ([]git.Ref, error)
 	show  func(r *request, p ferry.Project, level ferry.AccessLevel, dir string, refs []git.Ref) ([]T, error)
 	what  string // in 404 <what> Not Found
 	param string // the path value naming one
@@ -60,21 +62,48 @@ type refKind[T any] struct {
 
 // branchKind is the branches of a repository.
 func (a *API) branchKind() refKind[branchEntity] {
-	return refKind[branchEntity]{list: git.BranchRefs, show: a.branches, what: "Branch", param: "branch"}
+	return refKind[branchEntity]{order: branchOrder, list: git.BranchRefs, show: a.branches, what: "Branch", param: "branch"}
 }
 
 // tagKind is the tags of a repository.
 func (a *API) tagKind() refKind[tagEntity] {
-	return refKind[tagEntity]{list: git.TagRefs, show: a.tags, what: "Tag", param: "tag"}
+	return refKind[tagEntity]{order: tagOrder, list: git.TagRefs, show: a.tags, what: "Tag", param: "tag"}
+}
+
+// branchOrder reads GitLab's branch sort (name_asc, updated_asc,
+// updated_desc).
+func branchOrder(p params) (string, error) {
+	sort, err := p.oneOf("sort", "name_asc", "name_asc", "updated_asc", "updated_desc")
+	return map[string]string{"name_asc": "refname", "updated_asc": "committerdate",
+		"updated_desc": "-committerdate"}[sort], err
+}
+
+// tagOrder reads GitLab's tag order_by (name, updated, version; updated
+// by default) and sort (asc, desc; desc by default).
+func tagOrder(p params) (string, error) {
+	by, err := p.oneOf("order_by", "updated", "name", "updated", "version")
+	if err != nil {
+		return "", err
+	}
+	sort, err := p.oneOf("sort", "desc", "asc", "desc")
+	key := map[string]string{"name": "refname", "updated": "creatordate", "version": "version:refname"}[by]
+	if sort == "desc" {
+		key = "-" + key
+	}
+	return key, err
 }
 
 // load reads the repository of :id and lists its refs of kind k.
 func (k refKind[T]) load(a *API, r *request) (ferry.Project, ferry.AccessLevel, string, []git.Ref, error) {
+	order, err := k.order(r.params)
+	if err != nil {
+		return ferry.Project{}, 0, "", nil, err
+	}
 	p, level, dir, err := a.repository(r)
 	if err != nil {
 		return p, level, dir, nil, err
 	}
-	refs, err := k.list(r.ctx(), dir)
+	refs, err := k.list(r.ctx(), dir, order)
 	return p, level, dir, refs, err
 }
 

@@ -53,6 +53,7 @@ func pushFixture(t *testing.T, url string) (main, feature string) {
 	write("docs/guide.md", "# Guide\n", 0o644)
 	write("bin/run.sh", "#!/bin/sh\necho hi\n", 0o755)
 	write("logo.bin", "\x00\x01\x02binary", 0o644)
+	run("tag", "v0.9")
 	run("add", ".")
 	run("commit", "-q", "-m", "Add docs\n\nWith a body.")
 	run("tag", "-a", "v1.0", "-m", "Release 1.0")
@@ -60,7 +61,7 @@ func pushFixture(t *testing.T, url string) (main, feature string) {
 	write("feature.txt", "one\ntwo\n", 0o644)
 	run("add", ".")
 	run("commit", "-q", "-m", "Add feature")
-	run("push", "-q", "origin", "main", "feature", "v1.0")
+	run("push", "-q", "origin", "main", "feature", "v0.9", "v1.0")
 	return run("rev-parse", "main"), run("rev-parse", "feature")
 }
 
@@ -90,14 +91,21 @@ func TestRepository_BranchesAndTags(t *testing.T) {
 	if err != nil || b.Commit.ID != f.feature || b.Default {
 		t.Errorf("feature = %+v, %v", b, err)
 	}
-	tags, _, err := c.Tags.ListTags(pid, nil)
-	if err != nil || len(tags) != 1 || tags[0].Name != "v1.0" || tags[0].Message != "Release 1.0" ||
-		tags[0].Commit.ID != f.main || tags[0].Target == f.main {
+	tags, _, err := c.Tags.ListTags(pid, &gitlab.ListTagsOptions{OrderBy: gitlab.Ptr("name"), Sort: gitlab.Ptr("desc")})
+	if err != nil || len(tags) != 2 || tags[0].Name != "v1.0" || tags[0].Message != "Release 1.0" ||
+		tags[0].Commit.ID != f.main || tags[0].Target == f.main || tags[1].Name != "v0.9" || tags[1].Message != "" {
 		t.Fatalf("tags %+v, %v", tags, err)
+	}
+	byVersion, _, err := c.Tags.ListTags(pid, &gitlab.ListTagsOptions{OrderBy: gitlab.Ptr("version"), Sort: gitlab.Ptr("asc"),
+		Search: gitlab.Ptr("^v")})
+	if got := joined(byVersion, func(t *gitlab.Tag) string { return t.Name }); err != nil || got != "v0.9,v1.0" {
+		t.Errorf("tags by version %s %v", got, err)
 	}
 	checkCalls(t, f.env, []apiCase{
 		getCase("/projects/grp%2Fsub%2Fproj/repository/branches/nope", f.tokens["reporter"], 404, `{"message":"404 Branch Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/tags/nope", f.tokens["reporter"], 404, `{"message":"404 Tag Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/tags?order_by=date", f.tokens["reporter"], 400, `{"error":"order_by does not have a valid value"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/branches?sort=name", f.tokens["reporter"], 400, `{"error":"sort does not have a valid value"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/branches", f.tokens["outsider"], 404, `{"message":"404 Project Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/branches", f.tokens["guest"], 403, `{"message":"403 Forbidden"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/branches", "", 404, `{"message":"404 Project Not Found"}`),

@@ -19,15 +19,16 @@ type Ref struct {
 	Message string
 }
 
-// BranchRefs lists the branches of dir sorted by name.
-func BranchRefs(ctx context.Context, dir string) ([]Ref, error) {
-	return refs(ctx, dir, "refs/heads/", "--sort=refname")
+// BranchRefs lists the branches of dir in order (a for-each-ref sort key
+// such as "refname" or "-committerdate").
+func BranchRefs(ctx context.Context, dir, order string) ([]Ref, error) {
+	return refs(ctx, dir, "refs/heads/", "--sort="+order)
 }
 
-// TagRefs lists the tags of dir, newest commit first as GitLab sorts them
-// by default (updated_desc).
-func TagRefs(ctx context.Context, dir string) ([]Ref, error) {
-	return refs(ctx, dir, "refs/tags/", "--sort=-creatordate")
+// TagRefs lists the tags of dir in order (a for-each-ref sort key such as
+// "-creatordate" or "version:refname").
+func TagRefs(ctx context.Context, dir, order string) ([]Ref, error) {
+	return refs(ctx, dir, "refs/tags/", "--sort="+order)
 }
 
 // refs lists the refs under prefix.
