@@ -48,12 +48,18 @@ func (a *API) getArchive(w http.ResponseWriter, r *request) error {
 	if sub != "" {
 		prefix += "-" + strings.ReplaceAll(strings.Trim(sub, "/"), "/", "-")
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Transfer-Encoding", "binary")
-	h.Set("Content-Disposition", `attachment; filename="`+prefix+"."+format+`"`)
-	w.WriteHeader(http.StatusOK)
-	if err := git.Archive(r.ctx(), dir, sha, gitFormat, prefix, sub, w); err != nil {
+	sw := &startWriter{w: w, start: func([]byte) {
+		h := w.Header()
+		h.Set("Content-Type", "application/octet-stream")
+		h.Set("Content-Transfer-Encoding", "binary")
+		h.Set("Content-Disposition", `attachment; filename="`+prefix+"."+format+`"`)
+	}}
+	err = git.Archive(r.ctx(), dir, sha, gitFormat, prefix, sub, sw)
+	if err != nil && !sw.started { // GitLab rescues any failure so
+		a.logger.WarnContext(r.ctx(), "archive", "err", err)
+		return notFound("File")
+	}
+	if err != nil {
 		a.logger.ErrorContext(r.ctx(), "stream archive", "err", err)
 	}
 	return nil

@@ -1,13 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/ferryhq/ferry/internal/git"
 )
@@ -82,38 +82,39 @@ func (a *API) sendBlob(w http.ResponseWriter, r *request, dir, sha string, size 
 	h.Set("Cache-Control", "max-age=0, private, must-revalidate, no-store, no-cache")
 	h.Set("Pragma", "no-cache")
 	h.Set("Expires", "Fri, 01 Jan 1990 00:00:00 GMT")
-	sw := &sniffWriter{w: w}
-	if err := git.StreamBlob(r.ctx(), dir, sha, sw); err != nil {
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	sw := &startWriter{w: w, start: func(p []byte) {
+		if bytes.IndexByte(p[:min(len(p), 8000)], 0) >= 0 {
+			h.Set("Content-Type", "application/octet-stream")
+		}
+	}}
+	err := git.StreamBlob(r.ctx(), dir, sha, sw)
+	if err != nil && !sw.started {
+		return err
+	}
+	if err != nil {
 		a.logger.ErrorContext(r.ctx(), "stream blob", "err", err)
 	}
-	sw.start()
+	_, _ = sw.Write(nil) // an empty blob still answers 200
 	return nil
 }
 
-// sniffWriter sets Content-Type from the first bytes written.
-type sniffWriter struct {
+// startWriter sends the answer's status (200) with its first write, after
+// start has seen those first bytes, so that a stream that fails before
+// it writes anything can still be answered with an error.
+type startWriter struct {
 	w       http.ResponseWriter
+	start   func(first []byte)
 	started bool
 }
 
-func (s *sniffWriter) Write(p []byte) (int, error) {
-	if !s.started {
-		ct := "text/plain; charset=utf-8"
-		if strings.ContainsRune(string(p[:min(len(p), 8000)]), 0) {
-			ct = "application/octet-stream"
-		}
-		s.w.Header().Set("Content-Type", ct)
-		s.start()
-	}
-	return s.w.Write(p)
-}
-
-func (s *sniffWriter) start() {
+func (s *startWriter) Write(p []byte) (int, error) {
 	if !s.started {
 		s.started = true
-		if s.w.Header().Get("Content-Type") == "" {
-			s.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if s.start != nil {
+			s.start(p)
 		}
 		s.w.WriteHeader(http.StatusOK)
 	}
+	return s.w.Write(p)
 }

@@ -245,10 +245,20 @@ func TestRepository_Archive(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(zip, []byte("PK")) || !strings.Contains(resp.Header.Get("Content-Disposition"), "proj-main-"+f.main+".zip") {
 		t.Errorf("zip: %v %v", resp.Header, err)
 	}
-	status, _, _ := call(t, f.env, http.MethodGet, "/api/v4/projects/"+itoa(f.project.ID)+"/repository/archive.tar.gz", f.tokens["guest"], "", "")
-	if status != http.StatusForbidden {
-		t.Errorf("guest archive: %d, want 403", status)
+	base := "/api/v4/projects/" + itoa(f.project.ID) + "/repository/"
+	for path, magic := range map[string]string{"archive.tar.bz2": "BZh", "archive?format=tar&path=docs": "proj-main-" + f.main + "-docs/"} {
+		status, body, hdr := call(t, f.env, http.MethodGet, base+path, f.tokens["reporter"], "", "")
+		if status != http.StatusOK || !strings.Contains(body, magic) || !strings.HasPrefix(hdr.Get("Content-Disposition"), "attachment") {
+			t.Errorf("%s: %d %.20q", path, status, body)
+		}
 	}
+	checkCalls(t, f.env, []apiCase{
+		getCase(strings.TrimPrefix(base, "/api/v4")+"archive.tar.gz", f.tokens["guest"], 403, `{"message":"403 Forbidden"}`),
+		getCase(strings.TrimPrefix(base, "/api/v4")+"archive?sha=xxx", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
+		getCase(strings.TrimPrefix(base, "/api/v4")+"archive?path=nope", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
+		getCase(strings.TrimPrefix(base, "/api/v4")+"archive.rar", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
+		getCase(strings.TrimPrefix(base, "/api/v4")+"archives", f.tokens["reporter"], 404, `{"message":"404 Not Found"}`),
+	})
 }
 
 // getCase is a GET of path under /api/v4 answered with status and body.
