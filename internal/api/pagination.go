@@ -58,6 +58,18 @@ func (a *API) writeList(w http.ResponseWriter, r *request, pg pager, total int, 
 	writeJSON(w, http.StatusOK, page)
 }
 
+// writeListWithoutCount answers one page of a list whose total is not
+// counted (GitLab's paginate without_count and exclude_total_headers): no
+// X-Total, X-Total-Pages or last link; hasNext tells whether a page follows.
+func (a *API) writeListWithoutCount(w http.ResponseWriter, r *request, pg pager, hasNext bool, page any) {
+	next := 0
+	if hasNext {
+		next = pg.page + 1
+	}
+	pg.setLinks(w, r.Request, a.base, pg.page > 1, next, 0)
+	writeJSON(w, http.StatusOK, page)
+}
+
 // setHeaders writes X-Per-Page, X-Page, X-Next-Page, X-Prev-Page, Link
 // (prev, next, first, last, in GitLab's order), X-Total and X-Total-Pages.
 // As Kaminari, a page past the last one has neither a next nor a previous
@@ -65,25 +77,37 @@ func (a *API) writeList(w http.ResponseWriter, r *request, pg pager, total int, 
 func (pg pager) setHeaders(w http.ResponseWriter, r *http.Request, base string, total int) {
 	pages := (total + pg.perPage - 1) / pg.perPage
 	inRange := pg.page <= pages
+	next := 0
+	if inRange && pg.page < pages {
+		next = pg.page + 1
+	}
+	pg.setLinks(w, r, base, inRange && pg.page > 1, next, max(pages, 1))
+	w.Header().Set("X-Total", strconv.Itoa(total))
+	w.Header().Set("X-Total-Pages", strconv.Itoa(max(pages, 1)))
+}
+
+// setLinks writes X-Per-Page, X-Page, X-Next-Page (next, 0 for none),
+// X-Prev-Page and Link: prev, next, first and, when last is not 0, last.
+func (pg pager) setLinks(w http.ResponseWriter, r *http.Request, base string, prev bool, next, last int) {
 	h := w.Header()
 	h.Set("X-Per-Page", strconv.Itoa(pg.perPage))
 	h.Set("X-Page", strconv.Itoa(pg.page))
 	h.Set("X-Next-Page", "")
 	h.Set("X-Prev-Page", "")
 	var links []string
-	if inRange && pg.page > 1 {
+	if prev {
 		h.Set("X-Prev-Page", strconv.Itoa(pg.page-1))
 		links = append(links, pg.link(r, base, pg.page-1, "prev"))
 	}
-	if inRange && pg.page < pages {
-		h.Set("X-Next-Page", strconv.Itoa(pg.page+1))
-		links = append(links, pg.link(r, base, pg.page+1, "next"))
+	if next != 0 {
+		h.Set("X-Next-Page", strconv.Itoa(next))
+		links = append(links, pg.link(r, base, next, "next"))
 	}
-	pages = max(pages, 1)
-	links = append(links, pg.link(r, base, 1, "first"), pg.link(r, base, pages, "last"))
+	links = append(links, pg.link(r, base, 1, "first"))
+	if last != 0 {
+		links = append(links, pg.link(r, base, last, "last"))
+	}
 	h.Set("Link", strings.Join(links, ", "))
-	h.Set("X-Total", strconv.Itoa(total))
-	h.Set("X-Total-Pages", strconv.Itoa(pages))
 }
 
 // link is one Link entry: the request's URL under base with page n.

@@ -82,6 +82,7 @@ func (a *API) commitRefs(w http.ResponseWriter, r *request) error {
 			refs = append(refs, basicRef{Type: k, Name: n})
 		}
 	}
-	writePage(a, w, r, pg, refs, func(ref basicRef) basicRef { return ref })
+	// GitLab does not count them (paginate without_count)
+	a.writeListWithoutCount(w, r, pg, len(refs) > pg.page*pg.perPage, append([]basicRef{}, pageOf(pg, refs)...))
 	return nil
 }

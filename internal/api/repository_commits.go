@@ -9,13 +9,19 @@ import (
 )
 
 // listCommits is GET /projects/:id/repository/commits: ref_name (default
-// branch by default), path, since, until, first_parent, all, page.
+// branch by default), path, since, until, author, all, first_parent,
+// order, with_stats, page. As GitLab, the commits are not counted: no
+// X-Total, and a full page has a next one.
 func (a *API) listCommits(w http.ResponseWriter, r *request) error {
 	pg, err := readPager(r.params)
 	if err != nil {
 		return err
 	}
 	o, err := logOptions(r)
+	if err != nil {
+		return err
+	}
+	withStats, err := r.params.boolean("with_stats", false)
 	if err != nil {
 		return err
 	}
@@ -32,7 +38,7 @@ func (a *API) listCommits(w http.ResponseWriter, r *request) error {
 		}
 		sha, err := git.ResolveCommit(r.ctx(), dir, ref)
 		if errors.Is(err, git.ErrNoRef) { // GitLab lists nothing
-			a.writeList(w, r, pg, 0, []commitEntity{})
+			a.writeListWithoutCount(w, r, pg, false, []commitEntity{})
 			return nil
 		}
 		if err != nil {
@@ -40,32 +46,55 @@ func (a *API) listCommits(w http.ResponseWriter, r *request) error {
 		}
 		o.Revs = []string{sha}
 	}
-	total, err := git.CountCommits(r.ctx(), dir, o)
-	if err != nil {
-		return err
-	}
 	o.Skip, o.Max = (pg.page-1)*pg.perPage, pg.perPage
 	list, err := git.Log(r.ctx(), dir, o)
 	if err != nil {
 		return err
 	}
-	a.writeList(w, r, pg, total, a.commits(p, list))
+	out := make([]any, 0, len(list))
+	for _, c := range list {
+		if !withStats {
+			out = append(out, a.commit(p, c))
+			continue
+		}
+		stats, err := commitStatsOf(r, dir, c.ID)
+		if err != nil {
+			return err
+		}
+		out = append(out, commitWithStats{commitEntity: a.commit(p, c), Stats: stats})
+	}
+	a.writeListWithoutCount(w, r, pg, len(list) == pg.perPage, out)
 	return nil
 }
 
-// logOptions reads path, since, until and first_parent.
+// logOptions reads path, since, until, author, first_parent and order.
 func logOptions(r *request) (git.LogOptions, error) {
 	var o git.LogOptions
 	var err error
 	o.Path, _ = r.params.str("path")
+	o.Author, _ = r.params.str("author")
 	if o.Since, err = r.params.dateTime("since"); err != nil {
 		return o, err
 	}
 	if o.Until, err = r.params.dateTime("until"); err != nil {
 		return o, err
 	}
+	order, err := r.params.oneOf("order", "default", "default", "topo")
+	if err != nil {
+		return o, err
+	}
+	o.Topo = order == "topo"
 	o.FirstParent, err = r.params.boolean("first_parent", false)
 	return o, err
+}
+
+// commitStatsOf counts what commit sha adds and deletes.
+func commitStatsOf(r *request, dir, sha string) (*commitStats, error) {
+	add, del, err := git.Stats(r.ctx(), dir, sha)
+	if err != nil {
+		return nil, err
+	}
+	return &commitStats{Additions: add, Deletions: del, Total: add + del}, nil
 }
 
 // getCommit is GET /projects/:id/repository/commits/:sha (stats by
@@ -85,11 +114,9 @@ func (a *API) getCommit(w http.ResponseWriter, r *request) error {
 	}
 	out := commitDetail{commitEntity: a.commit(p, list[0]), ProjectID: p.ID}
 	if withStats {
-		add, del, err := git.Stats(r.ctx(), dir, sha)
-		if err != nil {
+		if out.Stats, err = commitStatsOf(r, dir, sha); err != nil {
 			return err
 		}
-		out.Stats = &commitStats{Additions: add, Deletions: del, Total: add + del}
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

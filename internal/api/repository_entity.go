@@ -42,6 +42,12 @@ type commitStats struct {
 	Total     int `json:"total"`
 }
 
+// commitWithStats is GitLab's Entities::CommitWithStats.
+type commitWithStats struct {
+	commitEntity
+	Stats *commitStats `json:"stats"`
+}
+
 // commitDetail is GitLab's Entities::CommitDetail.
 type commitDetail struct {
 	commitEntity

@@ -85,13 +85,17 @@ func Commits(ctx context.Context, dir string, shas ...string) ([]Commit, error) 
 	return parseCommits(out)
 }
 
-// LogOptions selects commits for Log and CountCommits.
+// LogOptions selects commits for Log.
 type LogOptions struct {
 	// Revs are the revisions to walk ("main", "a..b"); Path limits to one path.
 	Revs         []string
 	Path         string
 	Since, Until *time.Time
-	FirstParent  bool
+	// Author matches author names and emails (git log --author).
+	Author      string
+	FirstParent bool
+	// Topo lists in topological order.
+	Topo bool
 	// Skip and Max page the list (Max 0: all).
 	Skip, Max int
 }
@@ -106,6 +110,12 @@ func (o LogOptions) args() []string {
 	}
 	if o.FirstParent {
 		args = append(args, "--first-parent")
+	}
+	if o.Author != "" {
+		args = append(args, "--author="+o.Author)
+	}
+	if o.Topo {
+		args = append(args, "--topo-order")
 	}
 	args = append(args, o.Revs...)
 	args = append(args, "--")
@@ -127,15 +137,6 @@ func Log(ctx context.Context, dir string, o LogOptions) ([]Commit, error) {
 		return nil, fmt.Errorf("git log in %s: %w", dir, err)
 	}
 	return parseCommits(out)
-}
-
-// CountCommits counts the commits o selects (Skip and Max aside).
-func CountCommits(ctx context.Context, dir string, o LogOptions) (int, error) {
-	out, err := inRepo(ctx, dir, nil, nil, append([]string{"rev-list", "--count"}, o.args()...)...)
-	if err != nil {
-		return 0, fmt.Errorf("git rev-list in %s: %w", dir, err)
-	}
-	return strconv.Atoi(strings.TrimSpace(out))
 }
 
 // Stats counts the lines a commit adds and deletes against its first
