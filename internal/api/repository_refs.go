@@ -58,11 +58,15 @@ type refKind[T any] struct {
 	show  func(r *request, p ferry.Project, level ferry.AccessLevel, dir string, refs []git.Ref) ([]T, error)
 	what  string // in 404 <what> Not Found
 	param string // the path value naming one
+	// invalid, when set, answers 400 for a name git refuses (GitLab's
+	// find_branch!).
+	invalid string
 }
 
 // branchKind is the branches of a repository.
 func (a *API) branchKind() refKind[branchEntity] {
-	return refKind[branchEntity]{order: branchOrder, list: git.BranchRefs, show: a.branches, what: "Branch", param: "branch"}
+	return refKind[branchEntity]{order: branchOrder, list: git.BranchRefs, show: a.branches, what: "Branch", param: "branch",
+		invalid: "The branch refname is invalid"}
 }
 
 // tagKind is the tags of a repository.
@@ -131,17 +135,46 @@ func listRefs[T any](a *API, k refKind[T]) handler {
 	}
 }
 
+// find loads the refs of kind k and finds the one the path names: 404
+// <what> Not Found when there is none.
+func (k refKind[T]) find(a *API, r *request) (ferry.Project, ferry.AccessLevel, string, []git.Ref, int, error) {
+	name := r.PathValue(k.param)
+	p, level, dir, refs, err := k.load(a, r)
+	if err == nil && k.invalid != "" && !ferry.ValidBranchName(name) {
+		err = apiError(http.StatusBadRequest, k.invalid)
+	}
+	if err != nil {
+		return p, level, dir, nil, -1, err
+	}
+	i := slices.IndexFunc(refs, func(ref git.Ref) bool { return ref.Name == name })
+	if i < 0 {
+		return p, level, dir, nil, -1, notFound(k.what)
+	}
+	return p, level, dir, refs, i, nil
+}
+
+// headBranch is HEAD /projects/:id/repository/branches/:branch: 204 when
+// the branch exists, 404 otherwise, without a body.
+func (a *API) headBranch(w http.ResponseWriter, r *request) error {
+	status := http.StatusNoContent
+	if _, _, _, _, _, err := a.branchKind().find(a, r); err != nil {
+		var he *httpError
+		if !errors.As(err, &he) || he.Status != http.StatusNotFound && he.Status != http.StatusBadRequest {
+			return err
+		}
+		status = http.StatusNotFound
+	}
+	w.WriteHeader(status)
+	return nil
+}
+
 // getRef is GET /projects/:id/repository/branches/:branch and
 // /tags/:tag: 404 Branch (Tag) Not Found when there is none.
 func getRef[T any](a *API, k refKind[T]) handler {
 	return func(w http.ResponseWriter, r *request) error {
-		p, level, dir, refs, err := k.load(a, r)
+		p, level, dir, refs, i, err := k.find(a, r)
 		if err != nil {
 			return err
-		}
-		i := slices.IndexFunc(refs, func(ref git.Ref) bool { return ref.Name == r.PathValue(k.param) })
-		if i < 0 {
-			return notFound(k.what)
 		}
 		out, err := k.show(r, p, level, dir, refs[i:i+1])
 		if err != nil {

@@ -87,6 +87,12 @@ func TestRepository_BranchesAndTags(t *testing.T) {
 	if err != nil || len(page) != 1 || page[0].Name != "feature" || resp.TotalPages != 1 {
 		t.Errorf("search feat: %v %v", page, err)
 	}
+	for name, want := range map[string]int{"feature": 204, "nope": 404, "branch*": 404} {
+		if status, body, _ := call(t, f.env, http.MethodHead, "/api/v4/projects/"+itoa(pid)+"/repository/branches/"+name,
+			f.tokens["reporter"], "", ""); status != want || body != "" {
+			t.Errorf("HEAD branch %s: %d %q, want %d", name, status, body, want)
+		}
+	}
 	b, _, err := c.Branches.GetBranch(pid, "feature")
 	if err != nil || b.Commit.ID != f.feature || b.Default {
 		t.Errorf("feature = %+v, %v", b, err)
@@ -104,6 +110,7 @@ func TestRepository_BranchesAndTags(t *testing.T) {
 	checkCalls(t, f.env, []apiCase{
 		getCase("/projects/grp%2Fsub%2Fproj/repository/branches/nope", f.tokens["reporter"], 404, `{"message":"404 Branch Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/tags/nope", f.tokens["reporter"], 404, `{"message":"404 Tag Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/branches/branch*", f.tokens["reporter"], 400, `{"message":"The branch refname is invalid"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/tags?order_by=date", f.tokens["reporter"], 400, `{"error":"order_by does not have a valid value"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/branches?sort=name", f.tokens["reporter"], 400, `{"error":"sort does not have a valid value"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/branches", f.tokens["outsider"], 404, `{"message":"404 Project Not Found"}`),

@@ -50,6 +50,7 @@ func (a *API) Handler() http.Handler {
 	repo := v4 + "/projects/{id}/repository"
 	mux.Handle("GET "+repo+"/branches", a.open(listRefs(a, a.branchKind())))
 	mux.Handle("GET "+repo+"/branches/{branch}", a.open(getRef(a, a.branchKind())))
+	mux.Handle("HEAD "+repo+"/branches/{branch}", a.open(a.headBranch))
 	mux.Handle("GET "+repo+"/tags", a.open(listRefs(a, a.tagKind())))
 	mux.Handle("GET "+repo+"/tags/{tag}", a.open(getRef(a, a.tagKind())))
 	mux.Handle("GET "+repo+"/commits", a.open(a.listCommits))
