@@ -217,7 +217,7 @@ func (a *API) branches(r *request, p ferry.Project, level ferry.AccessLevel, dir
 	for _, ref := range refs {
 		isDefault := ref.Name == p.DefaultBranch
 		out = append(out, branchEntity{Name: ref.Name, Commit: a.commit(p, commits[ref.Commit]),
-			Merged: merged[ref.Name] && !isDefault, Protected: isDefault, Default: isDefault,
+			Merged: merged[ref.Name], Protected: isDefault, Default: isDefault,
 			CanPush: r.user != nil && (level >= ferry.Maintainer || level >= ferry.Developer && !isDefault),
 			WebURL:  a.base + "/" + p.FullPath() + "/-/tree/" + ref.Name})
 	}

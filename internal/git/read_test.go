@@ -104,3 +104,17 @@ func TestTreeAndBlobs(t *testing.T) {
 		}
 	}
 }
+
+func TestMergedInto(t *testing.T) {
+	t.Parallel()
+	dir, first, second := readRepo(t)
+	gitOut(t, dir, "update-ref", "refs/heads/old", first)
+	gitOut(t, dir, "update-ref", "refs/heads/same", second)
+	merged, err := MergedInto(t.Context(), dir, "main")
+	if err != nil || !merged["old"] || merged["same"] || merged["main"] || len(merged) != 1 {
+		t.Errorf("MergedInto(main) = %v, %v; want only old", merged, err)
+	}
+	if merged, err := MergedInto(t.Context(), dir, "nope"); err != nil || len(merged) != 0 {
+		t.Errorf("MergedInto(nope) = %v, %v", merged, err)
+	}
+}

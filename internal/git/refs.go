@@ -54,19 +54,22 @@ func refs(ctx context.Context, dir, prefix, sort string) ([]Ref, error) {
 }
 
 // MergedInto returns the branches whose tips are reachable from branch
-// (none when branch does not exist).
+// but not at its tip, as GitLab's merged_branch_names counts them (none
+// when branch does not exist).
 func MergedInto(ctx context.Context, dir, branch string) (map[string]bool, error) {
 	sha, err := resolveCommit(ctx, dir, "refs/heads/"+branch)
 	if err != nil || sha == "" {
 		return map[string]bool{}, err
 	}
-	out, err := inRepo(ctx, dir, nil, nil, "for-each-ref", "--merged="+sha, "--format=%(refname:strip=2)", "refs/heads/")
+	out, err := inRepo(ctx, dir, nil, nil, "for-each-ref", "--merged="+sha, "--format=%(objectname) %(refname:strip=2)", "refs/heads/")
 	if err != nil {
 		return nil, fmt.Errorf("git for-each-ref in %s: %w", dir, err)
 	}
 	merged := map[string]bool{}
 	for line := range strings.Lines(out) {
-		merged[strings.TrimSuffix(line, "\n")] = true
+		if target, name, ok := strings.Cut(strings.TrimSuffix(line, "\n"), " "); ok && target != sha {
+			merged[name] = true
+		}
 	}
 	return merged, nil
 }
