@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -68,12 +69,24 @@ type fileData struct {
 	ExecuteFilemode bool   `json:"execute_filemode"`
 }
 
-// fileAt finds :file_path at ref: 400 without a ref (when required), 404
-// Commit Not Found for an unknown ref, 404 File Not Found for no file.
-func (a *API) fileAt(r *request, requireRef bool) (fileData, string, error) {
-	if ref, ok := r.params.str("ref"); requireRef && (!ok || ref == "") {
+// pathTraversal is GitLab's PathTraversal check of a file_path: "." or
+// "..", a ".." segment, or a newline.
+var pathTraversal = regexp.MustCompile(`(\A\.{1,2}\z|\A\.\.[/\\]|[/\\]\.\.\z|[/\\]\.\.[/\\]|\n)`)
+
+// fileAt finds :file_path at ref. The JSON endpoint requires ref and a
+// relative path, the raw one (raw) defaults ref to the default branch and
+// accepts a leading slash. Returns 400 for a missing ref or a path that
+// climbs out ("..", as GitLab's file_path validator), 404 Commit Not
+// Found for an unknown ref, 404 File Not Found for no file.
+func (a *API) fileAt(r *request, raw bool) (fileData, string, error) {
+	if ref, ok := r.params.str("ref"); !raw && (!ok || ref == "") {
 		return fileData{}, "", missingRef(ok)
 	}
+	file := r.PathValue("file_path")
+	if pathTraversal.MatchString(file) || !raw && strings.HasPrefix(file, "/") {
+		return fileData{}, "", &httpError{Status: http.StatusBadRequest, Body: errorBody{"file_path should be a valid file path"}}
+	}
+	file = strings.TrimPrefix(file, "/")
 	p, _, dir, err := a.repository(r)
 	if err != nil {
 		return fileData{}, "", err
@@ -83,7 +96,6 @@ func (a *API) fileAt(r *request, requireRef bool) (fileData, string, error) {
 	if err != nil {
 		return fileData{}, "", err
 	}
-	file := strings.TrimPrefix(r.PathValue("file_path"), "/")
 	blob, err := git.BlobAt(r.ctx(), dir, sha, file)
 	if errors.Is(err, git.ErrNoRef) {
 		return fileData{}, "", notFound("File")
@@ -128,7 +140,7 @@ func setFileHeaders(w http.ResponseWriter, f fileData) {
 // getFile is GET /projects/:id/repository/files/:file_path: the metadata
 // and the content in base64, encoded as it streams from git.
 func (a *API) getFile(w http.ResponseWriter, r *request) error {
-	f, dir, err := a.fileAt(r, true)
+	f, dir, err := a.fileAt(r, false)
 	if err != nil {
 		return err
 	}
@@ -139,7 +151,7 @@ func (a *API) getFile(w http.ResponseWriter, r *request) error {
 // getRawFile is GET /projects/:id/repository/files/:file_path/raw (ref
 // defaults to the default branch).
 func (a *API) getRawFile(w http.ResponseWriter, r *request) error {
-	f, dir, err := a.fileAt(r, false)
+	f, dir, err := a.fileAt(r, true)
 	if err != nil {
 		return err
 	}

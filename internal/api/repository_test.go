@@ -195,6 +195,10 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 		file.CommitID != f.main || file.LastCommitID != f.main || file.Ref != "v1.0" || len(file.SHA256) != 64 {
 		t.Errorf("file %+v", file)
 	}
+	if status, body, _ := call(t, f.env, http.MethodGet, "/api/v4/projects/"+itoa(pid)+"/repository/files/%2Fdocs%2Fguide.md/raw",
+		f.tokens["reporter"], "", ""); status != 200 || body != "# Guide" {
+		t.Errorf("raw file with a leading slash: %d %q", status, body)
+	}
 	raw, resp, err := c.RepositoryFiles.GetRawFile(pid, "logo.bin", nil)
 	if err != nil || string(raw) != "\x00\x01\x02binary" || resp.Header.Get("Content-Type") != "application/octet-stream" {
 		t.Errorf("raw %q %v", raw, err)
@@ -214,6 +218,9 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md", f.tokens["reporter"], 400, `{"error":"ref is missing, ref is empty"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md?ref=", f.tokens["reporter"], 400, `{"error":"ref is empty"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/docs/raw", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/..%2F..%2Fetc%2Fpasswd?ref=main", f.tokens["reporter"], 400, `{"error":"file_path should be a valid file path"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/docs%2F..%2F..%2Fx/raw", f.tokens["reporter"], 400, `{"error":"file_path should be a valid file path"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/%2FREADME.md?ref=main", f.tokens["reporter"], 400, `{"error":"file_path should be a valid file path"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/blobs/abcdef12/raw", f.tokens["reporter"], 404, `{"message":"404 Blob Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?path=nope", f.tokens["reporter"], 404, `{"message":"404 invalid revision or path Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?ref=nope", f.tokens["reporter"], 404, `{"message":"404 Tree Not Found"}`),
