@@ -34,6 +34,8 @@ func wikiBundle(t *testing.T) []byte {
 	return b
 }
 
+// TestWikis_ImportedWiki imports GitLab's fixture with project.bundle and
+// project.wiki.bundle and reads both through the API.
 func TestWikis_ImportedWiki(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
@@ -57,8 +59,16 @@ func TestWikis_ImportedWiki(t *testing.T) {
 		t.Errorf("page %+v %v", page, err)
 	}
 	branches, _, err := env.Root.Branches.ListBranches(id, nil)
-	if err != nil || joined(branches, func(b *gitlab.Branch) string { return b.Name }) != "feature,master" {
+	if err != nil || joined(branches, func(b *gitlab.Branch) string { return b.Name }) != "feature,master" || !branches[1].Default {
 		t.Errorf("imported branches %v %v", branches, err)
+	}
+	tag, _, err := env.Root.Tags.GetTag(id, "v1.0")
+	if err != nil || tag.Commit.Title != "one" || tag.Target != tag.Commit.ID {
+		t.Errorf("imported tag %+v %v", tag, err)
+	}
+	cmp, _, err := env.Root.Repositories.Compare(id, &gitlab.CompareOptions{From: gitlab.Ptr("v1.0"), To: gitlab.Ptr("feature")})
+	if err != nil || len(cmp.Commits) != 1 || cmp.Commits[0].Title != "two" || len(cmp.Diffs) != 0 {
+		t.Errorf("imported compare %+v %v", cmp, err)
 	}
 	checkCalls(t, env, []apiCase{
 		getCase("/projects/"+itoa(id)+"/wikis/nope", servertest.RootToken, 404, `{"message":"404 Wiki Page Not Found"}`),
