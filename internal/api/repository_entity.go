@@ -72,12 +72,12 @@ type branchEntity struct {
 
 // tagEntity is GitLab's Entities::Tag.
 type tagEntity struct {
-	Name      string       `json:"name"`
-	Message   string       `json:"message"`
-	Target    string       `json:"target"`
-	Commit    commitEntity `json:"commit"`
-	Release   any          `json:"release"`
-	Protected bool         `json:"protected"`
+	Name      string        `json:"name"`
+	Message   string        `json:"message"`
+	Target    string        `json:"target"`
+	Commit    *commitEntity `json:"commit"`
+	Release   any           `json:"release"`
+	Protected bool          `json:"protected"`
 }
 
 // treeObject is GitLab's Entities::TreeObject.

@@ -39,7 +39,9 @@ func resolve(r *request, dir, ref, what string) (string, error) {
 func commitsByID(r *request, dir string, refs []git.Ref) (map[string]git.Commit, error) {
 	shas := make([]string, 0, len(refs))
 	for _, ref := range refs {
-		shas = append(shas, ref.Commit)
+		if ref.Commit != "" {
+			shas = append(shas, ref.Commit)
+		}
 	}
 	list, err := git.Commits(r.ctx(), dir, shas...)
 	byID := map[string]git.Commit{}
@@ -232,8 +234,12 @@ func (a *API) tags(r *request, p ferry.Project, _ ferry.AccessLevel, dir string,
 	}
 	out := make([]tagEntity, 0, len(refs))
 	for _, ref := range refs {
-		out = append(out, tagEntity{Name: ref.Name, Message: ref.Message, Target: ref.Target,
-			Commit: a.commit(p, commits[ref.Commit])})
+		tag := tagEntity{Name: ref.Name, Message: ref.Message, Target: ref.Target}
+		if c, ok := commits[ref.Commit]; ok {
+			shown := a.commit(p, c)
+			tag.Commit = &shown
+		}
+		out = append(out, tag)
 	}
 	return out, nil
 }

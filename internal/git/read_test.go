@@ -118,3 +118,21 @@ func TestMergedInto(t *testing.T) {
 		t.Errorf("MergedInto(nope) = %v, %v", merged, err)
 	}
 }
+
+func TestTagRefs(t *testing.T) {
+	t.Parallel()
+	dir, first, second := readRepo(t)
+	blob := gitOut(t, dir, "rev-parse", second+":LICENSE")
+	gitOut(t, dir, "update-ref", "refs/tags/light", first)
+	gitOut(t, dir, "update-ref", "refs/tags/of-blob", blob)
+	tags, err := TagRefs(t.Context(), dir, "refname")
+	if err != nil || len(tags) != 2 {
+		t.Fatalf("TagRefs = %+v, %v", tags, err)
+	}
+	if got := tags[0]; got.Name != "light" || got.Commit != first || got.Target != first {
+		t.Errorf("light = %+v", got)
+	}
+	if got := tags[1]; got.Name != "of-blob" || got.Commit != "" || got.Target != blob {
+		t.Errorf("of-blob = %+v", got)
+	}
+}

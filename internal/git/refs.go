@@ -13,7 +13,8 @@ type Ref struct {
 	// Target is what the ref points at: a commit, or an annotated tag's
 	// own object.
 	Target string
-	// Commit is the commit the ref leads to.
+	// Commit is the commit the ref leads to ("" for a tag of a tree or
+	// a blob).
 	Commit string
 	// Message is an annotated tag's message ("" otherwise).
 	Message string
@@ -34,19 +35,25 @@ func TagRefs(ctx context.Context, dir, order string) ([]Ref, error) {
 // refs lists the refs under prefix.
 func refs(ctx context.Context, dir, prefix, sort string) ([]Ref, error) {
 	out, err := inRepo(ctx, dir, nil, nil, "for-each-ref", sort,
-		"--format=%(refname)%00%(objectname)%00%(*objectname)%00%(objecttype)%00%(contents)%1e", prefix)
+		"--format=%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)%00%(*objecttype)%00%(contents)%1e", prefix)
 	if err != nil {
 		return nil, fmt.Errorf("git for-each-ref in %s: %w", dir, err)
 	}
 	var list []Ref
 	for rec := range strings.SplitSeq(out, "\x1e") {
-		f := strings.SplitN(strings.TrimPrefix(rec, "\n"), "\x00", 5)
-		if len(f) != 5 {
+		f := strings.SplitN(strings.TrimPrefix(rec, "\n"), "\x00", 6)
+		if len(f) != 6 {
 			continue
 		}
-		r := Ref{Name: strings.TrimPrefix(f[0], prefix), Target: f[1], Commit: f[1]}
-		if f[3] == "tag" {
-			r.Commit, r.Message = f[2], strings.TrimSuffix(f[4], "\n")
+		r := Ref{Name: strings.TrimPrefix(f[0], prefix), Target: f[1]}
+		switch {
+		case f[2] == "commit":
+			r.Commit = f[1]
+		case f[2] == "tag" && f[4] == "commit":
+			r.Commit = f[3]
+		}
+		if f[2] == "tag" {
+			r.Message = strings.TrimSuffix(f[5], "\n")
 		}
 		list = append(list, r)
 	}
