@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 
@@ -122,7 +123,8 @@ func (a *API) getCommit(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// compare is GET /projects/:id/repository/compare: from, to, straight.
+// compare is GET /projects/:id/repository/compare: from, to, straight,
+// from_project_id (only the project itself: Ferry has no forks).
 // The commits are those of to that from lacks, oldest first; the diffs
 // are from their merge base to to (from itself with straight=true).
 func (a *API) compare(w http.ResponseWriter, r *request) error {
@@ -133,9 +135,17 @@ func (a *API) compare(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	fromProject, err := r.params.integer("from_project_id", 0)
+	if err != nil {
+		return err
+	}
 	p, _, dir, err := a.repository(r)
 	if err != nil {
 		return err
+	}
+	if fromProject != 0 && fromProject != p.ID { // Ferry has no forks
+		return apiError(http.StatusBadRequest, fmt.Sprintf("Target project id:%d is not a fork of project id:%s",
+			fromProject, r.PathValue("id")))
 	}
 	fromRef, _ := r.params.str("from")
 	toRef, _ := r.params.str("to")
@@ -166,7 +176,7 @@ func (a *API) compare(w http.ResponseWriter, r *request) error {
 	}
 	out := compareEntity{Commits: a.commits(p, list), Diffs: make([]diffEntity, 0, len(diffs)),
 		CompareTimeout: overflow, CompareSameRef: from == to,
-		WebURL: a.base + "/" + p.FullPath() + "/-/compare/" + fromRef + "..." + toRef}
+		WebURL: a.base + "/" + p.FullPath() + "/-/compare/" + from + "..." + to}
 	if n := len(out.Commits); n > 0 {
 		out.Commit = &out.Commits[n-1]
 	}

@@ -158,14 +158,21 @@ func TestRepository_Commits(t *testing.T) {
 		t.Errorf("refs of main %s %v", got, err)
 	}
 	cmp, _, err := c.Repositories.Compare(pid, &gitlab.CompareOptions{From: gitlab.Ptr("main"), To: gitlab.Ptr("feature")})
-	if err != nil || len(cmp.Commits) != 1 || cmp.Commit.ID != f.feature || len(cmp.Diffs) != 1 ||
+	if err != nil || len(cmp.Commits) != 1 || cmp.Commit.ID != f.feature || len(cmp.Diffs) != 1 || cmp.CompareSameRef ||
+		cmp.WebURL != f.env.URL+"/grp/sub/proj/-/compare/"+f.main+"..."+f.feature ||
 		!cmp.Diffs[0].NewFile || cmp.Diffs[0].NewPath != "feature.txt" || cmp.Diffs[0].Diff != "@@ -0,0 +1,2 @@\n+one\n+two\n" {
 		t.Errorf("compare %+v, %v", cmp, err)
+	}
+	same, _, err := c.Repositories.Compare(pid, &gitlab.CompareOptions{From: gitlab.Ptr("main"), To: gitlab.Ptr(f.main)})
+	if err != nil || !same.CompareSameRef || len(same.Commits) != 0 || len(same.Diffs) != 0 || same.Commit != nil {
+		t.Errorf("compare main with itself %+v %v", same, err)
 	}
 	checkCalls(t, f.env, []apiCase{
 		getCase("/projects/grp%2Fsub%2Fproj/repository/commits/0000000000", f.tokens["reporter"], 404, `{"message":"404 Commit Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main&to=nope", f.tokens["reporter"], 404, `{"message":"404 Ref Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main", f.tokens["reporter"], 400, `{"error":"to is missing"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main&to=main&from_project_id=99", f.tokens["reporter"], 400,
+			`{"message":"Target project id:99 is not a fork of project id:grp/sub/proj"}`),
 	})
 }
 
