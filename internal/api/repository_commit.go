@@ -1,7 +1,9 @@
 package api
 
 import (
+	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/git"
@@ -84,5 +86,55 @@ func (a *API) commitRefs(w http.ResponseWriter, r *request) error {
 	}
 	// GitLab does not count them (paginate without_count)
 	a.writeListWithoutCount(w, r, pg, len(refs) > pg.page*pg.perPage, append([]basicRef{}, pageOf(pg, refs)...))
+	return nil
+}
+
+// mergeBase is GET /projects/:id/repository/merge_base: refs (two or
+// more, repeated or comma-separated). 400 for fewer refs or unknown ones,
+// 404 Merge Base Not Found when they share no history.
+func (a *API) mergeBase(w http.ResponseWriter, r *request) error {
+	if err := r.params.require("refs"); err != nil {
+		return err
+	}
+	var refs []string
+	for _, v := range r.params.list("refs") {
+		refs = append(refs, strings.Split(v, ",")...)
+	}
+	p, _, dir, err := a.repository(r)
+	if err != nil {
+		return err
+	}
+	if len(refs) < 2 {
+		return apiError(http.StatusBadRequest, "Provide at least 2 refs")
+	}
+	var shas, unknown []string
+	for _, ref := range refs {
+		sha, err := git.ResolveCommit(r.ctx(), dir, ref)
+		if errors.Is(err, git.ErrNoRef) {
+			unknown = append(unknown, ref)
+		} else if err != nil {
+			return err
+		}
+		shas = append(shas, sha)
+	}
+	if len(unknown) > 0 {
+		noun := "ref"
+		if len(unknown) > 1 {
+			noun = "refs"
+		}
+		return apiError(http.StatusBadRequest, "Could not find "+noun+": "+strings.Join(unknown, ", "))
+	}
+	base, err := git.MergeBaseOf(r.ctx(), dir, shas...)
+	if errors.Is(err, git.ErrNoRef) {
+		return notFound("Merge Base")
+	}
+	if err != nil {
+		return err
+	}
+	list, err := git.Commits(r.ctx(), dir, base)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.commit(p, list[0]))
 	return nil
 }

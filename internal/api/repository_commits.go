@@ -159,7 +159,7 @@ func (a *API) compare(w http.ResponseWriter, r *request) error {
 	}
 	base := from
 	if !straight {
-		if base, err = git.MergeBase(r.ctx(), dir, from, to); errors.Is(err, git.ErrNoRef) {
+		if base, err = git.MergeBaseOf(r.ctx(), dir, from, to); errors.Is(err, git.ErrNoRef) {
 			base = from
 		} else if err != nil {
 			return err

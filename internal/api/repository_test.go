@@ -163,6 +163,10 @@ func TestRepository_Commits(t *testing.T) {
 		!cmp.Diffs[0].NewFile || cmp.Diffs[0].NewPath != "feature.txt" || cmp.Diffs[0].Diff != "@@ -0,0 +1,2 @@\n+one\n+two\n" {
 		t.Errorf("compare %+v, %v", cmp, err)
 	}
+	base, _, err := c.Repositories.MergeBase(pid, &gitlab.MergeBaseOptions{Ref: &[]string{"feature", "v1.0"}})
+	if err != nil || base.ID != f.main {
+		t.Errorf("merge base of feature and v1.0: %+v %v", base, err)
+	}
 	same, _, err := c.Repositories.Compare(pid, &gitlab.CompareOptions{From: gitlab.Ptr("main"), To: gitlab.Ptr(f.main)})
 	if err != nil || !same.CompareSameRef || len(same.Commits) != 0 || len(same.Diffs) != 0 || same.Commit != nil {
 		t.Errorf("compare main with itself %+v %v", same, err)
@@ -171,6 +175,8 @@ func TestRepository_Commits(t *testing.T) {
 		getCase("/projects/grp%2Fsub%2Fproj/repository/commits/0000000000", f.tokens["reporter"], 404, `{"message":"404 Commit Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main&to=nope", f.tokens["reporter"], 404, `{"message":"404 Ref Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main", f.tokens["reporter"], 400, `{"error":"to is missing"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/merge_base?refs=main", f.tokens["reporter"], 400, `{"message":"Provide at least 2 refs"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/merge_base?refs=main,x,y", f.tokens["reporter"], 400, `{"message":"Could not find refs: x, y"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main&to=main&from_project_id=99", f.tokens["reporter"], 400,
 			`{"message":"Target project id:99 is not a fork of project id:grp/sub/proj"}`),
 	})

@@ -63,6 +63,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+repo+"/blobs/{sha}", a.open(a.getBlob))
 	mux.Handle("GET "+repo+"/blobs/{sha}/raw", a.open(a.getRawBlob))
 	mux.Handle("GET "+repo+"/compare", a.open(a.compare))
+	mux.Handle("GET "+repo+"/merge_base", a.open(a.mergeBase))
 	mux.Handle("GET "+repo+"/{archive}", a.open(a.getArchive))
 	mux.Handle("GET "+v4+"/projects/{id}/wikis", a.open(a.listWikiPages))
 	mux.Handle("GET "+v4+"/projects/{id}/wikis/{slug}", a.open(a.getWikiPage))

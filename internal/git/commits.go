@@ -158,13 +158,13 @@ func Stats(ctx context.Context, dir, sha string) (additions, deletions int, err 
 	return additions, deletions, nil
 }
 
-// MergeBase returns the best common ancestor of a and b, or ErrNoRef
-// when they have none.
-func MergeBase(ctx context.Context, dir, a, b string) (string, error) {
-	out, err := inRepo(ctx, dir, nil, nil, "merge-base", a, b)
+// MergeBaseOf returns the best common ancestor of the commits shas (at
+// least two), or an error wrapping ErrNoRef when they have none.
+func MergeBaseOf(ctx context.Context, dir string, shas ...string) (string, error) {
+	out, err := inRepo(ctx, dir, nil, nil, append([]string{"merge-base"}, shas...)...)
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) && exitErr.ExitCode() == 1 {
-		return "", fmt.Errorf("merge-base %s %s: %w", a, b, ErrNoRef)
+		return "", fmt.Errorf("merge-base %v: %w", shas, ErrNoRef)
 	}
 	if err != nil {
 		return "", fmt.Errorf("git merge-base in %s: %w", dir, err)
