@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
@@ -79,13 +78,7 @@ func TestWikis_ImportedWiki(t *testing.T) {
 func TestWikis_CloneAndPushOverHTTP(t *testing.T) {
 	t.Parallel()
 	r := setupRoles(t)
-	host := strings.TrimPrefix(r.env.URL, "http://")
-	url := func(who string) string {
-		if who == "" {
-			return "http://" + host + "/grp/sub/proj.wiki.git"
-		}
-		return "http://oauth2:" + r.tokens[who] + "@" + host + "/grp/sub/proj.wiki.git"
-	}
+	url := r.gitURL("/grp/sub/proj.wiki.git")
 	dir := filepath.Join(t.TempDir(), "wiki")
 	if out, err := git(t, t.TempDir(), "clone", "-q", url("developer"), dir); err != nil {
 		t.Fatalf("clone an empty wiki: %s", out)
@@ -102,38 +95,13 @@ func TestWikis_CloneAndPushOverHTTP(t *testing.T) {
 	if err != nil || page.Title != "Hello World" || page.Content != "hi\n" {
 		t.Errorf("pushed page %+v %v", page, err)
 	}
-	tests := []struct {
-		who         string
-		clone, push bool
-	}{
+	checkCloneAndPush(t, url, "Hello-World.md", []rolePolicy{
 		{"", false, false},
 		{"outsider", false, false},
 		{"guest", true, false},
 		{"reporter", true, false},
 		{"developer", true, true},
-	}
-	for _, tt := range tests {
-		t.Run("as "+tt.who, func(t *testing.T) {
-			dst := filepath.Join(t.TempDir(), "clone")
-			out, err := git(t, t.TempDir(), "clone", "-q", url(tt.who), dst)
-			if (err == nil) != tt.clone {
-				t.Fatalf("clone: err %v, want success %v: %s", err, tt.clone, out)
-			}
-			if !tt.clone {
-				return
-			}
-			if _, err := os.Stat(filepath.Join(dst, "Hello-World.md")); err != nil {
-				t.Errorf("clone lacks the page: %v", err)
-			}
-			if out, err := git(t, dst, "commit", "-q", "--allow-empty", "-m", "x"); err != nil {
-				t.Fatal(out)
-			}
-			out, err = git(t, dst, "push", "-q", "origin", "HEAD:refs/heads/"+tt.who)
-			if (err == nil) != tt.push {
-				t.Errorf("push: err %v, want success %v: %s", err, tt.push, out)
-			}
-		})
-	}
+	})
 	status, _, _ := call(t, r.env, http.MethodGet, "/api/v4/projects/"+itoa(r.project.ID)+"/wikis", r.tokens["outsider"], "", "")
 	if status != http.StatusNotFound {
 		t.Errorf("outsider lists wikis: %d, want 404", status)
