@@ -22,10 +22,11 @@ func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
 	a.serveGit(w, r)
 }
 
-// serveGit answers git's smart HTTP at /<namespace>/<project>.git/...: a
-// token is the password of HTTP Basic auth (any user name, e.g. oauth2).
-// Public projects clone without one; private ones need Reporter to clone
-// and Developer to push. Callers who are not signed in are asked for
+// serveGit answers git's smart HTTP at /<namespace>/<project>.git/... and,
+// for the project's wiki, /<namespace>/<project>.wiki.git/...: a token is
+// the password of HTTP Basic auth (any user name, e.g. oauth2). Public
+// projects clone without one; private ones need Reporter to clone the
+// code (Guest the wiki) and Developer to push either. Callers who are not signed in are asked for
 // credentials rather than told whether a project exists.
 func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 	req, ok := githttp.Parse(hr.URL.Path, hr.URL.Query())

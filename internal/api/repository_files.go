@@ -138,13 +138,18 @@ func setFileHeaders(w http.ResponseWriter, f fileData) {
 }
 
 // getFile is GET /projects/:id/repository/files/:file_path: the metadata
-// and the content in base64, encoded as it streams from git.
+// and the content in base64, encoded as it streams from git; HEAD answers
+// the metadata in headers.
 func (a *API) getFile(w http.ResponseWriter, r *request) error {
 	f, dir, err := a.fileAt(r, false)
 	if err != nil {
 		return err
 	}
 	setFileHeaders(w, f)
+	if r.Method == http.MethodHead { // GitLab's HEAD: the X-Gitlab-* headers only
+		w.WriteHeader(http.StatusOK)
+		return nil
+	}
 	return a.writeWithContent(w, r, f, dir, f.BlobID)
 }
 

@@ -212,6 +212,11 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 		f.tokens["reporter"], "", ""); status != 200 || body != "# Guide" {
 		t.Errorf("raw file with a leading slash: %d %q", status, body)
 	}
+	status, body, hdr := call(t, f.env, http.MethodHead, "/api/v4/projects/"+itoa(pid)+"/repository/files/bin%2Frun.sh?ref=main",
+		f.tokens["reporter"], "", "")
+	if status != 200 || body != "" || hdr.Get("X-Gitlab-Blob-Id") != file.BlobID || hdr.Get("X-Gitlab-Execute-Filemode") != "true" {
+		t.Errorf("HEAD file: %d %q %v", status, body, hdr)
+	}
 	raw, resp, err := c.RepositoryFiles.GetRawFile(pid, "logo.bin", nil)
 	if err != nil || string(raw) != "\x00\x01\x02binary" || resp.Header.Get("Content-Type") != "application/octet-stream" {
 		t.Errorf("raw %q %v", raw, err)
