@@ -110,11 +110,18 @@ func (pg pager) setLinks(w http.ResponseWriter, r *http.Request, base string, pr
 	h.Set("Link", strings.Join(links, ", "))
 }
 
+// withQuery is r's path and query with each key of keyValues (key,
+// value, key, value, ...) set to its value.
+func withQuery(r *http.Request, keyValues ...string) string {
+	q := r.URL.Query()
+	for i := 0; i+1 < len(keyValues); i += 2 {
+		q.Set(keyValues[i], keyValues[i+1])
+	}
+	u := url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: q.Encode()}
+	return u.String()
+}
+
 // link is one Link entry: the request's URL under base with page n.
 func (pg pager) link(r *http.Request, base string, n int, rel string) string {
-	q := r.URL.Query()
-	q.Set("page", strconv.Itoa(n))
-	q.Set("per_page", strconv.Itoa(pg.perPage))
-	u := url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: q.Encode()}
-	return "<" + base + u.String() + `>; rel="` + rel + `"`
+	return "<" + base + withQuery(r, "page", strconv.Itoa(n), "per_page", strconv.Itoa(pg.perPage)) + `>; rel="` + rel + `"`
 }

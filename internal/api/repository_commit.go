@@ -23,12 +23,16 @@ func (a *API) commitOf(r *request) (ferry.Project, string, string, error) {
 // writePage answers pg's page of items, each shown by show, with GitLab's
 // pagination headers.
 func writePage[T, E any](a *API, w http.ResponseWriter, r *request, pg pager, items []T, show func(T) E) {
-	page := pageOf(pg, items)
-	out := make([]E, 0, len(page))
-	for _, item := range page {
+	a.writeList(w, r, pg, len(items), mapSlice(pageOf(pg, items), show))
+}
+
+// mapSlice shows each item (an empty list, never null, for none).
+func mapSlice[T, E any](items []T, show func(T) E) []E {
+	out := make([]E, 0, len(items))
+	for _, item := range items {
 		out = append(out, show(item))
 	}
-	a.writeList(w, r, pg, len(items), out)
+	return out
 }
 
 // commitDiff is GET /projects/:id/repository/commits/:sha/diff: the

@@ -24,13 +24,21 @@ func refOrDefault(r *request, p ferry.Project) string {
 }
 
 // listTree is GET /projects/:id/repository/tree: path, ref, recursive,
-// page.
+// and pagination: legacy (page, per_page), keyset (page_token, the id
+// of the last entry seen) or none (recursive only).
 func (a *API) listTree(w http.ResponseWriter, r *request) error {
 	pg, err := readPager(r.params)
 	if err != nil {
 		return err
 	}
 	recursive, err := r.params.boolean("recursive", false)
+	if err != nil {
+		return err
+	}
+	mode, err := r.params.oneOf("pagination", "legacy", "legacy", "keyset", "none")
+	if err == nil && mode == "none" && !recursive {
+		err = &httpError{Status: http.StatusBadRequest, Body: errorBody{`pagination cannot be "none" unless "recursive" is true`}}
+	}
 	if err != nil {
 		return err
 	}
@@ -50,8 +58,42 @@ func (a *API) listTree(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writePage(a, w, r, pg, entries, func(e git.TreeEntry) treeObject { return treeObject(e) })
+	show := func(e git.TreeEntry) treeObject { return treeObject(e) }
+	switch mode {
+	case "none":
+		writeJSON(w, http.StatusOK, mapSlice(entries, show))
+	case "keyset":
+		token, _ := r.params.str("page_token")
+		page, next := keysetPage(entries, token, pg.perPage, func(e git.TreeEntry) string { return e.ID })
+		if next != "" {
+			w.Header().Set("Link", "<"+a.base+withQuery(r.Request, "page_token", next)+`>; rel="next"`)
+		}
+		writeJSON(w, http.StatusOK, mapSlice(page, show))
+	default:
+		writePage(a, w, r, pg, entries, show)
+	}
 	return nil
+}
+
+// keysetPage is the perPage items after the one whose key is token (from
+// the first without a token; none when no item has it) and the key of
+// its last item when more follow.
+func keysetPage[T any](items []T, token string, perPage int, key func(T) string) ([]T, string) {
+	start := 0
+	if token != "" {
+		start = len(items)
+		for i, item := range items {
+			if key(item) == token {
+				start = i + 1
+				break
+			}
+		}
+	}
+	end := min(start+perPage, len(items))
+	if end < len(items) {
+		return items[start:end], key(items[end-1])
+	}
+	return items[start:end], ""
 }
 
 // fileData is the metadata GitLab's files API answers and repeats in

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,6 +200,26 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 	if err != nil || resp.TotalItems != 7 || len(deep) != 3 || deep[0].Path != "bin/run.sh" {
 		t.Errorf("recursive page 2: %v total %d, %v", joined(deep, func(n *gitlab.TreeNode) string { return n.Path }), resp.TotalItems, err)
 	}
+	var keyset []string
+	for token := ""; ; {
+		page, resp, err := c.Repositories.ListTree(pid, &gitlab.ListTreeOptions{Recursive: gitlab.Ptr(true),
+			ListOptions: gitlab.ListOptions{Pagination: "keyset", PerPage: 4, PageToken: token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyset = append(keyset, joined(page, func(n *gitlab.TreeNode) string { return n.Path }))
+		next, _ := url.Parse(resp.NextLink)
+		if token = next.Query().Get("page_token"); token == "" || len(keyset) > 3 {
+			break
+		}
+	}
+	if got := strings.Join(keyset, ";"); got != "bin,docs,README.md,bin/run.sh;docs/guide.md,logo.bin" {
+		t.Errorf("keyset pages %s", got)
+	}
+	_, all, _ := call(t, f.env, http.MethodGet, "/api/v4/projects/"+itoa(pid)+"/repository/tree?recursive=true&pagination=none", f.tokens["reporter"], "", "")
+	if n := strings.Count(all, `"id"`); n != 6 {
+		t.Errorf("pagination=none lists %d entries, want 6: %s", n, all)
+	}
 	file, _, err := c.RepositoryFiles.GetFile(pid, "bin/run.sh", &gitlab.GetFileOptions{Ref: gitlab.Ptr("v1.0")})
 	if err != nil {
 		t.Fatal(err)
@@ -242,6 +263,7 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 		getCase("/projects/grp%2Fsub%2Fproj/repository/blobs/abcdef12/raw", f.tokens["reporter"], 404, `{"message":"404 Blob Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?path=nope", f.tokens["reporter"], 404, `{"message":"404 invalid revision or path Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?ref=nope", f.tokens["reporter"], 404, `{"message":"404 Tree Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?pagination=none", f.tokens["reporter"], 400, `{"error":"pagination cannot be \"none\" unless \"recursive\" is true"}`),
 	})
 }
 
