@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ferryhq/ferry"
-	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/git"
 )
 
@@ -34,20 +32,22 @@ type wikiPage struct {
 }
 
 // wiki resolves :id for reading its wiki (GitLab's read_wiki: Guest and
-// above on a private project) and returns its pages, sorted by slug.
-func (a *API) wiki(r *request) (string, []wikiPage, error) {
-	p, level, err := a.findProject(r)
+// above on a private project) and returns its pages at version (a commit
+// of the wiki; "" for its HEAD), sorted by slug. Returns 404 Wiki Page Not
+// Found for an unknown version.
+func (a *API) wiki(r *request, version string) (string, []wikiPage, error) {
+	p, _, err := a.findProject(r) // whoever sees the project reads its wiki
 	if err != nil {
 		return "", nil, err
-	}
-	if p.Visibility == ferry.Private && level < ferry.Guest || !auth.CanRead(r.user, level, p.Visibility) {
-		return "", nil, forbidden("")
 	}
 	dir := a.repos.WikiDir(p.ID)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		return dir, nil, nil
 	}
 	head, err := git.Head(r.ctx(), dir)
+	if version != "" {
+		head, err = resolve(r, dir, version, "Wiki Page")
+	}
 	if errors.Is(err, git.ErrNoRef) {
 		return dir, nil, nil
 	}
@@ -91,7 +91,7 @@ func (a *API) listWikiPages(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	dir, pages, err := a.wiki(r)
+	dir, pages, err := a.wiki(r, "")
 	if err != nil {
 		return err
 	}
@@ -108,9 +108,11 @@ func (a *API) listWikiPages(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// getWikiPage is GET /projects/:id/wikis/:slug.
+// getWikiPage is GET /projects/:id/wikis/:slug (version: a commit of the
+// wiki).
 func (a *API) getWikiPage(w http.ResponseWriter, r *request) error {
-	dir, pages, err := a.wiki(r)
+	version, _ := r.params.str("version")
+	dir, pages, err := a.wiki(r, version)
 	if err != nil {
 		return err
 	}

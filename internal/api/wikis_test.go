@@ -71,6 +71,7 @@ func TestWikis_ImportedWiki(t *testing.T) {
 	}
 	checkCalls(t, env, []apiCase{
 		getCase("/projects/"+itoa(id)+"/wikis/nope", servertest.RootToken, 404, `{"message":"404 Wiki Page Not Found"}`),
+		getCase("/projects/"+itoa(id)+"/wikis/home?version=0000000", servertest.RootToken, 404, `{"message":"404 Wiki Page Not Found"}`),
 		getCase("/projects/"+itoa(id)+"/wikis", "", 404, `{"message":"404 Project Not Found"}`),
 	})
 }
@@ -91,9 +92,22 @@ func TestWikis_CloneAndPushOverHTTP(t *testing.T) {
 			t.Fatalf("git %v: %s", args, out)
 		}
 	}
+	first, _ := git(t, dir, "rev-parse", "HEAD")
+	if err := os.WriteFile(filepath.Join(dir, "Hello-World.md"), []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"commit", "-q", "-am", "edit"}, {"push", "-q", "origin", "HEAD:main"}} {
+		if out, err := git(t, dir, args...); err != nil {
+			t.Fatalf("git %v: %s", args, out)
+		}
+	}
 	page, _, err := r.clients["guest"].Wikis.GetWikiPage(r.project.ID, "Hello-World", nil)
-	if err != nil || page.Title != "Hello World" || page.Content != "hi\n" {
+	if err != nil || page.Title != "Hello World" || page.Content != "hello\n" {
 		t.Errorf("pushed page %+v %v", page, err)
+	}
+	old, _, err := r.clients["guest"].Wikis.GetWikiPage(r.project.ID, "Hello-World", &gitlab.GetWikiPageOptions{Version: gitlab.Ptr(first)})
+	if err != nil || old.Content != "hi\n" {
+		t.Errorf("page at version %s: %+v %v", first, old, err)
 	}
 	checkCloneAndPush(t, url, "Hello-World.md", []rolePolicy{
 		{"", false, false},
