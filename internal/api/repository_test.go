@@ -370,3 +370,38 @@ func writeFile(t *testing.T, dir, name, content string, mode os.FileMode) {
 		t.Fatal(err)
 	}
 }
+
+// TestRepository_Visibility pins who reads a repository by visibility:
+// public to anyone, internal to any signed-in user, private to members
+// (Reporter and above; others are told it does not exist).
+func TestRepository_Visibility(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	_, _, outsider := newUser(t, env, "outsider")
+	for _, v := range []gitlab.VisibilityValue{gitlab.PublicVisibility, gitlab.InternalVisibility, gitlab.PrivateVisibility} {
+		if _, _, err := env.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr(string(v)),
+			Visibility: gitlab.Ptr(v), InitializeWithReadme: gitlab.Ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		project, token string
+		want           int
+	}{
+		{"public", "", 200},
+		{"public", outsider, 200},
+		{"internal", "", 404},
+		{"internal", outsider, 200},
+		{"private", "", 404},
+		{"private", outsider, 404},
+		{"private", servertest.RootToken, 200},
+	}
+	for _, tt := range tests {
+		for _, path := range []string{"/repository/tree", "/repository/files/README.md/raw", "/wikis"} {
+			status, body, _ := call(t, env, http.MethodGet, "/api/v4/projects/root%2F"+tt.project+path, tt.token, "", "")
+			if status != tt.want {
+				t.Errorf("%s%s as %q: %d %s, want %d", tt.project, path, tt.token, status, body, tt.want)
+			}
+		}
+	}
+}
