@@ -204,8 +204,8 @@ func matchesSearch(name, search string) bool {
 	return strings.Contains(name, term)
 }
 
-// branches shows refs as GitLab's Entities::Branch. The default branch is
-// protected (GitLab's default protection): only Maintainers push to it.
+// branches shows refs as GitLab's Entities::Branch, with p's protected
+// branches (see protectionOf).
 func (a *API) branches(r *request, p ferry.Project, level ferry.AccessLevel, dir string, refs []git.Ref) ([]branchEntity, error) {
 	commits, err := commitsByID(r, dir, refs)
 	if err != nil {
@@ -215,13 +215,17 @@ func (a *API) branches(r *request, p ferry.Project, level ferry.AccessLevel, dir
 	if err != nil {
 		return nil, err
 	}
+	rules, err := a.protectionOf(r.ctx(), p)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]branchEntity, 0, len(refs))
 	for _, ref := range refs {
-		isDefault := ref.Name == p.DefaultBranch
 		out = append(out, branchEntity{Name: ref.Name, Commit: a.commit(p, commits[ref.Commit]),
-			Merged: merged[ref.Name], Protected: isDefault, Default: isDefault,
-			CanPush: r.user != nil && (level >= ferry.Maintainer || level >= ferry.Developer && !isDefault),
-			WebURL:  a.base + "/" + p.FullPath() + "/-/tree/" + ref.Name})
+			Merged: merged[ref.Name], Protected: rules.protects(ref.Name),
+			DevelopersCanPush: rules.developersCan(ref.Name, false), DevelopersCanMerge: rules.developersCan(ref.Name, true),
+			CanPush: r.user != nil && rules.canPush(ref.Name, level), Default: ref.Name == p.DefaultBranch,
+			WebURL: a.base + "/" + p.FullPath() + "/-/tree/" + ref.Name})
 	}
 	return out, nil
 }

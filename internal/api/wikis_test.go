@@ -39,8 +39,10 @@ func TestWikis_ImportedWiki(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
 	bundle, _ := sourceRepo(t)
+	protected := `{"name":"feat*","push_access_levels":[{"access_level":30}],"merge_access_levels":[{"access_level":30}]}` + "\n"
 	id := importFinished(t, env, fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": bundle,
-		"project.wiki.bundle": wikiBundle(t)}), map[string]string{"path": "wikied"})
+		"project.wiki.bundle": wikiBundle(t), "tree/project/protected_branches.ndjson": []byte(protected)}),
+		map[string]string{"path": "wikied"})
 
 	pages, _, err := env.Root.Wikis.ListWikis(id, nil)
 	if err != nil {
@@ -59,7 +61,15 @@ func TestWikis_ImportedWiki(t *testing.T) {
 	}
 	branches, _, err := env.Root.Branches.ListBranches(id, nil)
 	if err != nil || joined(branches, func(b *gitlab.Branch) string { return b.Name }) != "feature,master" || !branches[1].Default {
-		t.Errorf("imported branches %v %v", branches, err)
+		t.Fatalf("imported branches %v %v", branches, err)
+	}
+	// feat* is protected for Developers by the import; master, which no
+	// imported rule names, for Maintainers by GitLab's default protection
+	if b := branches[0]; !b.Protected || !b.DevelopersCanPush || !b.DevelopersCanMerge || !b.CanPush {
+		t.Errorf("feature %+v", b)
+	}
+	if b := branches[1]; !b.Protected || b.DevelopersCanPush || b.DevelopersCanMerge {
+		t.Errorf("master %+v", b)
 	}
 	tag, _, err := env.Root.Tags.GetTag(id, "v1.0")
 	if err != nil || tag.Commit.Title != "one" || tag.Target != tag.Commit.ID {
