@@ -26,8 +26,18 @@ type protection []protectedBranch
 // and its default branch protected for Maintainers when no rule names it,
 // as GitLab's default branch protection does after a creation or import.
 func (a *API) protectionOf(ctx context.Context, p ferry.Project) (protection, error) {
+	rules, err := a.importedRules(ctx, p, "protected_branches")
+	if err == nil && !rules.protects(p.DefaultBranch) {
+		rules = append(rules, protectedBranch{Name: p.DefaultBranch, Push: []int{40}, Merge: []int{40}})
+	}
+	return rules, err
+}
+
+// importedRules reads the protected_branches or protected_tags records an
+// import stored for p.
+func (a *API) importedRules(ctx context.Context, p ferry.Project, relation string) (protection, error) {
 	var rules protection
-	err := a.db.EachRelationRecord(ctx, p.ID, "protected_branches", func(data []byte) error {
+	err := a.db.EachRelationRecord(ctx, p.ID, relation, func(data []byte) error {
 		var rec struct {
 			Name  string         `json:"name"`
 			Push  []accessRecord `json:"push_access_levels"`
@@ -38,13 +48,7 @@ func (a *API) protectionOf(ctx context.Context, p ferry.Project) (protection, er
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if !rules.protects(p.DefaultBranch) {
-		rules = append(rules, protectedBranch{Name: p.DefaultBranch, Push: []int{40}, Merge: []int{40}})
-	}
-	return rules, nil
+	return rules, err
 }
 
 // accessRecord is one of a protected branch's push or merge access levels.

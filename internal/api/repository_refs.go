@@ -230,15 +230,20 @@ func (a *API) branches(r *request, p ferry.Project, level ferry.AccessLevel, dir
 	return out, nil
 }
 
-// tags shows refs as GitLab's Entities::Tag.
+// tags shows refs as GitLab's Entities::Tag, protected by the
+// protected_tags an import stored.
 func (a *API) tags(r *request, p ferry.Project, _ ferry.AccessLevel, dir string, refs []git.Ref) ([]tagEntity, error) {
 	commits, err := commitsByID(r, dir, refs)
 	if err != nil {
 		return nil, err
 	}
+	rules, err := a.importedRules(r.ctx(), p, "protected_tags")
+	if err != nil {
+		return nil, err
+	}
 	out := make([]tagEntity, 0, len(refs))
 	for _, ref := range refs {
-		tag := tagEntity{Name: ref.Name, Message: ref.Message, Target: ref.Target}
+		tag := tagEntity{Name: ref.Name, Message: ref.Message, Target: ref.Target, Protected: rules.protects(ref.Name)}
 		if c, ok := commits[ref.Commit]; ok {
 			shown := a.commit(p, c)
 			tag.Commit = &shown

@@ -41,7 +41,8 @@ func TestWikis_ImportedWiki(t *testing.T) {
 	bundle, _ := sourceRepo(t)
 	protected := `{"name":"feat*","push_access_levels":[{"access_level":30}],"merge_access_levels":[{"access_level":30}]}` + "\n"
 	id := importFinished(t, env, fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": bundle,
-		"project.wiki.bundle": wikiBundle(t), "tree/project/protected_branches.ndjson": []byte(protected)}),
+		"project.wiki.bundle": wikiBundle(t), "tree/project/protected_branches.ndjson": []byte(protected),
+		"tree/project/protected_tags.ndjson": []byte(`{"name":"v*","create_access_levels":[{"access_level":40}]}` + "\n")}),
 		map[string]string{"path": "wikied"})
 
 	pages, _, err := env.Root.Wikis.ListWikis(id, nil)
@@ -72,7 +73,7 @@ func TestWikis_ImportedWiki(t *testing.T) {
 		t.Errorf("master %+v", b)
 	}
 	tag, _, err := env.Root.Tags.GetTag(id, "v1.0")
-	if err != nil || tag.Commit.Title != "one" || tag.Target != tag.Commit.ID {
+	if err != nil || tag.Commit.Title != "one" || tag.Target != tag.Commit.ID || !tag.Protected {
 		t.Errorf("imported tag %+v %v", tag, err)
 	}
 	cmp, _, err := env.Root.Repositories.Compare(id, &gitlab.CompareOptions{From: gitlab.Ptr("v1.0"), To: gitlab.Ptr("feature")})
