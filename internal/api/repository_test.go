@@ -168,6 +168,15 @@ func TestRepository_Commits(t *testing.T) {
 	if err != nil || base.ID != f.main {
 		t.Errorf("merge base of feature and v1.0: %+v %v", base, err)
 	}
+	if status, body, _ := call(t, f.env, http.MethodGet, "/api/v4/projects/"+itoa(pid)+"/repository/commits/feature/sequence",
+		f.tokens["reporter"], "", ""); status != 200 || body != `{"count":3}` {
+		t.Errorf("sequence of feature: %d %s", status, body)
+	}
+	people, resp, err := c.Repositories.Contributors(pid, &gitlab.ListContributorsOptions{OrderBy: gitlab.Ptr("name")})
+	if got := joined(people, func(p *gitlab.Contributor) string { return p.Name + ":" + itoa(p.Commits) }); err != nil ||
+		got != "Administrator:1,Test:1" || resp.TotalItems != 2 {
+		t.Errorf("contributors %s %v", got, err)
+	}
 	same, _, err := c.Repositories.Compare(pid, &gitlab.CompareOptions{From: gitlab.Ptr("main"), To: gitlab.Ptr(f.main)})
 	if err != nil || !same.CompareSameRef || len(same.Commits) != 0 || len(same.Diffs) != 0 || same.Commit != nil {
 		t.Errorf("compare main with itself %+v %v", same, err)

@@ -171,3 +171,43 @@ func MergeBaseOf(ctx context.Context, dir string, shas ...string) (string, error
 	}
 	return strings.TrimSpace(out), nil
 }
+
+// CountCommits counts the commits reachable from sha (its first parents
+// only, with firstParent).
+func CountCommits(ctx context.Context, dir, sha string, firstParent bool) (int, error) {
+	args := []string{"rev-list", "--count", sha}
+	if firstParent {
+		args = append(args, "--first-parent")
+	}
+	out, err := inRepo(ctx, dir, nil, nil, args...)
+	if err != nil {
+		return 0, fmt.Errorf("git rev-list in %s: %w", dir, err)
+	}
+	return strconv.Atoi(strings.TrimSpace(out))
+}
+
+// Contributor is an author of commits, as git shortlog counts them.
+type Contributor struct {
+	Name, Email string
+	Commits     int
+}
+
+// Contributors counts the commits reachable from sha by author (name and
+// email), in the order git shortlog prints them.
+func Contributors(ctx context.Context, dir, sha string) ([]Contributor, error) {
+	out, err := inRepo(ctx, dir, nil, nil, "shortlog", "--summary", "--email", sha)
+	if err != nil {
+		return nil, fmt.Errorf("git shortlog in %s: %w", dir, err)
+	}
+	var list []Contributor
+	for line := range strings.Lines(out) {
+		count, who, ok := strings.Cut(strings.TrimSpace(line), "\t")
+		name, email, _ := strings.Cut(who, " <")
+		n, err := strconv.Atoi(count)
+		if !ok || err != nil {
+			continue
+		}
+		list = append(list, Contributor{Name: name, Email: strings.TrimSuffix(email, ">"), Commits: n})
+	}
+	return list, nil
+}

@@ -136,3 +136,17 @@ func TestTagRefs(t *testing.T) {
 		t.Errorf("of-blob = %+v", got)
 	}
 }
+
+func TestCountersOfCommits(t *testing.T) {
+	t.Parallel()
+	dir, first, second := readRepo(t)
+	for sha, want := range map[string]int{first: 1, second: 2} {
+		if n, err := CountCommits(t.Context(), dir, sha, false); n != want || err != nil {
+			t.Errorf("CountCommits(%s) = %d, %v; want %d", sha, n, err, want)
+		}
+	}
+	got, err := Contributors(t.Context(), dir, second)
+	if err != nil || len(got) != 1 || got[0] != (Contributor{Name: "Ada", Email: "ada@example.com", Commits: 2}) {
+		t.Errorf("Contributors = %+v, %v", got, err)
+	}
+}
