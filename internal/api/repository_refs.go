@@ -35,20 +35,24 @@ func resolve(r *request, dir, ref, what string) (string, error) {
 	return sha, err
 }
 
-// commitsByID loads the commits refs lead to, by SHA.
-func commitsByID(r *request, dir string, refs []git.Ref) (map[string]git.Commit, error) {
-	shas := make([]string, 0, len(refs))
-	for _, ref := range refs {
-		if ref.Commit != "" {
-			shas = append(shas, ref.Commit)
-		}
-	}
+// commitsByID loads the commits shas name ("" are skipped), by SHA.
+func commitsByID(r *request, dir string, shas []string) (map[string]git.Commit, error) {
+	shas = slices.DeleteFunc(slices.Clone(shas), func(sha string) bool { return sha == "" })
 	list, err := git.Commits(r.ctx(), dir, shas...)
 	byID := map[string]git.Commit{}
 	for _, c := range list {
 		byID[c.ID] = c
 	}
 	return byID, err
+}
+
+// refCommits is the commits refs lead to.
+func refCommits(refs []git.Ref) []string {
+	shas := make([]string, 0, len(refs))
+	for _, ref := range refs {
+		shas = append(shas, ref.Commit)
+	}
+	return shas
 }
 
 // refKind is what GET .../branches and .../tags share: how the refs are
@@ -207,7 +211,7 @@ func matchesSearch(name, search string) bool {
 // branches shows refs as GitLab's Entities::Branch, with p's protected
 // branches (see protectionOf).
 func (a *API) branches(r *request, p ferry.Project, level ferry.AccessLevel, dir string, refs []git.Ref) ([]branchEntity, error) {
-	commits, err := commitsByID(r, dir, refs)
+	commits, err := commitsByID(r, dir, refCommits(refs))
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +237,7 @@ func (a *API) branches(r *request, p ferry.Project, level ferry.AccessLevel, dir
 // tags shows refs as GitLab's Entities::Tag, protected by the
 // protected_tags an import stored.
 func (a *API) tags(r *request, p ferry.Project, _ ferry.AccessLevel, dir string, refs []git.Ref) ([]tagEntity, error) {
-	commits, err := commitsByID(r, dir, refs)
+	commits, err := commitsByID(r, dir, refCommits(refs))
 	if err != nil {
 		return nil, err
 	}

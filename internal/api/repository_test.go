@@ -247,6 +247,11 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 	if status != 200 || body != "" || hdr.Get("X-Gitlab-Blob-Id") != file.BlobID || hdr.Get("X-Gitlab-Execute-Filemode") != "true" {
 		t.Errorf("HEAD file: %d %q %v", status, body, hdr)
 	}
+	blame, _, err := c.RepositoryFiles.GetFileBlame(pid, "bin/run.sh", &gitlab.GetFileBlameOptions{Ref: gitlab.Ptr("feature"),
+		RangeStart: gitlab.Ptr(int64(2)), RangeEnd: gitlab.Ptr(int64(2))})
+	if err != nil || len(blame) != 1 || blame[0].Commit.ID != f.main || strings.Join(blame[0].Lines, "|") != "echo hi" {
+		t.Errorf("blame %+v %v", blame, err)
+	}
 	raw, resp, err := c.RepositoryFiles.GetRawFile(pid, "logo.bin", nil)
 	if err != nil || string(raw) != "\x00\x01\x02binary" || resp.Header.Get("Content-Type") != "application/octet-stream" {
 		t.Errorf("raw %q %v", raw, err)
@@ -269,6 +274,8 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/..%2F..%2Fetc%2Fpasswd?ref=main", f.tokens["reporter"], 400, `{"error":"file_path should be a valid file path"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/docs%2F..%2F..%2Fx/raw", f.tokens["reporter"], 400, `{"error":"file_path should be a valid file path"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/%2FREADME.md?ref=main", f.tokens["reporter"], 400, `{"error":"file_path should be a valid file path"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md/blame?ref=main&range[start]=3&range[end]=1", f.tokens["reporter"], 400,
+			`{"message":"range[start] must be less than or equal to range[end]"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/blobs/abcdef12/raw", f.tokens["reporter"], 404, `{"message":"404 Blob Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?path=nope", f.tokens["reporter"], 404, `{"message":"404 invalid revision or path Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?ref=nope", f.tokens["reporter"], 404, `{"message":"404 Tree Not Found"}`),

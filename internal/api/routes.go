@@ -61,6 +61,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+repo+"/tree", a.open(a.listTree))
 	mux.Handle("GET "+repo+"/files/{file_path}", a.open(a.getFile))
 	mux.Handle("GET "+repo+"/files/{file_path}/raw", a.open(a.getRawFile))
+	mux.Handle("GET "+repo+"/files/{file_path}/blame", a.open(a.blameFile))
 	mux.Handle("GET "+repo+"/blobs/{sha}", a.open(a.getBlob))
 	mux.Handle("GET "+repo+"/blobs/{sha}/raw", a.open(a.getRawBlob))
 	mux.Handle("GET "+repo+"/compare", a.open(a.compare))

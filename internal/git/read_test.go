@@ -150,3 +150,25 @@ func TestCountersOfCommits(t *testing.T) {
 		t.Errorf("Contributors = %+v, %v", got, err)
 	}
 }
+
+func TestBlame(t *testing.T) {
+	t.Parallel()
+	dir := newRepo(t, "main")
+	sig := Signature{Name: "Ada", Email: "ada@example.com"}
+	first, err := CommitFile(t.Context(), dir, "main", "f.txt", []byte("a\nb\nc\n"), sig, "one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := CommitFile(t.Context(), dir, "main", "f.txt", []byte("a\nB\nc\n"), sig, "two")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Blame(t.Context(), dir, second, "f.txt", 0, 0)
+	if err != nil || len(got) != 3 || got[0].Commit != first || got[1].Commit != second || got[1].Lines[0] != "B" ||
+		got[2].Commit != first {
+		t.Fatalf("Blame = %+v, %v", got, err)
+	}
+	if got, err := Blame(t.Context(), dir, second, "f.txt", 2, 3); err != nil || len(got) != 2 || got[0].Lines[0] != "B" {
+		t.Errorf("Blame(2,3) = %+v, %v", got, err)
+	}
+}
