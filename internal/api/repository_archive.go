@@ -9,24 +9,24 @@ import (
 
 // getArchive is GET /projects/:id/repository/archive[.format]: sha (a
 // ref; the default branch by default), format (tar.gz by default; zip,
-// tar, tar.bz2 and their aliases), path. The archive streams from git
-// archive as it is written; its folder and file name are GitLab's
-// <project>-<ref>-<sha>.
+// tar, tar.bz2 and their aliases, named by their extension), path. The
+// archive streams from git archive as it is written; its folder and file
+// name are GitLab's <project>-<ref>-<sha>[-<path>].
 func (a *API) getArchive(w http.ResponseWriter, r *request) error {
 	format, ok := strings.CutPrefix(r.PathValue("archive"), "archive")
 	if !ok || format != "" && !strings.HasPrefix(format, ".") {
 		return notFound("")
 	}
-	format = strings.TrimPrefix(format, ".")
-	if format == "" {
+	format, inPath := strings.CutPrefix(format, ".")
+	if !inPath {
 		format, _ = r.params.str("format")
 	}
-	if format == "" {
-		format = "tar.gz"
-	}
 	gitFormat, ok := git.ArchiveFormats[format]
-	if !ok {
-		return notFound("File")
+	switch {
+	case !ok && inPath: // the route's format requirement
+		return notFound("")
+	case !ok: // GitLab's archive_metadata: anything else is tar.gz
+		gitFormat = "tar.gz"
 	}
 	p, _, dir, err := a.repository(r)
 	if err != nil {
@@ -52,7 +52,7 @@ func (a *API) getArchive(w http.ResponseWriter, r *request) error {
 		h := w.Header()
 		h.Set("Content-Type", "application/octet-stream")
 		h.Set("Content-Transfer-Encoding", "binary")
-		h.Set("Content-Disposition", `attachment; filename="`+prefix+"."+format+`"`)
+		h.Set("Content-Disposition", `attachment; filename="`+prefix+"."+gitFormat+`"`)
 	}}
 	err = git.Archive(r.ctx(), dir, sha, gitFormat, prefix, sub, sw)
 	if err != nil && !sw.started { // GitLab rescues any failure so

@@ -320,17 +320,22 @@ func TestRepository_Archive(t *testing.T) {
 		t.Errorf("zip: %v %v", resp.Header, err)
 	}
 	base := "/api/v4/projects/" + itoa(f.project.ID) + "/repository/"
-	for path, magic := range map[string]string{"archive.tar.bz2": "BZh", "archive?format=tar&path=docs": "proj-main-" + f.main + "-docs/"} {
-		status, body, hdr := call(t, f.env, http.MethodGet, base+path, f.tokens["reporter"], "", "")
-		if status != http.StatusOK || !strings.Contains(body, magic) || !strings.HasPrefix(hdr.Get("Content-Disposition"), "attachment") {
-			t.Errorf("%s: %d %.20q", path, status, body)
+	for _, tt := range []struct{ path, magic, ext string }{
+		{"archive.tar.bz2", "BZh", ".tar.bz2"},
+		{"archive.tgz", "\x1f\x8b", ".tar.gz"},
+		{"archive?format=rar", "\x1f\x8b", ".tar.gz"},
+		{"archive?format=tar&path=docs", "proj-main-" + f.main + "-docs/", "-docs.tar"},
+	} {
+		status, body, hdr := call(t, f.env, http.MethodGet, base+tt.path, f.tokens["reporter"], "", "")
+		if status != http.StatusOK || !strings.Contains(body, tt.magic) || !strings.HasSuffix(hdr.Get("Content-Disposition"), tt.ext+`"`) {
+			t.Errorf("%s: %d %s %.20q", tt.path, status, hdr.Get("Content-Disposition"), body)
 		}
 	}
 	checkCalls(t, f.env, []apiCase{
 		getCase(strings.TrimPrefix(base, "/api/v4")+"archive.tar.gz", f.tokens["guest"], 403, `{"message":"403 Forbidden"}`),
 		getCase(strings.TrimPrefix(base, "/api/v4")+"archive?sha=xxx", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
 		getCase(strings.TrimPrefix(base, "/api/v4")+"archive?path=nope", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
-		getCase(strings.TrimPrefix(base, "/api/v4")+"archive.rar", f.tokens["reporter"], 404, `{"message":"404 File Not Found"}`),
+		getCase(strings.TrimPrefix(base, "/api/v4")+"archive.rar", f.tokens["reporter"], 404, `{"message":"404 Not Found"}`),
 		getCase(strings.TrimPrefix(base, "/api/v4")+"archives", f.tokens["reporter"], 404, `{"message":"404 Not Found"}`),
 	})
 }

@@ -127,9 +127,10 @@ func StreamBlob(ctx context.Context, dir, sha string, w io.Writer) error {
 	return Stream(ctx, dir, w, "cat-file", "blob", sha)
 }
 
-// ArchiveFormats are the formats git archive writes, by GitLab's names.
+// ArchiveFormats maps GitLab's archive format names to the format git
+// archive writes, which is also the archive's file extension.
 var ArchiveFormats = map[string]string{
-	"tar.gz": "tar.gz", "tgz": "tgz", "gz": "tar.gz", "tar.bz2": "tar.bz2", "tbz": "tar.bz2",
+	"tar.gz": "tar.gz", "tgz": "tar.gz", "gz": "tar.gz", "tar.bz2": "tar.bz2", "tbz": "tar.bz2",
 	"tbz2": "tar.bz2", "tb2": "tar.bz2", "bz2": "tar.bz2", "tar": "tar", "zip": "zip",
 }
 
