@@ -131,4 +131,7 @@ func TestWikis_CloneAndPushOverHTTP(t *testing.T) {
 	if status != http.StatusNotFound {
 		t.Errorf("outsider lists wikis: %d, want 404", status)
 	}
+	if files := untar(t, exportArchive(t, r.env.Root, r.project.ID)); len(files["./project.wiki.bundle"]) == 0 {
+		t.Error("the export lacks the pushed wiki (project.wiki.bundle)")
+	}
 }
