@@ -125,3 +125,18 @@ func withQuery(r *http.Request, keyValues ...string) string {
 func (pg pager) link(r *http.Request, base string, n int, rel string) string {
 	return "<" + base + withQuery(r, "page", strconv.Itoa(n), "per_page", strconv.Itoa(pg.perPage)) + `>; rel="` + rel + `"`
 }
+
+// writePage answers pg's page of items, each shown by show, with GitLab's
+// pagination headers.
+func writePage[T, E any](a *API, w http.ResponseWriter, r *request, pg pager, items []T, show func(T) E) {
+	a.writeList(w, r, pg, len(items), mapSlice(pageOf(pg, items), show))
+}
+
+// mapSlice shows each item (an empty list, never null, for none).
+func mapSlice[T, E any](items []T, show func(T) E) []E {
+	out := make([]E, 0, len(items))
+	for _, item := range items {
+		out = append(out, show(item))
+	}
+	return out
+}

@@ -2,10 +2,9 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"slices"
 
+	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/git"
 )
 
@@ -123,66 +122,32 @@ func (a *API) getCommit(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// compare is GET /projects/:id/repository/compare: from, to, straight,
-// from_project_id (only the project itself: Ferry has no forks).
-// The commits are those of to that from lacks, oldest first; the diffs
-// are from their merge base to to (from itself with straight=true).
-func (a *API) compare(w http.ResponseWriter, r *request) error {
-	if err := r.params.require("from", "to"); err != nil {
-		return err
-	}
-	straight, err := r.params.boolean("straight", false)
-	if err != nil {
-		return err
-	}
-	fromProject, err := r.params.integer("from_project_id", 0)
-	if err != nil {
-		return err
-	}
+// commitOf resolves :sha (a SHA, branch or tag) in the repository of
+// :id: 404 Commit Not Found when there is no such commit.
+func (a *API) commitOf(r *request) (ferry.Project, string, string, error) {
 	p, _, dir, err := a.repository(r)
 	if err != nil {
-		return err
+		return p, "", "", err
 	}
-	if fromProject != 0 && fromProject != p.ID { // Ferry has no forks
-		return apiError(http.StatusBadRequest, fmt.Sprintf("Target project id:%d is not a fork of project id:%s",
-			fromProject, r.PathValue("id")))
-	}
-	fromRef, _ := r.params.str("from")
-	toRef, _ := r.params.str("to")
-	from, err := resolve(r, dir, fromRef, "Ref")
+	sha, err := resolve(r, dir, r.PathValue("sha"), "Commit")
+	return p, dir, sha, err
+}
+
+// commitDiff is GET /projects/:id/repository/commits/:sha/diff: the
+// changes against the first parent, paginated.
+func (a *API) commitDiff(w http.ResponseWriter, r *request) error {
+	pg, err := readPager(r.params)
 	if err != nil {
 		return err
 	}
-	to, err := resolve(r, dir, toRef, "Ref")
+	_, dir, sha, err := a.commitOf(r)
 	if err != nil {
 		return err
 	}
-	base := from
-	if !straight {
-		if base, err = git.MergeBaseOf(r.ctx(), dir, from, to); errors.Is(err, git.ErrNoRef) {
-			base = from
-		} else if err != nil {
-			return err
-		}
-	}
-	list, err := git.Log(r.ctx(), dir, git.LogOptions{Revs: []string{from + ".." + to}})
+	diffs, _, err := git.CommitDiffs(r.ctx(), dir, sha)
 	if err != nil {
 		return err
 	}
-	slices.Reverse(list)
-	diffs, overflow, err := git.Diffs(r.ctx(), dir, base, to)
-	if err != nil {
-		return err
-	}
-	out := compareEntity{Commits: a.commits(p, list), Diffs: make([]diffEntity, 0, len(diffs)),
-		CompareTimeout: overflow, CompareSameRef: from == to,
-		WebURL: a.base + "/" + p.FullPath() + "/-/compare/" + from + "..." + to}
-	if n := len(out.Commits); n > 0 {
-		out.Commit = &out.Commits[n-1]
-	}
-	for _, d := range diffs {
-		out.Diffs = append(out.Diffs, diff(d))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(a, w, r, pg, diffs, diff)
 	return nil
 }

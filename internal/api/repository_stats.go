@@ -78,3 +78,42 @@ func (a *API) commitSequence(w http.ResponseWriter, r *request) error {
 	writeJSON(w, http.StatusOK, map[string]int{"count": n})
 	return nil
 }
+
+// basicRef is GitLab's Entities::BasicRef.
+type basicRef struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+// commitRefs is GET /projects/:id/repository/commits/:sha/refs (type:
+// branch, tag or all): the branches and tags that hold the commit.
+func (a *API) commitRefs(w http.ResponseWriter, r *request) error {
+	pg, err := readPager(r.params)
+	if err != nil {
+		return err
+	}
+	kind, err := r.params.oneOf("type", "all", "branch", "tag", "all")
+	if err != nil {
+		return err
+	}
+	_, dir, sha, err := a.commitOf(r)
+	if err != nil {
+		return err
+	}
+	var refs []basicRef
+	for _, k := range []string{"branch", "tag"} {
+		if kind != "all" && kind != k {
+			continue
+		}
+		names, err := git.RefsContaining(r.ctx(), dir, sha, k)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			refs = append(refs, basicRef{Type: k, Name: n})
+		}
+	}
+	// GitLab does not count them (paginate without_count)
+	a.writeListWithoutCount(w, r, pg, len(refs) > pg.page*pg.perPage, append([]basicRef{}, pageOf(pg, refs)...))
+	return nil
+}
