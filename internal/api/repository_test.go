@@ -158,6 +158,25 @@ func TestRepository_Commits(t *testing.T) {
 	if got := joined(refs, func(r *gitlab.CommitRef) string { return r.Type + ":" + r.Name }); err != nil || got != "branch:feature,branch:main,tag:v1.0" {
 		t.Errorf("refs of main %s %v", got, err)
 	}
+	if status, body, _ := call(t, f.env, http.MethodGet, "/api/v4/projects/"+itoa(pid)+"/repository/commits/feature/sequence",
+		f.tokens["reporter"], "", ""); status != 200 || body != `{"count":3}` {
+		t.Errorf("sequence of feature: %d %s", status, body)
+	}
+	people, resp, err := c.Repositories.Contributors(pid, &gitlab.ListContributorsOptions{OrderBy: gitlab.Ptr("name")})
+	if got := joined(people, func(p *gitlab.Contributor) string { return p.Name + ":" + itoa(p.Commits) }); err != nil ||
+		got != "Administrator:1,Test:1" || resp.TotalItems != 2 {
+		t.Errorf("contributors %s %v", got, err)
+	}
+	checkCalls(t, f.env, []apiCase{
+		getCase("/projects/grp%2Fsub%2Fproj/repository/commits/0000000000", f.tokens["reporter"], 404, `{"message":"404 Commit Not Found"}`),
+	})
+}
+
+func TestRepository_Compare(t *testing.T) {
+	t.Parallel()
+	f := setupRepo(t)
+	c := f.clients["reporter"]
+	pid := f.project.ID
 	cmp, _, err := c.Repositories.Compare(pid, &gitlab.CompareOptions{From: gitlab.Ptr("main"), To: gitlab.Ptr("feature")})
 	if err != nil || len(cmp.Commits) != 1 || cmp.Commit.ID != f.feature || len(cmp.Diffs) != 1 || cmp.CompareSameRef ||
 		cmp.WebURL != f.env.URL+"/grp/sub/proj/-/compare/"+f.main+"..."+f.feature ||
@@ -168,21 +187,11 @@ func TestRepository_Commits(t *testing.T) {
 	if err != nil || base.ID != f.main {
 		t.Errorf("merge base of feature and v1.0: %+v %v", base, err)
 	}
-	if status, body, _ := call(t, f.env, http.MethodGet, "/api/v4/projects/"+itoa(pid)+"/repository/commits/feature/sequence",
-		f.tokens["reporter"], "", ""); status != 200 || body != `{"count":3}` {
-		t.Errorf("sequence of feature: %d %s", status, body)
-	}
-	people, resp, err := c.Repositories.Contributors(pid, &gitlab.ListContributorsOptions{OrderBy: gitlab.Ptr("name")})
-	if got := joined(people, func(p *gitlab.Contributor) string { return p.Name + ":" + itoa(p.Commits) }); err != nil ||
-		got != "Administrator:1,Test:1" || resp.TotalItems != 2 {
-		t.Errorf("contributors %s %v", got, err)
-	}
 	same, _, err := c.Repositories.Compare(pid, &gitlab.CompareOptions{From: gitlab.Ptr("main"), To: gitlab.Ptr(f.main)})
 	if err != nil || !same.CompareSameRef || len(same.Commits) != 0 || len(same.Diffs) != 0 || same.Commit != nil {
 		t.Errorf("compare main with itself %+v %v", same, err)
 	}
 	checkCalls(t, f.env, []apiCase{
-		getCase("/projects/grp%2Fsub%2Fproj/repository/commits/0000000000", f.tokens["reporter"], 404, `{"message":"404 Commit Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main&to=nope", f.tokens["reporter"], 404, `{"message":"404 Ref Not Found"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/compare?from=main", f.tokens["reporter"], 400, `{"error":"to is missing"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/merge_base?refs=main", f.tokens["reporter"], 400, `{"message":"Provide at least 2 refs"}`),
@@ -192,7 +201,7 @@ func TestRepository_Commits(t *testing.T) {
 	})
 }
 
-func TestRepository_TreeAndFiles(t *testing.T) {
+func TestRepository_Tree(t *testing.T) {
 	t.Parallel()
 	f := setupRepo(t)
 	c := f.clients["reporter"]
@@ -229,6 +238,18 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 	if n := strings.Count(all, `"id"`); n != 6 {
 		t.Errorf("pagination=none lists %d entries, want 6: %s", n, all)
 	}
+	checkCalls(t, f.env, []apiCase{
+		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?path=nope", f.tokens["reporter"], 404, `{"message":"404 invalid revision or path Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?ref=nope", f.tokens["reporter"], 404, `{"message":"404 Tree Not Found"}`),
+		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?pagination=none", f.tokens["reporter"], 400, `{"error":"pagination cannot be \"none\" unless \"recursive\" is true"}`),
+	})
+}
+
+func TestRepository_Files(t *testing.T) {
+	t.Parallel()
+	f := setupRepo(t)
+	c := f.clients["reporter"]
+	pid := f.project.ID
 	file, _, err := c.RepositoryFiles.GetFile(pid, "bin/run.sh", &gitlab.GetFileOptions{Ref: gitlab.Ptr("v1.0")})
 	if err != nil {
 		t.Fatal(err)
@@ -277,9 +298,6 @@ func TestRepository_TreeAndFiles(t *testing.T) {
 		getCase("/projects/grp%2Fsub%2Fproj/repository/files/README.md/blame?ref=main&range[start]=3&range[end]=1", f.tokens["reporter"], 400,
 			`{"message":"range[start] must be less than or equal to range[end]"}`),
 		getCase("/projects/grp%2Fsub%2Fproj/repository/blobs/abcdef12/raw", f.tokens["reporter"], 404, `{"message":"404 Blob Not Found"}`),
-		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?path=nope", f.tokens["reporter"], 404, `{"message":"404 invalid revision or path Not Found"}`),
-		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?ref=nope", f.tokens["reporter"], 404, `{"message":"404 Tree Not Found"}`),
-		getCase("/projects/grp%2Fsub%2Fproj/repository/tree?pagination=none", f.tokens["reporter"], 400, `{"error":"pagination cannot be \"none\" unless \"recursive\" is true"}`),
 	})
 }
 
