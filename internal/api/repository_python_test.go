@@ -34,7 +34,7 @@ print(json.dumps({
 func TestRepository_PythonGitlab(t *testing.T) {
 	t.Parallel()
 	python := needPythonGitlab(t)
-	f := setupRepo(t)
+	f, _, _ := setupRepo(t)
 	cmd := exec.Command(python, "-c", repositoryScript, f.env.URL, f.tokens["reporter"])
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "HOME="+t.TempDir())
 	out, err := cmd.CombinedOutput()

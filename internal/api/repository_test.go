@@ -21,17 +21,20 @@ import (
 // repoFixture is setupRoles' private project grp/sub/proj after a
 // developer pushed to it with real git: main has README.md,
 // docs/guide.md, a binary file and an executable script; branch feature
-// adds feature.txt; tag v1.0 (annotated) marks main.
+// adds feature.txt; tag v1.0 (annotated) marks main, v0.9 (lightweight)
+// the first commit.
 type repoFixture struct {
 	*roles
 	main, feature string // tip commits
 }
 
-func setupRepo(t *testing.T) *repoFixture {
+// setupRepo builds a repoFixture and returns it with the Reporter's client
+// and the project's id.
+func setupRepo(t *testing.T) (*repoFixture, *gitlab.Client, int64) {
 	t.Helper()
 	r := setupRoles(t)
 	main, feature := pushFixture(t, "http://oauth2:"+r.tokens["developer"]+"@"+strings.TrimPrefix(r.env.URL, "http://")+"/grp/sub/proj.git")
-	return &repoFixture{roles: r, main: main, feature: feature}
+	return &repoFixture{roles: r, main: main, feature: feature}, r.clients["reporter"], r.project.ID
 }
 
 // pushFixture clones url and pushes repoFixture's commits, branch and tag
@@ -68,9 +71,7 @@ func pushFixture(t *testing.T, url string) (main, feature string) {
 
 func TestRepository_BranchesAndTags(t *testing.T) {
 	t.Parallel()
-	f := setupRepo(t)
-	c := f.clients["reporter"]
-	pid := f.project.ID
+	f, c, pid := setupRepo(t)
 	branches, resp, err := c.Branches.ListBranches(pid, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -122,9 +123,7 @@ func TestRepository_BranchesAndTags(t *testing.T) {
 
 func TestRepository_Commits(t *testing.T) {
 	t.Parallel()
-	f := setupRepo(t)
-	c := f.clients["reporter"]
-	pid := f.project.ID
+	f, c, pid := setupRepo(t)
 	list, resp, err := c.Commits.ListCommits(pid, &gitlab.ListCommitsOptions{RefName: gitlab.Ptr("feature"),
 		ListOptions: gitlab.ListOptions{PerPage: 2}})
 	if err != nil {
@@ -174,9 +173,7 @@ func TestRepository_Commits(t *testing.T) {
 
 func TestRepository_Compare(t *testing.T) {
 	t.Parallel()
-	f := setupRepo(t)
-	c := f.clients["reporter"]
-	pid := f.project.ID
+	f, c, pid := setupRepo(t)
 	cmp, _, err := c.Repositories.Compare(pid, &gitlab.CompareOptions{From: gitlab.Ptr("main"), To: gitlab.Ptr("feature")})
 	if err != nil || len(cmp.Commits) != 1 || cmp.Commit.ID != f.feature || len(cmp.Diffs) != 1 || cmp.CompareSameRef ||
 		cmp.WebURL != f.env.URL+"/grp/sub/proj/-/compare/"+f.main+"..."+f.feature ||
@@ -203,9 +200,7 @@ func TestRepository_Compare(t *testing.T) {
 
 func TestRepository_Tree(t *testing.T) {
 	t.Parallel()
-	f := setupRepo(t)
-	c := f.clients["reporter"]
-	pid := f.project.ID
+	f, c, pid := setupRepo(t)
 	tree, _, err := c.Repositories.ListTree(pid, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -247,9 +242,7 @@ func TestRepository_Tree(t *testing.T) {
 
 func TestRepository_Files(t *testing.T) {
 	t.Parallel()
-	f := setupRepo(t)
-	c := f.clients["reporter"]
-	pid := f.project.ID
+	f, c, pid := setupRepo(t)
 	file, _, err := c.RepositoryFiles.GetFile(pid, "bin/run.sh", &gitlab.GetFileOptions{Ref: gitlab.Ptr("v1.0")})
 	if err != nil {
 		t.Fatal(err)
@@ -303,7 +296,7 @@ func TestRepository_Files(t *testing.T) {
 
 func TestRepository_Archive(t *testing.T) {
 	t.Parallel()
-	f := setupRepo(t)
+	f, _, _ := setupRepo(t)
 	var buf bytes.Buffer
 	resp, err := f.clients["reporter"].Repositories.StreamArchive(f.project.ID, &buf, &gitlab.ArchiveOptions{SHA: gitlab.Ptr("feature")})
 	if err != nil {
