@@ -40,19 +40,18 @@ func (a *API) getArchive(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	prefix := p.Path + "-" + strings.ReplaceAll(ref, "/", "-")
-	if !strings.HasPrefix(sha, ref) {
-		prefix += "-" + sha
-	}
+	// GitLab's archive_prefix with append_sha: project, ref, SHA and path
+	prefix := p.Path + "-" + strings.ReplaceAll(ref, "/", "-") + "-" + sha
 	sub, _ := r.params.str("path")
 	if sub != "" {
-		prefix += "-" + strings.ReplaceAll(strings.Trim(sub, "/"), "/", "-")
+		prefix += "-" + strings.ReplaceAll(sub, "/", "-")
 	}
+	filename := strings.NewReplacer(`"`, "", `\`, "").Replace(prefix) + "." + gitFormat
 	sw := &startWriter{w: w, start: func([]byte) {
 		h := w.Header()
 		h.Set("Content-Type", "application/octet-stream")
 		h.Set("Content-Transfer-Encoding", "binary")
-		h.Set("Content-Disposition", `attachment; filename="`+prefix+"."+gitFormat+`"`)
+		h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	}}
 	err = git.Archive(r.ctx(), dir, sha, gitFormat, prefix, sub, sw)
 	if err != nil && !sw.started { // GitLab rescues any failure so

@@ -77,13 +77,13 @@ func (a *API) getRawBlob(w http.ResponseWriter, r *request) error {
 // sendBlob streams blob sha: text/plain for text, as Workhorse sends it,
 // application/octet-stream for binary data, with GitLab's no_cache_headers.
 func (a *API) sendBlob(w http.ResponseWriter, r *request, dir, sha string, size int64) error {
-	h := w.Header()
-	h.Set("Content-Length", strconv.FormatInt(size, 10))
-	h.Set("Cache-Control", "max-age=0, private, must-revalidate, no-store, no-cache")
-	h.Set("Pragma", "no-cache")
-	h.Set("Expires", "Fri, 01 Jan 1990 00:00:00 GMT")
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	sw := &startWriter{w: w, start: func(p []byte) {
+	sw := &startWriter{w: w, start: func(p []byte) { // set only once the blob comes
+		h := w.Header()
+		h.Set("Content-Length", strconv.FormatInt(size, 10))
+		h.Set("Cache-Control", "max-age=0, private, must-revalidate, no-store, no-cache")
+		h.Set("Pragma", "no-cache")
+		h.Set("Expires", "Fri, 01 Jan 1990 00:00:00 GMT")
+		h.Set("Content-Type", "text/plain; charset=utf-8")
 		if bytes.IndexByte(p[:min(len(p), 8000)], 0) >= 0 {
 			h.Set("Content-Type", "application/octet-stream")
 		}
