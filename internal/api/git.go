@@ -3,12 +3,10 @@ package api
 import (
 	"errors"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
-	"github.com/ferryhq/ferry/internal/git"
 	"github.com/ferryhq/ferry/internal/githttp"
 )
 
@@ -81,7 +79,7 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 		}
 		dir := a.repos.Dir(p.ID)
 		if wiki {
-			if dir, err = a.wikiRepo(r, p); err != nil {
+			if dir, err = a.repos.EnsureWiki(r.ctx(), p.ID); err != nil {
 				a.writeError(w, hr, err)
 				return
 			}
@@ -100,19 +98,6 @@ func (a *API) gitProject(r *request, repoPath string) (ferry.Project, bool, erro
 		return p, true, err
 	}
 	return p, false, err
-}
-
-// wikiRepo is p's wiki repository, created empty (HEAD main) on first
-// use as GitLab creates wikis.
-func (a *API) wikiRepo(r *request, p ferry.Project) (string, error) {
-	dir := a.repos.WikiDir(p.ID)
-	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
-		return dir, err
-	}
-	if err := git.Init(r.ctx(), dir, "main"); err != nil && !errors.Is(err, git.ErrExists) {
-		return "", err
-	}
-	return dir, nil
 }
 
 // gitScopeAllows is GitLab's scope rule for git over HTTP: api or
