@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/git"
@@ -36,7 +37,7 @@ func (a *API) listCommits(w http.ResponseWriter, r *request) error {
 		if !ok || ref == "" {
 			ref = p.DefaultBranch
 		}
-		sha, err := git.ResolveCommit(r.ctx(), dir, ref)
+		rev, err := resolveRange(r, dir, ref)
 		if errors.Is(err, git.ErrNoRef) { // GitLab lists nothing
 			a.writeListWithoutCount(w, r, pg, false, []commitEntity{})
 			return nil
@@ -44,7 +45,7 @@ func (a *API) listCommits(w http.ResponseWriter, r *request) error {
 		if err != nil {
 			return err
 		}
-		o.Revs = []string{sha}
+		o.Revs = []string{rev}
 	}
 	o.Skip, o.Max = (pg.page-1)*pg.perPage, pg.perPage
 	list, err := git.Log(r.ctx(), dir, o)
@@ -65,6 +66,25 @@ func (a *API) listCommits(w http.ResponseWriter, r *request) error {
 	}
 	a.writeListWithoutCount(w, r, pg, len(list) == pg.perPage, out)
 	return nil
+}
+
+// resolveRange resolves a ref or a revision range ("a..b", "a...b") to
+// SHAs, so that git never reads an option or a pathspec from it. Returns
+// an error wrapping git.ErrNoRef when a side does not exist.
+func resolveRange(r *request, dir, ref string) (string, error) {
+	for _, sep := range []string{"...", ".."} {
+		from, to, ok := strings.Cut(ref, sep)
+		if !ok {
+			continue
+		}
+		a, err := git.ResolveCommit(r.ctx(), dir, from)
+		if err != nil {
+			return "", err
+		}
+		b, err := git.ResolveCommit(r.ctx(), dir, to)
+		return a + sep + b, err
+	}
+	return git.ResolveCommit(r.ctx(), dir, ref)
 }
 
 // logOptions reads path, since, until, author, first_parent and order.

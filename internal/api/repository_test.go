@@ -136,6 +136,10 @@ func TestRepository_Commits(t *testing.T) {
 	if err != nil || len(byPath) != 1 || byPath[0].ID != f.main || byPath[0].Stats == nil || byPath[0].Stats.Additions != 3 {
 		t.Errorf("path docs/guide.md with stats: %v %v", byPath, err)
 	}
+	ranged, _, err := c.Commits.ListCommits(pid, &gitlab.ListCommitsOptions{RefName: gitlab.Ptr("v1.0..feature")})
+	if err != nil || len(ranged) != 1 || ranged[0].ID != f.feature {
+		t.Errorf("ref_name v1.0..feature: %v %v", ranged, err)
+	}
 	byAuthor, resp, err := c.Commits.ListCommits(pid, &gitlab.ListCommitsOptions{Author: gitlab.Ptr("nobody"), All: gitlab.Ptr(true)})
 	if err != nil || len(byAuthor) != 0 || resp.NextPage != 0 {
 		t.Errorf("author nobody: %v %v", byAuthor, err)
