@@ -14,6 +14,7 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/blob"
+	"github.com/ferryhq/ferry/internal/content"
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/ratelimit"
@@ -62,6 +63,7 @@ type API struct {
 	authn    *auth.Authenticator
 	access   *auth.Access
 	limiter  *ratelimit.Limiter
+	content  *content.Reader
 }
 
 // New returns the API over cfg's components.
@@ -75,6 +77,7 @@ func New(cfg Config) *API {
 		authn:   &auth.Authenticator{DB: cfg.DB},
 		access:  &auth.Access{DB: cfg.DB},
 		limiter: &ratelimit.Limiter{DB: cfg.DB},
+		content: content.New(cfg.DB, strings.TrimSuffix(cfg.ExternalURL, "/")),
 	}
 }
 

@@ -47,6 +47,18 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/members/all", a.open(a.listProjectMembers(true)))
 	mux.Handle("POST "+v4+"/projects/{id}/members", a.authed(a.addProjectMember))
 
+	mux.Handle("GET "+v4+"/issues", a.open(a.listIssuables(issueRoute, false)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues", a.open(a.listIssuables(issueRoute, true)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}", a.open(a.getIssuable(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/notes", a.open(a.listNotes(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/discussions", a.open(a.listDiscussions(issueRoute)))
+	mux.Handle("GET "+v4+"/merge_requests", a.open(a.listIssuables(mergeRequestRoute, false)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests", a.open(a.listIssuables(mergeRequestRoute, true)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}", a.open(a.getIssuable(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/notes", a.open(a.listNotes(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions",
+		a.open(a.listDiscussions(mergeRequestRoute)))
+
 	mux.Handle("POST "+v4+"/projects/{id}/export", a.open(a.scheduleExport))
 	mux.Handle("GET "+v4+"/projects/{id}/export", a.open(a.exportStatus))
 	mux.Handle("GET "+v4+"/projects/{id}/export/download", a.open(a.downloadExport))

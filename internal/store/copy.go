@@ -11,11 +11,11 @@ import (
 // satisfied (parents first; rows by id). Rate-limit counters and
 // heartbeats are not worth moving.
 var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
-	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "project_exports", "project_imports",
+	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "issuables", "project_exports", "project_imports",
 	"import_failures"}
 
 // booleanColumns are converted from SQLite's integers.
-var booleanColumns = map[string]bool{"is_admin": true, "revoked": true}
+var booleanColumns = map[string]bool{"is_admin": true, "revoked": true, "confidential": true}
 
 // ErrNotEmpty is returned by CopyTo when the destination already holds
 // users.

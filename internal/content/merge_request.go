@@ -1,0 +1,147 @@
+package content
+
+import (
+	"context"
+
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// MergeRequest is GitLab's MergeRequestBasic entity (what lists show; a
+// single merge request shows it too, as Ferry keeps no diffs or
+// pipelines to add).
+type MergeRequest struct {
+	Issuable
+	MergedBy                    *UserBasic     `json:"merged_by"`
+	MergeUser                   *UserBasic     `json:"merge_user"`
+	MergedAt                    *string        `json:"merged_at"`
+	ClosedBy                    *UserBasic     `json:"closed_by"`
+	ClosedAt                    *string        `json:"closed_at"`
+	TargetBranch                string         `json:"target_branch"`
+	SourceBranch                string         `json:"source_branch"`
+	UserNotesCount              int64          `json:"user_notes_count"`
+	Upvotes                     int64          `json:"upvotes"`
+	Downvotes                   int64          `json:"downvotes"`
+	Author                      *UserBasic     `json:"author"`
+	Assignees                   []UserBasic    `json:"assignees"`
+	Assignee                    *UserBasic     `json:"assignee"`
+	Reviewers                   []UserBasic    `json:"reviewers"`
+	SourceProjectID             int64          `json:"source_project_id"`
+	TargetProjectID             int64          `json:"target_project_id"`
+	Labels                      []string       `json:"labels"`
+	Draft                       bool           `json:"draft"`
+	Imported                    bool           `json:"imported"`
+	ImportedFrom                string         `json:"imported_from"`
+	WorkInProgress              bool           `json:"work_in_progress"`
+	Milestone                   *Milestone     `json:"milestone"`
+	MergeWhenPipelineSucceeds   bool           `json:"merge_when_pipeline_succeeds"`
+	MergeStatus                 string         `json:"merge_status"`
+	DetailedMergeStatus         string         `json:"detailed_merge_status"`
+	MergeAfter                  *string        `json:"merge_after"`
+	SHA                         *string        `json:"sha"`
+	MergeCommitSHA              *string        `json:"merge_commit_sha"`
+	SquashCommitSHA             *string        `json:"squash_commit_sha"`
+	DiscussionLocked            *bool          `json:"discussion_locked"`
+	ShouldRemoveSourceBranch    *bool          `json:"should_remove_source_branch"`
+	ForceRemoveSourceBranch     bool           `json:"force_remove_source_branch"`
+	PreparedAt                  *string        `json:"prepared_at"`
+	Reference                   string         `json:"reference"`
+	References                  References     `json:"references"`
+	WebURL                      string         `json:"web_url"`
+	TimeStats                   TimeStats      `json:"time_stats"`
+	Squash                      bool           `json:"squash"`
+	SquashOnMerge               bool           `json:"squash_on_merge"`
+	TaskCompletionStatus        TaskCompletion `json:"task_completion_status"`
+	HasConflicts                bool           `json:"has_conflicts"`
+	BlockingDiscussionsResolved bool           `json:"blocking_discussions_resolved"`
+}
+
+func (r *Reader) mergeRequest(ctx context.Context, l *lookups, row store.Issuable) (MergeRequest, error) {
+	p, rec, err := r.load(ctx, l, row)
+	if err != nil {
+		return MergeRequest{}, err
+	}
+	refs := references(p, "!", row.IID)
+	e := MergeRequest{Issuable: issuable(row, rec, row.State), TargetBranch: row.TargetBranch,
+		SourceBranch: row.SourceBranch, UserNotesCount: row.UserNotes, Upvotes: row.Upvotes, Downvotes: row.Downvotes,
+		Reviewers: []UserBasic{}, SourceProjectID: p.ID, TargetProjectID: p.ID, Labels: sorted(row.Labels),
+		Draft: draft(rec.Title), Imported: true, ImportedFrom: ImportedFrom, WorkInProgress: draft(rec.Title),
+		Milestone: r.milestone(p, rec.Milestone), MergeWhenPipelineSucceeds: rec.MergeWhenPipelineSucceeds,
+		MergeStatus: mergeStatus(rec.MergeStatus), SHA: rec.DiffHeadSHA, MergeCommitSHA: rec.MergeCommitSHA,
+		SquashCommitSHA: rec.SquashCommitSHA, DiscussionLocked: rec.DiscussionLocked,
+		ForceRemoveSourceBranch: truthy(rec.MergeParams["force_remove_source_branch"]), Reference: refs.Short,
+		References: refs, WebURL: r.base + "/" + p.FullPath() + "/-/merge_requests/" + itoa(row.IID),
+		TimeStats: timeStats(rec), Squash: rec.Squash, SquashOnMerge: rec.Squash, BlockingDiscussionsResolved: true}
+	e.DetailedMergeStatus = detailedMergeStatus(e)
+	if rec.SourceProjectID != nil && *rec.SourceProjectID != p.ID {
+		e.SourceProjectID = *rec.SourceProjectID // a fork's: kept as the archive had it
+	}
+	return e, r.mergeRequestPeople(ctx, l, row, rec, &e)
+}
+
+func (r *Reader) mergeRequestPeople(ctx context.Context, l *lookups, row store.Issuable, rec record, e *MergeRequest) error {
+	var err error
+	if m := rec.Metrics; m != nil {
+		e.MergedAt, e.ClosedAt = timePtr(m.MergedAt), timePtr(m.LatestClosedAt)
+		if e.MergedBy, err = l.user(ctx, id(m.MergedByID)); err != nil {
+			return err
+		}
+		if e.ClosedBy, err = l.user(ctx, id(m.LatestClosedByID)); err != nil {
+			return err
+		}
+	}
+	e.MergeUser = e.MergedBy
+	if e.MergeUser == nil {
+		if e.MergeUser, err = l.user(ctx, id(rec.MergeUserID)); err != nil {
+			return err
+		}
+	}
+	if e.Author, err = l.user(ctx, row.AuthorID); err != nil {
+		return err
+	}
+	if e.Assignees, err = l.usersOf(ctx, row.AssigneeIDs); err != nil {
+		return err
+	}
+	if len(e.Assignees) > 0 {
+		e.Assignee = &e.Assignees[0]
+	}
+	return nil
+}
+
+// mergeStatus is GitLab's public_merge_status: a check in progress shows
+// as checking.
+func mergeStatus(s string) string {
+	switch s {
+	case "":
+		return "unchecked"
+	case "cannot_be_merged_rechecking":
+		return "checking"
+	}
+	return s
+}
+
+// detailedMergeStatus is what GitLab's DetailedMergeStatusService answers
+// for a merge request Ferry cannot merge or check: the merge status while
+// unchecked, else the first failing check (open, draft, conflicts).
+func detailedMergeStatus(e MergeRequest) string {
+	switch {
+	case e.MergeStatus == "unchecked" || e.MergeStatus == "checking":
+		return e.MergeStatus
+	case e.State != "opened":
+		return "not_open"
+	case e.Draft:
+		return "draft_status"
+	case e.MergeStatus == "cannot_be_merged":
+		return "conflict"
+	}
+	return "mergeable"
+}
+
+func truthy(v any) bool {
+	switch t := v.(type) {
+	case bool:
+		return t
+	case string:
+		return t == "1" || t == "true"
+	}
+	return false
+}
