@@ -31,7 +31,7 @@ func setupContent(t *testing.T) contentSetup {
 	}
 	lines := bytes.Split(bytes.TrimSpace(issues), []byte("\n"))
 	last := len(lines) - 1 // iid 12
-	lines[last] = bytes.Replace(lines[last], []byte(`"confidential":false`), []byte(`"confidential":true`), 1)
+	lines[last] = bytes.Replace(lines[last], []byte(`"confidential": false`), []byte(`"confidential": true`), 1)
 	data := fixtureArchive(t, "0.2.4", map[string][]byte{"tree/project/issues.ndjson": bytes.Join(lines, []byte("\n"))})
 	id := importFinished(t, env, data, map[string]string{"path": "content", "override_params[visibility]": "public"})
 	_, outsider, token := newUser(t, env, "outsider")
@@ -112,4 +112,113 @@ func mustTime(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return v
+}
+
+func TestIssues_Get(t *testing.T) {
+	t.Parallel()
+	s := setupContent(t)
+	issue, _, err := s.env.Root.Issues.GetIssue(s.project, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fixture's users are not on this server: every user reference
+	// became the importer (root), as GitLab maps them.
+	if issue.Title != "Voluptatem" || issue.Description != "Aliquam enim illo et possimus." || issue.State != "opened" ||
+		!slices.Equal(issue.Labels, gitlab.Labels{"test2", "test3"}) || issue.Milestone == nil ||
+		issue.Milestone.Title != "test milestone" || issue.Author == nil || issue.Author.Username != "root" ||
+		len(issue.Assignees) != 1 || issue.Assignee == nil || issue.Assignee.ID != 1 || issue.UserNotesCount != 8 ||
+		issue.ProjectID != s.project || issue.IssueType == nil || *issue.IssueType != "issue" ||
+		issue.WebURL != s.env.URL+"/root/content/-/issues/10" || issue.References.Full != "root/content#10" {
+		t.Errorf("issue 10: %+v", issue)
+	}
+	if task, _, _ := s.env.Root.Issues.GetIssue(s.project, 5); task == nil || *task.IssueType != "task" {
+		t.Errorf("issue 5 (a task by its work item type): %+v", task)
+	}
+	checkCalls(t, s.env, []apiCase{
+		{"Missing", "GET", "/api/v4/projects/" + itoa(s.project) + "/issues/99", servertest.RootToken, "", "", 404,
+			`{"message":"404 Issue Not Found"}`},
+		{"NotANumber", "GET", "/api/v4/projects/" + itoa(s.project) + "/issues/x", servertest.RootToken, "", "", 400,
+			`{"error":"issue_iid is invalid"}`},
+		{"BadState", "GET", "/api/v4/projects/" + itoa(s.project) + "/issues?state=open", servertest.RootToken, "", "", 400,
+			`{"error":"state does not have a valid value"}`},
+		{"MissingMR", "GET", "/api/v4/projects/" + itoa(s.project) + "/merge_requests/99/notes", servertest.RootToken, "", "",
+			404, `{"message":"404 Merge Request Not Found"}`},
+	})
+}
+
+func TestIssues_NotesAndDiscussions(t *testing.T) {
+	t.Parallel()
+	s := setupContent(t)
+	notes, resp, err := s.env.Root.Notes.ListIssueNotes(s.project, 10, &gitlab.ListIssueNotesOptions{
+		ListOptions: gitlab.ListOptions{PerPage: 3}, Sort: gitlab.Ptr("asc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 3 || resp.TotalItems != 8 || resp.TotalPages != 3 {
+		t.Fatalf("notes %d total %d pages %d", len(notes), resp.TotalItems, resp.TotalPages)
+	}
+	n := notes[0]
+	if n.Body != "Quo reprehenderit aliquam qui dicta impedit cupiditate eligendi." || n.NoteableType != "Issue" ||
+		n.NoteableIID != 10 || n.Author.Username != "root" || n.System || n.ID == 0 || n.CreatedAt == nil {
+		t.Errorf("first note %+v", n)
+	}
+	discussions, resp, err := s.env.Root.Discussions.ListIssueDiscussions(s.project, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(discussions) != 8 || resp.TotalItems != 8 || !discussions[0].IndividualNote || len(discussions[0].Notes) != 1 ||
+		len(discussions[0].ID) != 40 || discussions[0].Notes[0].ID != n.ID {
+		t.Errorf("discussions %d (total %d): %+v", len(discussions), resp.TotalItems, discussions[0])
+	}
+	mrNotes, resp, err := s.env.Root.Notes.ListMergeRequestNotes(s.project, 9, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mrNotes) != 10 || resp.TotalItems != 10 || mrNotes[0].NoteableType != "MergeRequest" {
+		t.Errorf("merge request 9 notes %d (total %d)", len(mrNotes), resp.TotalItems)
+	}
+	mrDiscussions, _, err := s.env.Root.Discussions.ListMergeRequestDiscussions(s.project, 9, nil)
+	if err != nil || len(mrDiscussions) != 10 {
+		t.Errorf("merge request 9 discussions %d: %v", len(mrDiscussions), err)
+	}
+}
+
+func mrIIDs(items []*gitlab.BasicMergeRequest) []int64 {
+	return iids(items, func(m *gitlab.BasicMergeRequest) int64 { return m.IID })
+}
+
+func TestMergeRequests_List(t *testing.T) {
+	t.Parallel()
+	s := setupContent(t)
+	for _, tt := range []struct {
+		name string
+		opt  gitlab.ListProjectMergeRequestsOptions
+		want []int64
+	}{
+		{"All", gitlab.ListProjectMergeRequestsOptions{}, []int64{9, 8, 7, 6, 5, 4, 3, 2, 1}},
+		{"Opened", gitlab.ListProjectMergeRequestsOptions{State: gitlab.Ptr("opened")}, []int64{9, 8, 7, 6, 5, 4, 3, 2, 1}},
+		{"Merged", gitlab.ListProjectMergeRequestsOptions{State: gitlab.Ptr("merged")}, []int64{}},
+		{"SourceBranch", gitlab.ListProjectMergeRequestsOptions{SourceBranch: gitlab.Ptr("feature_conflict")}, []int64{9}},
+		{"TargetBranch", gitlab.ListProjectMergeRequestsOptions{TargetBranch: gitlab.Ptr("feature")}, []int64{9, 2}},
+		{"IIDs", gitlab.ListProjectMergeRequestsOptions{IIDs: &[]int64{3, 4}, Sort: gitlab.Ptr("asc")}, []int64{3, 4}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, resp, err := s.env.Root.MergeRequests.ListProjectMergeRequests(s.project, &tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(mrIIDs(got), tt.want) || resp.TotalItems != int64(len(tt.want)) {
+				t.Errorf("iids %v (total %d), want %v", mrIIDs(got), resp.TotalItems, tt.want)
+			}
+		})
+	}
+	mr, _, err := s.env.Root.MergeRequests.GetMergeRequest(s.project, 9, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mr.Title != "MR1" || mr.SourceBranch != "feature_conflict" || mr.TargetBranch != "feature" || mr.State != "opened" ||
+		mr.Author == nil || mr.Author.Username != "root" || mr.UserNotesCount != 8 || mr.References.Short != "!9" ||
+		mr.WebURL != s.env.URL+"/root/content/-/merge_requests/9" || !mr.MergeWhenPipelineSucceeds {
+		t.Errorf("merge request 9: %+v", mr)
+	}
 }

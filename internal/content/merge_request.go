@@ -6,7 +6,9 @@ import (
 	"github.com/ferryhq/ferry/internal/store"
 )
 
-// MergeRequest is GitLab's MergeRequestBasic entity (what lists show; a
+// MergeRequest is GitLab's MergeRequestBasic entity. Its source project
+// is the project, as GitLab's importer (MergeRequestParser) makes it for
+// a merge request from a fork too. (what lists show; a
 // single merge request shows it too, as Ferry keeps no diffs or
 // pipelines to add).
 type MergeRequest struct {
@@ -72,9 +74,6 @@ func (r *Reader) mergeRequest(ctx context.Context, l *lookups, row store.Issuabl
 		References: refs, WebURL: r.base + "/" + p.FullPath() + "/-/merge_requests/" + itoa(row.IID),
 		TimeStats: timeStats(rec), Squash: rec.Squash, SquashOnMerge: rec.Squash, BlockingDiscussionsResolved: true}
 	e.DetailedMergeStatus = detailedMergeStatus(e)
-	if rec.SourceProjectID != nil && *rec.SourceProjectID != p.ID {
-		e.SourceProjectID = *rec.SourceProjectID // a fork's: kept as the archive had it
-	}
 	return e, r.mergeRequestPeople(ctx, l, row, rec, &e)
 }
 

@@ -37,8 +37,6 @@ type record struct {
 	Squash                    bool           `json:"squash"`
 	MergeError                *string        `json:"merge_error"`
 	MergeUserID               *int64         `json:"merge_user_id"`
-	SourceProjectID           *int64         `json:"source_project_id"`
-	TargetProjectID           *int64         `json:"target_project_id"`
 	MergeParams               map[string]any `json:"merge_params"`
 	Metrics                   *struct {
 		MergedByID       *int64  `json:"merged_by_id"`
