@@ -3,8 +3,10 @@ package api_test
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -220,5 +222,23 @@ func TestMergeRequests_List(t *testing.T) {
 		mr.Author == nil || mr.Author.Username != "root" || mr.UserNotesCount != 8 || mr.References.Short != "!9" ||
 		mr.WebURL != s.env.URL+"/root/content/-/merge_requests/9" || !mr.MergeWhenPipelineSucceeds {
 		t.Errorf("merge request 9: %+v", mr)
+	}
+}
+
+func TestIssues_PythonGitlab(t *testing.T) {
+	t.Parallel()
+	python := needPythonGitlab(t)
+	s := setupContent(t)
+	cmd := exec.Command(python, "testdata/python_gitlab_issues.py", s.env.URL, servertest.RootToken, itoa(s.project))
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	want := `{"opened": [10, 9, 7, 6, 12, 11], "labelled": [10, 8], "title": "Voluptatem", "author": "root", "notes": 8, ` +
+		`"discussions": 8, "merge_requests": [9, 8, 7, 6, 5, 4, 3, 2, 1], "mr_source": "feature_conflict", "mr_notes": 10, ` +
+		`"all_issues": 12}`
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Errorf("python-gitlab saw\n%s\nwant\n%s", got, want)
 	}
 }
