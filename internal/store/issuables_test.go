@@ -18,11 +18,7 @@ func TestStore_ListIssuables(t *testing.T) {
 	t.Parallel()
 	ctx, db := context.Background(), storetest.Open(t)
 	u := newUser(t, db, "alice")
-	p := ferry.Project{NamespaceID: u.NamespaceID, Name: "p", Path: "p", Visibility: ferry.Private,
-		DefaultBranch: "main", CreatorID: u.ID}
-	if err := db.CreateProject(ctx, &p); err != nil {
-		t.Fatal(err)
-	}
+	p := newProject(t, db, u)
 	row := func(iid int64, state, title string, labels []string, assignees []int64, confidential bool) store.Issuable {
 		at := "2020-01-0" + string(rune('0'+iid)) + "T00:00:00.000Z"
 		return store.Issuable{ProjectID: p.ID, Kind: store.IssueKind, IID: iid, Position: iid - 1, State: state,
