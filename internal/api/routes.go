@@ -59,6 +59,9 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions",
 		a.open(a.listDiscussions(mergeRequestRoute)))
 
+	mux.Handle("GET "+v4+"/projects/{id}/labels", a.authed(a.listLabels))
+	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))
+
 	mux.Handle("POST "+v4+"/projects/{id}/export", a.open(a.scheduleExport))
 	mux.Handle("GET "+v4+"/projects/{id}/export", a.open(a.exportStatus))
 	mux.Handle("GET "+v4+"/projects/{id}/export/download", a.open(a.downloadExport))

@@ -8,7 +8,8 @@
 // a list page reads its rows from the index and then each row's record.
 // Ids GitLab would give on import and the archive does not keep are made
 // up stably: an issue or merge request's id is its index row's id, a
-// note's id is that id times NoteIDBase plus the note's place.
+// note's id is that id times NoteIDBase plus the note's place, a label's
+// or milestone's is its stored record's row id.
 package content
 
 import (
@@ -48,13 +49,15 @@ func NewUserBasic(base string, u ferry.User) UserBasic {
 
 // lookups caches the users and projects one answer shows.
 type lookups struct {
-	r        *Reader
-	users    map[int64]*UserBasic
-	projects map[int64]ferry.Project
+	r          *Reader
+	users      map[int64]*UserBasic
+	projects   map[int64]ferry.Project
+	milestones map[int64]map[string]int64 // per project: title → id
 }
 
 func (r *Reader) lookups() *lookups {
-	return &lookups{r: r, users: map[int64]*UserBasic{}, projects: map[int64]ferry.Project{}}
+	return &lookups{r: r, users: map[int64]*UserBasic{}, projects: map[int64]ferry.Project{},
+		milestones: map[int64]map[string]int64{}}
 }
 
 // user is user id as UserBasic; nil for 0 or a user deleted since.
@@ -103,4 +106,25 @@ func (l *lookups) project(ctx context.Context, id int64) (ferry.Project, error) 
 	}
 	l.projects[id] = p
 	return p, nil
+}
+
+// milestone is an issuable's milestone, with the id of p's milestone of
+// its title.
+func (l *lookups) milestone(ctx context.Context, p ferry.Project, m *milestoneRecord) (*Milestone, error) {
+	if m == nil {
+		return nil, nil
+	}
+	ids, ok := l.milestones[p.ID]
+	if !ok {
+		var err error
+		if ids, err = l.r.milestoneIDs(ctx, p); err != nil {
+			return nil, err
+		}
+		l.milestones[p.ID] = ids
+	}
+	e := l.r.milestone(p, m)
+	if id, ok := ids[m.Title]; ok {
+		e.ID = &id
+	}
+	return e, nil
 }

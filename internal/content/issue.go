@@ -101,13 +101,16 @@ func (r *Reader) issue(ctx context.Context, l *lookups, row store.Issuable) (Iss
 		return Issue{}, err
 	}
 	e := Issue{Issuable: issuable(row, rec, issueState(row.State)), ClosedAt: timePtr(rec.ClosedAt),
-		Labels: sorted(row.Labels), Milestone: r.milestone(p, rec.Milestone),
+		Labels:         sorted(row.Labels),
 		UserNotesCount: row.UserNotes, Upvotes: row.Upvotes, Downvotes: row.Downvotes, DueDate: nonEmpty(row.DueDate),
 		Confidential: row.Confidential, DiscussionLocked: rec.DiscussionLocked,
 		WebURL: r.base + "/" + p.FullPath() + "/-/issues/" + itoa(row.IID), TimeStats: timeStats(rec),
 		Links: r.issueLinks(p, row.IID), References: references(p, "#", row.IID), Severity: "UNKNOWN",
 		Imported: true, ImportedFrom: ImportedFrom}
 	e.IssueType = rec.issueType()
+	if e.Milestone, err = l.milestone(ctx, p, rec.Milestone); err != nil {
+		return e, err
+	}
 	e.Type = upper(e.IssueType)
 	if e.ClosedBy, err = l.user(ctx, id(rec.ClosedByID)); err != nil {
 		return e, err

@@ -67,13 +67,16 @@ func (r *Reader) mergeRequest(ctx context.Context, l *lookups, row store.Issuabl
 		SourceBranch: row.SourceBranch, UserNotesCount: row.UserNotes, Upvotes: row.Upvotes, Downvotes: row.Downvotes,
 		Reviewers: []UserBasic{}, SourceProjectID: p.ID, TargetProjectID: p.ID, Labels: sorted(row.Labels),
 		Draft: draft(rec.Title), Imported: true, ImportedFrom: ImportedFrom, WorkInProgress: draft(rec.Title),
-		Milestone: r.milestone(p, rec.Milestone), MergeWhenPipelineSucceeds: rec.MergeWhenPipelineSucceeds,
-		MergeStatus: mergeStatus(rec.MergeStatus), SHA: rec.DiffHeadSHA, MergeCommitSHA: rec.MergeCommitSHA,
+		MergeWhenPipelineSucceeds: rec.MergeWhenPipelineSucceeds,
+		MergeStatus:               mergeStatus(rec.MergeStatus), SHA: rec.DiffHeadSHA, MergeCommitSHA: rec.MergeCommitSHA,
 		SquashCommitSHA: rec.SquashCommitSHA, DiscussionLocked: rec.DiscussionLocked,
 		ForceRemoveSourceBranch: truthy(rec.MergeParams["force_remove_source_branch"]), Reference: refs.Short,
 		References: refs, WebURL: r.base + "/" + p.FullPath() + "/-/merge_requests/" + itoa(row.IID),
 		TimeStats: timeStats(rec), Squash: rec.Squash, SquashOnMerge: rec.Squash, BlockingDiscussionsResolved: true}
 	e.DetailedMergeStatus = detailedMergeStatus(e)
+	if e.Milestone, err = l.milestone(ctx, p, rec.Milestone); err != nil {
+		return e, err
+	}
 	return e, r.mergeRequestPeople(ctx, l, row, rec, &e)
 }
 

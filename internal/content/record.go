@@ -71,8 +71,8 @@ func (r *Reader) load(ctx context.Context, l *lookups, row store.Issuable) (ferr
 	return p, rec, json.Unmarshal(data, &rec)
 }
 
-// Milestone is GitLab's Milestone entity. The archive keeps no milestone
-// ids: id is null.
+// Milestone is GitLab's Milestone entity; its id is the stored record's
+// row id (null should a record name a milestone the project lacks).
 type Milestone struct {
 	ID          *int64  `json:"id"`
 	IID         int64   `json:"iid"`
@@ -93,11 +93,7 @@ func (r *Reader) milestone(p ferry.Project, m *milestoneRecord) *Milestone {
 		return nil
 	}
 	expired := m.DueDate != nil && *m.DueDate < time.Now().UTC().Format(time.DateOnly)
-	state := m.State
-	if state == "" {
-		state = "active"
-	}
-	return &Milestone{IID: m.IID, ProjectID: p.ID, Title: m.Title, Description: m.Description, State: state,
+	return &Milestone{IID: m.IID, ProjectID: p.ID, Title: m.Title, Description: m.Description, State: milestoneState(m.State),
 		CreatedAt: timeText(m.CreatedAt), UpdatedAt: timeText(m.UpdatedAt), DueDate: m.DueDate,
 		StartDate: m.StartDate, Expired: expired,
 		WebURL: r.base + "/" + p.FullPath() + "/-/milestones/" + itoa(m.IID)}
