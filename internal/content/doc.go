@@ -4,8 +4,11 @@
 // GitLab's shapes (lib/api/entities). The API calls it, and later the web
 // pages: one implementation of "list the issues".
 //
-// Records are read one at a time from the store, never a relation whole:
-// a list page reads its rows from the index and then each row's record.
+// Lists and single issues or merge requests are built from the index
+// alone (its rows carry a summary of what GitLab's entities show beyond
+// the filtered columns), so they never read the stored records, whose
+// notes can be huge; notes and discussions read one record, decoding one
+// note at a time. Labels and milestones stream their relation.
 // Ids GitLab would give on import and the archive does not keep are made
 // up stably: an issue or merge request's id is its index row's id, a
 // note's id is that id times NoteIDBase plus the note's place, a label's
@@ -52,12 +55,12 @@ type lookups struct {
 	r          *Reader
 	users      map[int64]*UserBasic
 	projects   map[int64]ferry.Project
-	milestones map[int64]map[string]int64 // per project: title → id
+	milestones map[int64]map[string]Milestone // per project, by title
 }
 
 func (r *Reader) lookups() *lookups {
 	return &lookups{r: r, users: map[int64]*UserBasic{}, projects: map[int64]ferry.Project{},
-		milestones: map[int64]map[string]int64{}}
+		milestones: map[int64]map[string]Milestone{}}
 }
 
 // user is user id as UserBasic; nil for 0 or a user deleted since.
@@ -108,23 +111,36 @@ func (l *lookups) project(ctx context.Context, id int64) (ferry.Project, error) 
 	return p, nil
 }
 
-// milestone is an issuable's milestone, with the id of p's milestone of
-// its title.
-func (l *lookups) milestone(ctx context.Context, p ferry.Project, m *milestoneRecord) (*Milestone, error) {
-	if m == nil {
+// people are an issuable's author, assignees and first assignee.
+func (l *lookups) people(ctx context.Context, row store.Issuable) (*UserBasic, []UserBasic, *UserBasic, error) {
+	author, err := l.user(ctx, row.AuthorID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	assignees, err := l.usersOf(ctx, row.AssigneeIDs)
+	if err != nil || len(assignees) == 0 {
+		return author, assignees, nil, err
+	}
+	return author, assignees, &assignees[0], nil
+}
+
+// milestone is project p's milestone of title as an issuable shows it
+// (nil for ""); the project's milestones are read once per answer.
+func (l *lookups) milestone(ctx context.Context, p ferry.Project, title string) (*Milestone, error) {
+	if title == "" {
 		return nil, nil
 	}
-	ids, ok := l.milestones[p.ID]
+	byTitle, ok := l.milestones[p.ID]
 	if !ok {
 		var err error
-		if ids, err = l.r.milestoneIDs(ctx, p); err != nil {
+		if byTitle, err = l.r.milestonesByTitle(ctx, p); err != nil {
 			return nil, err
 		}
-		l.milestones[p.ID] = ids
+		l.milestones[p.ID] = byTitle
 	}
-	e := l.r.milestone(p, m)
-	if id, ok := ids[m.Title]; ok {
-		e.ID = &id
+	m, ok := byTitle[title]
+	if !ok {
+		return nil, nil
 	}
-	return e, nil
+	return &m, nil
 }

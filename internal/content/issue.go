@@ -54,9 +54,13 @@ type Issuable struct {
 	UpdatedAt   string  `json:"updated_at"`
 }
 
-func issuable(row store.Issuable, rec record, state string) Issuable {
-	return Issuable{ID: row.ID, IID: row.IID, ProjectID: row.ProjectID, Title: rec.Title, Description: rec.Description,
-		State: state, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
+func issuable(row store.Issuable, state string) Issuable {
+	e := Issuable{ID: row.ID, IID: row.IID, ProjectID: row.ProjectID, Title: row.Title, State: state,
+		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
+	if !row.Summary.NoDescription {
+		e.Description = &row.Description
+	}
+	return e
 }
 
 // TimeStats is GitLab's IssuableTimeStats.
@@ -96,35 +100,29 @@ const ImportedFrom = "gitlab_project"
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func (r *Reader) issue(ctx context.Context, l *lookups, row store.Issuable) (Issue, error) {
-	p, rec, err := r.load(ctx, l, row)
+	p, err := l.project(ctx, row.ProjectID)
 	if err != nil {
 		return Issue{}, err
 	}
-	e := Issue{Issuable: issuable(row, rec, issueState(row.State)), ClosedAt: timePtr(rec.ClosedAt),
-		Labels:         sorted(row.Labels),
-		UserNotesCount: row.UserNotes, Upvotes: row.Upvotes, Downvotes: row.Downvotes, DueDate: nonEmpty(row.DueDate),
-		Confidential: row.Confidential, DiscussionLocked: rec.DiscussionLocked,
-		WebURL: r.base + "/" + p.FullPath() + "/-/issues/" + itoa(row.IID), TimeStats: timeStats(rec),
-		Links: r.issueLinks(p, row.IID), References: references(p, "#", row.IID), Severity: "UNKNOWN",
-		Imported: true, ImportedFrom: ImportedFrom}
-	e.IssueType = rec.issueType()
-	if e.Milestone, err = l.milestone(ctx, p, rec.Milestone); err != nil {
-		return e, err
+	sum := row.Summary
+	e := Issue{Issuable: issuable(row, issueState(row.State)), ClosedAt: timeText(sum.ClosedAt),
+		Labels: sorted(row.Labels), UserNotesCount: row.UserNotes, Upvotes: row.Upvotes, Downvotes: row.Downvotes,
+		DueDate: nonEmpty(row.DueDate), Confidential: row.Confidential, DiscussionLocked: sum.DiscussionLocked,
+		IssueType: sum.IssueType, WebURL: r.base + "/" + p.FullPath() + "/-/issues/" + itoa(row.IID),
+		TimeStats: timeStats(sum), Links: r.issueLinks(p, row.IID), References: references(p, "#", row.IID),
+		Severity: "UNKNOWN", Imported: true, ImportedFrom: ImportedFrom}
+	if e.IssueType == "" {
+		e.IssueType = "issue"
 	}
 	e.Type = upper(e.IssueType)
-	if e.ClosedBy, err = l.user(ctx, id(rec.ClosedByID)); err != nil {
+	if e.Milestone, err = l.milestone(ctx, p, row.Milestone); err != nil {
 		return e, err
 	}
-	if e.Author, err = l.user(ctx, row.AuthorID); err != nil {
+	if e.ClosedBy, err = l.user(ctx, sum.ClosedByID); err != nil {
 		return e, err
 	}
-	if e.Assignees, err = l.usersOf(ctx, row.AssigneeIDs); err != nil {
-		return e, err
-	}
-	if len(e.Assignees) > 0 {
-		e.Assignee = &e.Assignees[0]
-	}
-	return e, nil
+	e.Author, e.Assignees, e.Assignee, err = l.people(ctx, row)
+	return e, err
 }
 
 func (r *Reader) issueLinks(p ferry.Project, iid int64) IssueLinks {
@@ -147,11 +145,8 @@ func issueState(s string) string {
 	return s
 }
 
-func timeStats(rec record) TimeStats {
-	ts := TimeStats{TimeEstimate: rec.TimeEstimate}
-	for _, t := range rec.Timelogs {
-		ts.TotalTimeSpent += t.TimeSpent
-	}
+func timeStats(sum store.IssuableSummary) TimeStats {
+	ts := TimeStats{TimeEstimate: sum.TimeEstimate, TotalTimeSpent: sum.TotalTimeSpent}
 	ts.HumanTimeEstimate, ts.HumanTotalTimeSpent = humanTime(ts.TimeEstimate), humanTime(ts.TotalTimeSpent)
 	return ts
 }

@@ -58,55 +58,40 @@ type MergeRequest struct {
 }
 
 func (r *Reader) mergeRequest(ctx context.Context, l *lookups, row store.Issuable) (MergeRequest, error) {
-	p, rec, err := r.load(ctx, l, row)
+	p, err := l.project(ctx, row.ProjectID)
 	if err != nil {
 		return MergeRequest{}, err
 	}
-	refs := references(p, "!", row.IID)
-	e := MergeRequest{Issuable: issuable(row, rec, row.State), TargetBranch: row.TargetBranch,
-		SourceBranch: row.SourceBranch, UserNotesCount: row.UserNotes, Upvotes: row.Upvotes, Downvotes: row.Downvotes,
-		Reviewers: []UserBasic{}, SourceProjectID: p.ID, TargetProjectID: p.ID, Labels: sorted(row.Labels),
-		Draft: draft(rec.Title), Imported: true, ImportedFrom: ImportedFrom, WorkInProgress: draft(rec.Title),
-		MergeWhenPipelineSucceeds: rec.MergeWhenPipelineSucceeds,
-		MergeStatus:               mergeStatus(rec.MergeStatus), SHA: rec.DiffHeadSHA, MergeCommitSHA: rec.MergeCommitSHA,
-		SquashCommitSHA: rec.SquashCommitSHA, DiscussionLocked: rec.DiscussionLocked,
-		ForceRemoveSourceBranch: truthy(rec.MergeParams["force_remove_source_branch"]), Reference: refs.Short,
-		References: refs, WebURL: r.base + "/" + p.FullPath() + "/-/merge_requests/" + itoa(row.IID),
-		TimeStats: timeStats(rec), Squash: rec.Squash, SquashOnMerge: rec.Squash, BlockingDiscussionsResolved: true}
+	sum, refs := row.Summary, references(p, "!", row.IID)
+	e := MergeRequest{Issuable: issuable(row, row.State), MergedAt: timeText(sum.MergedAt),
+		ClosedAt: timeText(sum.LatestClosedAt), TargetBranch: row.TargetBranch, SourceBranch: row.SourceBranch,
+		UserNotesCount: row.UserNotes, Upvotes: row.Upvotes, Downvotes: row.Downvotes, Reviewers: []UserBasic{},
+		SourceProjectID: p.ID, TargetProjectID: p.ID, Labels: sorted(row.Labels), Draft: draft(row.Title),
+		Imported: true, ImportedFrom: ImportedFrom, WorkInProgress: draft(row.Title),
+		MergeWhenPipelineSucceeds: sum.MergeWhenPipelineSucceeds, MergeStatus: mergeStatus(sum.MergeStatus),
+		SHA: nonEmpty(sum.DiffHeadSHA), MergeCommitSHA: nonEmpty(sum.MergeCommitSHA),
+		SquashCommitSHA: nonEmpty(sum.SquashCommitSHA), DiscussionLocked: sum.DiscussionLocked,
+		ForceRemoveSourceBranch: sum.ForceRemoveSourceBranch, Reference: refs.Short, References: refs,
+		WebURL: r.base + "/" + p.FullPath() + "/-/merge_requests/" + itoa(row.IID), TimeStats: timeStats(sum),
+		Squash: sum.Squash, SquashOnMerge: sum.Squash, BlockingDiscussionsResolved: true}
 	e.DetailedMergeStatus = detailedMergeStatus(e)
-	if e.Milestone, err = l.milestone(ctx, p, rec.Milestone); err != nil {
+	if e.Milestone, err = l.milestone(ctx, p, row.Milestone); err != nil {
 		return e, err
 	}
-	return e, r.mergeRequestPeople(ctx, l, row, rec, &e)
-}
-
-func (r *Reader) mergeRequestPeople(ctx context.Context, l *lookups, row store.Issuable, rec record, e *MergeRequest) error {
-	var err error
-	if m := rec.Metrics; m != nil {
-		e.MergedAt, e.ClosedAt = timePtr(m.MergedAt), timePtr(m.LatestClosedAt)
-		if e.MergedBy, err = l.user(ctx, id(m.MergedByID)); err != nil {
-			return err
-		}
-		if e.ClosedBy, err = l.user(ctx, id(m.LatestClosedByID)); err != nil {
-			return err
-		}
+	if e.MergedBy, err = l.user(ctx, sum.MergedByID); err != nil {
+		return e, err
+	}
+	if e.ClosedBy, err = l.user(ctx, sum.LatestClosedByID); err != nil {
+		return e, err
 	}
 	e.MergeUser = e.MergedBy
 	if e.MergeUser == nil {
-		if e.MergeUser, err = l.user(ctx, id(rec.MergeUserID)); err != nil {
-			return err
+		if e.MergeUser, err = l.user(ctx, sum.MergeUserID); err != nil {
+			return e, err
 		}
 	}
-	if e.Author, err = l.user(ctx, row.AuthorID); err != nil {
-		return err
-	}
-	if e.Assignees, err = l.usersOf(ctx, row.AssigneeIDs); err != nil {
-		return err
-	}
-	if len(e.Assignees) > 0 {
-		e.Assignee = &e.Assignees[0]
-	}
-	return nil
+	e.Author, e.Assignees, e.Assignee, err = l.people(ctx, row)
+	return e, err
 }
 
 // mergeStatus is GitLab's public_merge_status: a check in progress shows
@@ -136,14 +121,4 @@ func detailedMergeStatus(e MergeRequest) string {
 		return "conflict"
 	}
 	return "mergeable"
-}
-
-func truthy(v any) bool {
-	switch t := v.(type) {
-	case bool:
-		return t
-	case string:
-		return t == "1" || t == "true"
-	}
-	return false
 }

@@ -86,21 +86,21 @@ func (r *Reader) Milestones(ctx context.Context, p ferry.Project, f MilestoneFil
 	return out, len(entries), err
 }
 
-// milestoneIDs maps the titles of project p's milestones to their ids,
-// reading only titles.
-func (r *Reader) milestoneIDs(ctx context.Context, p ferry.Project) (map[string]int64, error) {
-	ids := map[string]int64{}
+// milestonesByTitle is project p's milestones by title (the first of a
+// title), as an issuable shows one.
+func (r *Reader) milestonesByTitle(ctx context.Context, p ferry.Project) (map[string]Milestone, error) {
+	byTitle := map[string]Milestone{}
 	err := r.db.EachRelationRow(ctx, p.ID, "milestones", func(id int64, data []byte) error {
-		var m struct {
-			Title string `json:"title"`
-		}
+		var m milestoneRecord
 		if err := json.Unmarshal(data, &m); err != nil {
 			return err
 		}
-		if _, seen := ids[m.Title]; !seen {
-			ids[m.Title] = id
+		if _, seen := byTitle[m.Title]; !seen {
+			e := r.milestone(p, &m)
+			e.ID = &id
+			byTitle[m.Title] = *e
 		}
 		return nil
 	})
-	return ids, err
+	return byTitle, err
 }

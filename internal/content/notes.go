@@ -66,7 +66,7 @@ type Discussion struct {
 type noteRecord struct {
 	Note         string         `json:"note"`
 	Type         *string        `json:"type"`
-	AuthorID     *int64         `json:"author_id"`
+	AuthorID     int64          `json:"author_id"`
 	CreatedAt    string         `json:"created_at"`
 	UpdatedAt    string         `json:"updated_at"`
 	System       bool           `json:"system"`
@@ -75,8 +75,8 @@ type noteRecord struct {
 	DiscussionID *string        `json:"discussion_id"`
 	CommitID     *string        `json:"commit_id"`
 	Position     map[string]any `json:"position"`
-	ResolvedAt   *string        `json:"resolved_at"`
-	ResolvedByID *int64         `json:"resolved_by_id"`
+	ResolvedAt   string         `json:"resolved_at"`
+	ResolvedByID int64          `json:"resolved_by_id"`
 }
 
 func (n noteRecord) internal() bool {
@@ -257,7 +257,7 @@ func (r *Reader) note(ctx context.Context, l *lookups, t *thread, i int, n noteR
 		ProjectID: t.p.ID, Confidential: n.internal(), Internal: n.internal(), Imported: true,
 		ImportedFrom: ImportedFrom, NoteableIID: t.row.IID}
 	var err error
-	if e.Author, err = l.user(ctx, id(n.AuthorID)); err != nil {
+	if e.Author, err = l.user(ctx, n.AuthorID); err != nil {
 		return e, err
 	}
 	if n.Type != nil && *n.Type == "DiffNote" {
@@ -267,8 +267,8 @@ func (r *Reader) note(ctx context.Context, l *lookups, t *thread, i int, n noteR
 	// that is no system note.
 	e.Resolvable = noteable == "MergeRequest" && !n.System && n.Type != nil && *n.Type != "Note"
 	if e.Resolvable {
-		e.Resolution = &Resolution{Resolved: n.ResolvedAt != nil, ResolvedAt: timePtr(n.ResolvedAt)}
-		if e.Resolution.ResolvedBy, err = l.user(ctx, id(n.ResolvedByID)); err != nil {
+		e.Resolution = &Resolution{Resolved: n.ResolvedAt != "", ResolvedAt: timeText(n.ResolvedAt)}
+		if e.Resolution.ResolvedBy, err = l.user(ctx, n.ResolvedByID); err != nil {
 			return e, err
 		}
 	}

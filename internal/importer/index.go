@@ -26,6 +26,10 @@ func (r *restore) indexRow(relation string, in *record) *store.Issuable {
 	if row.State == "" {
 		row.State = "opened"
 	}
+	row.Summary = r.summary(in)
+	if relation != store.IssueKind {
+		row.Summary.IssueType = ""
+	}
 	if id := r.userField(in, in.top, "assignee_id"); id != 0 {
 		row.AssigneeIDs = append(row.AssigneeIDs, id)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -35,6 +36,7 @@ type Issuable struct {
 	UserNotes    int64
 	Upvotes      int64
 	Downvotes    int64
+	Summary      IssuableSummary
 }
 
 // The kinds of issuables, named after the relation that holds them.
@@ -49,12 +51,12 @@ func (q queries) InsertIssuables(ctx context.Context, rows []Issuable) error {
 	for _, r := range rows {
 		if _, err := q.exec(ctx, `INSERT INTO issuables (project_id, kind, iid, position, state, title, description,
 			author_id, assignee_ids, milestone, labels, confidential, created_at, updated_at, due_date,
-			source_branch, target_branch, user_notes, upvotes, downvotes)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			source_branch, target_branch, user_notes, upvotes, downvotes, summary)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ProjectID, r.Kind, r.IID, r.Position, r.State, r.Title, r.Description, nullID(r.AuthorID),
 			joinIDs(r.AssigneeIDs), nullText(r.Milestone), joinList(r.Labels), r.Confidential, r.CreatedAt,
 			r.UpdatedAt, nullText(r.DueDate), nullText(r.SourceBranch), nullText(r.TargetBranch),
-			r.UserNotes, r.Upvotes, r.Downvotes); err != nil {
+			r.UserNotes, r.Upvotes, r.Downvotes, summaryText(r.Summary)); err != nil {
 			return fmt.Errorf("index %s %d: %w", r.Kind, r.IID, err)
 		}
 	}
@@ -63,21 +65,24 @@ func (q queries) InsertIssuables(ctx context.Context, rows []Issuable) error {
 
 const issuableColumns = `i.id, i.project_id, i.kind, i.iid, i.position, i.state, i.title, i.description,
 	i.author_id, i.assignee_ids, i.milestone, i.labels, i.confidential, i.created_at, i.updated_at, i.due_date,
-	i.source_branch, i.target_branch, i.user_notes, i.upvotes, i.downvotes`
+	i.source_branch, i.target_branch, i.user_notes, i.upvotes, i.downvotes, i.summary`
 
 func scanIssuable(rows *sql.Rows) (Issuable, error) {
 	var (
 		r                              Issuable
 		author                         sql.NullInt64
-		assignees, labels              string
+		assignees, labels, summary     string
 		milestone, due, source, target sql.NullString
 	)
 	err := rows.Scan(&r.ID, &r.ProjectID, &r.Kind, &r.IID, &r.Position, &r.State, &r.Title, &r.Description,
 		&author, &assignees, &milestone, &labels, &r.Confidential, &r.CreatedAt, &r.UpdatedAt, &due,
-		&source, &target, &r.UserNotes, &r.Upvotes, &r.Downvotes)
+		&source, &target, &r.UserNotes, &r.Upvotes, &r.Downvotes, &summary)
 	r.AuthorID, r.Milestone, r.DueDate = author.Int64, milestone.String, due.String
 	r.SourceBranch, r.TargetBranch = source.String, target.String
 	r.AssigneeIDs, r.Labels = splitIDs(assignees), splitList(labels)
+	if err == nil && summary != "" {
+		err = json.Unmarshal([]byte(summary), &r.Summary)
+	}
 	return r, mapError(err)
 }
 
@@ -159,4 +164,36 @@ func UTCText(s string) string {
 		}
 	}
 	return s
+}
+
+// IssuableSummary is what the API shows of an issue or merge request
+// beyond the index columns, kept as JSON in the summary column: read from
+// the record on import (user references mapped), so that showing one
+// never reads its record. Empty fields are null in GitLab's entities.
+type IssuableSummary struct {
+	NoDescription    bool   `json:"no_description,omitempty"` // description is null
+	ClosedAt         string `json:"closed_at,omitempty"`
+	ClosedByID       int64  `json:"closed_by_id,omitempty"`
+	DiscussionLocked *bool  `json:"discussion_locked,omitempty"`
+	IssueType        string `json:"issue_type,omitempty"`
+	TimeEstimate     int64  `json:"time_estimate,omitempty"`
+	TotalTimeSpent   int64  `json:"total_time_spent,omitempty"`
+	// merge requests
+	MergeStatus               string `json:"merge_status,omitempty"`
+	MergeWhenPipelineSucceeds bool   `json:"merge_when_pipeline_succeeds,omitempty"`
+	DiffHeadSHA               string `json:"diff_head_sha,omitempty"`
+	MergeCommitSHA            string `json:"merge_commit_sha,omitempty"`
+	SquashCommitSHA           string `json:"squash_commit_sha,omitempty"`
+	Squash                    bool   `json:"squash,omitempty"`
+	MergeUserID               int64  `json:"merge_user_id,omitempty"`
+	ForceRemoveSourceBranch   bool   `json:"force_remove_source_branch,omitempty"`
+	MergedByID                int64  `json:"merged_by_id,omitempty"`
+	MergedAt                  string `json:"merged_at,omitempty"`
+	LatestClosedByID          int64  `json:"latest_closed_by_id,omitempty"`
+	LatestClosedAt            string `json:"latest_closed_at,omitempty"`
+}
+
+func summaryText(s IssuableSummary) string {
+	b, _ := json.Marshal(s) // plain fields: never fails
+	return string(b)
 }
