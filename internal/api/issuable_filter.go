@@ -57,6 +57,7 @@ func (a *API) readIssuableFilter(r *request, ip issuableParams) (content.Filter,
 	readLabels(r.params, &f)
 	f.Milestone, _ = r.params.str("milestone")
 	f.Search, _ = r.params.str("search")
+	f.SearchIn = searchIn(r.params)
 	f.SourceBranch, _ = r.params.str("source_branch")
 	f.TargetBranch, _ = r.params.str("target_branch")
 	for _, step := range []func(*request, *content.Filter) error{readTimes, readIIDs, a.readPeople} {
@@ -82,6 +83,28 @@ func readLabels(p params, f *content.Filter) {
 			}
 		}
 	}
+}
+
+// searchIn reads in ("title", "description" or both, comma-separated):
+// where search looks; "" for both.
+func searchIn(p params) string {
+	v, _ := p.str("in")
+	title, description := false, false
+	for _, part := range strings.Split(v, ",") {
+		switch strings.TrimSpace(part) {
+		case "title":
+			title = true
+		case "description":
+			description = true
+		}
+	}
+	switch {
+	case title && !description:
+		return "title"
+	case description && !title:
+		return "description"
+	}
+	return ""
 }
 
 func readTimes(r *request, f *content.Filter) error {

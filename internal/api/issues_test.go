@@ -73,6 +73,7 @@ func TestIssues_List(t *testing.T) {
 			[]int64{5, 4, 3, 2, 1}},
 		{"Milestone", gitlab.ListProjectIssuesOptions{Milestone: gitlab.Ptr("test milestone")}, []int64{10, 9}},
 		{"Search", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr("voluptatem")}, []int64{10, 4}},
+		{"SearchTitle", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr("voluptatem"), In: gitlab.Ptr("title")}, []int64{10}},
 		{"IIDs", gitlab.ListProjectIssuesOptions{IIDs: &[]int64{1, 2, 99}}, []int64{2, 1}},
 		{"AuthorUsername", gitlab.ListProjectIssuesOptions{AuthorUsername: gitlab.Ptr("nobody")}, []int64{}},
 		{"AssigneeNone", gitlab.ListProjectIssuesOptions{AssigneeID: gitlab.AssigneeID(gitlab.UserIDNone), State: gitlab.Ptr("opened")},

@@ -34,8 +34,11 @@ type IssuableFilter struct {
 	Milestone string
 	AuthorID  int64
 	// Assignee is a user id, or "None" / "Any".
-	Assignee                    string
+	Assignee string
+	// Search is text in the title or description (any letter case);
+	// SearchIn limits it to "title" or "description".
 	Search                      string
+	SearchIn                    string
 	CreatedAfter, CreatedBefore string
 	UpdatedAfter, UpdatedBefore string
 	SourceBranch, TargetBranch  string
@@ -122,8 +125,7 @@ func (f IssuableFilter) conditions() conds {
 	f.labelConditions(&c)
 	f.peopleConditions(&c)
 	if f.Search != "" {
-		like := "%" + likeEscape(strings.ToLower(f.Search)) + "%"
-		c.add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.description) LIKE ? ESCAPE '\')`, like, like)
+		f.searchConditions(&c)
 	}
 	for _, t := range []struct {
 		cond, value string
@@ -135,6 +137,18 @@ func (f IssuableFilter) conditions() conds {
 		}
 	}
 	return c
+}
+
+func (f IssuableFilter) searchConditions(c *conds) {
+	like := "%" + likeEscape(strings.ToLower(f.Search)) + "%"
+	switch f.SearchIn {
+	case "title":
+		c.add(`lower(i.title) LIKE ? ESCAPE '\'`, like)
+	case "description":
+		c.add(`lower(i.description) LIKE ? ESCAPE '\'`, like)
+	default:
+		c.add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.description) LIKE ? ESCAPE '\')`, like, like)
+	}
 }
 
 func (f IssuableFilter) labelConditions(c *conds) {
