@@ -221,7 +221,8 @@ func TestMergeRequests_List(t *testing.T) {
 	}
 	if mr.Title != "MR1" || mr.SourceBranch != "feature_conflict" || mr.TargetBranch != "feature" || mr.State != "opened" ||
 		mr.Author == nil || mr.Author.Username != "root" || mr.UserNotesCount != 8 || mr.References.Short != "!9" ||
-		mr.WebURL != s.env.URL+"/root/content/-/merge_requests/9" || !mr.MergeWhenPipelineSucceeds {
+		mr.WebURL != s.env.URL+"/root/content/-/merge_requests/9" || !mr.MergeWhenPipelineSucceeds ||
+		mr.ChangesCount != "9" || mr.DiffRefs.BaseSha != "ae73cb07c9eeaf35924a10f713b364d32b2dd34f" || !mr.User.CanMerge {
 		t.Errorf("merge request 9: %+v", mr)
 	}
 }

@@ -70,12 +70,12 @@ func (r *Reader) Issue(ctx context.Context, v Viewer, p ferry.Project, iid int64
 
 // MergeRequest returns merge request iid of project p. Returns
 // ferry.ErrNotFound if there is none.
-func (r *Reader) MergeRequest(ctx context.Context, v Viewer, p ferry.Project, iid int64) (MergeRequest, error) {
+func (r *Reader) MergeRequest(ctx context.Context, v Viewer, p ferry.Project, iid int64) (MergeRequestDetail, error) {
 	row, err := r.row(ctx, v, p, store.MergeRequestKind, iid)
 	if err != nil {
-		return MergeRequest{}, err
+		return MergeRequestDetail{}, err
 	}
-	return r.mergeRequest(ctx, r.lookups(), row)
+	return r.detail(ctx, r.lookups(), v, row)
 }
 
 // row is the index row of p's issuable iid, if v may see it.

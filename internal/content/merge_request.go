@@ -3,6 +3,8 @@ package content
 import (
 	"context"
 
+	"github.com/ferryhq/ferry"
+
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -55,6 +57,43 @@ type MergeRequest struct {
 	TaskCompletionStatus        TaskCompletion `json:"task_completion_status"`
 	HasConflicts                bool           `json:"has_conflicts"`
 	BlockingDiscussionsResolved bool           `json:"blocking_discussions_resolved"`
+}
+
+// MergeRequestDetail is GitLab's MergeRequest entity, what GET of one
+// merge request shows: Ferry keeps no pipelines, so they are null.
+type MergeRequestDetail struct {
+	MergeRequest
+	Subscribed                  bool     `json:"subscribed"`
+	ChangesCount                *string  `json:"changes_count"`
+	LatestBuildStartedAt        *string  `json:"latest_build_started_at"`
+	LatestBuildFinishedAt       *string  `json:"latest_build_finished_at"`
+	FirstDeployedToProductionAt *string  `json:"first_deployed_to_production_at"`
+	Pipeline                    any      `json:"pipeline"`
+	HeadPipeline                any      `json:"head_pipeline"`
+	DiffRefs                    DiffRefs `json:"diff_refs"`
+	MergeError                  *string  `json:"merge_error"`
+	FirstContribution           bool     `json:"first_contribution"`
+	User                        struct {
+		CanMerge bool `json:"can_merge"`
+	} `json:"user"`
+}
+
+// DiffRefs is GitLab's DiffRefs entity.
+type DiffRefs struct {
+	BaseSHA  *string `json:"base_sha"`
+	HeadSHA  *string `json:"head_sha"`
+	StartSHA *string `json:"start_sha"`
+}
+
+// detail shows row as one merge request; a Developer may merge it.
+func (r *Reader) detail(ctx context.Context, l *lookups, v Viewer, row store.Issuable) (MergeRequestDetail, error) {
+	mr, err := r.mergeRequest(ctx, l, row)
+	sum := row.Summary
+	d := MergeRequestDetail{MergeRequest: mr, ChangesCount: nonEmpty(sum.ChangesCount),
+		DiffRefs:   DiffRefs{BaseSHA: nonEmpty(sum.BaseSHA), HeadSHA: nonEmpty(sum.HeadSHA), StartSHA: nonEmpty(sum.StartSHA)},
+		MergeError: nonEmpty(sum.MergeError)}
+	d.User.CanMerge = v.Level >= ferry.Developer
+	return d, err
 }
 
 func (r *Reader) mergeRequest(ctx context.Context, l *lookups, row store.Issuable) (MergeRequest, error) {

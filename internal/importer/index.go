@@ -113,3 +113,27 @@ func (r *record) eachObject(key string, fn func(from, to int)) {
 		r.members = r.members[:from]
 	}
 }
+
+// withObject calls fn with the members of the top-level object key, if
+// the record has one (popped after fn).
+func (r *record) withObject(key string, fn func(m [2]int)) {
+	i, ok := r.field(key)
+	if !ok || r.in[i] != '{' {
+		return
+	}
+	from, to := r.collect(i)
+	defer func() { r.members = r.members[:from] }()
+	fn([2]int{from, to})
+}
+
+// readStrings sets each target to the string value of its key among
+// members[m[0]:m[1]], where there is one.
+func (r *record) readStrings(m [2]int, targets map[string]*string) {
+	for key, to := range targets {
+		if j, ok := r.lookup(m[0], m[1], key); ok {
+			if v, ok := r.stringAt(j); ok {
+				*to = v
+			}
+		}
+	}
+}

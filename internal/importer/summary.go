@@ -37,28 +37,27 @@ func (r *restore) summary(in *record) store.IssuableSummary {
 		}
 	}
 	r.metrics(in, &s)
+	diff(in, &s)
 	return s
+}
+
+// diff reads what a merge request's diff tells of it: its size (GitLab's
+// real_size) and the commits it compares.
+func diff(in *record, s *store.IssuableSummary) {
+	s.MergeError = in.stringField("merge_error")
+	in.withObject("merge_request_diff", func(m [2]int) {
+		in.readStrings(m, map[string]*string{"real_size": &s.ChangesCount, "base_commit_sha": &s.BaseSHA,
+			"head_commit_sha": &s.HeadSHA, "start_commit_sha": &s.StartSHA})
+	})
 }
 
 // metrics reads a merge request's metrics: who merged or closed it, when.
 func (r *restore) metrics(in *record, s *store.IssuableSummary) {
-	i, ok := in.field("metrics")
-	if !ok || in.in[i] != '{' {
-		return
-	}
-	from, to := in.collect(i)
-	defer func() { in.members = in.members[:from] }()
-	m := [2]int{from, to}
-	s.MergedByID, s.LatestClosedByID = r.userField(in, m, "merged_by_id"), r.userField(in, m, "latest_closed_by_id")
-	for _, t := range []struct {
-		key string
-		to  *string
-	}{{"merged_at", &s.MergedAt}, {"latest_closed_at", &s.LatestClosedAt}} {
-		if j, ok := in.lookup(from, to, t.key); ok {
-			v, _ := in.stringAt(j)
-			*t.to = utcOrEmpty(v)
-		}
-	}
+	in.withObject("metrics", func(m [2]int) {
+		s.MergedByID, s.LatestClosedByID = r.userField(in, m, "merged_by_id"), r.userField(in, m, "latest_closed_by_id")
+		in.readStrings(m, map[string]*string{"merged_at": &s.MergedAt, "latest_closed_at": &s.LatestClosedAt})
+	})
+	s.MergedAt, s.LatestClosedAt = utcOrEmpty(s.MergedAt), utcOrEmpty(s.LatestClosedAt)
 }
 
 func timeField(in *record, key string) string { return utcOrEmpty(in.stringField(key)) }

@@ -191,6 +191,12 @@ type IssuableSummary struct {
 	MergedAt                  string `json:"merged_at,omitempty"`
 	LatestClosedByID          int64  `json:"latest_closed_by_id,omitempty"`
 	LatestClosedAt            string `json:"latest_closed_at,omitempty"`
+	MergeError                string `json:"merge_error,omitempty"`
+	// of the merge request's diff
+	ChangesCount string `json:"changes_count,omitempty"`
+	BaseSHA      string `json:"base_sha,omitempty"`
+	HeadSHA      string `json:"head_sha,omitempty"`
+	StartSHA     string `json:"start_sha,omitempty"`
 }
 
 func summaryText(s IssuableSummary) string {
