@@ -60,7 +60,11 @@ func (a *API) readIssuableFilter(r *request, ip issuableParams) (content.Filter,
 	f.SearchIn = searchIn(r.params)
 	f.SourceBranch, _ = r.params.str("source_branch")
 	f.TargetBranch, _ = r.params.str("target_branch")
-	for _, step := range []func(*request, *content.Filter) error{readTimes, readIIDs, a.readPeople} {
+	steps := []func(*request, *content.Filter) error{readTimes, readIIDs, a.readPeople}
+	if ip.kind == store.IssueKind {
+		steps = append(steps, readConfidential)
+	}
+	for _, step := range steps {
 		if err := step(r, &f); err != nil {
 			return f, pg, err
 		}
@@ -122,6 +126,16 @@ func readTimes(r *request, f *content.Filter) error {
 		}
 	}
 	return nil
+}
+
+// readConfidential reads confidential (issues only), a boolean.
+func readConfidential(r *request, f *content.Filter) error {
+	if !r.params.has("confidential") {
+		return nil
+	}
+	c, err := r.params.boolean("confidential", false)
+	f.Confidential = &c
+	return err
 }
 
 func readIIDs(r *request, f *content.Filter) error {

@@ -50,6 +50,10 @@ func TestIssues_Confidential(t *testing.T) {
 			if statusOf(resp) != tt.getStatus {
 				t.Errorf("GET issue 12 notes: %d, want %d", statusOf(resp), tt.getStatus)
 			}
+			secret, _, err := tt.c.Issues.ListProjectIssues(s.project, &gitlab.ListProjectIssuesOptions{Confidential: gitlab.Ptr(true)})
+			if err != nil || len(secret) != len(tt.wantIIDs)-5 {
+				t.Errorf("confidential issues %v: %v", issueIIDs(secret), err)
+			}
 			all, _, err := tt.c.Issues.ListIssues(&gitlab.ListIssuesOptions{Scope: gitlab.Ptr("all"), State: gitlab.Ptr("opened")})
 			if err != nil || !slices.Equal(issueIIDs(all), tt.wantIIDs) {
 				t.Errorf("GET /issues?scope=all: %v %v, want %v", issueIIDs(all), err, tt.wantIIDs)

@@ -22,6 +22,8 @@ type IssuableFilter struct {
 	// of ProjectID), or for their author and assignees; across projects,
 	// also where the viewer is a Reporter.
 	SeeConfidential bool
+	// Confidential, when set, keeps the confidential issues or the others.
+	Confidential *bool
 	// State is opened (reopened too), closed, merged or locked.
 	State string
 	IIDs  []int64
@@ -118,6 +120,9 @@ func (f IssuableFilter) conditions() conds {
 		c.add("i.state IN ('opened', 'reopened')")
 	default:
 		c.add("i.state = ?", f.State)
+	}
+	if f.Confidential != nil {
+		c.add("i.confidential = ?", *f.Confidential)
 	}
 	if len(f.IIDs) > 0 {
 		c.add("i.iid IN (?"+strings.Repeat(", ?", len(f.IIDs)-1)+")", anySlice(f.IIDs)...)
