@@ -156,3 +156,46 @@ func (a *API) listDiscussions(rt issuableRoute) handler {
 }
 
 func anyPage[T any](page []T, total int, err error) (any, int, error) { return page, total, err }
+
+// getNote is GET .../:iid/notes/:note_id: 404 Not found for a note the
+// issuable has not (ActiveRecord's), as GitLab.
+func (a *API) getNote(rt issuableRoute) handler {
+	return a.showInThread(rt, func(r *request, p ferry.Project, v content.Viewer, iid int64) (any, error) {
+		id, err := strconv.ParseInt(r.PathValue("note_id"), 10, 64)
+		if err != nil {
+			return nil, &ferry.ParamError{Param: "note_id"}
+		}
+		return a.content.Note(r.ctx(), v, p, rt.params.kind, iid, id)
+	})
+}
+
+// getDiscussion is GET .../:iid/discussions/:discussion_id.
+func (a *API) getDiscussion(rt issuableRoute) handler {
+	return a.showInThread(rt, func(r *request, p ferry.Project, v content.Viewer, iid int64) (any, error) {
+		return a.content.Discussion(r.ctx(), v, p, rt.params.kind, iid, r.PathValue("discussion_id"))
+	})
+}
+
+// showInThread answers one note or discussion of the issuable the route
+// names, with GitLab's 404s.
+func (a *API) showInThread(rt issuableRoute, read func(r *request, p ferry.Project, v content.Viewer, iid int64) (any, error)) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		p, v, iid, err := a.findIssuable(r, rt)
+		if err != nil {
+			return err
+		}
+		e, err := read(r, p, v, iid)
+		switch {
+		case errors.Is(err, content.ErrNoNote): // ActiveRecord::RecordNotFound's
+			return &httpError{Status: http.StatusNotFound, Body: message{"404 Not found"}}
+		case errors.Is(err, content.ErrNoDiscussion):
+			return notFound("Discussion")
+		case errors.Is(err, ferry.ErrNotFound):
+			return notFound(rt.what)
+		case err != nil:
+			return err
+		}
+		writeJSON(w, http.StatusOK, e)
+		return nil
+	}
+}

@@ -173,6 +173,20 @@ func TestIssues_NotesAndDiscussions(t *testing.T) {
 		len(discussions[0].ID) != 40 || discussions[0].Notes[0].ID != n.ID {
 		t.Errorf("discussions %d (total %d): %+v", len(discussions), resp.TotalItems, discussions[0])
 	}
+	if one, _, err := s.env.Root.Notes.GetIssueNote(s.project, 10, n.ID); err != nil || one.Body != n.Body {
+		t.Errorf("note %d: %+v %v", n.ID, one, err)
+	}
+	if d, _, err := s.env.Root.Discussions.GetIssueDiscussion(s.project, 10, discussions[0].ID); err != nil ||
+		len(d.Notes) != 1 || d.Notes[0].ID != n.ID {
+		t.Errorf("discussion %s: %+v %v", discussions[0].ID, d, err)
+	}
+	issue := "/api/v4/projects/" + itoa(s.project) + "/issues/10"
+	checkCalls(t, s.env, []apiCase{
+		{"NoNote", "GET", issue + "/notes/1", servertest.RootToken, "", "", 404, `{"message":"404 Not found"}`},
+		{"NoDiscussion", "GET", issue + "/discussions/abc", servertest.RootToken, "", "", 404,
+			`{"message":"404 Discussion Not Found"}`},
+		{"BadNoteID", "GET", issue + "/notes/x", servertest.RootToken, "", "", 400, `{"error":"note_id is invalid"}`},
+	})
 	mrNotes, resp, err := s.env.Root.Notes.ListMergeRequestNotes(s.project, 9, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -51,13 +51,19 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/issues", a.open(a.listIssuables(issueRoute, true)))
 	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}", a.open(a.getIssuable(issueRoute)))
 	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/notes", a.open(a.listNotes(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/notes/{note_id}", a.open(a.getNote(issueRoute)))
 	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/discussions", a.open(a.listDiscussions(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/discussions/{discussion_id}", a.open(a.getDiscussion(issueRoute)))
 	mux.Handle("GET "+v4+"/merge_requests", a.open(a.listIssuables(mergeRequestRoute, false)))
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests", a.open(a.listIssuables(mergeRequestRoute, true)))
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}", a.open(a.getIssuable(mergeRequestRoute)))
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/notes", a.open(a.listNotes(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}",
+		a.open(a.getNote(mergeRequestRoute)))
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions",
 		a.open(a.listDiscussions(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions/{discussion_id}",
+		a.open(a.getDiscussion(mergeRequestRoute)))
 
 	mux.Handle("GET "+v4+"/projects/{id}/labels", a.authed(a.listLabels))
 	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))

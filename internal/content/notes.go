@@ -163,7 +163,7 @@ func (r *Reader) Discussions(ctx context.Context, v Viewer, p ferry.Project, kin
 	if err != nil {
 		return nil, 0, err
 	}
-	slices.SortStableFunc(metas, func(a, b noteMeta) int { return compare(a.created, b.created) })
+	metas = sortedByCreation(metas)
 	var order []string
 	groups := map[string][]noteMeta{}
 	for _, m := range metas {
@@ -181,6 +181,13 @@ func (r *Reader) Discussions(ctx context.Context, v Viewer, p ferry.Project, kin
 		out = append(out, Discussion{ID: d, IndividualNote: groups[d][0].individual, Notes: notes})
 	}
 	return out, len(order), nil
+}
+
+// sortedByCreation sorts metas as a discussion shows its notes: oldest
+// first.
+func sortedByCreation(metas []noteMeta) []noteMeta {
+	slices.SortStableFunc(metas, func(a, b noteMeta) int { return compare(a.created, b.created) })
+	return metas
 }
 
 func compare(a, b string) int {
