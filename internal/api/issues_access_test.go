@@ -9,7 +9,7 @@ import (
 
 // TestIssues_Confidential pins GitLab's IssuePolicy: a confidential issue
 // is hidden (404 alone, left out of lists) from outsiders and Guests of a
-// public project, and shown to its Reporters.
+// public project, and shown to its Reporters; so is an internal note.
 func TestIssues_Confidential(t *testing.T) {
 	t.Parallel()
 	s := setupContent(t)
@@ -28,11 +28,12 @@ func TestIssues_Confidential(t *testing.T) {
 		c         *gitlab.Client
 		wantIIDs  []int64
 		getStatus int
+		notes     int64 // of issue 10
 	}{
-		{"Outsider", s.outsider, []int64{10, 9, 7, 6, 11}, 404},
-		{"Guest", guest, []int64{10, 9, 7, 6, 11}, 404},
-		{"Reporter", reporter, []int64{10, 9, 7, 6, 12, 11}, 200},
-		{"Admin", s.env.Root, []int64{10, 9, 7, 6, 12, 11}, 200},
+		{"Outsider", s.outsider, []int64{10, 9, 7, 6, 11}, 404, 7},
+		{"Guest", guest, []int64{10, 9, 7, 6, 11}, 404, 7},
+		{"Reporter", reporter, []int64{10, 9, 7, 6, 12, 11}, 200, 8},
+		{"Admin", s.env.Root, []int64{10, 9, 7, 6, 12, 11}, 200, 8},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, resp, err := tt.c.Issues.ListProjectIssues(s.project, opened)
@@ -49,6 +50,9 @@ func TestIssues_Confidential(t *testing.T) {
 			_, resp, _ = tt.c.Notes.ListIssueNotes(s.project, 12, nil)
 			if statusOf(resp) != tt.getStatus {
 				t.Errorf("GET issue 12 notes: %d, want %d", statusOf(resp), tt.getStatus)
+			}
+			if _, resp, err := tt.c.Notes.ListIssueNotes(s.project, 10, nil); err != nil || resp.TotalItems != tt.notes {
+				t.Errorf("issue 10 notes: %d, want %d (%v)", resp.TotalItems, tt.notes, err)
 			}
 			secret, _, err := tt.c.Issues.ListProjectIssues(s.project, &gitlab.ListProjectIssuesOptions{Confidential: gitlab.Ptr(true)})
 			if err != nil || len(secret) != len(tt.wantIIDs)-5 {

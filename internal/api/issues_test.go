@@ -16,7 +16,8 @@ import (
 )
 
 // contentSetup is GitLab's fixture imported as a public project whose
-// issue 12 was made confidential, and a user outside it.
+// issue 12 was made confidential and the first note of issue 10 internal,
+// and a user outside it.
 type contentSetup struct {
 	env      *servertest.Env
 	project  int64
@@ -34,6 +35,8 @@ func setupContent(t *testing.T) contentSetup {
 	lines := bytes.Split(bytes.TrimSpace(issues), []byte("\n"))
 	last := len(lines) - 1 // iid 12
 	lines[last] = bytes.Replace(lines[last], []byte(`"confidential": false`), []byte(`"confidential": true`), 1)
+	// and the first note of issue 10 (the first line) internal
+	lines[0] = bytes.Replace(lines[0], []byte(`"note":"Quo reprehenderit`), []byte(`"internal":true,"note":"Quo reprehenderit`), 1)
 	data := fixtureArchive(t, "0.2.4", map[string][]byte{"tree/project/issues.ndjson": bytes.Join(lines, []byte("\n"))})
 	id := importFinished(t, env, data, map[string]string{"path": "content", "override_params[visibility]": "public"})
 	_, outsider, token := newUser(t, env, "outsider")
