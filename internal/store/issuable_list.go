@@ -209,6 +209,9 @@ func (q queries) ListIssuables(ctx context.Context, f IssuableFilter) ([]Issuabl
 	if strings.EqualFold(f.Sort, "asc") {
 		dir = "ASC"
 	}
+	if f.OrderBy == "due_date" {
+		order = "(i.due_date IS NULL), " + order // none last either way, as GitLab, on both dialects
+	}
 	rows, err := q.query(ctx, `SELECT `+issuableColumns+from+` ORDER BY `+order+` `+dir+`, i.id `+dir+
 		` LIMIT ? OFFSET ?`, append(c.args, f.Page.Limit(), f.Page.Offset())...)
 	if err != nil {

@@ -30,6 +30,7 @@ func TestStore_ListIssuables(t *testing.T) {
 		row(2, "reopened", "plain", []string{"axb"}, []int64{7}, false),
 		row(3, "closed", "secret", nil, []int64{7, 8}, true),
 	}
+	rows[0].DueDate, rows[1].DueDate = "2021-02-01", "2021-01-01"
 	if err := db.InsertIssuables(ctx, rows); err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +51,8 @@ func TestStore_ListIssuables(t *testing.T) {
 		{"Assigned", store.IssuableFilter{Viewer: 8}, []int64{3, 2, 1}},
 		{"Reporter", store.IssuableFilter{Viewer: 99, SeeConfidential: true}, []int64{3, 2, 1}},
 		{"CreatedAfter", store.IssuableFilter{CreatedAfter: "2020-01-02T00:00:00.000Z", Sort: "asc"}, []int64{2, 3}},
+		{"DueDateNoneLast", store.IssuableFilter{OrderBy: "due_date", Sort: "asc"}, []int64{2, 1, 3}},
+		{"DueDateDescNoneLast", store.IssuableFilter{OrderBy: "due_date"}, []int64{1, 2, 3}},
 		{"Page", store.IssuableFilter{Page: store.Page{Number: 2, PerPage: 2}}, []int64{1}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
