@@ -51,7 +51,7 @@ func (a *API) listIssuables(rt issuableRoute, inProject bool) handler {
 		if rt.params.kind == store.IssueKind {
 			page, total, err = a.content.Issues(r.ctx(), v, f)
 		} else {
-			page, total, err = a.content.MergeRequests(r.ctx(), v, f)
+			page, total, err = a.mergeRequests(r, v, f)
 		}
 		if err != nil {
 			return err
@@ -59,6 +59,20 @@ func (a *API) listIssuables(rt issuableRoute, inProject bool) handler {
 		a.writeList(w, r, pg, total, page)
 		return nil
 	}
+}
+
+// mergeRequests lists merge requests, as GitLab's MergeRequestSimple with
+// view=simple.
+func (a *API) mergeRequests(r *request, v content.Viewer, f content.Filter) (any, int, error) {
+	view, err := r.params.oneOf("view", "", "simple")
+	if err != nil {
+		return nil, 0, err
+	}
+	mrs, total, err := a.content.MergeRequests(r.ctx(), v, f)
+	if view == "simple" {
+		return content.Simple(mrs), total, err
+	}
+	return mrs, total, err
 }
 
 // findIssuable resolves :id and the iid of an issue or merge request

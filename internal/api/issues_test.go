@@ -232,6 +232,13 @@ func TestMergeRequests_List(t *testing.T) {
 			}
 		})
 	}
+	_, body, _ := call(t, s.env, "GET", "/api/v4/projects/"+itoa(s.project)+"/merge_requests?view=simple&per_page=1",
+		servertest.RootToken, "", "")
+	if want := `[{"id":13,"iid":9,"project_id":` + itoa(s.project) + `,"title":"MR1","description":null,"state":"opened",` +
+		`"created_at":"2016-06-14T15:02:36.568Z","updated_at":"2016-06-14T15:02:56.815Z","web_url":"` + s.env.URL +
+		`/root/content/-/merge_requests/9"}]`; body != want {
+		t.Errorf("view=simple:\n%s\nwant\n%s", body, want)
+	}
 	mr, _, err := s.env.Root.MergeRequests.GetMergeRequest(s.project, 9, nil)
 	if err != nil {
 		t.Fatal(err)

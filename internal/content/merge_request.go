@@ -161,3 +161,19 @@ func detailedMergeStatus(e MergeRequest) string {
 	}
 	return "mergeable"
 }
+
+// MergeRequestSimple is GitLab's MergeRequestSimple entity, what lists
+// show with view=simple.
+type MergeRequestSimple struct {
+	Issuable
+	WebURL string `json:"web_url"`
+}
+
+// Simple shows merge requests as MergeRequestSimple.
+func Simple(mrs []MergeRequest) []MergeRequestSimple {
+	out := make([]MergeRequestSimple, len(mrs))
+	for i, mr := range mrs {
+		out[i] = MergeRequestSimple{Issuable: mr.Issuable, WebURL: mr.WebURL}
+	}
+	return out
+}
