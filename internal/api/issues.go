@@ -49,7 +49,7 @@ func (a *API) listIssuables(rt issuableRoute, inProject bool) handler {
 			total int
 		)
 		if rt.params.kind == store.IssueKind {
-			page, total, err = a.content.Issues(r.ctx(), v, f)
+			page, total, err = a.issues(r, v, f)
 		} else {
 			page, total, err = a.mergeRequests(r, v, f)
 		}
@@ -61,16 +61,38 @@ func (a *API) listIssuables(rt issuableRoute, inProject bool) handler {
 	}
 }
 
+// issues lists issues, their labels as objects with with_labels_details.
+func (a *API) issues(r *request, v content.Viewer, f content.Filter) (any, int, error) {
+	details, err := r.params.boolean("with_labels_details", false)
+	if err != nil {
+		return nil, 0, err
+	}
+	issues, total, err := a.content.Issues(r.ctx(), v, f)
+	if err == nil && details {
+		err = a.content.IssueLabelDetails(r.ctx(), issues)
+	}
+	return issues, total, err
+}
+
 // mergeRequests lists merge requests, as GitLab's MergeRequestSimple with
-// view=simple.
+// view=simple, their labels as objects with with_labels_details.
 func (a *API) mergeRequests(r *request, v content.Viewer, f content.Filter) (any, int, error) {
 	view, err := r.params.oneOf("view", "", "simple")
 	if err != nil {
 		return nil, 0, err
 	}
+	details, err := r.params.boolean("with_labels_details", false)
+	if err != nil {
+		return nil, 0, err
+	}
 	mrs, total, err := a.content.MergeRequests(r.ctx(), v, f)
-	if view == "simple" {
-		return content.Simple(mrs), total, err
+	switch {
+	case err != nil:
+		return nil, 0, err
+	case view == "simple":
+		return content.Simple(mrs), total, nil
+	case details:
+		err = a.content.MergeRequestLabelDetails(r.ctx(), mrs)
 	}
 	return mrs, total, err
 }

@@ -137,6 +137,12 @@ func TestIssues_Get(t *testing.T) {
 		issue.WebURL != s.env.URL+"/root/content/-/issues/10" || issue.References.Full != "root/content#10" {
 		t.Errorf("issue 10: %+v", issue)
 	}
+	detailed, _, err := s.env.Root.Issues.ListProjectIssues(s.project, &gitlab.ListProjectIssuesOptions{
+		IIDs: &[]int64{10}, WithLabelDetails: gitlab.Ptr(true)})
+	if err != nil || len(detailed) != 1 || len(detailed[0].LabelDetails) != 2 || detailed[0].LabelDetails[1].Name != "test3" ||
+		detailed[0].LabelDetails[1].ID == 0 || detailed[0].LabelDetails[1].TextColor != "#FFFFFF" {
+		t.Errorf("issue 10 with label details: %+v %v", detailed, err)
+	}
 	if task, _, _ := s.env.Root.Issues.GetIssue(s.project, 5); task == nil || *task.IssueType != "task" {
 		t.Errorf("issue 5 (a task by its work item type): %+v", task)
 	}

@@ -13,7 +13,7 @@ type Issue struct {
 	Issuable
 	ClosedAt             *string        `json:"closed_at"`
 	ClosedBy             *UserBasic     `json:"closed_by"`
-	Labels               []string       `json:"labels"`
+	Labels               any            `json:"labels"` // titles, or []LabelBasic (with_labels_details)
 	Milestone            *Milestone     `json:"milestone"`
 	Assignees            []UserBasic    `json:"assignees"`
 	Author               *UserBasic     `json:"author"`

@@ -11,9 +11,9 @@ import (
 	"github.com/ferryhq/ferry/internal/store"
 )
 
-// Label is GitLab's ProjectLabel entity. Its id is the stored record's
-// row id; description_html is null (Ferry renders no Markdown).
-type Label struct {
+// LabelBasic is GitLab's LabelBasic entity. Its id is the stored
+// record's row id; description_html is null (Ferry renders no Markdown).
+type LabelBasic struct {
 	ID              int64   `json:"id"`
 	Name            string  `json:"name"`
 	Color           string  `json:"color"`
@@ -21,9 +21,19 @@ type Label struct {
 	DescriptionHTML *string `json:"description_html"`
 	TextColor       string  `json:"text_color"`
 	RemoveOnClose   bool    `json:"remove_on_close"`
-	Subscribed      bool    `json:"subscribed"`
-	Priority        *int64  `json:"priority"`
-	IsProjectLabel  bool    `json:"is_project_label"`
+}
+
+// Label is GitLab's ProjectLabel entity.
+type Label struct {
+	LabelBasic
+	Subscribed     bool   `json:"subscribed"`
+	Priority       *int64 `json:"priority"`
+	IsProjectLabel bool   `json:"is_project_label"`
+}
+
+func (l labelRecord) basic(id int64) LabelBasic {
+	return LabelBasic{ID: id, Name: l.Title, Color: l.Color, Description: l.Description, TextColor: textColor(l.Color),
+		RemoveOnClose: l.RemoveOnClose}
 }
 
 type labelRecord struct {
@@ -70,8 +80,7 @@ func (r *Reader) Labels(ctx context.Context, p ferry.Project, search string, pg 
 		if err := json.Unmarshal(data, &l); err != nil {
 			return err
 		}
-		e := Label{ID: id, Name: l.Title, Color: l.Color, Description: l.Description, TextColor: textColor(l.Color),
-			RemoveOnClose: l.RemoveOnClose, IsProjectLabel: true}
+		e := Label{LabelBasic: l.basic(id), IsProjectLabel: true}
 		if len(l.Priorities) > 0 {
 			e.Priority = &l.Priorities[0].Priority
 		}
@@ -138,4 +147,58 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// labelsByTitle is project p's labels by title (the first of a title).
+func (r *Reader) labelsByTitle(ctx context.Context, p ferry.Project) (map[string]LabelBasic, error) {
+	byTitle := map[string]LabelBasic{}
+	err := r.db.EachRelationRow(ctx, p.ID, "labels", func(id int64, data []byte) error {
+		var l labelRecord
+		if err := json.Unmarshal(data, &l); err != nil {
+			return err
+		}
+		if _, seen := byTitle[l.Title]; !seen {
+			byTitle[l.Title] = l.basic(id)
+		}
+		return nil
+	})
+	return byTitle, err
+}
+
+// labelDetails shows the labels of items as LabelBasic, by title, as
+// with_labels_details asks; labels is where an item's labels are and its
+// project.
+func labelDetails[T any](ctx context.Context, r *Reader, items []T, labels func(*T) (*any, int64)) error {
+	byProject := map[int64]map[string]LabelBasic{}
+	for i := range items {
+		field, projectID := labels(&items[i])
+		byTitle, ok := byProject[projectID]
+		if !ok {
+			var err error
+			if byTitle, err = r.labelsByTitle(ctx, ferry.Project{ID: projectID}); err != nil {
+				return err
+			}
+			byProject[projectID] = byTitle
+		}
+		titles, _ := (*field).([]string)
+		details := []LabelBasic{}
+		for _, t := range titles {
+			if l, ok := byTitle[t]; ok {
+				details = append(details, l)
+			}
+		}
+		*field = details
+	}
+	return nil
+}
+
+// IssueLabelDetails shows the labels of issues as LabelBasic.
+func (r *Reader) IssueLabelDetails(ctx context.Context, issues []Issue) error {
+	return labelDetails(ctx, r, issues, func(e *Issue) (*any, int64) { return &e.Labels, e.ProjectID })
+}
+
+// MergeRequestLabelDetails shows the labels of merge requests as
+// LabelBasic.
+func (r *Reader) MergeRequestLabelDetails(ctx context.Context, mrs []MergeRequest) error {
+	return labelDetails(ctx, r, mrs, func(e *MergeRequest) (*any, int64) { return &e.Labels, e.ProjectID })
 }

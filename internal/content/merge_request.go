@@ -31,7 +31,7 @@ type MergeRequest struct {
 	Reviewers                   []UserBasic    `json:"reviewers"`
 	SourceProjectID             int64          `json:"source_project_id"`
 	TargetProjectID             int64          `json:"target_project_id"`
-	Labels                      []string       `json:"labels"`
+	Labels                      any            `json:"labels"` // titles, or []LabelBasic
 	Draft                       bool           `json:"draft"`
 	Imported                    bool           `json:"imported"`
 	ImportedFrom                string         `json:"imported_from"`
