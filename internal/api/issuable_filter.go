@@ -60,7 +60,7 @@ func (a *API) readIssuableFilter(r *request, ip issuableParams) (content.Filter,
 	f.SearchIn = searchIn(r.params)
 	f.SourceBranch, _ = r.params.str("source_branch")
 	f.TargetBranch, _ = r.params.str("target_branch")
-	steps := []func(*request, *content.Filter) error{readTimes, readIIDs, a.readPeople}
+	steps := []func(*request, *content.Filter) error{readTimes, readIIDs, a.readPeople, a.readNot}
 	if ip.kind == store.IssueKind {
 		steps = append(steps, readConfidential)
 	}
@@ -70,6 +70,30 @@ func (a *API) readIssuableFilter(r *request, ip issuableParams) (content.Filter,
 		}
 	}
 	return f, pg, a.readScope(r, ip, &f)
+}
+
+// readNot reads not[labels], not[milestone], not[author_id],
+// not[author_username], not[assignee_id], not[assignee_username] and
+// not[iids] into f.Not, as the same parameters without not[] are read.
+func (a *API) readNot(r *request, f *content.Filter) error {
+	sub := params{values: map[string][]string{}, null: map[string]bool{}}
+	for k, vs := range r.params.values {
+		if inner, ok := strings.CutPrefix(k, "not["); ok && strings.HasSuffix(inner, "]") {
+			sub.values[strings.TrimSuffix(inner, "]")] = vs
+		}
+	}
+	if len(sub.values) == 0 {
+		return nil
+	}
+	nr := *r
+	nr.params = sub
+	f.Not = &content.Filter{}
+	readLabels(sub, f.Not)
+	f.Not.Milestone, _ = sub.str("milestone")
+	if err := readIIDs(&nr, f.Not); err != nil {
+		return err
+	}
+	return a.readPeople(&nr, f.Not)
 }
 
 // readLabels reads labels (a comma-separated list, or None / Any).

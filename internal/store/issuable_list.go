@@ -22,6 +22,9 @@ type IssuableFilter struct {
 	// of ProjectID), or for their author and assignees; across projects,
 	// also where the viewer is a Reporter.
 	SeeConfidential bool
+	// Not drops what its labels, milestone, author, assignee and iids
+	// select (GitLab's not[...]): each of them on its own.
+	Not *IssuableFilter
 	// Confidential, when set, keeps the confidential issues or the others.
 	Confidential *bool
 	// State is opened (reopened too), closed, merged or locked.
@@ -129,6 +132,9 @@ func (f IssuableFilter) conditions() conds {
 	}
 	f.labelConditions(&c)
 	f.peopleConditions(&c)
+	if f.Not != nil {
+		f.Not.negated(&c)
+	}
 	if f.Search != "" {
 		f.searchConditions(&c)
 	}
@@ -142,6 +148,23 @@ func (f IssuableFilter) conditions() conds {
 		}
 	}
 	return c
+}
+
+// negated adds the negation of each of f's label, milestone, people and
+// iid conditions.
+func (f IssuableFilter) negated(c *conds) {
+	n := conds{}
+	if len(f.IIDs) > 0 {
+		n.add("i.iid IN (?"+strings.Repeat(", ?", len(f.IIDs)-1)+")", anySlice(f.IIDs)...)
+	}
+	f.labelConditions(&n) // one condition per label: without any of them
+	f.peopleConditions(&n)
+	args := n.args
+	for _, cond := range n.where {
+		k := strings.Count(cond, "?")
+		c.add("NOT ("+cond+")", args[:k]...)
+		args = args[k:]
+	}
 }
 
 func (f IssuableFilter) searchConditions(c *conds) {
@@ -173,13 +196,13 @@ func (f IssuableFilter) labelConditions(c *conds) {
 	case "Any":
 		c.add("i.milestone IS NOT NULL")
 	default:
-		c.add("i.milestone = ?", f.Milestone)
+		c.add("COALESCE(i.milestone, '') = ?", f.Milestone) // NULL-safe, so that NOT keeps those without
 	}
 }
 
 func (f IssuableFilter) peopleConditions(c *conds) {
 	if f.AuthorID != 0 {
-		c.add("i.author_id = ?", f.AuthorID)
+		c.add("COALESCE(i.author_id, 0) = ?", f.AuthorID)
 	}
 	switch f.Assignee {
 	case "":
