@@ -81,6 +81,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		// One writer at a time is SQLite's rule; a small pool lets readers
 		// run beside it under WAL.
 		sqldb.SetMaxOpenConns(4)
+	} else {
+		// A burst of requests queues for a connection instead of opening
+		// hundreds (PostgreSQL refuses clients past max_connections, and
+		// several processes share it).
+		sqldb.SetMaxOpenConns(PostgresPoolSize)
+		sqldb.SetMaxIdleConns(PostgresPoolSize / 2)
 	}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
@@ -112,6 +118,10 @@ func createOwnerOnly(path string) error {
 	}
 	return f.Close()
 }
+
+// PostgresPoolSize is how many connections one process opens to
+// PostgreSQL at most.
+const PostgresPoolSize = 32
 
 func sqliteDSN(path string) string {
 	path = sqlitePath(path)
