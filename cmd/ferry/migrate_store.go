@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -30,11 +29,11 @@ func migrateStore(ctx context.Context, args []string) error {
 		"(keys in FERRY_S3_ACCESS_KEY_ID and FERRY_S3_SECRET_ACCESS_KEY)")
 	caFile := fs.String("ca-file", env("FERRY_CA_FILE", ""), "PEM file of CA certificates trusted for the object store, "+
 		"on top of the system's (FERRY_CA_FILE)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *to == "" {
-		return errors.New("migrate-store: --to postgres://... is required")
+	if !strings.HasPrefix(*to, "postgres://") && !strings.HasPrefix(*to, "postgresql://") {
+		return usagef("migrate-store: --to must be a PostgreSQL URL (postgres://...), got %q", *to)
 	}
 	if *from == "" {
 		*from = filepath.Join(*data, "ferry.db")

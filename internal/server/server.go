@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -128,6 +129,9 @@ type Server struct {
 	// RootToken is the token created for root on first start when no
 	// RootToken was configured ("" otherwise).
 	RootToken string
+	// RootTokenFile is where that token was written (owner-only), for the
+	// administrator to read once; "" when none was created.
+	RootTokenFile string
 }
 
 // New opens the store (running migrations), makes sure root exists,
@@ -160,6 +164,12 @@ func (s *Server) build(ctx context.Context) error {
 	var err error
 	if s.RootToken, err = ensureRoot(ctx, db, cfg.RootToken); err != nil {
 		return err
+	}
+	if s.RootToken != "" {
+		s.RootTokenFile = filepath.Join(cfg.DataDir, InitialRootTokenFile)
+		if err := writeOwnerOnly(s.RootTokenFile, s.RootToken+"\n"); err != nil {
+			return fmt.Errorf("write root's first token: %w", err)
+		}
 	}
 	box, err := openBox(cfg)
 	if err != nil {
@@ -275,11 +285,21 @@ func withDefaults(cfg Config) (Config, error) {
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = filepath.Join(cfg.DataDir, "ferry.db")
 	}
-	if cfg.ExternalURL == "" {
-		cfg.ExternalURL = "http://" + cfg.Listen
+	if err := store.CheckURL(cfg.DatabaseURL); err != nil {
+		return cfg, fmt.Errorf("database %w", err)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ExternalURL == "" {
+		cfg.ExternalURL = "http://" + cfg.Listen
+		if host, _, _ := net.SplitHostPort(cfg.Listen); host == "" || host == "0.0.0.0" || host == "::" {
+			cfg.Logger.Warn("listening on every address without --external-url: links and clone URLs will name "+
+				cfg.ExternalURL+", which clients cannot reach; set --external-url (FERRY_EXTERNAL_URL)", "listen", cfg.Listen)
+		}
+	}
+	if u, err := url.Parse(cfg.ExternalURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return cfg, fmt.Errorf("external URL %q: want an absolute http:// or https:// URL", cfg.ExternalURL)
 	}
 	switch cfg.Role {
 	case "", "all":

@@ -7,6 +7,8 @@
 package store
 
 import (
+	neturl "net/url"
+	"errors"
 	"context"
 	"database/sql"
 	"embed"
@@ -98,6 +100,33 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// CheckURL refuses a database setting Ferry cannot open: it must be a
+// postgres:// or postgresql:// URL, a sqlite:// or file: URL, or a file
+// path.
+func CheckURL(url string) error {
+	scheme, _, hasScheme := strings.Cut(url, "://")
+	switch {
+	case url == "":
+		return errors.New("empty database setting")
+	case hasScheme && scheme != "postgres" && scheme != "postgresql" && scheme != "sqlite":
+		return fmt.Errorf("%q: want a postgres:// URL, a sqlite:// URL or a SQLite file path", redactURL(url))
+	case !hasScheme && strings.Contains(url, ":") && !strings.HasPrefix(url, "file:") && !strings.HasPrefix(url, "/") && !strings.HasPrefix(url, "."):
+		return fmt.Errorf("%q looks like a URL of an unknown kind: want a postgres:// URL, a sqlite:// URL or a SQLite file path", redactURL(url))
+	}
+	return nil
+}
+
+// redactURL hides a password in a database URL.
+func redactURL(s string) string {
+	if u, err := neturl.Parse(s); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = neturl.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return s
 }
 
 // sqlitePath is the file of a SQLite URL.
