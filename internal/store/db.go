@@ -7,13 +7,13 @@
 package store
 
 import (
-	neturl "net/url"
-	"errors"
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"os"
 	"strconv"
 	"strings"
