@@ -47,6 +47,8 @@ func serve(ctx context.Context, args []string) error {
 		"end a request whose body sends nothing for this long; default 60s (FERRY_BODY_IDLE_TIMEOUT)")
 	fs.DurationVar(&cfg.Limits.AnonymousBody, "anonymous-body-timeout", envDuration("FERRY_ANONYMOUS_BODY_TIMEOUT", 0),
 		"time an unauthenticated request has to send its whole body; default 10s (FERRY_ANONYMOUS_BODY_TIMEOUT)")
+	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", envDuration("FERRY_SHUTDOWN_GRACE", 0),
+		"on SIGTERM, let running jobs finish for this long, then hand them back to the queue; default 10s (FERRY_SHUTDOWN_GRACE)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("FERRY_LOG_LEVEL", "info"), "log level: debug, info, warn or error (FERRY_LOG_LEVEL)")
 	if err := parseFlags(fs, args); err != nil {

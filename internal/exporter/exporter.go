@@ -18,6 +18,7 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/correlation"
+	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/secret"
 	"github.com/ferryhq/ferry/internal/ssrf"
@@ -85,7 +86,13 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || e.Status == ferry.ExportFinished || e.Status == ferry.ExportFailed {
 		return err
 	}
+	start := time.Now()
+	logger.InfoContext(ctx, "export started", "attempt", job.Attempt)
 	if err := w.export(ctx, &e); err != nil {
+		if jobs.Interrupted(ctx, err) {
+			logger.WarnContext(ctx, "export interrupted by a shutdown; it resumes at the next start")
+			return jobs.Resume()
+		}
 		logger.ErrorContext(ctx, "export failed", "attempt", job.Attempt, "error", err)
 		if job.Attempt >= job.MaxAttempts || errors.Is(err, ferry.ErrNotFound) {
 			w.fail(ctx, &e, err)
@@ -93,7 +100,8 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 		}
 		return err
 	}
-	logger.InfoContext(ctx, "export finished", "file", e.FileName, "bytes", e.FileSize)
+	logger.InfoContext(ctx, "export finished", "file", e.FileName, "bytes", e.FileSize,
+		"duration", time.Since(start).Round(time.Millisecond).String())
 	if e.UploadURL != "" {
 		w.upload(ctx, &e, logger)
 	}

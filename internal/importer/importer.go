@@ -25,6 +25,7 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/correlation"
+	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -87,11 +88,26 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
 		return err
 	}
-	logger := w.Logger.With("project_id", im.ProjectID)
+	logger := w.Logger.With("project_id", im.ProjectID, "source", sourceName(im.Source), "attempt", job.Attempt)
+	if p, perr := w.DB.ProjectByID(ctx, im.ProjectID); perr == nil {
+		logger = logger.With("project", p.FullPath())
+	}
+	start := time.Now()
+	if im.Status == ferry.ImportStarted {
+		logger.InfoContext(ctx, "import resumed: an earlier attempt did not finish, so this one starts clean")
+	} else {
+		logger.InfoContext(ctx, "import started")
+	}
 	err = w.run(ctx, &im, logger)
 	if err == nil {
-		logger.InfoContext(ctx, "import finished", "imported", im.Stats.Imported)
+		logger.InfoContext(ctx, "import finished", "duration", time.Since(start).Round(time.Millisecond).String(),
+			"records", total(im.Stats.Imported), "relations", len(im.Stats.Imported))
 		return nil
+	}
+	if jobs.Interrupted(ctx, err) {
+		logger.WarnContext(ctx, "import interrupted by a shutdown; it resumes at the next start",
+			"after", time.Since(start).Round(time.Millisecond).String())
+		return jobs.Resume()
 	}
 	var perm *permanentError
 	last := job.Attempt >= job.MaxAttempts || errors.As(err, &perm)
@@ -101,6 +117,23 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	}
 	w.fail(ctx, &im, err)
 	return river.JobCancel(err)
+}
+
+// sourceName is how an import's source shows in logs.
+func sourceName(source string) string {
+	if source == "" {
+		return ferry.SourceFile
+	}
+	return source
+}
+
+// total adds counts up.
+func total(counts map[string]int64) int64 {
+	var n int64
+	for _, c := range counts {
+		n += c
+	}
+	return n
 }
 
 // run does one attempt: fetch and extract, then restore, then finish.

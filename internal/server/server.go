@@ -75,6 +75,9 @@ type Config struct {
 	// StaleAfter is how long a worker may miss its heartbeat before its
 	// running jobs go to another worker (default 30s).
 	StaleAfter time.Duration
+	// ShutdownGrace is how long a stop lets running jobs finish before it
+	// interrupts them (default DefaultShutdownGrace).
+	ShutdownGrace time.Duration
 	// Work runs job workers in this process (set from Role by New).
 	Work bool
 	// SweepEvery spaces the sweeps of scratch files that no running
@@ -314,6 +317,9 @@ func withDefaults(cfg Config) (Config, error) {
 	if cfg.StaleAfter <= 0 {
 		cfg.StaleAfter = jobs.DefaultStaleAfter
 	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
+	}
 	if cfg.Limits.HeaderTimeout <= 0 {
 		cfg.Limits.HeaderTimeout = DefaultHeaderTimeout
 	}
@@ -397,17 +403,38 @@ func (s *Server) Run(ctx context.Context) error {
 	return s.Shutdown(shutdownCtx)
 }
 
+// DefaultShutdownGrace is how long a shutdown lets running jobs finish
+// before it interrupts them.
+const DefaultShutdownGrace = 10 * time.Second
+
+// stopJobs stops the workers: running jobs get the shutdown grace to
+// finish, then are interrupted and handed back: an interrupted job goes
+// back to the queue and resumes, clean, at the next start (or on another
+// worker).
+func (s *Server) stopJobs(ctx context.Context) error {
+	graceCtx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownGrace)
+	defer cancel()
+	err := s.Jobs.Stop(graceCtx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	s.logger.Info("jobs still running after the grace period: interrupting them; they resume at the next start")
+	return s.Jobs.StopAndCancel(ctx)
+}
+
 // Shutdown stops HTTP, lets running jobs finish (until ctx ends) and
 // closes the store.
 // Only the first call does anything.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
 	s.shutdown.Do(func() {
+		s.logger.Info("shutting down: no new requests or jobs; running jobs may finish",
+			"grace", s.cfg.ShutdownGrace.String(), "work", s.cfg.Work)
 		if s.http != nil {
 			errs = append(errs, s.http.Shutdown(ctx))
 		}
 		if s.cfg.Work {
-			errs = append(errs, s.Jobs.Stop(ctx))
+			errs = append(errs, s.stopJobs(ctx))
 		}
 		if s.stopBeat != nil {
 			s.stopBeat()
