@@ -117,3 +117,21 @@ func userWithToken(t *testing.T, h *scaleHTTP, token string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+// TestMigrateStore_RefusesARunningServer pins that migrate-store will not
+// copy a store a running server still writes.
+func TestMigrateStore_RefusesARunningServer(t *testing.T) {
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		t.Skip("an embedded server's data folder; runs in the SQLite pass")
+	}
+	t.Parallel()
+	bin, addr, data := buildFerry(t), freeAddr(t), t.TempDir()
+	startFerry(t, bin, []string{"FERRY_ROOT_TOKEN=" + scaleToken, "FERRY_DATABASE_URL="}, "--data", data, "--listen", addr)
+	waitHealthy(t, "http://"+addr)
+	out, err := exec.Command(bin, "migrate-store", "--data", data, "--to", "postgres://127.0.0.1:1/ferry").CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 ||
+		!strings.Contains(string(out), "ferry: migrate-store: a Ferry process is using the data folder "+data) {
+		t.Errorf("migrate-store beside a running server: %v\n%s", err, out)
+	}
+}
