@@ -26,6 +26,7 @@ import (
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/correlation"
 	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -56,6 +57,8 @@ type Worker struct {
 	TempDir string
 	// Fetchers get archives from remote sources (by ferry.Import.Source).
 	Fetchers map[string]Fetcher
+	// Metrics records each attempt's end (nil: none).
+	Metrics *metrics.Metrics
 	// Enqueue inserts a follow-up job in tx (the old project's removal
 	// after an overwrite).
 	Enqueue func(ctx context.Context, tx *store.Tx, args river.JobArgs) error
@@ -100,15 +103,20 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	}
 	err = w.run(ctx, &im, logger)
 	if err == nil {
+		failed, _ := w.DB.ImportFailureCount(ctx, im.ProjectID, im.CorrelationID)
 		logger.InfoContext(ctx, "import finished", "duration", time.Since(start).Round(time.Millisecond).String(),
-			"records", total(im.Stats.Imported), "relations", len(im.Stats.Imported))
+			"records", total(im.Stats.Imported), "relations", len(im.Stats.Imported), "failed_relations", failed)
+		w.Metrics.Job(Args{}.Kind(), "finished", time.Since(start))
+		w.Metrics.Imported(total(im.Stats.Imported), failed)
 		return nil
 	}
 	if jobs.Interrupted(ctx, err) {
 		logger.WarnContext(ctx, "import interrupted by a shutdown; it resumes at the next start",
 			"after", time.Since(start).Round(time.Millisecond).String())
+		w.Metrics.Job(Args{}.Kind(), "interrupted", time.Since(start))
 		return jobs.Resume()
 	}
+	w.Metrics.Job(Args{}.Kind(), "failed", time.Since(start))
 	var perm *permanentError
 	last := job.Attempt >= job.MaxAttempts || errors.As(err, &perm)
 	logger.ErrorContext(ctx, "import failed", "attempt", job.Attempt, "final", last, "error", err)

@@ -29,6 +29,7 @@ import (
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/importer"
 	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/scratch"
@@ -132,6 +133,8 @@ type Server struct {
 	// RootToken is the token created for root on first start when no
 	// RootToken was configured ("" otherwise).
 	RootToken string
+	// Metrics are this process's Prometheus metrics (GET /-/metrics).
+	Metrics *metrics.Metrics
 	// RootTokenFile is where that token was written (owner-only), for the
 	// administrator to read once; "" when none was created.
 	RootTokenFile string
@@ -189,19 +192,20 @@ func (s *Server) build(ctx context.Context) error {
 	if s.Blobs, err = openBlobs(cfg, s.roots, tmp, blobTmp); err != nil {
 		return err
 	}
+	s.Metrics = metrics.New(db.SQL())
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos, Blobs: s.Blobs})
 	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
 	river.AddWorker(workers, &jobs.ReaperWorker{DB: db, StaleAfter: cfg.StaleAfter, Logger: cfg.Logger.With("component", "jobs")})
 	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp, Outbound: s.outboundPolicy,
-		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter")})
+		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter"), Metrics: s.Metrics})
 	s3src := source.S3{Endpoint: cfg.S3Endpoint, RootCAs: s.roots}
 	fetchers := map[string]importer.Fetcher{
 		ferry.SourceURL: &source.URLFetcher{Box: box, Policy: s.outboundPolicy},
 		ferry.SourceS3:  &source.S3Fetcher{Box: box, S3: s3src},
 	}
 	river.AddWorker(workers, &importer.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, TempDir: tmp,
-		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers})
+		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers, Metrics: s.Metrics})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "importer")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
@@ -213,7 +217,7 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
 		S3: s3src, Outbound: s.outboundPolicy, Limits: cfg.Limits.Limits,
-		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
+		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger, Metrics: s.Metrics})
 	return nil
 }
 
