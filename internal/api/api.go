@@ -17,6 +17,7 @@ import (
 	"github.com/ferryhq/ferry/internal/content"
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/secret"
@@ -45,6 +46,8 @@ type Config struct {
 	// Limits bound request bodies (zero fields: defaults).
 	Limits Limits
 	Logger *slog.Logger
+	// Metrics records requests and serves /-/metrics (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // API is the HTTP API.
@@ -64,6 +67,7 @@ type API struct {
 	access   *auth.Access
 	limiter  *ratelimit.Limiter
 	content  *content.Reader
+	metrics  *metrics.Metrics
 }
 
 // New returns the API over cfg's components.
@@ -78,6 +82,7 @@ func New(cfg Config) *API {
 		access:  &auth.Access{DB: cfg.DB},
 		limiter: &ratelimit.Limiter{DB: cfg.DB},
 		content: content.New(cfg.DB, strings.TrimSuffix(cfg.ExternalURL, "/")),
+		metrics: cfg.Metrics,
 	}
 }
 

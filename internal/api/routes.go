@@ -10,6 +10,7 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("GET /-/health", a.health)
 	mux.HandleFunc("GET /-/liveness", a.health)
 	mux.HandleFunc("GET /-/readiness", a.readiness)
+	mux.HandleFunc("GET /-/metrics", a.metricsEndpoint)
 	mux.Handle("GET "+v4+"/version", a.authed(a.version))
 
 	mux.Handle("GET "+v4+"/user", a.authed(a.currentUser))
@@ -89,5 +90,5 @@ func (a *API) Handler() http.Handler {
 		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
 	}))
 	mux.HandleFunc("/", a.serveWeb)
-	return a.withRequestLog(a.guardBodies(apiPaths(mux)))
+	return a.withRequestLog(a.guardBodies(apiPaths(withRoute(mux))))
 }

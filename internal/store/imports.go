@@ -108,6 +108,15 @@ func (q queries) ImportFailures(ctx context.Context, projectID int64, correlatio
 	})
 }
 
+// ImportFailureCount is how many records of a project's import with
+// correlationID could not be restored.
+func (q queries) ImportFailureCount(ctx context.Context, projectID int64, correlationID string) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `SELECT count(*) FROM import_failures WHERE project_id = ? AND correlation_id = ?`,
+		projectID, correlationID).Scan(&n)
+	return n, mapError(err)
+}
+
 // ResetImportedData removes what an earlier attempt of project id's import
 // stored (records, attributes, failures, direct members), so that a retried
 // import starts clean and never duplicates.
