@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -16,19 +15,22 @@ import (
 // archiveCmd is `ferry archive <subcommand>`.
 func archiveCmd(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "generate" {
-		return errors.New("usage: ferry archive generate --scale s|m|l|xl --out FILE [--seed N]")
+		return usagef("usage: ferry archive generate --scale %s --out FILE [--seed N]", strings.Join(generate.ScaleNames(), "|"))
 	}
 	fs := flag.NewFlagSet("archive generate", flag.ContinueOnError)
 	scale := fs.String("scale", "s", "archive size: "+strings.Join(generate.ScaleNames(), ", "))
 	out := fs.String("out", "", "archive file to write (.tar.gz)")
 	seed := fs.Uint64("seed", 1, "seed: the same seed gives the same records")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	sc, ok := generate.Scales[*scale]
-	if !ok || *out == "" {
-		return fmt.Errorf("archive generate: want --scale (%s) and --out", strings.Join(generate.ScaleNames(), ", "))
+	if err := oneOf("--scale", *scale, generate.ScaleNames()...); err != nil {
+		return err
 	}
+	if *out == "" {
+		return usagef("archive generate: --out FILE is required")
+	}
+	sc := generate.Scales[*scale]
 	return generateArchive(ctx, sc, *out, *seed)
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -21,7 +20,7 @@ func benchCmd(ctx context.Context, args []string) error {
 	results := fs.String("results", "", "JSON file that keeps one result per scale (e.g. bench/results.json)")
 	report := fs.String("report", "", "markdown file whose generated section is rewritten (e.g. BENCHMARKS.md)")
 	chart := fs.String("chart", "", "PNG chart of every recorded result (e.g. bench/benchmarks.png)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	dir := *work
@@ -34,10 +33,10 @@ func benchCmd(ctx context.Context, args []string) error {
 		dir = tmp
 	}
 	if *archivePath == "" {
-		sc, ok := generate.Scales[*scale]
-		if !ok {
-			return fmt.Errorf("bench: unknown scale %q", *scale)
+		if err := oneOf("--scale", *scale, generate.ScaleNames()...); err != nil {
+			return err
 		}
+		sc := generate.Scales[*scale]
 		*archivePath = filepath.Join(dir, *scale+".tar.gz")
 		if err := generateArchive(ctx, sc, *archivePath, 1); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -17,7 +18,9 @@ commands:
   migrate-store   move an embedded installation to PostgreSQL (and its files to S3)
   archive generate  write a GitLab export archive of a named scale (s, m, l, xl)
   bench           measure import and export against the floor at a scale
+  reset-root-token  give the administrator root a new token (for a lost one)
   version         print Ferry's version
+  help [COMMAND]  this list, or a command's flags
 `
 
 func main() {
@@ -28,16 +31,15 @@ func main() {
 		// space) is owner-only, whichever library or git process writes it.
 		syscall.Umask(0o077)
 	}
-	if err := run(ctx, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ferry:", err)
-		os.Exit(1)
-	}
+	code := exitCode(run(ctx, os.Args[1:]))
+	stop()
+	os.Exit(code)
 }
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, usage)
-		return fmt.Errorf("no command given")
+		return usagef("no command given")
 	}
 	switch args[0] {
 	case "serve":
@@ -48,12 +50,28 @@ func run(ctx context.Context, args []string) error {
 		return archiveCmd(ctx, args[1:])
 	case "migrate-store":
 		return migrateStore(ctx, args[1:])
+	case "reset-root-token":
+		return resetRootToken(ctx, args[1:])
 	case "version", "--version":
-		return version()
+		return version(args[1:])
 	case "help", "-h", "--help":
-		fmt.Print(usage)
-		return nil
+		return help(ctx, args[1:])
 	}
 	fmt.Fprint(os.Stderr, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	return usagef("unknown command %q", args[0])
+}
+
+// help is `ferry help [COMMAND]`: the list of commands, or one command's
+// flags.
+func help(ctx context.Context, args []string) error {
+	switch {
+	case len(args) == 0:
+		fmt.Print(usage)
+		return nil
+	case len(args) > 1 || args[0] == "help":
+		return usagef("help takes one command, got %q", strings.Join(args, " "))
+	case args[0] == "archive":
+		return run(ctx, []string{"archive", "generate", "-h"})
+	}
+	return run(ctx, []string{args[0], "-h"})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -30,11 +29,16 @@ func migrateStore(ctx context.Context, args []string) error {
 		"(keys in FERRY_S3_ACCESS_KEY_ID and FERRY_S3_SECRET_ACCESS_KEY)")
 	caFile := fs.String("ca-file", env("FERRY_CA_FILE", ""), "PEM file of CA certificates trusted for the object store, "+
 		"on top of the system's (FERRY_CA_FILE)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *to == "" {
-		return errors.New("migrate-store: --to postgres://... is required")
+	if !strings.HasPrefix(*to, "postgres://") && !strings.HasPrefix(*to, "postgresql://") {
+		return usagef("migrate-store: --to must be a PostgreSQL URL (postgres://...), got %q", *to)
+	}
+	if live, err := scratch.LiveOwners(filepath.Join(*data, "tmp")); err != nil {
+		return err
+	} else if len(live) > 0 {
+		return fmt.Errorf("migrate-store: a Ferry process is using the data folder %s (it holds %s): stop it first", *data, live[0])
 	}
 	if *from == "" {
 		*from = filepath.Join(*data, "ferry.db")
@@ -56,7 +60,7 @@ func migrateStore(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("migrate-store: %w", err)
 	}
-	for _, table := range []string{"users", "namespaces", "projects", "members", "features", "project_relations", "project_exports", "project_imports"} {
+	for _, table := range store.CopiedTables() {
 		fmt.Printf("%-20s %d rows\n", table, counts[table])
 	}
 	if *blobsTo == "" {

@@ -66,6 +66,7 @@ func TestMigrateStore(t *testing.T) {
 	}
 	var records, movedRecords int
 	embedded.Server.DB.SQL().QueryRow(`SELECT count(*) FROM project_relations`).Scan(&records)
+	issuesBefore := issueTotal(t, root, imp.ID)
 	if err := embedded.Server.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +100,9 @@ func TestMigrateStore(t *testing.T) {
 	if records == 0 || movedRecords != records {
 		t.Errorf("%d relation records after the move, want %d", movedRecords, records)
 	}
+	if n := issueTotal(t, moved.Root, imp.ID); issuesBefore == 0 || n != issuesBefore {
+		t.Errorf("%d issues listed after the move, want %d", n, issuesBefore)
+	}
 	if fs, _, err := moved.Root.Features.ListFeatures(); err != nil || len(fs) != 1 || fs[0].State != "off" {
 		t.Errorf("feature flags after the move: %v %v", fs, err)
 	}
@@ -119,4 +123,14 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 	t.Fatal("timed out")
+}
+
+// issueTotal is how many issues project id's list has (X-Total).
+func issueTotal(t *testing.T, c *gitlab.Client, id int64) int64 {
+	t.Helper()
+	_, resp, err := c.Issues.ListProjectIssues(id, &gitlab.ListProjectIssuesOptions{ListOptions: gitlab.ListOptions{PerPage: 1}})
+	if err != nil {
+		t.Fatalf("list issues: %v", err)
+	}
+	return resp.TotalItems
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"flag"
 	"log/slog"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"time"
 
 	"github.com/ferryhq/ferry/internal/correlation"
 	"github.com/ferryhq/ferry/internal/server"
+	"github.com/ferryhq/ferry/internal/store"
 )
 
 // memoryLimit is the default soft limit of the Go heap (GOMEMLIMIT
@@ -45,16 +47,36 @@ func serve(ctx context.Context, args []string) error {
 		"end a request whose body sends nothing for this long; default 60s (FERRY_BODY_IDLE_TIMEOUT)")
 	fs.DurationVar(&cfg.Limits.AnonymousBody, "anonymous-body-timeout", envDuration("FERRY_ANONYMOUS_BODY_TIMEOUT", 0),
 		"time an unauthenticated request has to send its whole body; default 10s (FERRY_ANONYMOUS_BODY_TIMEOUT)")
+	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", envDuration("FERRY_SHUTDOWN_GRACE", 0),
+		"on SIGTERM, let running jobs finish for this long, then hand them back to the queue; default 10s (FERRY_SHUTDOWN_GRACE)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")
-	if err := fs.Parse(args); err != nil {
+	logLevel := fs.String("log-level", env("FERRY_LOG_LEVEL", "info"), "log level: debug, info, warn or error (FERRY_LOG_LEVEL)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if err := oneOf("--log-format", *logFormat, "text", "json"); err != nil {
+		return err
+	}
+	if err := oneOf("--log-level", *logLevel, "debug", "info", "warn", "error"); err != nil {
+		return err
+	}
+	if err := oneOf("--role", cfg.Role, "all", "api", "worker"); err != nil {
+		return err
+	}
+	if cfg.DatabaseURL != "" {
+		if err := store.CheckURL(cfg.DatabaseURL); err != nil {
+			return usagef("--database: %v", err)
+		}
+	}
+	if u, err := url.Parse(cfg.ExternalURL); cfg.ExternalURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return usagef("--external-url %q: want an absolute http:// or https:// URL", cfg.ExternalURL)
 	}
 	cfg.RootToken = os.Getenv("FERRY_ROOT_TOKEN")
 	cfg.SecretKey = os.Getenv("FERRY_SECRET_KEY")
 	cfg.BlobsAccessKeyID = env("FERRY_S3_ACCESS_KEY_ID", os.Getenv("AWS_ACCESS_KEY_ID"))
 	cfg.BlobsSecretAccessKey = env("FERRY_S3_SECRET_ACCESS_KEY", os.Getenv("AWS_SECRET_ACCESS_KEY"))
 	cfg.Work = cfg.Role != "api"
-	cfg.Logger = newLogger(*logFormat)
+	cfg.Logger = newLogger(*logFormat, *logLevel)
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
@@ -62,18 +84,21 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if s.RootToken != "" {
-		// Shown once, on the first start, so the administrator can sign in.
-		cfg.Logger.Info("created administrator root; save this token, it is not shown again",
-			"username", "root", "token", s.RootToken)
+	if s.RootTokenFile != "" {
+		// The token itself stays out of the log, where collectors keep it.
+		cfg.Logger.Info("created administrator root; its token is in a file only this user can read: "+
+			"save it and delete the file (ferry reset-root-token makes a new one)", "username", "root", "file", s.RootTokenFile)
 	}
 	return s.Run(ctx)
 }
 
-func newLogger(format string) *slog.Logger {
-	var h slog.Handler = slog.NewTextHandler(os.Stderr, nil)
+func newLogger(format, level string) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: lvl}
+	var h slog.Handler = slog.NewTextHandler(os.Stderr, opts)
 	if format == "json" {
-		h = slog.NewJSONHandler(os.Stderr, nil)
+		h = slog.NewJSONHandler(os.Stderr, opts)
 	}
 	return slog.New(correlation.NewHandler(h))
 }

@@ -14,8 +14,10 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/blob"
+	"github.com/ferryhq/ferry/internal/content"
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/secret"
@@ -44,6 +46,8 @@ type Config struct {
 	// Limits bound request bodies (zero fields: defaults).
 	Limits Limits
 	Logger *slog.Logger
+	// Metrics records requests and serves /-/metrics (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // API is the HTTP API.
@@ -62,6 +66,8 @@ type API struct {
 	authn    *auth.Authenticator
 	access   *auth.Access
 	limiter  *ratelimit.Limiter
+	content  *content.Reader
+	metrics  *metrics.Metrics
 }
 
 // New returns the API over cfg's components.
@@ -75,6 +81,8 @@ func New(cfg Config) *API {
 		authn:   &auth.Authenticator{DB: cfg.DB},
 		access:  &auth.Access{DB: cfg.DB},
 		limiter: &ratelimit.Limiter{DB: cfg.DB},
+		content: content.New(cfg.DB, strings.TrimSuffix(cfg.ExternalURL, "/")),
+		metrics: cfg.Metrics,
 	}
 }
 

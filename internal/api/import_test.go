@@ -462,6 +462,10 @@ func TestProjectImport_RetryStartsClean(t *testing.T) {
 	if err := first.Server.DB.InsertRelationRecords(t.Context(), id, "issues", 0, []string{`{"title":"half"}`}); err != nil {
 		t.Fatal(err)
 	}
+	if err := first.Server.DB.InsertIssuables(t.Context(), []store.Issuable{{ProjectID: id, Kind: store.IssueKind, IID: 1,
+		State: "opened", Title: "half", CreatedAt: "2016-01-01T00:00:00.000Z", UpdatedAt: "2016-01-01T00:00:00.000Z"}}); err != nil {
+		t.Fatal(err)
+	}
 	im, _ := first.Server.DB.ImportOf(t.Context(), id)
 	im.Status = "started"
 	first.Server.DB.UpdateImport(t.Context(), &im)
@@ -480,6 +484,9 @@ func TestProjectImport_RetryStartsClean(t *testing.T) {
 	second.Server.DB.EachRelationRecord(t.Context(), id, "issues", func([]byte) error { n++; return nil })
 	if want := fixtureCounts(t)["issues"]; n+failedCount(st, "issues") != want {
 		t.Errorf("%d issues stored after the retry, want %d", n, want)
+	}
+	if _, resp, err := second.Root.Issues.ListProjectIssues(id, nil); err != nil || resp.TotalItems != n {
+		t.Errorf("%d issues listed after the retry, want %d: %v", resp.TotalItems, n, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -48,6 +49,8 @@ func (a *API) withRequestLog(next http.Handler) http.Handler {
 		r = r.WithContext(ctx)
 		w.Header().Set("X-Request-Id", id)
 		rec := &statusRecorder{ResponseWriter: w}
+		route := new(string)
+		r = r.WithContext(context.WithValue(ctx, routeKey{}, route))
 		start := time.Now()
 		defer func() {
 			if v := recover(); v != nil {
@@ -62,8 +65,24 @@ func (a *API) withRequestLog(next http.Handler) http.Handler {
 			a.logger.InfoContext(ctx, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
 				slog.Duration("duration", time.Since(start)))
+			a.metrics.Request(*route, r.Method, rec.status, time.Since(start))
 		}()
 		next.ServeHTTP(rec, r)
+	})
+}
+
+// routeKey holds, in a request's context, where withRoute writes the
+// route pattern the mux matched, for the metrics.
+type routeKey struct{}
+
+// withRoute tells withRequestLog which route pattern served the request
+// (the mux sets it on the request it is given).
+func withRoute(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if route, ok := r.Context().Value(routeKey{}).(*string); ok {
+			*route = r.Pattern
+		}
 	})
 }
 

@@ -10,6 +10,7 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("GET /-/health", a.health)
 	mux.HandleFunc("GET /-/liveness", a.health)
 	mux.HandleFunc("GET /-/readiness", a.readiness)
+	mux.HandleFunc("GET /-/metrics", a.metricsEndpoint)
 	mux.Handle("GET "+v4+"/version", a.authed(a.version))
 
 	mux.Handle("GET "+v4+"/user", a.authed(a.currentUser))
@@ -71,6 +72,27 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/wikis", a.open(a.listWikiPages))
 	mux.Handle("GET "+v4+"/projects/{id}/wikis/{slug}", a.open(a.getWikiPage))
 
+	mux.Handle("GET "+v4+"/issues", a.open(a.listIssuables(issueRoute, false)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues", a.open(a.listIssuables(issueRoute, true)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}", a.open(a.getIssuable(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/notes", a.open(a.listNotes(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/notes/{note_id}", a.open(a.getNote(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/discussions", a.open(a.listDiscussions(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/discussions/{discussion_id}", a.open(a.getDiscussion(issueRoute)))
+	mux.Handle("GET "+v4+"/merge_requests", a.open(a.listIssuables(mergeRequestRoute, false)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests", a.open(a.listIssuables(mergeRequestRoute, true)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}", a.open(a.getIssuable(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/notes", a.open(a.listNotes(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}",
+		a.open(a.getNote(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions",
+		a.open(a.listDiscussions(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions/{discussion_id}",
+		a.open(a.getDiscussion(mergeRequestRoute)))
+
+	mux.Handle("GET "+v4+"/projects/{id}/labels", a.authed(a.listLabels))
+	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))
+
 	mux.Handle("POST "+v4+"/projects/{id}/export", a.open(a.scheduleExport))
 	mux.Handle("GET "+v4+"/projects/{id}/export", a.open(a.exportStatus))
 	mux.Handle("GET "+v4+"/projects/{id}/export/download", a.open(a.downloadExport))
@@ -92,5 +114,5 @@ func (a *API) Handler() http.Handler {
 		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
 	}))
 	mux.HandleFunc("/", a.serveWeb)
-	return a.withRequestLog(a.guardBodies(apiPaths(mux)))
+	return a.withRequestLog(a.guardBodies(apiPaths(withRoute(mux))))
 }

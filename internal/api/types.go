@@ -5,19 +5,13 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/content"
 )
 
 // Response shapes, with GitLab's field names in GitLab's order.
 
-type userBasic struct {
-	ID        int64  `json:"id"`
-	Username  string `json:"username"`
-	Name      string `json:"name"`
-	State     string `json:"state"`
-	Locked    bool   `json:"locked"`
-	AvatarURL any    `json:"avatar_url"`
-	WebURL    string `json:"web_url"`
-}
+// userBasic is GitLab's UserBasic, shared with the content pages.
+type userBasic = content.UserBasic
 
 type userEntity struct {
 	userBasic
@@ -37,7 +31,7 @@ type userEntity struct {
 }
 
 func (a *API) userBasic(u ferry.User) userBasic {
-	return userBasic{ID: u.ID, Username: u.Username, Name: u.Name, State: u.State, WebURL: a.base + "/" + u.Username}
+	return content.NewUserBasic(a.base, u)
 }
 
 // user shows u; private fields (email, admin flag) only to u or an admin.

@@ -18,6 +18,8 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/correlation"
+	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/secret"
 	"github.com/ferryhq/ferry/internal/ssrf"
@@ -55,6 +57,8 @@ type Worker struct {
 	// GitLabVersion is written to GITLAB_VERSION.
 	GitLabVersion string
 	Now           func() time.Time
+	// Metrics records each attempt's end (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // Timeout bounds one attempt; a longer export is failed and retried.
@@ -85,7 +89,15 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || e.Status == ferry.ExportFinished || e.Status == ferry.ExportFailed {
 		return err
 	}
+	start := time.Now()
+	logger.InfoContext(ctx, "export started", "attempt", job.Attempt)
 	if err := w.export(ctx, &e); err != nil {
+		if jobs.Interrupted(ctx, err) {
+			logger.WarnContext(ctx, "export interrupted by a shutdown; it resumes at the next start")
+			w.Metrics.Job(Args{}.Kind(), "interrupted", time.Since(start))
+			return jobs.Resume()
+		}
+		w.Metrics.Job(Args{}.Kind(), "failed", time.Since(start))
 		logger.ErrorContext(ctx, "export failed", "attempt", job.Attempt, "error", err)
 		if job.Attempt >= job.MaxAttempts || errors.Is(err, ferry.ErrNotFound) {
 			w.fail(ctx, &e, err)
@@ -93,7 +105,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 		}
 		return err
 	}
-	logger.InfoContext(ctx, "export finished", "file", e.FileName, "bytes", e.FileSize)
+	logger.InfoContext(ctx, "export finished", "file", e.FileName, "bytes", e.FileSize,
+		"duration", time.Since(start).Round(time.Millisecond).String())
+	w.Metrics.Job(Args{}.Kind(), "finished", time.Since(start))
+	w.Metrics.Bytes("exported", e.FileSize)
 	if e.UploadURL != "" {
 		w.upload(ctx, &e, logger)
 	}

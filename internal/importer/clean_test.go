@@ -163,7 +163,7 @@ func TestClean_SameAsDecoding(t *testing.T) {
 // both ways.
 func TestClean_GitLabFixture(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "fixtures", "gitlab", "complex", "tree", "project", "*.ndjson"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "gitlab", "complex", "tree", "project", "*.ndjson"))
 	if len(files) == 0 {
 		t.Fatal("GitLab fixture missing")
 	}
@@ -198,7 +198,7 @@ func FuzzClean(f *testing.F) {
 // benchRecords are the records of GitLab's fixture, for the benchmarks.
 func benchRecords(b *testing.B) [][]byte {
 	b.Helper()
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "fixtures", "gitlab", "complex", "tree", "project", "*.ndjson"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "gitlab", "complex", "tree", "project", "*.ndjson"))
 	var recs [][]byte
 	for _, name := range files {
 		data, err := os.ReadFile(name)

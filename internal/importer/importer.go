@@ -25,6 +25,8 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/correlation"
+	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -55,6 +57,8 @@ type Worker struct {
 	TempDir string
 	// Fetchers get archives from remote sources (by ferry.Import.Source).
 	Fetchers map[string]Fetcher
+	// Metrics records each attempt's end (nil: none).
+	Metrics *metrics.Metrics
 	// Enqueue inserts a follow-up job in tx (the old project's removal
 	// after an overwrite).
 	Enqueue func(ctx context.Context, tx *store.Tx, args river.JobArgs) error
@@ -87,12 +91,32 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
 		return err
 	}
-	logger := w.Logger.With("project_id", im.ProjectID)
+	logger := w.Logger.With("project_id", im.ProjectID, "source", sourceName(im.Source), "attempt", job.Attempt)
+	if p, perr := w.DB.ProjectByID(ctx, im.ProjectID); perr == nil {
+		logger = logger.With("project", p.FullPath())
+	}
+	start := time.Now()
+	if im.Status == ferry.ImportStarted {
+		logger.InfoContext(ctx, "import resumed: an earlier attempt did not finish, so this one starts clean")
+	} else {
+		logger.InfoContext(ctx, "import started")
+	}
 	err = w.run(ctx, &im, logger)
 	if err == nil {
-		logger.InfoContext(ctx, "import finished", "imported", im.Stats.Imported)
+		failed, _ := w.DB.ImportFailureCount(ctx, im.ProjectID, im.CorrelationID)
+		logger.InfoContext(ctx, "import finished", "duration", time.Since(start).Round(time.Millisecond).String(),
+			"records", total(im.Stats.Imported), "relations", len(im.Stats.Imported), "failed_relations", failed)
+		w.Metrics.Job(Args{}.Kind(), "finished", time.Since(start))
+		w.Metrics.Imported(total(im.Stats.Imported), failed)
 		return nil
 	}
+	if jobs.Interrupted(ctx, err) {
+		logger.WarnContext(ctx, "import interrupted by a shutdown; it resumes at the next start",
+			"after", time.Since(start).Round(time.Millisecond).String())
+		w.Metrics.Job(Args{}.Kind(), "interrupted", time.Since(start))
+		return jobs.Resume()
+	}
+	w.Metrics.Job(Args{}.Kind(), "failed", time.Since(start))
 	var perm *permanentError
 	last := job.Attempt >= job.MaxAttempts || errors.As(err, &perm)
 	logger.ErrorContext(ctx, "import failed", "attempt", job.Attempt, "final", last, "error", err)
@@ -101,6 +125,23 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	}
 	w.fail(ctx, &im, err)
 	return river.JobCancel(err)
+}
+
+// sourceName is how an import's source shows in logs.
+func sourceName(source string) string {
+	if source == "" {
+		return ferry.SourceFile
+	}
+	return source
+}
+
+// total adds counts up.
+func total(counts map[string]int64) int64 {
+	var n int64
+	for _, c := range counts {
+		n += c
+	}
+	return n
 }
 
 // run does one attempt: fetch and extract, then restore, then finish.

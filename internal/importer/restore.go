@@ -39,8 +39,11 @@ type restore struct {
 	catalog *catalog
 	// openIssues counts the open issues stored (open_issues_count).
 	openIssues int64
-	rec        record // the record being prepared, reused
-	refs       record // the cleaned record whose references are found, reused
+	// row is the read model's row of the record prepared last, if it
+	// has one (index.go).
+	row  *store.Issuable
+	rec  record // the record being prepared, reused
+	refs record // the cleaned record whose references are found, reused
 }
 
 func (r *restore) run(ctx context.Context) error {
@@ -193,6 +196,7 @@ type batch struct {
 	relation string
 	first    int64 // position of records[0]
 	records  []string
+	index    []store.Issuable // rows of the read model, Position relative to first
 	bytes    int
 	restored int // records restored since the last store: stored in it or by the catalog
 }
@@ -210,6 +214,10 @@ func (r *restore) push(ctx context.Context, b *batch, rec string, keep bool) err
 	if keep {
 		b.records = append(b.records, rec)
 		b.bytes += len(rec)
+		if r.row != nil {
+			r.row.Position = int64(len(b.records) - 1)
+			b.index = append(b.index, *r.row)
+		}
 	}
 	b.restored++
 	if len(b.records)+len(r.catalog.pending) < BatchSize && b.bytes < BatchBytes {
@@ -225,7 +233,13 @@ func (r *restore) storeBatch(ctx context.Context, b *batch) error {
 		if err := r.catalog.flush(ctx, tx); err != nil {
 			return err
 		}
-		return tx.InsertRelationRecords(ctx, r.project.ID, b.relation, b.first, b.records)
+		if err := tx.InsertRelationRecords(ctx, r.project.ID, b.relation, b.first, b.records); err != nil {
+			return err
+		}
+		for i := range b.index {
+			b.index[i].Position += b.first
+		}
+		return tx.InsertIssuables(ctx, b.index)
 	})
 	if err != nil {
 		return err
@@ -234,6 +248,6 @@ func (r *restore) storeBatch(ctx context.Context, b *batch) error {
 	r.im.Stats.Imported[b.relation] += int64(b.restored)
 	b.first += int64(len(b.records))
 	clear(b.records) // let the stored records go
-	b.records, b.bytes, b.restored = b.records[:0], 0, 0
+	b.records, b.index, b.bytes, b.restored = b.records[:0], b.index[:0], 0, 0
 	return r.w.DB.UpdateImport(ctx, r.im)
 }

@@ -142,6 +142,7 @@ func (r *restore) relation(ctx context.Context, name string) error {
 func (r *restore) prepare(ctx context.Context, relation string, raw []byte) (rec string, keep bool, err error) {
 	in := &r.rec
 	defer in.release()
+	r.row = nil
 	if err := in.reset(raw); err != nil {
 		return "", false, err
 	}
@@ -166,6 +167,9 @@ func (r *restore) prepare(ctx context.Context, relation string, raw []byte) (rec
 	}
 	if state := in.stringField("state"); relation == "issues" && (state == "opened" || state == "reopened") {
 		r.openIssues++
+	}
+	if indexed[relation] {
+		r.row = r.indexRow(relation, in)
 	}
 	return rec, true, nil
 }

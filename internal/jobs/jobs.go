@@ -55,7 +55,7 @@ func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
 // Start it with Client.Start when cfg.Work is set.
 func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config) (*Client, error) {
 	driver := driverFor(db)
-	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: cfg.Logger})
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quiet(cfg.Logger)})
 	if err != nil {
 		return nil, fmt.Errorf("queue migrator: %w", err)
 	}
@@ -66,7 +66,7 @@ func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config)
 	if err != nil {
 		return nil, fmt.Errorf("migrate queue tables: %w", err)
 	}
-	rc := &river.Config{Logger: cfg.Logger, Workers: workers, JobTimeout: cfg.JobTimeout, RetryPolicy: cfg.RetryPolicy,
+	rc := &river.Config{Logger: quiet(cfg.Logger), Workers: workers, JobTimeout: cfg.JobTimeout, RetryPolicy: cfg.RetryPolicy,
 		ID: cfg.ClientID}
 	if rc.JobTimeout == 0 {
 		// The longest job (an import) may run a day; River rescues a job

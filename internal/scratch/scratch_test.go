@@ -191,8 +191,14 @@ func TestSweep_OtherProcess(t *testing.T) {
 	if _, err := scratch.Sweep(root, scratch.LegacyAge); err != nil || !exists(filepath.Join(folder, "work")) {
 		t.Fatalf("a live process's folder was swept (%v)", err)
 	}
+	if live, err := scratch.LiveOwners(root); err != nil || len(live) != 1 || live[0] != folder {
+		t.Errorf("live owners %v %v, want %s", live, err, folder)
+	}
 	cmd.Process.Kill()
 	cmd.Wait()
+	if live, err := scratch.LiveOwners(root); err != nil || len(live) != 0 {
+		t.Errorf("live owners after the owner died: %v %v", live, err)
+	}
 	if swept, err := scratch.Sweep(root, scratch.LegacyAge); err != nil || exists(folder) || swept.Bytes != 1000 {
 		t.Errorf("after the owner died: swept %+v, %v; folder left: %v", swept, err, exists(folder))
 	}

@@ -143,3 +143,36 @@ func remove(path string) (int64, error) {
 	}
 	return size, nil
 }
+
+// LiveOwners lists the scratch folders under root that another live
+// process holds: a command that must not run beside a server (moving its
+// store) refuses while there is one. A missing root holds none.
+func LiveOwners(root string) ([]string, error) {
+	entries, err := os.ReadDir(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var live []string
+	for _, e := range entries {
+		path := filepath.Join(root, e.Name())
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), folderPrefix) {
+			continue
+		}
+		if _, mine := held.Load(path); mine {
+			continue
+		}
+		f, err := os.OpenFile(filepath.Join(path, lockName), os.O_RDWR, 0)
+		if err != nil {
+			continue // no lock file: not a live owner
+		}
+		locked, err := tryLock(f)
+		f.Close() // drops the lock if it was taken
+		if err == nil && !locked {
+			live = append(live, path)
+		}
+	}
+	return live, nil
+}

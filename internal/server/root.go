@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
@@ -13,6 +14,35 @@ import (
 // rootTokenName names the token made from FERRY_ROOT_TOKEN or on first
 // start.
 const rootTokenName = "ferry-root"
+
+// InitialRootTokenFile, in the data folder, holds the token made for root
+// on the first start (as GitLab's initial_root_password): readable by
+// Ferry's user only, never logged.
+const InitialRootTokenFile = "initial_root_token"
+
+// ResetRootToken gives root a new token, for an administrator who lost
+// theirs, and returns it (shown once; only its digest is stored).
+func ResetRootToken(ctx context.Context, db *store.DB) (string, error) {
+	root, _, err := rootUser(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	token := auth.NewToken()
+	return token, addRootToken(ctx, db, root, token)
+}
+
+// writeOwnerOnly writes content to path, readable by its owner only.
+func writeOwnerOnly(path, content string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(content); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
 
 // ensureRoot makes sure the administrator root exists and, when token is
 // set, holds it as an active token. Without token, a fresh token is made

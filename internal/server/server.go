@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -28,6 +29,7 @@ import (
 	"github.com/ferryhq/ferry/internal/githttp"
 	"github.com/ferryhq/ferry/internal/importer"
 	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/scratch"
@@ -74,6 +76,9 @@ type Config struct {
 	// StaleAfter is how long a worker may miss its heartbeat before its
 	// running jobs go to another worker (default 30s).
 	StaleAfter time.Duration
+	// ShutdownGrace is how long a stop lets running jobs finish before it
+	// interrupts them (default DefaultShutdownGrace).
+	ShutdownGrace time.Duration
 	// Work runs job workers in this process (set from Role by New).
 	Work bool
 	// SweepEvery spaces the sweeps of scratch files that no running
@@ -128,6 +133,11 @@ type Server struct {
 	// RootToken is the token created for root on first start when no
 	// RootToken was configured ("" otherwise).
 	RootToken string
+	// Metrics are this process's Prometheus metrics (GET /-/metrics).
+	Metrics *metrics.Metrics
+	// RootTokenFile is where that token was written (owner-only), for the
+	// administrator to read once; "" when none was created.
+	RootTokenFile string
 }
 
 // New opens the store (running migrations), makes sure root exists,
@@ -161,6 +171,12 @@ func (s *Server) build(ctx context.Context) error {
 	if s.RootToken, err = ensureRoot(ctx, db, cfg.RootToken); err != nil {
 		return err
 	}
+	if s.RootToken != "" {
+		s.RootTokenFile = filepath.Join(cfg.DataDir, InitialRootTokenFile)
+		if err := writeOwnerOnly(s.RootTokenFile, s.RootToken+"\n"); err != nil {
+			return fmt.Errorf("write root's first token: %w", err)
+		}
+	}
 	box, err := openBox(cfg)
 	if err != nil {
 		return err
@@ -176,19 +192,20 @@ func (s *Server) build(ctx context.Context) error {
 	if s.Blobs, err = openBlobs(cfg, s.roots, tmp, blobTmp); err != nil {
 		return err
 	}
+	s.Metrics = metrics.New(db.SQL())
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos, Blobs: s.Blobs})
 	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
 	river.AddWorker(workers, &jobs.ReaperWorker{DB: db, StaleAfter: cfg.StaleAfter, Logger: cfg.Logger.With("component", "jobs")})
 	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp, Outbound: s.outboundPolicy,
-		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter")})
+		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter"), Metrics: s.Metrics})
 	s3src := source.S3{Endpoint: cfg.S3Endpoint, RootCAs: s.roots}
 	fetchers := map[string]importer.Fetcher{
 		ferry.SourceURL: &source.URLFetcher{Box: box, Policy: s.outboundPolicy},
 		ferry.SourceS3:  &source.S3Fetcher{Box: box, S3: s3src},
 	}
 	river.AddWorker(workers, &importer.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, TempDir: tmp,
-		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers})
+		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers, Metrics: s.Metrics})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "importer")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
@@ -200,7 +217,7 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
 		S3: s3src, Outbound: s.outboundPolicy, Limits: cfg.Limits.Limits,
-		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger})
+		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger, Metrics: s.Metrics})
 	return nil
 }
 
@@ -275,11 +292,21 @@ func withDefaults(cfg Config) (Config, error) {
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = filepath.Join(cfg.DataDir, "ferry.db")
 	}
-	if cfg.ExternalURL == "" {
-		cfg.ExternalURL = "http://" + cfg.Listen
+	if err := store.CheckURL(cfg.DatabaseURL); err != nil {
+		return cfg, fmt.Errorf("database %w", err)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ExternalURL == "" {
+		cfg.ExternalURL = "http://" + cfg.Listen
+		if host, _, _ := net.SplitHostPort(cfg.Listen); host == "" || host == "0.0.0.0" || host == "::" {
+			cfg.Logger.Warn("listening on every address without --external-url: links and clone URLs will name "+
+				cfg.ExternalURL+", which clients cannot reach; set --external-url (FERRY_EXTERNAL_URL)", "listen", cfg.Listen)
+		}
+	}
+	if u, err := url.Parse(cfg.ExternalURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return cfg, fmt.Errorf("external URL %q: want an absolute http:// or https:// URL", cfg.ExternalURL)
 	}
 	switch cfg.Role {
 	case "", "all":
@@ -293,6 +320,9 @@ func withDefaults(cfg Config) (Config, error) {
 	}
 	if cfg.StaleAfter <= 0 {
 		cfg.StaleAfter = jobs.DefaultStaleAfter
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
 	}
 	if cfg.Limits.HeaderTimeout <= 0 {
 		cfg.Limits.HeaderTimeout = DefaultHeaderTimeout
@@ -377,17 +407,38 @@ func (s *Server) Run(ctx context.Context) error {
 	return s.Shutdown(shutdownCtx)
 }
 
+// DefaultShutdownGrace is how long a shutdown lets running jobs finish
+// before it interrupts them.
+const DefaultShutdownGrace = 10 * time.Second
+
+// stopJobs stops the workers: running jobs get the shutdown grace to
+// finish, then are interrupted and handed back: an interrupted job goes
+// back to the queue and resumes, clean, at the next start (or on another
+// worker).
+func (s *Server) stopJobs(ctx context.Context) error {
+	graceCtx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownGrace)
+	defer cancel()
+	err := s.Jobs.Stop(graceCtx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	s.logger.Info("jobs still running after the grace period: interrupting them; they resume at the next start")
+	return s.Jobs.StopAndCancel(ctx)
+}
+
 // Shutdown stops HTTP, lets running jobs finish (until ctx ends) and
 // closes the store.
 // Only the first call does anything.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
 	s.shutdown.Do(func() {
+		s.logger.Info("shutting down: no new requests or jobs; running jobs may finish",
+			"grace", s.cfg.ShutdownGrace.String(), "work", s.cfg.Work)
 		if s.http != nil {
 			errs = append(errs, s.http.Shutdown(ctx))
 		}
 		if s.cfg.Work {
-			errs = append(errs, s.Jobs.Stop(ctx))
+			errs = append(errs, s.stopJobs(ctx))
 		}
 		if s.stopBeat != nil {
 			s.stopBeat()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,11 +12,14 @@ import (
 // satisfied (parents first; rows by id). Rate-limit counters and
 // heartbeats are not worth moving.
 var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
-	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "project_exports", "project_imports",
+	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "issuables", "project_exports", "project_imports",
 	"import_failures"}
 
+// CopiedTables are the tables CopyTo copies, in its order.
+func CopiedTables() []string { return slices.Clone(copyTables) }
+
 // booleanColumns are converted from SQLite's integers.
-var booleanColumns = map[string]bool{"is_admin": true, "revoked": true}
+var booleanColumns = map[string]bool{"is_admin": true, "revoked": true, "confidential": true}
 
 // ErrNotEmpty is returned by CopyTo when the destination already holds
 // users.

@@ -10,8 +10,10 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -81,6 +83,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		// One writer at a time is SQLite's rule; a small pool lets readers
 		// run beside it under WAL.
 		sqldb.SetMaxOpenConns(4)
+	} else {
+		// A burst of requests queues for a connection instead of opening
+		// hundreds (PostgreSQL refuses clients past max_connections, and
+		// several processes share it).
+		sqldb.SetMaxOpenConns(PostgresPoolSize)
+		sqldb.SetMaxIdleConns(PostgresPoolSize / 2)
 	}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
@@ -92,6 +100,33 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// CheckURL refuses a database setting Ferry cannot open: it must be a
+// postgres:// or postgresql:// URL, a sqlite:// or file: URL, or a file
+// path.
+func CheckURL(url string) error {
+	scheme, _, hasScheme := strings.Cut(url, "://")
+	switch {
+	case url == "":
+		return errors.New("empty database setting")
+	case hasScheme && scheme != "postgres" && scheme != "postgresql" && scheme != "sqlite":
+		return fmt.Errorf("%q: want a postgres:// URL, a sqlite:// URL or a SQLite file path", redactURL(url))
+	case !hasScheme && strings.Contains(url, ":") && !strings.HasPrefix(url, "file:") && !strings.HasPrefix(url, "/") && !strings.HasPrefix(url, "."):
+		return fmt.Errorf("%q looks like a URL of an unknown kind: want a postgres:// URL, a sqlite:// URL or a SQLite file path", redactURL(url))
+	}
+	return nil
+}
+
+// redactURL hides a password in a database URL.
+func redactURL(s string) string {
+	if u, err := neturl.Parse(s); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = neturl.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return s
 }
 
 // sqlitePath is the file of a SQLite URL.
@@ -112,6 +147,10 @@ func createOwnerOnly(path string) error {
 	}
 	return f.Close()
 }
+
+// PostgresPoolSize is how many connections one process opens to
+// PostgreSQL at most.
+const PostgresPoolSize = 32
 
 func sqliteDSN(path string) string {
 	path = sqlitePath(path)

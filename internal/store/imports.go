@@ -108,12 +108,22 @@ func (q queries) ImportFailures(ctx context.Context, projectID int64, correlatio
 	})
 }
 
+// ImportFailureCount is how many records of a project's import with
+// correlationID could not be restored.
+func (q queries) ImportFailureCount(ctx context.Context, projectID int64, correlationID string) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `SELECT count(*) FROM import_failures WHERE project_id = ? AND correlation_id = ?`,
+		projectID, correlationID).Scan(&n)
+	return n, mapError(err)
+}
+
 // ResetImportedData removes what an earlier attempt of project id's import
 // stored (records, attributes, failures, direct members), so that a retried
 // import starts clean and never duplicates.
 func (q queries) ResetImportedData(ctx context.Context, projectID int64) error {
 	for _, stmt := range []string{
 		`DELETE FROM project_relations WHERE project_id = ?`,
+		`DELETE FROM issuables WHERE project_id = ?`,
 		`DELETE FROM project_attributes WHERE project_id = ?`,
 		`DELETE FROM import_failures WHERE project_id = ?`,
 		`DELETE FROM members WHERE source_kind = 'Project' AND source_id = ?`,

@@ -55,8 +55,20 @@ const PartSize = 1 << 20
 // streaming from a cursor (the records are never all in memory; a record
 // stored in parts is put together for fn).
 func (q queries) EachRelationRecord(ctx context.Context, projectID int64, relation string, fn func(data []byte) error) error {
-	var rec []byte
-	return q.EachRelationPart(ctx, projectID, relation, func(data []byte, end bool) error {
+	return q.EachRelationRow(ctx, projectID, relation, func(_ int64, data []byte) error { return fn(data) })
+}
+
+// EachRelationRow is EachRelationRecord with each record's row id (the id
+// of its first part): a stable id for a record the archive kept none of.
+func (q queries) EachRelationRow(ctx context.Context, projectID int64, relation string, fn func(id int64, data []byte) error) error {
+	var (
+		rec   []byte
+		first int64
+	)
+	return q.eachPart(ctx, projectID, relation, func(id int64, data []byte, end bool) error {
+		if rec == nil {
+			first = id
+		}
 		if !end {
 			rec = append(rec, data...)
 			return nil
@@ -64,7 +76,7 @@ func (q queries) EachRelationRecord(ctx context.Context, projectID int64, relati
 		if rec != nil { // the last part of a record stored in parts
 			data, rec = append(rec, data...), nil
 		}
-		return fn(data)
+		return fn(first, data)
 	})
 }
 
@@ -73,36 +85,41 @@ func (q queries) EachRelationRecord(ctx context.Context, projectID int64, relati
 // at most PartSize bytes come in one part. Nothing bigger than a part is
 // ever held in memory.
 func (q queries) EachRelationPart(ctx context.Context, projectID int64, relation string, fn func(data []byte, end bool) error) error {
-	rows, err := q.query(ctx, `SELECT part, data FROM project_relations WHERE project_id = ? AND relation = ?
+	return q.eachPart(ctx, projectID, relation, func(_ int64, data []byte, end bool) error { return fn(data, end) })
+}
+
+func (q queries) eachPart(ctx context.Context, projectID int64, relation string, fn func(id int64, data []byte, end bool) error) error {
+	rows, err := q.query(ctx, `SELECT id, part, data FROM project_relations WHERE project_id = ? AND relation = ?
 		ORDER BY position, part`, projectID, relation)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var (
-		prev []byte
-		held bool
+		prev   []byte
+		prevID int64
+		held   bool
 	)
 	for rows.Next() {
 		var (
-			part int64
-			data []byte
+			id, part int64
+			data     []byte
 		)
-		if err := rows.Scan(&part, &data); err != nil {
+		if err := rows.Scan(&id, &part, &data); err != nil {
 			return mapError(err)
 		}
 		if held {
-			if err := fn(prev, part == 0); err != nil {
+			if err := fn(prevID, prev, part == 0); err != nil {
 				return err
 			}
 		}
-		prev, held = data, true
+		prev, prevID, held = data, id, true
 	}
 	if err := rows.Err(); err != nil {
 		return mapError(err)
 	}
 	if held {
-		return fn(prev, true)
+		return fn(prevID, prev, true)
 	}
 	return nil
 }

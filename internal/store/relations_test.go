@@ -6,7 +6,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/store"
 	"github.com/ferryhq/ferry/internal/store/storetest"
 )
@@ -18,11 +17,7 @@ func TestStore_RelationRecordParts(t *testing.T) {
 	t.Parallel()
 	ctx, db := context.Background(), storetest.Open(t)
 	u := newUser(t, db, "alice")
-	p := ferry.Project{NamespaceID: u.NamespaceID, Name: "p", Path: "p", Visibility: ferry.Private,
-		DefaultBranch: "main", CreatorID: u.ID}
-	if err := db.CreateProject(ctx, &p); err != nil {
-		t.Fatal(err)
-	}
+	p := newProject(t, db, u)
 	// "é" is two bytes: with an odd prefix, a part boundary falls inside one.
 	big := `{"d":"x` + strings.Repeat("é", store.PartSize) + `"}`
 	records := []string{`{"a":1}`, big, `{}`, strings.Repeat("a", store.PartSize)} // the last fills one part

@@ -20,6 +20,17 @@ func newUser(t *testing.T, db *store.DB, name string) ferry.User {
 	return u
 }
 
+// newProject creates a private project "p" in u's namespace.
+func newProject(t *testing.T, db *store.DB, u ferry.User) ferry.Project {
+	t.Helper()
+	p := ferry.Project{NamespaceID: u.NamespaceID, Name: "p", Path: "p", Visibility: ferry.Private,
+		DefaultBranch: "main", CreatorID: u.ID}
+	if err := db.CreateProject(context.Background(), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestStore_CreateUser(t *testing.T) {
 	t.Parallel()
 	ctx, db := context.Background(), storetest.Open(t)

@@ -1,0 +1,21 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Interrupted reports whether a job's attempt ended because its context
+// was cancelled (the process is shutting down and handed the job back),
+// not because the job failed or ran out of time.
+func Interrupted(ctx context.Context, err error) bool {
+	return err != nil && errors.Is(ctx.Err(), context.Canceled)
+}
+
+// Resume is what a worker returns for an interrupted attempt: the job
+// goes back to the queue at once, and the interruption does not count
+// against its attempts.
+func Resume() error { return river.JobSnooze(time.Millisecond) }

@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/ferryhq/ferry"
+)
+
+// IssuableFilter selects issues or merge requests for ListIssuables.
+// Empty fields select everything.
+type IssuableFilter struct {
+	Kind string
+	// ProjectID keeps one project's; 0 keeps those of every project the
+	// viewer may read (public ones, internal ones when signed in, those
+	// the viewer is a member of; all for an administrator).
+	ProjectID int64
+	Viewer    int64 // 0 for anonymous
+	Admin     bool
+	// Confidential issues are kept when SeeConfidential is set (a Reporter
+	// of ProjectID), or for their author and assignees; across projects,
+	// also where the viewer is a Reporter.
+	SeeConfidential bool
+	// Not drops what its labels, milestone, author, assignee and iids
+	// select (GitLab's not[...]): each of them on its own.
+	Not *IssuableFilter
+	// Confidential, when set, keeps the confidential issues or the others.
+	Confidential *bool
+	// State is opened (reopened too), closed, merged or locked.
+	State string
+	IIDs  []int64
+	// Labels must all be on an issuable; LabelsNone keeps those without
+	// any, LabelsAny those with some.
+	Labels     []string
+	LabelsNone bool
+	LabelsAny  bool
+	// Milestone is a title, or "None" / "Any".
+	Milestone string
+	AuthorID  int64
+	// Assignee is a user id, or "None" / "Any".
+	Assignee string
+	// Search is text in the title or description (any letter case);
+	// SearchIn limits it to "title" or "description".
+	Search                      string
+	SearchIn                    string
+	CreatedAfter, CreatedBefore string
+	UpdatedAfter, UpdatedBefore string
+	SourceBranch, TargetBranch  string
+	OrderBy                     string // created_at, updated_at, title, due_date
+	Sort                        string // asc or desc (default)
+	Page                        Page
+}
+
+var issuableOrder = map[string]string{"created_at": "i.created_at", "updated_at": "i.updated_at",
+	"title": "lower(i.title)", "due_date": "i.due_date"}
+
+// reporterOf is true when the viewer (first arg) is at least a Reporter
+// of project p: its namespace's owner, a Reporter+ member of it, or of its
+// group or one of the group's ancestors.
+const reporterOf = `(n.owner_id = ?
+	OR EXISTS (SELECT 1 FROM members m WHERE m.user_id = ? AND m.source_kind = 'Project' AND m.source_id = p.id
+		AND m.access_level >= 20 AND (m.expires_at IS NULL OR m.expires_at >= ?))
+	OR EXISTS (SELECT 1 FROM members m JOIN namespaces g ON g.id = m.source_id
+		WHERE m.user_id = ? AND m.source_kind = 'Namespace' AND m.access_level >= 20
+		AND (m.expires_at IS NULL OR m.expires_at >= ?)
+		AND (g.id = n.id OR substr(n.full_path, 1, length(g.full_path) + 1) = g.full_path || '/')))`
+
+// conds is a WHERE clause being built.
+type conds struct {
+	where []string
+	args  []any
+}
+
+func (c *conds) add(cond string, args ...any) {
+	c.where = append(c.where, cond)
+	c.args = append(c.args, args...)
+}
+
+// likeEscape escapes LIKE's wildcards in s (the escape is '\').
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// access adds who may see what: the projects and, for issues, the
+// confidential ones.
+func (f IssuableFilter) access(c *conds) {
+	if f.ProjectID != 0 {
+		c.add("i.project_id = ?", f.ProjectID)
+	} else {
+		switch {
+		case f.Admin:
+		case f.Viewer == 0:
+			c.add("p.visibility = 'public'")
+		default:
+			c.add("(p.visibility IN ('public', 'internal') OR "+memberOf+")", memberArgs(f.Viewer)...)
+		}
+	}
+	if f.Kind != IssueKind || f.Admin || f.SeeConfidential {
+		return
+	}
+	if f.Viewer == 0 {
+		c.add("i.confidential = ?", false)
+		return
+	}
+	cond := "(i.confidential = ? OR i.author_id = ? OR i.assignee_ids LIKE ?"
+	args := []any{false, f.Viewer, "%," + strconv.FormatInt(f.Viewer, 10) + ",%"}
+	if f.ProjectID == 0 {
+		cond += " OR " + reporterOf
+		args = append(args, memberArgs(f.Viewer)...)
+	}
+	c.add(cond+")", args...)
+}
+
+// conditions is f's WHERE clause.
+func (f IssuableFilter) conditions() conds {
+	c := conds{}
+	c.add("i.kind = ?", f.Kind)
+	f.access(&c)
+	switch f.State {
+	case "":
+	case "opened":
+		c.add("i.state IN ('opened', 'reopened')")
+	default:
+		c.add("i.state = ?", f.State)
+	}
+	if f.Confidential != nil {
+		c.add("i.confidential = ?", *f.Confidential)
+	}
+	if len(f.IIDs) > 0 {
+		c.add("i.iid IN (?"+strings.Repeat(", ?", len(f.IIDs)-1)+")", anySlice(f.IIDs)...)
+	}
+	f.labelConditions(&c)
+	f.peopleConditions(&c)
+	if f.Not != nil {
+		f.Not.negated(&c)
+	}
+	if f.Search != "" {
+		f.searchConditions(&c)
+	}
+	for _, t := range []struct {
+		cond, value string
+	}{{"i.created_at >= ?", f.CreatedAfter}, {"i.created_at <= ?", f.CreatedBefore},
+		{"i.updated_at >= ?", f.UpdatedAfter}, {"i.updated_at <= ?", f.UpdatedBefore},
+		{"i.source_branch = ?", f.SourceBranch}, {"i.target_branch = ?", f.TargetBranch}} {
+		if t.value != "" {
+			c.add(t.cond, t.value)
+		}
+	}
+	return c
+}
+
+// negated adds the negation of each of f's label, milestone, people and
+// iid conditions.
+func (f IssuableFilter) negated(c *conds) {
+	n := conds{}
+	if len(f.IIDs) > 0 {
+		n.add("i.iid IN (?"+strings.Repeat(", ?", len(f.IIDs)-1)+")", anySlice(f.IIDs)...)
+	}
+	f.labelConditions(&n) // one condition per label: without any of them
+	f.peopleConditions(&n)
+	args := n.args
+	for _, cond := range n.where {
+		k := strings.Count(cond, "?")
+		c.add("NOT ("+cond+")", args[:k]...)
+		args = args[k:]
+	}
+}
+
+func (f IssuableFilter) searchConditions(c *conds) {
+	like := "%" + likeEscape(strings.ToLower(f.Search)) + "%"
+	switch f.SearchIn {
+	case "title":
+		c.add(`lower(i.title) LIKE ? ESCAPE '\'`, like)
+	case "description":
+		c.add(`lower(i.description) LIKE ? ESCAPE '\'`, like)
+	default:
+		c.add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.description) LIKE ? ESCAPE '\')`, like, like)
+	}
+}
+
+func (f IssuableFilter) labelConditions(c *conds) {
+	for _, l := range f.Labels {
+		c.add(`i.labels LIKE ? ESCAPE '\'`, "%,"+likeEscape(l)+",%")
+	}
+	if f.LabelsNone {
+		c.add("i.labels = ''")
+	}
+	if f.LabelsAny {
+		c.add("i.labels <> ''")
+	}
+	switch f.Milestone {
+	case "":
+	case "None":
+		c.add("i.milestone IS NULL")
+	case "Any":
+		c.add("i.milestone IS NOT NULL")
+	default:
+		c.add("COALESCE(i.milestone, '') = ?", f.Milestone) // NULL-safe, so that NOT keeps those without
+	}
+}
+
+func (f IssuableFilter) peopleConditions(c *conds) {
+	if f.AuthorID != 0 {
+		c.add("COALESCE(i.author_id, 0) = ?", f.AuthorID)
+	}
+	switch f.Assignee {
+	case "":
+	case "None":
+		c.add("i.assignee_ids = ''")
+	case "Any":
+		c.add("i.assignee_ids <> ''")
+	default:
+		c.add("i.assignee_ids LIKE ?", "%,"+f.Assignee+",%")
+	}
+}
+
+// ListIssuables returns the page of rows f selects and their total.
+func (q queries) ListIssuables(ctx context.Context, f IssuableFilter) ([]Issuable, int, error) {
+	c := f.conditions()
+	from := ` FROM issuables i JOIN projects p ON p.id = i.project_id JOIN namespaces n ON n.id = p.namespace_id WHERE ` +
+		strings.Join(c.where, " AND ")
+	var total int
+	if err := q.queryRow(ctx, `SELECT count(*)`+from, c.args...).Scan(&total); err != nil {
+		return nil, 0, mapError(err)
+	}
+	order, ok := issuableOrder[f.OrderBy]
+	if !ok {
+		order = "i.created_at"
+	}
+	dir := "DESC"
+	if strings.EqualFold(f.Sort, "asc") {
+		dir = "ASC"
+	}
+	if f.OrderBy == "due_date" {
+		order = "(i.due_date IS NULL), " + order // none last either way, as GitLab, on both dialects
+	}
+	rows, err := q.query(ctx, `SELECT `+issuableColumns+from+` ORDER BY `+order+` `+dir+`, i.id `+dir+
+		` LIMIT ? OFFSET ?`, append(c.args, f.Page.Limit(), f.Page.Offset())...)
+	if err != nil {
+		return nil, 0, err
+	}
+	list, err := collect(rows, scanIssuable)
+	return list, total, err
+}
+
+// IssuableByIID returns the row of project's issuable of kind with iid
+// (the first stored, should an archive repeat an iid). Returns
+// ErrNotFound if there is none.
+func (q queries) IssuableByIID(ctx context.Context, projectID int64, kind string, iid int64) (Issuable, error) {
+	rows, err := q.query(ctx, `SELECT `+issuableColumns+` FROM issuables i
+		WHERE i.project_id = ? AND i.kind = ? AND i.iid = ? ORDER BY i.position LIMIT 1`, projectID, kind, iid)
+	if err != nil {
+		return Issuable{}, err
+	}
+	list, err := collect(rows, scanIssuable)
+	if err != nil {
+		return Issuable{}, err
+	}
+	if len(list) == 0 {
+		return Issuable{}, ferry.ErrNotFound
+	}
+	return list[0], nil
+}
+
+func anySlice[T any](items []T) []any {
+	out := make([]any, len(items))
+	for i, v := range items {
+		out[i] = v
+	}
+	return out
+}
