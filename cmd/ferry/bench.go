@@ -14,12 +14,13 @@ import (
 // against the floor, record the result.
 func benchCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	scale := fs.String("scale", "s", "archive scale to generate (s, m, l, xl)")
+	scale := fs.String("scale", "s", "archive scale to generate (s, m, l, xl, reads)")
 	archivePath := fs.String("archive", "", "an existing archive to measure instead of generating one")
 	work := fs.String("work", "", "work folder (default a temporary one, removed after)")
 	results := fs.String("results", "", "JSON file that keeps one result per scale (e.g. bench/results.json)")
 	report := fs.String("report", "", "markdown file whose generated section is rewritten (e.g. BENCHMARKS.md)")
 	chart := fs.String("chart", "", "PNG chart of every recorded result (e.g. bench/benchmarks.png)")
+	reads := fs.Int("reads", 0, "instead of import and export, import then time N requests of each kind of issue read (use with --scale reads)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -46,7 +47,12 @@ func benchCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := bench.Run(ctx, bench.Config{Binary: self, Archive: *archivePath, Scale: *scale, Work: dir, Out: os.Stdout})
+	cfg := bench.Config{Binary: self, Archive: *archivePath, Scale: *scale, Work: dir, Out: os.Stdout}
+	if *reads > 0 {
+		_, err := bench.RunReads(ctx, cfg, *reads)
+		return err
+	}
+	res, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}

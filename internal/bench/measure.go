@@ -191,11 +191,8 @@ func run(ctx context.Context, dir, name string, args ...string) error {
 }
 
 func p99(d []time.Duration) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
 	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	return d[min(len(d)-1, len(d)*99/100)]
+	return pct(d, 99)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

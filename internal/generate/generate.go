@@ -50,7 +50,10 @@ var Scales = map[string]Scale{
 
 	// huge is a small project with one 40 MiB merge request (a record near
 	// archive.MaxJSONLine), to measure what one big record costs.
-	"huge": {Name: "huge", Issues: 20, MergeRequests: 20, NotesPer: 2, DiffFilesPer: 2, DiffLines: 5, Pipelines: 5, BuildsPer: 2, Labels: 5, Milestones: 3, Commits: 100, RepoBytes: 1 << 20, HugeRecord: 40 << 20},
+	// reads is a project of 150,000 issues with notes and a small
+	// repository, to measure the read API (`ferry bench --reads`).
+	"reads": {Name: "reads", Issues: 150000, MergeRequests: 100, NotesPer: 3, DiffFilesPer: 1, DiffLines: 5, Pipelines: 10, BuildsPer: 1, Labels: 40, Milestones: 12, Commits: 100, RepoBytes: 2 << 20},
+	"huge":  {Name: "huge", Issues: 20, MergeRequests: 20, NotesPer: 2, DiffFilesPer: 2, DiffLines: 5, Pipelines: 5, BuildsPer: 2, Labels: 5, Milestones: 3, Commits: 100, RepoBytes: 1 << 20, HugeRecord: 40 << 20},
 }
 
 // ScaleNames lists the scales from small to large.
