@@ -235,8 +235,12 @@ func (q queries) ListIssuables(ctx context.Context, f IssuableFilter) ([]Issuabl
 	if f.OrderBy == "due_date" {
 		order = "(i.due_date IS NULL), " + order // none last either way, as GitLab, on both dialects
 	}
-	rows, err := q.query(ctx, `SELECT `+issuableColumns+from+` ORDER BY `+order+` `+dir+`, i.id `+dir+
-		` LIMIT ? OFFSET ?`, append(c.args, f.Page.Limit(), f.Page.Offset())...)
+	// The page's ids first, which an index of the order and the filtered
+	// columns answers alone (migration 0013), then the rows of those only:
+	// a deep page skips index entries, not rows.
+	orderBy := ` ORDER BY ` + order + ` ` + dir + `, i.id ` + dir
+	rows, err := q.query(ctx, `SELECT `+issuableColumns+` FROM issuables i JOIN (SELECT i.id`+from+orderBy+
+		` LIMIT ? OFFSET ?) pg ON pg.id = i.id`+orderBy, append(c.args, f.Page.Limit(), f.Page.Offset())...)
 	if err != nil {
 		return nil, 0, err
 	}
