@@ -69,6 +69,18 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/labels", a.authed(a.listLabels))
 	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))
 
+	mux.Handle("GET "+v4+"/projects/{id}/releases", a.open(a.recordList(anyReader, a.listReleases)))
+	mux.Handle("GET "+v4+"/projects/{id}/releases/{tag_name}", a.open(a.recordItem(anyReader, "404 Not Found", a.getRelease)))
+	mux.Handle("GET "+v4+"/projects/{id}/protected_branches",
+		a.open(a.recordList(canAdminProject, a.listProtectedBranches)))
+	mux.Handle("GET "+v4+"/projects/{id}/protected_branches/{name}",
+		a.open(a.recordItem(canAdminProject, "404 Not found", a.getProtectedBranch)))
+	mux.Handle("GET "+v4+"/projects/{id}/protected_tags", a.open(a.recordList(canAdminProject, a.listProtectedTags)))
+	mux.Handle("GET "+v4+"/projects/{id}/protected_tags/{name}",
+		a.open(a.recordItem(canAdminProject, "404 Not found", a.getProtectedTag)))
+	mux.Handle("GET "+v4+"/projects/{id}/badges", a.open(a.recordList(anyReader, a.listBadges)))
+	mux.Handle("GET "+v4+"/projects/{id}/badges/{badge_id}", a.open(a.recordItem(anyReader, "404 Badge Not Found", a.getBadge)))
+
 	mux.Handle("POST "+v4+"/projects/{id}/export", a.open(a.scheduleExport))
 	mux.Handle("GET "+v4+"/projects/{id}/export", a.open(a.exportStatus))
 	mux.Handle("GET "+v4+"/projects/{id}/export/download", a.open(a.downloadExport))

@@ -34,3 +34,8 @@ func IsAdmin(u *ferry.User) bool { return u != nil && u.IsAdmin }
 func CanManageTokensOf(u *ferry.User, userID int64) bool {
 	return u != nil && (u.IsAdmin || u.ID == userID)
 }
+
+// CanAdminProject reports whether a caller with level on a project may
+// administer it, as GitLab's admin_project (Maintainer) decides: reading
+// its protected branches and tags among other things.
+func CanAdminProject(level ferry.AccessLevel) bool { return level >= ferry.Maintainer }

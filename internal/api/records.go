@@ -1,0 +1,133 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// The read endpoints over an imported project's stored relations:
+// releases, protected branches and tags, badges, pipelines and jobs.
+
+// pageReader reads one page of a project's records and their total.
+type pageReader func(r *request, p ferry.Project, pg store.Page) (any, int, error)
+
+// itemReader reads one of a project's records; ferry.ErrNotFound when
+// there is none.
+type itemReader func(r *request, p ferry.Project) (any, error)
+
+// anyReader may read what the project shows its readers.
+func anyReader(ferry.AccessLevel) bool { return true }
+
+// projectRecord finds the project and checks that the caller's level
+// allows the route (403 Forbidden otherwise).
+func (a *API) projectRecord(r *request, allowed func(ferry.AccessLevel) bool) (ferry.Project, error) {
+	p, level, err := a.findProject(r)
+	if err != nil {
+		return p, err
+	}
+	if !allowed(level) {
+		return p, forbidden("")
+	}
+	return p, nil
+}
+
+// recordList answers a page of what read reads, with GitLab's
+// pagination headers.
+func (a *API) recordList(allowed func(ferry.AccessLevel) bool, read pageReader) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		p, err := a.projectRecord(r, allowed)
+		if err != nil {
+			return err
+		}
+		pg, err := readPager(r.params)
+		if err != nil {
+			return err
+		}
+		items, total, err := read(r, p, pg.store())
+		if err != nil {
+			return err
+		}
+		a.writeList(w, r, pg, total, items)
+		return nil
+	}
+}
+
+// recordItem answers what read reads, or 404 with missing as GitLab
+// words it.
+func (a *API) recordItem(allowed func(ferry.AccessLevel) bool, missing string, read itemReader) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		p, err := a.projectRecord(r, allowed)
+		if err != nil {
+			return err
+		}
+		item, err := read(r, p)
+		if errors.Is(err, ferry.ErrNotFound) {
+			return &httpError{Status: http.StatusNotFound, Body: message{missing}}
+		}
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, item)
+		return nil
+	}
+}
+
+// listReleases is GET /projects/:id/releases (lib/api/releases.rb):
+// order_by released_at (created_at is read as released_at), sort.
+func (a *API) listReleases(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+	if _, err := r.params.oneOf("order_by", "released_at", "released_at", "created_at"); err != nil {
+		return nil, 0, err
+	}
+	sort, err := r.params.oneOf("sort", "desc", "asc", "desc")
+	if err != nil {
+		return nil, 0, err
+	}
+	return list3(a.content.Releases(r.ctx(), p, sort, pg))
+}
+
+// getRelease is GET /projects/:id/releases/:tag_name.
+func (a *API) getRelease(r *request, p ferry.Project) (any, error) {
+	return a.content.Release(r.ctx(), p, r.PathValue("tag_name"))
+}
+
+func (a *API) listProtectedBranches(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+	return list3(a.content.ProtectedBranches(r.ctx(), p, pg))
+}
+
+func (a *API) getProtectedBranch(r *request, p ferry.Project) (any, error) {
+	return a.content.ProtectedBranch(r.ctx(), p, r.PathValue("name"))
+}
+
+func (a *API) listProtectedTags(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+	return list3(a.content.ProtectedTags(r.ctx(), p, pg))
+}
+
+func (a *API) getProtectedTag(r *request, p ferry.Project) (any, error) {
+	return a.content.ProtectedTag(r.ctx(), p, r.PathValue("name"))
+}
+
+// listBadges is GET /projects/:id/badges (lib/api/badges.rb): name.
+func (a *API) listBadges(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+	name, _ := r.params.str("name")
+	return list3(a.content.Badges(r.ctx(), p, name, pg))
+}
+
+// getBadge is GET /projects/:id/badges/:badge_id.
+func (a *API) getBadge(r *request, p ferry.Project) (any, error) {
+	id, err := strconv.ParseInt(r.PathValue("badge_id"), 10, 64)
+	if err != nil {
+		return nil, ferry.ErrNotFound
+	}
+	return a.content.Badge(r.ctx(), p, id)
+}
+
+// list3 turns a typed page into a pageReader's answer.
+func list3[T any](items []T, total int, err error) (any, int, error) { return items, total, err }
+
+// canAdminProject may read protected branches and tags (admin_project).
+var canAdminProject = auth.CanAdminProject
