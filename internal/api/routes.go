@@ -81,6 +81,12 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/badges", a.open(a.recordList(anyReader, a.listBadges)))
 	mux.Handle("GET "+v4+"/projects/{id}/badges/{badge_id}", a.open(a.recordItem(anyReader, "404 Badge Not Found", a.getBadge)))
 
+	mux.Handle("GET "+v4+"/projects/{id}/pipelines", a.open(a.recordList(anyReader, a.listPipelines)))
+	mux.Handle("GET "+v4+"/projects/{id}/pipelines/{pipeline_id}", a.open(a.recordItem(anyReader, "404 Not found", a.getPipeline)))
+	mux.Handle("GET "+v4+"/projects/{id}/pipelines/{pipeline_id}/jobs", a.open(a.recordList(anyReader, a.listPipelineJobs)))
+	mux.Handle("GET "+v4+"/projects/{id}/jobs", a.open(a.recordList(anyReader, a.listJobs)))
+	mux.Handle("GET "+v4+"/projects/{id}/jobs/{job_id}", a.open(a.recordItem(anyReader, "404 Not found", a.getJob)))
+
 	mux.Handle("POST "+v4+"/projects/{id}/export", a.open(a.scheduleExport))
 	mux.Handle("GET "+v4+"/projects/{id}/export", a.open(a.exportStatus))
 	mux.Handle("GET "+v4+"/projects/{id}/export/download", a.open(a.downloadExport))

@@ -40,21 +40,8 @@ func (r *Reader) Badges(ctx context.Context, p ferry.Project, name string, pg st
 // Badge returns project p's badge id. Returns ferry.ErrNotFound if there
 // is none.
 func (r *Reader) Badge(ctx context.Context, p ferry.Project, id int64) (Badge, error) {
-	var found *Badge
-	err := eachRecord(ctx, r, p, "project_badges", func(row int64, b *badgeRecord) (bool, error) {
-		if row == id {
-			e := r.badge(p, row, b)
-			found = &e
-		}
-		return found != nil, nil
-	})
-	if err == nil && found == nil {
-		err = ferry.ErrNotFound
-	}
-	if err != nil {
-		return Badge{}, err
-	}
-	return *found, nil
+	return findRecord(ctx, r, p, "project_badges", byRow[badgeRecord](id),
+		func(row int64, b *badgeRecord) (Badge, error) { return r.badge(p, row, b), nil })
 }
 
 func (r *Reader) badge(p ferry.Project, id int64, b *badgeRecord) Badge {

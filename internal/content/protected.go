@@ -105,6 +105,6 @@ func (r *Reader) ProtectedTag(ctx context.Context, p ferry.Project, name string)
 	return findRecord(ctx, r, p, "protected_tags", byName(name), protectedTag)
 }
 
-func byName(name string) func(*protectedRecord) bool {
-	return func(rec *protectedRecord) bool { return rec.Name == name }
+func byName(name string) func(int64, *protectedRecord) bool {
+	return func(_ int64, rec *protectedRecord) bool { return rec.Name == name }
 }

@@ -116,7 +116,7 @@ func (r *Reader) Releases(ctx context.Context, p ferry.Project, sort string, pg 
 // if there is none.
 func (r *Reader) Release(ctx context.Context, p ferry.Project, tag string) (Release, error) {
 	l := r.lookups()
-	return findRecord(ctx, r, p, "releases", func(rec *releaseRecord) bool { return rec.Tag == tag },
+	return findRecord(ctx, r, p, "releases", func(_ int64, rec *releaseRecord) bool { return rec.Tag == tag },
 		func(id int64, rec *releaseRecord) (Release, error) { return r.release(ctx, l, p, id, rec) })
 }
 

@@ -35,13 +35,13 @@ func streamPage[R, E any](ctx context.Context, r *Reader, p ferry.Project, relat
 // findRecord returns the first record of relation that match accepts,
 // shown by show. Returns ferry.ErrNotFound if there is none.
 func findRecord[R, E any](ctx context.Context, r *Reader, p ferry.Project, relation string,
-	match func(*R) bool, show func(id int64, rec *R) (E, error)) (E, error) {
+	match func(id int64, rec *R) bool, show func(id int64, rec *R) (E, error)) (E, error) {
 	var (
 		found E
 		ok    bool
 	)
 	err := eachRecord(ctx, r, p, relation, func(id int64, rec *R) (bool, error) {
-		if !match(rec) {
+		if !match(id, rec) {
 			return false, nil
 		}
 		var err error
@@ -87,4 +87,9 @@ func decodeShow[R, E any](data []byte, show func(*R) (E, error)) (E, error) {
 		return zero, err
 	}
 	return show(&rec)
+}
+
+// byRow matches the record of row id.
+func byRow[R any](id int64) func(int64, *R) bool {
+	return func(row int64, _ *R) bool { return row == id }
 }

@@ -1,0 +1,85 @@
+package api_test
+
+import (
+	"testing"
+
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+)
+
+// TestPipelines pins GET /projects/:id/pipelines and /pipelines/:id over
+// the fixture's ten pipelines: the newest first, pagination, filters, and
+// a private project hidden from outsiders.
+func TestPipelines(t *testing.T) {
+	t.Parallel()
+	s := setupRecords(t)
+	all, resp, err := s.dev.Pipelines.ListProjectPipelines(s.project, &gitlab.ListProjectPipelinesOptions{
+		ListOptions: gitlab.ListOptions{PerPage: 4, Page: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.TotalItems != 10 || resp.TotalPages != 3 || resp.PreviousPage != 2 || resp.NextPage != 0 || len(all) != 2 {
+		t.Fatalf("pipelines: %d of %d, pages %d", len(all), resp.TotalItems, resp.TotalPages)
+	}
+	first := all[1] // the archive's first pipeline
+	if first.Status != "waiting_for_resource" || first.SHA != "2ea1f3dec713d940208fb5ce4a38765ecb5d3f73" || first.Ref != "master" ||
+		first.ProjectID != s.project || first.ID >= all[0].ID {
+		t.Errorf("first pipeline: %+v", first)
+	}
+	push, _, err := s.dev.Pipelines.ListProjectPipelines(s.project, &gitlab.ListProjectPipelinesOptions{Source: gitlab.Ptr("push")})
+	if err != nil || len(push) != 1 || push[0].SHA != "sha-notes" {
+		t.Errorf("push pipelines %+v: %v", push, err)
+	}
+	one, _, err := s.dev.Pipelines.GetPipeline(s.project, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.ID != first.ID || one.Status != "waiting_for_resource" || one.DetailedStatus == nil ||
+		one.DetailedStatus.Group != "waiting_for_resource" || one.User != nil {
+		t.Errorf("pipeline: %+v", one)
+	}
+	p := "/api/v4/projects/" + itoa(s.project)
+	checkCalls(t, s.env, []apiCase{
+		{"Missing", "GET", p + "/pipelines/999999", s.developer, "", "", 404, `{"message":"404 Not found"}`},
+		{"MissingJobs", "GET", p + "/pipelines/999999/jobs", s.developer, "", "", 404, `{"message":"404 Not found"}`},
+		{"NotANumber", "GET", p + "/pipelines/x", s.developer, "", "", 400, `{"error":"pipeline_id is invalid"}`},
+		{"BadStatus", "GET", p + "/pipelines?status=odd", s.developer, "", "", 400, `{"error":"status does not have a valid value"}`},
+		{"Outsider", "GET", p + "/pipelines", s.outsider, "", "", 404, `{"message":"404 Project Not Found"}`},
+		{"OutsiderJobs", "GET", p + "/jobs", s.outsider, "", "", 404, `{"message":"404 Project Not Found"}`},
+	})
+}
+
+// TestJobs pins the fixture's nine jobs (builds, and the statuses of an
+// older archive), per pipeline and per project, with scope[].
+func TestJobs(t *testing.T) {
+	t.Parallel()
+	s := setupRecords(t)
+	pipelines, _, err := s.dev.Pipelines.ListProjectPipelines(s.project, &gitlab.ListProjectPipelinesOptions{Sort: gitlab.Ptr("asc")})
+	if err != nil || len(pipelines) != 10 {
+		t.Fatalf("pipelines %d: %v", len(pipelines), err)
+	}
+	jobs, resp, err := s.dev.Jobs.ListPipelineJobs(s.project, pipelines[0].ID, nil)
+	if err != nil || len(jobs) != 2 || resp.TotalItems != 2 {
+		t.Fatalf("first pipeline's jobs %d: %v", len(jobs), err)
+	}
+	if j := jobs[0]; j.Name != "test build 1" || j.Stage != "test" || j.Status != "running" || j.Pipeline.ID != pipelines[0].ID ||
+		j.FinishedAt == nil || j.WebURL == "" {
+		t.Errorf("job: %+v", j)
+	}
+	all, resp, err := s.dev.Jobs.ListProjectJobs(s.project, &gitlab.ListJobsOptions{ListOptions: gitlab.ListOptions{PerPage: 5}})
+	if err != nil || resp.TotalItems != 9 || len(all) != 5 || resp.NextPage != 2 {
+		t.Fatalf("project jobs %d of %d: %v", len(all), resp.TotalItems, err)
+	}
+	failed, _, err := s.dev.Jobs.ListProjectJobs(s.project, &gitlab.ListJobsOptions{Scope: &[]gitlab.BuildStateValue{"failed"}})
+	if err != nil || len(failed) != 2 || failed[0].FailureReason != "unknown_failure" {
+		t.Errorf("failed jobs %+v: %v", failed, err)
+	}
+	one, _, err := s.dev.Jobs.GetJob(s.project, all[0].ID)
+	if err != nil || one.ID != all[0].ID || one.Name != all[0].Name || one.Pipeline.ID != all[0].Pipeline.ID {
+		t.Errorf("job %d: %+v %v", all[0].ID, one, err)
+	}
+	p := "/api/v4/projects/" + itoa(s.project)
+	checkCalls(t, s.env, []apiCase{
+		{"Missing", "GET", p + "/jobs/5", s.developer, "", "", 404, `{"message":"404 Not found"}`},
+		{"BadScope", "GET", p + "/jobs?scope[]=odd", s.developer, "", "", 400, `{"error":"scope does not have a valid value"}`},
+	})
+}
