@@ -32,7 +32,7 @@ func (a *API) listPipelines(r *request, p ferry.Project, pg store.Page) (any, in
 	f.Ref, _ = r.params.str("ref")
 	f.Sha, _ = r.params.str("sha")
 	f.Source, _ = r.params.str("source")
-	return list3(a.content.Pipelines(r.ctx(), p, f, pg))
+	return anyPage(a.content.Pipelines(r.ctx(), p, f, pg))
 }
 
 // getPipeline is GET /projects/:id/pipelines/:pipeline_id.
@@ -68,7 +68,7 @@ func (a *API) listJobs(r *request, p ferry.Project, pg store.Page) (any, int, er
 	if err != nil {
 		return nil, 0, err
 	}
-	return list3(a.content.Jobs(r.ctx(), p, f, pg))
+	return anyPage(a.content.Jobs(r.ctx(), p, f, pg))
 }
 
 // getJob is GET /projects/:id/jobs/:job_id.

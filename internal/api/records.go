@@ -87,7 +87,7 @@ func (a *API) listReleases(r *request, p ferry.Project, pg store.Page) (any, int
 	if err != nil {
 		return nil, 0, err
 	}
-	return list3(a.content.Releases(r.ctx(), p, sort, pg))
+	return anyPage(a.content.Releases(r.ctx(), p, sort, pg))
 }
 
 // getRelease is GET /projects/:id/releases/:tag_name.
@@ -96,7 +96,7 @@ func (a *API) getRelease(r *request, p ferry.Project) (any, error) {
 }
 
 func (a *API) listProtectedBranches(r *request, p ferry.Project, pg store.Page) (any, int, error) {
-	return list3(a.content.ProtectedBranches(r.ctx(), p, pg))
+	return anyPage(a.content.ProtectedBranches(r.ctx(), p, pg))
 }
 
 func (a *API) getProtectedBranch(r *request, p ferry.Project) (any, error) {
@@ -104,7 +104,7 @@ func (a *API) getProtectedBranch(r *request, p ferry.Project) (any, error) {
 }
 
 func (a *API) listProtectedTags(r *request, p ferry.Project, pg store.Page) (any, int, error) {
-	return list3(a.content.ProtectedTags(r.ctx(), p, pg))
+	return anyPage(a.content.ProtectedTags(r.ctx(), p, pg))
 }
 
 func (a *API) getProtectedTag(r *request, p ferry.Project) (any, error) {
@@ -114,7 +114,7 @@ func (a *API) getProtectedTag(r *request, p ferry.Project) (any, error) {
 // listBadges is GET /projects/:id/badges (lib/api/badges.rb): name.
 func (a *API) listBadges(r *request, p ferry.Project, pg store.Page) (any, int, error) {
 	name, _ := r.params.str("name")
-	return list3(a.content.Badges(r.ctx(), p, name, pg))
+	return anyPage(a.content.Badges(r.ctx(), p, name, pg))
 }
 
 // getBadge is GET /projects/:id/badges/:badge_id.
@@ -125,9 +125,6 @@ func (a *API) getBadge(r *request, p ferry.Project) (any, error) {
 	}
 	return a.content.Badge(r.ctx(), p, id)
 }
-
-// list3 turns a typed page into a pageReader's answer.
-func list3[T any](items []T, total int, err error) (any, int, error) { return items, total, err }
 
 // canAdminProject may read protected branches and tags (admin_project).
 var canAdminProject = auth.CanAdminProject

@@ -66,6 +66,13 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions/{discussion_id}",
 		a.open(a.getDiscussion(mergeRequestRoute)))
 
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/award_emoji", a.open(a.listAwardEmoji(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}", a.open(a.getAwardEmoji(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/award_emoji",
+		a.open(a.listAwardEmoji(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}",
+		a.open(a.getAwardEmoji(mergeRequestRoute)))
+
 	mux.Handle("GET "+v4+"/projects/{id}/labels", a.authed(a.listLabels))
 	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))
 
