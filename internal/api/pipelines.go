@@ -17,7 +17,7 @@ var jobStatuses = []string{"created", "pending", "running", "failed", "success",
 
 // listPipelines is GET /projects/:id/pipelines (lib/api/ci/pipelines.rb):
 // status, ref, sha, source; order_by id and sort.
-func (a *API) listPipelines(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+func (a *API) listPipelines(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
 	var f content.PipelineFilter
 	var err error
 	if f.Status, err = r.params.oneOf("status", "", append([]string{""}, jobStatuses...)...); err != nil {
@@ -36,7 +36,7 @@ func (a *API) listPipelines(r *request, p ferry.Project, pg store.Page) (any, in
 }
 
 // getPipeline is GET /projects/:id/pipelines/:pipeline_id.
-func (a *API) getPipeline(r *request, p ferry.Project) (any, error) {
+func (a *API) getPipeline(r *request, p ferry.Project, v content.Viewer) (any, error) {
 	id, err := pathID(r, "pipeline_id")
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ func (a *API) getPipeline(r *request, p ferry.Project) (any, error) {
 
 // listPipelineJobs is GET /projects/:id/pipelines/:pipeline_id/jobs:
 // scope[].
-func (a *API) listPipelineJobs(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+func (a *API) listPipelineJobs(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
 	id, err := pathID(r, "pipeline_id")
 	if err != nil {
 		return nil, 0, err
@@ -63,7 +63,7 @@ func (a *API) listPipelineJobs(r *request, p ferry.Project, pg store.Page) (any,
 }
 
 // listJobs is GET /projects/:id/jobs: scope[].
-func (a *API) listJobs(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+func (a *API) listJobs(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
 	f, err := readJobFilter(r)
 	if err != nil {
 		return nil, 0, err
@@ -72,7 +72,7 @@ func (a *API) listJobs(r *request, p ferry.Project, pg store.Page) (any, int, er
 }
 
 // getJob is GET /projects/:id/jobs/:job_id.
-func (a *API) getJob(r *request, p ferry.Project) (any, error) {
+func (a *API) getJob(r *request, p ferry.Project, v content.Viewer) (any, error) {
 	id, err := pathID(r, "job_id")
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/content"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -14,33 +15,34 @@ import (
 // releases, protected branches and tags, badges, pipelines and jobs.
 
 // pageReader reads one page of a project's records and their total.
-type pageReader func(r *request, p ferry.Project, pg store.Page) (any, int, error)
+type pageReader func(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error)
 
 // itemReader reads one of a project's records; ferry.ErrNotFound when
 // there is none.
-type itemReader func(r *request, p ferry.Project) (any, error)
+type itemReader func(r *request, p ferry.Project, v content.Viewer) (any, error)
 
 // anyReader may read what the project shows its readers.
 func anyReader(ferry.AccessLevel) bool { return true }
 
 // projectRecord finds the project and checks that the caller's level
 // allows the route (403 Forbidden otherwise).
-func (a *API) projectRecord(r *request, allowed func(ferry.AccessLevel) bool) (ferry.Project, error) {
+func (a *API) projectRecord(r *request, allowed func(ferry.AccessLevel) bool) (ferry.Project, content.Viewer, error) {
 	p, level, err := a.findProject(r)
+	v := content.Viewer{User: r.user, Level: level}
 	if err != nil {
-		return p, err
+		return p, v, err
 	}
 	if !allowed(level) {
-		return p, forbidden("")
+		return p, v, forbidden("")
 	}
-	return p, nil
+	return p, v, nil
 }
 
 // recordList answers a page of what read reads, with GitLab's
 // pagination headers.
 func (a *API) recordList(allowed func(ferry.AccessLevel) bool, read pageReader) handler {
 	return func(w http.ResponseWriter, r *request) error {
-		p, err := a.projectRecord(r, allowed)
+		p, v, err := a.projectRecord(r, allowed)
 		if err != nil {
 			return err
 		}
@@ -48,7 +50,7 @@ func (a *API) recordList(allowed func(ferry.AccessLevel) bool, read pageReader) 
 		if err != nil {
 			return err
 		}
-		items, total, err := read(r, p, pg.store())
+		items, total, err := read(r, p, v, pg.store())
 		if err != nil {
 			return err
 		}
@@ -61,11 +63,11 @@ func (a *API) recordList(allowed func(ferry.AccessLevel) bool, read pageReader) 
 // words it.
 func (a *API) recordItem(allowed func(ferry.AccessLevel) bool, missing string, read itemReader) handler {
 	return func(w http.ResponseWriter, r *request) error {
-		p, err := a.projectRecord(r, allowed)
+		p, v, err := a.projectRecord(r, allowed)
 		if err != nil {
 			return err
 		}
-		item, err := read(r, p)
+		item, err := read(r, p, v)
 		if errors.Is(err, ferry.ErrNotFound) {
 			return &httpError{Status: http.StatusNotFound, Body: message{missing}}
 		}
@@ -79,7 +81,7 @@ func (a *API) recordItem(allowed func(ferry.AccessLevel) bool, missing string, r
 
 // listReleases is GET /projects/:id/releases (lib/api/releases.rb):
 // order_by released_at (created_at is read as released_at), sort.
-func (a *API) listReleases(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+func (a *API) listReleases(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
 	if _, err := r.params.oneOf("order_by", "released_at", "released_at", "created_at"); err != nil {
 		return nil, 0, err
 	}
@@ -91,34 +93,34 @@ func (a *API) listReleases(r *request, p ferry.Project, pg store.Page) (any, int
 }
 
 // getRelease is GET /projects/:id/releases/:tag_name.
-func (a *API) getRelease(r *request, p ferry.Project) (any, error) {
+func (a *API) getRelease(r *request, p ferry.Project, v content.Viewer) (any, error) {
 	return a.content.Release(r.ctx(), p, r.PathValue("tag_name"))
 }
 
-func (a *API) listProtectedBranches(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+func (a *API) listProtectedBranches(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
 	return anyPage(a.content.ProtectedBranches(r.ctx(), p, pg))
 }
 
-func (a *API) getProtectedBranch(r *request, p ferry.Project) (any, error) {
+func (a *API) getProtectedBranch(r *request, p ferry.Project, v content.Viewer) (any, error) {
 	return a.content.ProtectedBranch(r.ctx(), p, r.PathValue("name"))
 }
 
-func (a *API) listProtectedTags(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+func (a *API) listProtectedTags(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
 	return anyPage(a.content.ProtectedTags(r.ctx(), p, pg))
 }
 
-func (a *API) getProtectedTag(r *request, p ferry.Project) (any, error) {
+func (a *API) getProtectedTag(r *request, p ferry.Project, v content.Viewer) (any, error) {
 	return a.content.ProtectedTag(r.ctx(), p, r.PathValue("name"))
 }
 
 // listBadges is GET /projects/:id/badges (lib/api/badges.rb): name.
-func (a *API) listBadges(r *request, p ferry.Project, pg store.Page) (any, int, error) {
+func (a *API) listBadges(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
 	name, _ := r.params.str("name")
 	return anyPage(a.content.Badges(r.ctx(), p, name, pg))
 }
 
 // getBadge is GET /projects/:id/badges/:badge_id.
-func (a *API) getBadge(r *request, p ferry.Project) (any, error) {
+func (a *API) getBadge(r *request, p ferry.Project, v content.Viewer) (any, error) {
 	id, err := strconv.ParseInt(r.PathValue("badge_id"), 10, 64)
 	if err != nil {
 		return nil, ferry.ErrNotFound
@@ -128,3 +130,17 @@ func (a *API) getBadge(r *request, p ferry.Project) (any, error) {
 
 // canAdminProject may read protected branches and tags (admin_project).
 var canAdminProject = auth.CanAdminProject
+
+// listSnippets is GET /projects/:id/snippets (lib/api/project_snippets.rb).
+func (a *API) listSnippets(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
+	return anyPage(a.content.Snippets(r.ctx(), v, p, pg))
+}
+
+// getSnippet is GET /projects/:id/snippets/:snippet_id.
+func (a *API) getSnippet(r *request, p ferry.Project, v content.Viewer) (any, error) {
+	id, err := pathID(r, "snippet_id")
+	if err != nil {
+		return nil, err
+	}
+	return a.content.Snippet(r.ctx(), v, p, id)
+}

@@ -47,6 +47,8 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/members", a.open(a.listProjectMembers(false)))
 	mux.Handle("GET "+v4+"/projects/{id}/members/all", a.open(a.listProjectMembers(true)))
 	mux.Handle("POST "+v4+"/projects/{id}/members", a.authed(a.addProjectMember))
+	mux.Handle("GET "+v4+"/projects/{id}/members/{user_id}", a.open(a.getProjectMember(false)))
+	mux.Handle("GET "+v4+"/projects/{id}/members/all/{user_id}", a.open(a.getProjectMember(true)))
 
 	mux.Handle("GET "+v4+"/issues", a.open(a.listIssuables(issueRoute, false)))
 	mux.Handle("GET "+v4+"/projects/{id}/issues", a.open(a.listIssuables(issueRoute, true)))
@@ -88,6 +90,8 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/badges", a.open(a.recordList(anyReader, a.listBadges)))
 	mux.Handle("GET "+v4+"/projects/{id}/badges/{badge_id}", a.open(a.recordItem(anyReader, "404 Badge Not Found", a.getBadge)))
 
+	mux.Handle("GET "+v4+"/projects/{id}/snippets", a.open(a.recordList(anyReader, a.listSnippets)))
+	mux.Handle("GET "+v4+"/projects/{id}/snippets/{snippet_id}", a.open(a.recordItem(anyReader, "404 Snippet Not Found", a.getSnippet)))
 	mux.Handle("GET "+v4+"/projects/{id}/pipelines", a.open(a.recordList(anyReader, a.listPipelines)))
 	mux.Handle("GET "+v4+"/projects/{id}/pipelines/{pipeline_id}", a.open(a.recordItem(anyReader, "404 Not found", a.getPipeline)))
 	mux.Handle("GET "+v4+"/projects/{id}/pipelines/{pipeline_id}/jobs", a.open(a.recordList(anyReader, a.listPipelineJobs)))
