@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
@@ -143,4 +144,30 @@ func (a *API) getSnippet(r *request, p ferry.Project, v content.Viewer) (any, er
 		return nil, err
 	}
 	return a.content.Snippet(r.ctx(), v, p, id)
+}
+
+// listEvents is GET /projects/:id/events (lib/api/events.rb): action,
+// target_type, before, after (dates), sort.
+func (a *API) listEvents(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
+	var f content.EventFilter
+	var err error
+	if f.Action, err = r.params.oneOf("action", "", "", "created", "updated", "closed", "reopened", "pushed", "commented",
+		"merged", "joined", "left", "destroyed", "expired", "approved"); err != nil {
+		return nil, 0, err
+	}
+	if f.TargetType, err = r.params.oneOf("target_type", "", "", "issue", "milestone", "merge_request", "note", "project",
+		"snippet", "user", "wiki", "design"); err != nil {
+		return nil, 0, err
+	}
+	if f.Sort, err = r.params.oneOf("sort", "desc", "asc", "desc"); err != nil {
+		return nil, 0, err
+	}
+	for key, to := range map[string]*string{"before": &f.Before, "after": &f.After} {
+		if *to, _ = r.params.str(key); *to != "" {
+			if _, err := time.Parse(time.DateOnly, *to); err != nil {
+				return nil, 0, &ferry.ParamError{Param: key, Reason: "is invalid"}
+			}
+		}
+	}
+	return anyPage(a.content.Events(r.ctx(), v, p, f, pg))
 }
