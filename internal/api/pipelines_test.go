@@ -8,7 +8,8 @@ import (
 
 // TestPipelines pins GET /projects/:id/pipelines and /pipelines/:id over
 // the fixture's ten pipelines: the newest first, pagination, filters, and
-// a private project hidden from outsiders.
+// a private project's pipelines refused to Guests and hidden from
+// outsiders.
 func TestPipelines(t *testing.T) {
 	t.Parallel()
 	s := setupRecords(t)
@@ -37,8 +38,15 @@ func TestPipelines(t *testing.T) {
 		one.DetailedStatus.Group != "waiting_for_resource" || one.User != nil {
 		t.Errorf("pipeline: %+v", one)
 	}
+	guestUser, _, guest := newUser(t, s.env, "guest")
+	if _, _, err := s.env.Root.ProjectMembers.AddProjectMember(s.project, &gitlab.AddProjectMemberOptions{
+		UserID: gitlab.Ptr(guestUser.ID), AccessLevel: gitlab.Ptr(gitlab.GuestPermissions)}); err != nil {
+		t.Fatal(err)
+	}
 	p := "/api/v4/projects/" + itoa(s.project)
 	checkCalls(t, s.env, []apiCase{
+		{"PrivateGuest", "GET", p + "/pipelines", guest, "", "", 403, `{"message":"403 Forbidden"}`},
+		{"PrivateGuestJob", "GET", p + "/jobs/1", guest, "", "", 403, `{"message":"403 Forbidden"}`},
 		{"Missing", "GET", p + "/pipelines/999999", s.developer, "", "", 404, `{"message":"404 Not found"}`},
 		{"MissingJobs", "GET", p + "/pipelines/999999/jobs", s.developer, "", "", 404, `{"message":"404 Not found"}`},
 		{"NotANumber", "GET", p + "/pipelines/x", s.developer, "", "", 400, `{"error":"pipeline_id is invalid"}`},

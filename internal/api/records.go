@@ -23,17 +23,27 @@ type pageReader func(r *request, p ferry.Project, v content.Viewer, pg store.Pag
 type itemReader func(r *request, p ferry.Project, v content.Viewer) (any, error)
 
 // anyReader may read what the project shows its readers.
-func anyReader(ferry.AccessLevel) bool { return true }
+func anyReader(ferry.Project, ferry.AccessLevel) bool { return true }
+
+// canAdminProject may read protected branches and tags (admin_project).
+func canAdminProject(_ ferry.Project, level ferry.AccessLevel) bool {
+	return auth.CanAdminProject(level)
+}
+
+// canReadBuilds may read pipelines and jobs.
+func canReadBuilds(p ferry.Project, level ferry.AccessLevel) bool {
+	return auth.CanReadBuilds(level, p.Visibility)
+}
 
 // projectRecord finds the project and checks that the caller's level
 // allows the route (403 Forbidden otherwise).
-func (a *API) projectRecord(r *request, allowed func(ferry.AccessLevel) bool) (ferry.Project, content.Viewer, error) {
+func (a *API) projectRecord(r *request, allowed func(ferry.Project, ferry.AccessLevel) bool) (ferry.Project, content.Viewer, error) {
 	p, level, err := a.findProject(r)
 	v := content.Viewer{User: r.user, Level: level}
 	if err != nil {
 		return p, v, err
 	}
-	if !allowed(level) {
+	if !allowed(p, level) {
 		return p, v, forbidden("")
 	}
 	return p, v, nil
@@ -41,7 +51,7 @@ func (a *API) projectRecord(r *request, allowed func(ferry.AccessLevel) bool) (f
 
 // recordList answers a page of what read reads, with GitLab's
 // pagination headers.
-func (a *API) recordList(allowed func(ferry.AccessLevel) bool, read pageReader) handler {
+func (a *API) recordList(allowed func(ferry.Project, ferry.AccessLevel) bool, read pageReader) handler {
 	return func(w http.ResponseWriter, r *request) error {
 		p, v, err := a.projectRecord(r, allowed)
 		if err != nil {
@@ -62,7 +72,7 @@ func (a *API) recordList(allowed func(ferry.AccessLevel) bool, read pageReader) 
 
 // recordItem answers what read reads, or 404 with missing as GitLab
 // words it.
-func (a *API) recordItem(allowed func(ferry.AccessLevel) bool, missing string, read itemReader) handler {
+func (a *API) recordItem(allowed func(ferry.Project, ferry.AccessLevel) bool, missing string, read itemReader) handler {
 	return func(w http.ResponseWriter, r *request) error {
 		p, v, err := a.projectRecord(r, allowed)
 		if err != nil {
@@ -128,9 +138,6 @@ func (a *API) getBadge(r *request, p ferry.Project, v content.Viewer) (any, erro
 	}
 	return a.content.Badge(r.ctx(), p, id)
 }
-
-// canAdminProject may read protected branches and tags (admin_project).
-var canAdminProject = auth.CanAdminProject
 
 // listSnippets is GET /projects/:id/snippets (lib/api/project_snippets.rb).
 func (a *API) listSnippets(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {

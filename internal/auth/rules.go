@@ -39,3 +39,10 @@ func CanManageTokensOf(u *ferry.User, userID int64) bool {
 // administer it, as GitLab's admin_project (Maintainer) decides: reading
 // its protected branches and tags among other things.
 func CanAdminProject(level ferry.AccessLevel) bool { return level >= ferry.Maintainer }
+
+// CanReadBuilds reports whether a caller with level on a project of
+// visibility may read its pipelines and jobs (read_pipeline, read_build):
+// any reader of a public or internal project, a Reporter of a private one.
+func CanReadBuilds(level ferry.AccessLevel, visibility string) bool {
+	return visibility != ferry.Private || level >= ferry.Reporter
+}
