@@ -16,19 +16,37 @@ var jobStatuses = []string{"created", "pending", "running", "failed", "success",
 	"waiting_for_resource", "manual", "scheduled", "preparing", "waiting_for_callback", "canceling"}
 
 // listPipelines is GET /projects/:id/pipelines (lib/api/ci/pipelines.rb):
-// status, ref, sha, source; order_by id and sort.
+// scope (running, pending, finished), status, ref, sha, source,
+// yaml_errors, updated_before/_after, order_by, sort.
 func (a *API) listPipelines(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
 	var f content.PipelineFilter
 	var err error
-	if f.Status, err = r.params.oneOf("status", "", append([]string{""}, jobStatuses...)...); err != nil {
+	for _, c := range []struct {
+		key, def string
+		to       *string
+		allowed  []string
+	}{
+		{"scope", "", &f.Scope, []string{"running", "pending", "finished"}},
+		{"status", "", &f.Status, jobStatuses},
+		{"order_by", "id", &f.OrderBy, []string{"id", "status", "ref", "updated_at", "user_id"}},
+		{"sort", "desc", &f.Sort, []string{"asc", "desc"}},
+	} {
+		if *c.to, err = r.params.oneOf(c.key, c.def, append([]string{c.def}, c.allowed...)...); err != nil {
+			return nil, 0, err
+		}
+	}
+	if r.params.has("yaml_errors") {
+		y, err := r.params.boolean("yaml_errors", false)
+		if err != nil {
+			return nil, 0, err
+		}
+		f.YamlErrors = &y
+	}
+	var times content.Filter
+	if err := readTimes(r, &times); err != nil {
 		return nil, 0, err
 	}
-	if _, err := r.params.oneOf("order_by", "id", "id"); err != nil {
-		return nil, 0, err
-	}
-	if f.Sort, err = r.params.oneOf("sort", "desc", "asc", "desc"); err != nil {
-		return nil, 0, err
-	}
+	f.UpdatedBefore, f.UpdatedAfter = times.UpdatedBefore, times.UpdatedAfter
 	f.Ref, _ = r.params.str("ref")
 	f.Sha, _ = r.params.str("sha")
 	f.Source, _ = r.params.str("source")

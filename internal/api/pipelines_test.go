@@ -30,6 +30,23 @@ func TestPipelines(t *testing.T) {
 	if err != nil || len(push) != 1 || push[0].SHA != "sha-notes" {
 		t.Errorf("push pipelines %+v: %v", push, err)
 	}
+	for _, tt := range []struct {
+		name   string
+		opt    gitlab.ListProjectPipelinesOptions
+		total  int64
+		status string // of the first
+	}{
+		{"Finished", gitlab.ListProjectPipelinesOptions{Scope: gitlab.Ptr("finished")}, 4, "skipped"},
+		{"Running", gitlab.ListProjectPipelinesOptions{Scope: gitlab.Ptr("running")}, 1, "running"},
+		{"ByStatus", gitlab.ListProjectPipelinesOptions{OrderBy: gitlab.Ptr("status"), Sort: gitlab.Ptr("asc")}, 10, "canceled"},
+		{"Status", gitlab.ListProjectPipelinesOptions{Status: gitlab.Ptr(gitlab.Failed)}, 1, "failed"},
+		{"NoYamlErrors", gitlab.ListProjectPipelinesOptions{YamlErrors: gitlab.Ptr(false)}, 10, "skipped"},
+	} {
+		got, resp, err := s.dev.Pipelines.ListProjectPipelines(s.project, &tt.opt)
+		if err != nil || resp.TotalItems != tt.total || len(got) == 0 || got[0].Status != tt.status {
+			t.Errorf("%s: %d pipelines, first %+v: %v", tt.name, resp.TotalItems, got, err)
+		}
+	}
 	one, _, err := s.dev.Pipelines.GetPipeline(s.project, first.ID)
 	if err != nil {
 		t.Fatal(err)

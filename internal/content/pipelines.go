@@ -1,8 +1,11 @@
 package content
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/store"
@@ -61,34 +64,72 @@ type Pipeline struct {
 	DetailedStatus DetailedStatus `json:"detailed_status"`
 }
 
-// PipelineFilter selects pipelines (lib/api/ci/pipelines.rb): Status,
-// Ref, Sha and Source exactly ("" for any); Sort asc or desc (by id).
+// PipelineFilter selects pipelines (lib/api/ci/pipelines.rb): Scope
+// running, pending or finished; Status, Ref, Sha, Source exactly ("" for
+// any); YamlErrors (nil for any); updated_at bounds (store.TimeText).
+// OrderBy is id, status, ref, updated_at or user_id; Sort asc or desc.
 type PipelineFilter struct {
-	Status, Ref, Sha, Source string
-	Sort                     string
+	Scope, Status, Ref, Sha, Source string
+	YamlErrors                      *bool
+	UpdatedBefore, UpdatedAfter     string
+	OrderBy, Sort                   string
 }
 
+// finished are the statuses of scope finished (Ci::HasStatus::COMPLETED_STATUSES).
+var finished = []string{"success", "failed", "canceled", "skipped"}
+
 func (f PipelineFilter) keeps(p *pipelineRecord) bool {
-	return (f.Status == "" || p.Status == f.Status) && (f.Ref == "" || deref(p.Ref) == f.Ref) &&
-		(f.Sha == "" || p.Sha == f.Sha) && (f.Source == "" || deref(p.Source) == f.Source)
+	updated := store.UTCText(p.UpdatedAt)
+	switch {
+	case f.Scope == "finished" && !slices.Contains(finished, p.Status),
+		(f.Scope == "running" || f.Scope == "pending") && p.Status != f.Scope,
+		f.Status != "" && p.Status != f.Status, f.Ref != "" && deref(p.Ref) != f.Ref,
+		f.Sha != "" && p.Sha != f.Sha, f.Source != "" && deref(p.Source) != f.Source,
+		f.YamlErrors != nil && *f.YamlErrors != (deref(p.YamlErrors) != ""),
+		f.UpdatedBefore != "" && updated >= f.UpdatedBefore, f.UpdatedAfter != "" && updated <= f.UpdatedAfter:
+		return false
+	}
+	return true
+}
+
+// key is what OrderBy sorts p on (user ids padded to sort as text).
+func (f PipelineFilter) key(p *pipelineRecord) string {
+	switch f.OrderBy {
+	case "status":
+		return p.Status
+	case "ref":
+		return deref(p.Ref)
+	case "updated_at":
+		return store.UTCText(p.UpdatedAt)
+	case "user_id":
+		return fmt.Sprintf("%020d", p.UserID)
+	}
+	return ""
 }
 
 // Pipelines returns the page of project p's pipelines f selects and
-// their total, the newest (the last in the archive) first.
+// their total, ordered as f says, then by id (the archive's order).
 func (r *Reader) Pipelines(ctx context.Context, p ferry.Project, f PipelineFilter, pg store.Page) ([]PipelineBasic, int, error) {
 	var entries []catalogEntry
 	err := eachRecord(ctx, r, p, "ci_pipelines", func(id int64, rec *pipelineRecord) (bool, error) {
 		if f.keeps(rec) {
-			entries = append(entries, catalogEntry{id: id})
+			entries = append(entries, catalogEntry{id: id, key: f.key(rec)})
 		}
 		return false, nil
 	})
 	if err != nil {
 		return nil, 0, err
 	}
-	if f.Sort != "asc" {
-		slices.Reverse(entries)
-	}
+	slices.SortStableFunc(entries, func(a, b catalogEntry) int {
+		c := strings.Compare(a.key, b.key)
+		if c == 0 {
+			c = cmp.Compare(a.id, b.id)
+		}
+		if f.Sort != "asc" {
+			c = -c
+		}
+		return c
+	})
 	page := window(entries, pg)
 	out := make([]PipelineBasic, 0, len(page))
 	err = r.eachOf(ctx, p, "ci_pipelines", page, func(id int64, data []byte) error {
