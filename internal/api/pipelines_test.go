@@ -94,6 +94,10 @@ func TestJobs(t *testing.T) {
 	if err != nil || resp.TotalItems != 9 || len(all) != 5 || resp.NextPage != 2 {
 		t.Fatalf("project jobs %d of %d: %v", len(all), resp.TotalItems, err)
 	}
+	rest, _, err := s.dev.Jobs.ListProjectJobs(s.project, &gitlab.ListJobsOptions{ListOptions: gitlab.ListOptions{PerPage: 5, Page: 2}})
+	if err != nil || len(rest) != 4 || rest[0].ID >= all[4].ID || rest[3].Pipeline.ID != pipelines[0].ID {
+		t.Errorf("second page of jobs %+v: %v", rest, err)
+	}
 	failed, _, err := s.dev.Jobs.ListProjectJobs(s.project, &gitlab.ListJobsOptions{Scope: &[]gitlab.BuildStateValue{"failed"}})
 	if err != nil || len(failed) != 2 || failed[0].FailureReason != "unknown_failure" {
 		t.Errorf("failed jobs %+v: %v", failed, err)

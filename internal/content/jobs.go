@@ -124,40 +124,50 @@ func (r *Reader) Jobs(ctx context.Context, p ferry.Project, f JobFilter, pg stor
 		return nil, 0, err
 	}
 	slices.Reverse(ids)
-	page := window(ids, pg)
-	out := make([]Job, 0, len(page))
-	for _, id := range page { // a page names few pipelines, most often one
-		j, err := r.Job(ctx, p, id)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, j)
+	out, err := r.jobsByID(ctx, p, window(ids, pg))
+	return out, len(ids), err
+}
+
+// jobsByID shows the jobs of ids (made-up job ids), in their order,
+// reading the pipelines once.
+func (r *Reader) jobsByID(ctx context.Context, p ferry.Project, ids []int64) ([]Job, error) {
+	places := map[int64][]int{} // by pipeline row
+	for _, id := range ids {
+		places[id/JobIDBase] = append(places[id/JobIDBase], int(id%JobIDBase)-1)
 	}
-	return out, len(ids), nil
+	l, byID, left := r.lookups(), map[int64]Job{}, len(places)
+	err := eachRecord(ctx, r, p, "ci_pipelines", func(row int64, rec *pipelineRecord) (bool, error) {
+		at, ok := places[row]
+		if !ok {
+			return false, nil
+		}
+		jobs, err := r.jobsAt(ctx, l, p, row, rec, at)
+		for _, j := range jobs {
+			byID[j.ID] = j
+		}
+		left--
+		return left == 0, err
+	})
+	out := make([]Job, 0, len(ids))
+	for _, id := range ids {
+		if j, ok := byID[id]; ok {
+			out = append(out, j)
+		}
+	}
+	return out, err
 }
 
 // Job returns project p's job id. Returns ferry.ErrNotFound if there is
 // none.
 func (r *Reader) Job(ctx context.Context, p ferry.Project, id int64) (Job, error) {
-	row, place := id/JobIDBase, int(id%JobIDBase)-1
-	l := r.lookups()
-	var found []Job
-	_, err := findRecord(ctx, r, p, "ci_pipelines", byRow[pipelineRecord](row),
-		func(row int64, rec *pipelineRecord) (bool, error) {
-			if place < 0 || place >= len(rec.jobs()) {
-				return false, nil
-			}
-			var err error
-			found, err = r.jobsAt(ctx, l, p, row, rec, []int{place})
-			return true, err
-		})
-	if err == nil && len(found) == 0 {
+	jobs, err := r.jobsByID(ctx, p, []int64{id})
+	if err == nil && len(jobs) == 0 {
 		err = ferry.ErrNotFound
 	}
 	if err != nil {
 		return Job{}, err
 	}
-	return found[0], nil
+	return jobs[0], nil
 }
 
 // jobsAt shows the jobs of pipeline row at places.
@@ -165,6 +175,9 @@ func (r *Reader) jobsAt(ctx context.Context, l *lookups, p ferry.Project, row in
 	all, out := rec.jobs(), make([]Job, 0, len(places))
 	pipeline := r.pipelineBasic(p, row, rec)
 	for _, i := range places {
+		if i < 0 || i >= len(all) {
+			continue
+		}
 		j := all[i]
 		user, err := l.user(ctx, j.UserID)
 		if err != nil {
