@@ -100,12 +100,12 @@ func (a *API) listReleases(r *request, p ferry.Project, v content.Viewer, pg sto
 	if err != nil {
 		return nil, 0, err
 	}
-	return anyPage(a.content.Releases(r.ctx(), p, sort, pg))
+	return anyPage(a.content.Releases(r.ctx(), v, p, sort, pg))
 }
 
 // getRelease is GET /projects/:id/releases/:tag_name.
 func (a *API) getRelease(r *request, p ferry.Project, v content.Viewer) (any, error) {
-	return a.content.Release(r.ctx(), p, r.PathValue("tag_name"))
+	return a.content.Release(r.ctx(), v, p, r.PathValue("tag_name"))
 }
 
 func (a *API) listProtectedBranches(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {

@@ -59,6 +59,9 @@ func TestReleases(t *testing.T) {
 		len(r.Assets.Sources) != 4 || r.Assets.Links[0].LinkType != "other" {
 		t.Errorf("assets: %+v", r.Assets)
 	}
+	if r.Links.Self == "" || r.Links.EditURL != r.Links.Self+"/edit" {
+		t.Errorf("_links: %+v", r.Links)
+	}
 	if len(r.Milestones) != 1 || r.Milestones[0].Title != "test milestone" || r.Milestones[0].IID != 1 {
 		t.Errorf("milestones: %+v", r.Milestones)
 	}

@@ -50,7 +50,14 @@ type Release struct {
 	CommitPath      string               `json:"commit_path,omitempty"`
 	TagPath         string               `json:"tag_path"`
 	Assets          ReleaseAssets        `json:"assets"`
-	Links           map[string]string    `json:"_links"`
+	Links           ReleaseLinks         `json:"_links"`
+}
+
+// ReleaseLinks are a release's _links: edit_url for those who may
+// update it (Developers).
+type ReleaseLinks struct {
+	Self    string `json:"self"`
+	EditURL string `json:"edit_url,omitempty"`
 }
 
 // MilestoneWithStats is GitLab's MilestoneWithStats entity.
@@ -87,7 +94,7 @@ type ReleaseLink struct {
 // Releases returns the page of project p's releases and their total, the
 // latest released first (GitLab's default order_by released_at, sort
 // desc); sort "asc" reverses it.
-func (r *Reader) Releases(ctx context.Context, p ferry.Project, sort string, pg store.Page) ([]Release, int, error) {
+func (r *Reader) Releases(ctx context.Context, v Viewer, p ferry.Project, sort string, pg store.Page) ([]Release, int, error) {
 	var entries []catalogEntry
 	err := eachRecord(ctx, r, p, "releases", func(id int64, rec *releaseRecord) (bool, error) {
 		entries = append(entries, catalogEntry{id: id, key: store.UTCText(rec.ReleasedAt), title: rec.Tag})
@@ -105,7 +112,7 @@ func (r *Reader) Releases(ctx context.Context, p ferry.Project, sort string, pg 
 	page, l := window(entries, pg), r.lookups()
 	out := make([]Release, 0, len(page))
 	err = r.eachOf(ctx, p, "releases", page, func(id int64, data []byte) error {
-		e, err := decodeShow(data, func(rec *releaseRecord) (Release, error) { return r.release(ctx, l, p, id, rec) })
+		e, err := decodeShow(data, func(rec *releaseRecord) (Release, error) { return r.release(ctx, l, v, p, id, rec) })
 		out = append(out, e)
 		return err
 	})
@@ -114,13 +121,13 @@ func (r *Reader) Releases(ctx context.Context, p ferry.Project, sort string, pg 
 
 // Release returns project p's release of tag. Returns ferry.ErrNotFound
 // if there is none.
-func (r *Reader) Release(ctx context.Context, p ferry.Project, tag string) (Release, error) {
+func (r *Reader) Release(ctx context.Context, v Viewer, p ferry.Project, tag string) (Release, error) {
 	l := r.lookups()
 	return findRecord(ctx, r, p, "releases", func(_ int64, rec *releaseRecord) bool { return rec.Tag == tag },
-		func(id int64, rec *releaseRecord) (Release, error) { return r.release(ctx, l, p, id, rec) })
+		func(id int64, rec *releaseRecord) (Release, error) { return r.release(ctx, l, v, p, id, rec) })
 }
 
-func (r *Reader) release(ctx context.Context, l *lookups, p ferry.Project, id int64, rec *releaseRecord) (Release, error) {
+func (r *Reader) release(ctx context.Context, l *lookups, v Viewer, p ferry.Project, id int64, rec *releaseRecord) (Release, error) {
 	author, err := l.user(ctx, rec.AuthorID)
 	if err != nil {
 		return Release{}, err
@@ -130,7 +137,10 @@ func (r *Reader) release(ctx context.Context, l *lookups, p ferry.Project, id in
 		ReleasedAt: timeText(rec.ReleasedAt), Author: author,
 		UpcomingRelease: store.UTCText(rec.ReleasedAt) > time.Now().UTC().Format(time.RFC3339Nano),
 		TagPath:         "/" + p.FullPath() + "/-/tags/" + rec.Tag,
-		Links:           map[string]string{"self": web + "/-/releases/" + rec.Tag}}
+		Links:           ReleaseLinks{Self: web + "/-/releases/" + rec.Tag}}
+	if v.Level >= ferry.Developer {
+		e.Links.EditURL = e.Links.Self + "/edit"
+	}
 	if rec.Sha != "" {
 		e.CommitPath = "/" + p.FullPath() + "/-/commit/" + rec.Sha
 	}
