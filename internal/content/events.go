@@ -33,8 +33,9 @@ func (e eventRecord) action() string {
 }
 
 // Event is GitLab's Event entity of an imported event of an issue, a
-// merge request or a milestone (the events of notes are not shown yet).
-// Its id is its record's row id times NoteIDBase plus its place (from 1).
+// merge request, one of their notes, or a milestone. Its id is its
+// record's row id times NoteIDBase plus its place (from 1) among the
+// record's events (its own, then its notes').
 type Event struct {
 	ID             int64      `json:"id"`
 	ProjectID      int64      `json:"project_id"`
@@ -45,6 +46,7 @@ type Event struct {
 	AuthorID       *int64     `json:"author_id"`
 	TargetTitle    string     `json:"target_title"`
 	CreatedAt      *string    `json:"created_at"`
+	Note           *Note      `json:"note,omitempty"`
 	Author         *UserBasic `json:"author,omitempty"`
 	AuthorUsername *string    `json:"author_username"`
 }
@@ -72,6 +74,7 @@ type eventEntry struct {
 	Event
 	row  int64 // the target's record
 	kind string
+	note int // the place of the target note (from 1), 0 for none
 }
 
 // Events returns the page of project p's imported events f selects and
@@ -81,19 +84,8 @@ func (r *Reader) Events(ctx context.Context, v Viewer, p ferry.Project, f EventF
 	var entries []eventEntry
 	for _, src := range eventSources {
 		err := eachRecord(ctx, r, p, src.relation, func(row int64, rec *eventOwner) (bool, error) {
-			if !rec.seenBy(v) {
-				return false, nil
-			}
-			for i, e := range rec.Events {
-				created := store.UTCText(e.CreatedAt)
-				if !f.keeps(e.action(), src.targetType, created) {
-					continue
-				}
-				iid := rec.IID
-				entries = append(entries, eventEntry{row: row, kind: src.relation, Event: Event{
-					ID: row*NoteIDBase + int64(i) + 1, ProjectID: p.ID, ActionName: actionName(e.action()),
-					TargetIID: &iid, TargetType: src.targetType, AuthorID: nonZero(e.AuthorID), TargetTitle: rec.Title,
-					CreatedAt: timeText(e.CreatedAt)}})
+			if rec.seenBy(v) {
+				entries = append(entries, rec.entries(f, v, p, row, src.relation, src.targetType)...)
 			}
 			return false, nil
 		})
@@ -136,6 +128,46 @@ type eventOwner struct {
 	Confidential bool          `json:"confidential"`
 	AuthorID     int64         `json:"author_id"`
 	Events       []eventRecord `json:"events"`
+	Notes        []struct {
+		Type         *string       `json:"type"`
+		Confidential *bool         `json:"confidential"`
+		Internal     *bool         `json:"internal"`
+		Events       []eventRecord `json:"events"`
+	} `json:"notes"`
+}
+
+// entries are the owner's events f selects and v may see: its own, then
+// its notes' (not those of internal notes v may not read).
+func (o *eventOwner) entries(f EventFilter, v Viewer, p ferry.Project, row int64, relation, targetType string) []eventEntry {
+	var out []eventEntry
+	place := int64(0)
+	add := func(e eventRecord, targetType string, note int) {
+		place++
+		if !f.keeps(e.action(), targetType, store.UTCText(e.CreatedAt)) {
+			return
+		}
+		iid := o.IID
+		out = append(out, eventEntry{row: row, kind: relation, note: note, Event: Event{
+			ID: row*NoteIDBase + place, ProjectID: p.ID, ActionName: actionName(e.action()), TargetIID: &iid,
+			TargetType: targetType, AuthorID: nonZero(e.AuthorID), TargetTitle: o.Title, CreatedAt: timeText(e.CreatedAt)}})
+	}
+	for _, e := range o.Events {
+		add(e, targetType, 0)
+	}
+	for i, n := range o.Notes {
+		internal := noteRecord{Confidential: n.Confidential, Internal: n.Internal}.internal()
+		if internal && !auth.CanReadConfidential(v.User, v.Level) {
+			continue
+		}
+		typ := "Note"
+		if n.Type != nil && *n.Type != "" {
+			typ = *n.Type
+		}
+		for _, e := range n.Events {
+			add(e, typ, i+1)
+		}
+	}
+	return out
 }
 
 // seenBy reports whether v may see the owner's events: those of a
@@ -153,11 +185,20 @@ func (r *Reader) eventTarget(ctx context.Context, v Viewer, p ferry.Project, e *
 		e.TargetID = &e.row
 		return nil
 	}
-	row, err := r.row(ctx, v, p, e.kind, *e.TargetIID)
+	t, err := r.thread(ctx, v, p, e.kind, *e.TargetIID)
 	if err != nil {
 		return err
 	}
-	e.TargetID = &row.ID
+	e.TargetID = &t.row.ID
+	if e.note == 0 {
+		return nil
+	}
+	notes, err := r.notesAt(ctx, t, []noteMeta{{index: e.note - 1}})
+	if err != nil {
+		return err
+	}
+	e.Note, e.TargetID = &notes[0], &notes[0].ID
+	e.TargetIID = nil
 	return nil
 }
 
