@@ -25,9 +25,14 @@ type itemReader func(r *request, p ferry.Project, v content.Viewer) (any, error)
 // anyReader may read what the project shows its readers.
 func anyReader(ferry.Project, ferry.AccessLevel) bool { return true }
 
-// canAdminProject may read protected branches and tags (admin_project).
+// canAdminProject may read protected tags (manage_protected_tags).
 func canAdminProject(_ ferry.Project, level ferry.AccessLevel) bool {
 	return auth.CanAdminProject(level)
+}
+
+// canReadCode may read protected branches (read_code).
+func canReadCode(p ferry.Project, level ferry.AccessLevel) bool {
+	return auth.CanReadCode(level, p.Visibility)
 }
 
 // canReadBuilds may read pipelines and jobs.
@@ -108,8 +113,11 @@ func (a *API) getRelease(r *request, p ferry.Project, v content.Viewer) (any, er
 	return a.content.Release(r.ctx(), v, p, r.PathValue("tag_name"))
 }
 
+// listProtectedBranches is GET /projects/:id/protected_branches
+// (lib/api/protected_branches.rb): search (in the name, any letter case).
 func (a *API) listProtectedBranches(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
-	return anyPage(a.content.ProtectedBranches(r.ctx(), p, pg))
+	search, _ := r.params.str("search")
+	return anyPage(a.content.ProtectedBranches(r.ctx(), p, search, pg))
 }
 
 func (a *API) getProtectedBranch(r *request, p ferry.Project, v content.Viewer) (any, error) {

@@ -74,8 +74,8 @@ func TestReleases(t *testing.T) {
 	})
 }
 
-// TestProtectedRefs pins the fixture's protected branch and tag, read by
-// a Maintainer (root), refused to a Developer and hidden from outsiders.
+// TestProtectedRefs pins the fixture's protected branch (read_code: a
+// Developer reads it) and tag (Maintainers only), hidden from outsiders.
 func TestProtectedRefs(t *testing.T) {
 	t.Parallel()
 	s := setupRecords(t)
@@ -92,6 +92,10 @@ func TestProtectedRefs(t *testing.T) {
 		b.MergeAccessLevels[0].AccessLevelDescription != "Maintainers" || b.AllowForcePush {
 		t.Errorf("protected branch: %+v", b)
 	}
+	if found, _, err := s.dev.ProtectedBranches.ListProtectedBranches(s.project, &gitlab.ListProtectedBranchesOptions{
+		Search: gitlab.Ptr("MAST")}); err != nil || len(found) != 1 {
+		t.Errorf("protected branches matching MAST: %d %v", len(found), err)
+	}
 	tags, _, err := s.env.Root.ProtectedTags.ListProtectedTags(s.project, nil)
 	if err != nil || len(tags) != 1 || tags[0].Name != "v*" || len(tags[0].CreateAccessLevels) != 1 ||
 		tags[0].CreateAccessLevels[0].AccessLevel != gitlab.MaintainerPermissions {
@@ -104,7 +108,8 @@ func TestProtectedRefs(t *testing.T) {
 	checkCalls(t, s.env, []apiCase{
 		{"MissingBranch", "GET", p + "/protected_branches/main", servertest.RootToken, "", "", 404, `{"message":"404 Not found"}`},
 		{"MissingTag", "GET", p + "/protected_tags/v1", servertest.RootToken, "", "", 404, `{"message":"404 Not found"}`},
-		{"Developer", "GET", p + "/protected_branches", s.developer, "", "", 403, `{"message":"403 Forbidden"}`},
+		{"DeveloperTags", "GET", p + "/protected_tags", s.developer, "", "", 403, `{"message":"403 Forbidden"}`},
+		{"Search", "GET", p + "/protected_branches?search=nope", s.developer, "", "", 200, `[]`},
 		{"Outsider", "GET", p + "/protected_tags", s.outsider, "", "", 404, `{"message":"404 Project Not Found"}`},
 	})
 }

@@ -81,9 +81,9 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/releases", a.open(a.recordList(anyReader, a.listReleases)))
 	mux.Handle("GET "+v4+"/projects/{id}/releases/{tag_name}", a.open(a.recordItem(anyReader, "404 Not Found", a.getRelease)))
 	mux.Handle("GET "+v4+"/projects/{id}/protected_branches",
-		a.open(a.recordList(canAdminProject, a.listProtectedBranches)))
+		a.open(a.recordList(canReadCode, a.listProtectedBranches)))
 	mux.Handle("GET "+v4+"/projects/{id}/protected_branches/{name}",
-		a.open(a.recordItem(canAdminProject, "404 Not found", a.getProtectedBranch)))
+		a.open(a.recordItem(canReadCode, "404 Not found", a.getProtectedBranch)))
 	mux.Handle("GET "+v4+"/projects/{id}/protected_tags", a.open(a.recordList(canAdminProject, a.listProtectedTags)))
 	mux.Handle("GET "+v4+"/projects/{id}/protected_tags/{name}",
 		a.open(a.recordItem(canAdminProject, "404 Not found", a.getProtectedTag)))

@@ -37,12 +37,20 @@ func CanManageTokensOf(u *ferry.User, userID int64) bool {
 
 // CanAdminProject reports whether a caller with level on a project may
 // administer it, as GitLab's admin_project (Maintainer) decides: reading
-// its protected branches and tags among other things.
+// its protected tags (manage_protected_tags) among other things.
 func CanAdminProject(level ferry.AccessLevel) bool { return level >= ferry.Maintainer }
+
+// CanReadCode reports whether a caller with level on a project of
+// visibility may read its code and what describes it, such as protected
+// branches (read_code): any reader of a public or internal project, a
+// Reporter of a private one.
+func CanReadCode(level ferry.AccessLevel, visibility string) bool {
+	return visibility != ferry.Private || level >= ferry.Reporter
+}
 
 // CanReadBuilds reports whether a caller with level on a project of
 // visibility may read its pipelines and jobs (read_pipeline, read_build):
-// any reader of a public or internal project, a Reporter of a private one.
+// as CanReadCode.
 func CanReadBuilds(level ferry.AccessLevel, visibility string) bool {
-	return visibility != ferry.Private || level >= ferry.Reporter
+	return CanReadCode(level, visibility)
 }

@@ -2,6 +2,7 @@ package content
 
 import (
 	"context"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/store"
@@ -82,9 +83,12 @@ func protectedTag(id int64, rec *protectedRecord) (ProtectedTag, error) {
 }
 
 // ProtectedBranches returns the page of project p's protected branches
-// and their total, in the archive's order.
-func (r *Reader) ProtectedBranches(ctx context.Context, p ferry.Project, pg store.Page) ([]ProtectedBranch, int, error) {
-	return streamPage(ctx, r, p, "protected_branches", pg, nil, protectedBranch)
+// whose name holds search (any letter case; "" for all) and their total,
+// in the archive's order.
+func (r *Reader) ProtectedBranches(ctx context.Context, p ferry.Project, search string, pg store.Page) ([]ProtectedBranch, int, error) {
+	search = strings.ToLower(search)
+	keep := func(b *protectedRecord) bool { return strings.Contains(strings.ToLower(b.Name), search) }
+	return streamPage(ctx, r, p, "protected_branches", pg, keep, protectedBranch)
 }
 
 // ProtectedBranch returns project p's protected branch name. Returns
