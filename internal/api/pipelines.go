@@ -62,6 +62,16 @@ func (a *API) getPipeline(r *request, p ferry.Project, v content.Viewer) (any, e
 	return a.content.Pipeline(r.ctx(), p, id)
 }
 
+// getLatestPipeline is GET /projects/:id/pipelines/latest: ref (the
+// default branch when not given).
+func (a *API) getLatestPipeline(r *request, p ferry.Project, v content.Viewer) (any, error) {
+	ref, _ := r.params.str("ref")
+	if ref == "" {
+		ref = p.DefaultBranch
+	}
+	return a.content.LatestPipeline(r.ctx(), p, ref)
+}
+
 // listPipelineJobs is GET /projects/:id/pipelines/:pipeline_id/jobs:
 // scope[].
 func (a *API) listPipelineJobs(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {

@@ -60,8 +60,13 @@ func TestPipelines(t *testing.T) {
 		UserID: gitlab.Ptr(guestUser.ID), AccessLevel: gitlab.Ptr(gitlab.GuestPermissions)}); err != nil {
 		t.Fatal(err)
 	}
+	latest, _, err := s.dev.Pipelines.GetLatestPipeline(s.project, &gitlab.GetLatestPipelineOptions{Ref: gitlab.Ptr("master")})
+	if err != nil || latest.Status != "skipped" || latest.Ref != "master" {
+		t.Errorf("latest pipeline of master: %+v %v", latest, err)
+	}
 	p := "/api/v4/projects/" + itoa(s.project)
 	checkCalls(t, s.env, []apiCase{
+		{"NoLatest", "GET", p + "/pipelines/latest?ref=nope", s.developer, "", "", 404, `{"message":"404 Not found"}`},
 		{"PrivateGuest", "GET", p + "/pipelines", guest, "", "", 403, `{"message":"403 Forbidden"}`},
 		{"PrivateGuestJob", "GET", p + "/jobs/1", guest, "", "", 403, `{"message":"403 Forbidden"}`},
 		{"Missing", "GET", p + "/pipelines/999999", s.developer, "", "", 404, `{"message":"404 Not found"}`},

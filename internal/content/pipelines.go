@@ -169,3 +169,19 @@ func (r *Reader) pipeline(ctx context.Context, l *lookups, p ferry.Project, id i
 	}
 	return e, nil
 }
+
+// LatestPipeline returns project p's newest pipeline of ref (the last in
+// the archive). Returns ferry.ErrNotFound if there is none.
+func (r *Reader) LatestPipeline(ctx context.Context, p ferry.Project, ref string) (Pipeline, error) {
+	var latest int64
+	err := eachRecord(ctx, r, p, "ci_pipelines", func(id int64, rec *pipelineRecord) (bool, error) {
+		if deref(rec.Ref) == ref {
+			latest = id
+		}
+		return false, nil
+	})
+	if err != nil {
+		return Pipeline{}, err
+	}
+	return r.Pipeline(ctx, p, latest)
+}
