@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -185,4 +186,30 @@ func (a *API) listEvents(r *request, p ferry.Project, v content.Viewer, pg store
 		}
 	}
 	return anyPage(a.content.Events(r.ctx(), v, p, f, pg))
+}
+
+// latestRelease is GET /projects/:id/releases/permalink/latest[/*suffix]:
+// a redirect to the latest release (and the suffix under it), with the
+// query kept, as GitLab; 404 Not Found without releases.
+func (a *API) latestRelease(w http.ResponseWriter, r *request) error {
+	p, _, err := a.projectRecord(r, canReadCode)
+	if err != nil {
+		return err
+	}
+	tag, err := a.content.LatestReleaseTag(r.ctx(), p)
+	if errors.Is(err, ferry.ErrNotFound) {
+		return notFound("")
+	}
+	if err != nil {
+		return err
+	}
+	to := "/api/v4/projects/" + strconv.FormatInt(p.ID, 10) + "/releases/" + url.PathEscape(tag)
+	if suffix := r.PathValue("suffix"); suffix != "" {
+		to += "/" + suffix
+	}
+	if r.URL.RawQuery != "" {
+		to += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r.Request, to, http.StatusFound)
+	return nil
 }

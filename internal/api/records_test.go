@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"net/http"
 	"testing"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
@@ -64,6 +65,9 @@ func TestReleases(t *testing.T) {
 	}
 	if len(r.Milestones) != 1 || r.Milestones[0].Title != "test milestone" || r.Milestones[0].IID != 1 {
 		t.Errorf("milestones: %+v", r.Milestones)
+	}
+	if latest, _, err := s.dev.Releases.GetLatestRelease(s.project); err != nil || latest.TagName != "release-1.2" {
+		t.Errorf("latest release: %+v %v", latest, err)
 	}
 	p := "/api/v4/projects/" + itoa(s.project)
 	checkCalls(t, s.env, []apiCase{
@@ -135,4 +139,28 @@ func TestBadges(t *testing.T) {
 		{"Missing", "GET", p + "/badges/999999", s.developer, "", "", 404, `{"message":"404 Badge Not Found"}`},
 		{"Outsider", "GET", p + "/badges", s.outsider, "", "", 404, `{"message":"404 Project Not Found"}`},
 	})
+}
+
+// TestReleases_Permalink pins GET .../releases/permalink/latest: a 302
+// to the latest release, with the suffix and query kept.
+func TestReleases_Permalink(t *testing.T) {
+	t.Parallel()
+	s := setupRecords(t)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	p := "/api/v4/projects/" + itoa(s.project)
+	for _, tt := range []struct{ path, want string }{
+		{"/releases/permalink/latest", p + "/releases/release-1.2"},
+		{"/releases/permalink/latest/downloads/bin?x=1", p + "/releases/release-1.2/downloads/bin?x=1"},
+	} {
+		req, _ := http.NewRequest("GET", s.env.URL+p+tt.path, nil)
+		req.Header.Set("PRIVATE-TOKEN", s.developer)
+		resp, err := noFollow.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != tt.want {
+			t.Errorf("%s: %d %s, want 302 %s", tt.path, resp.StatusCode, resp.Header.Get("Location"), tt.want)
+		}
+	}
 }

@@ -79,6 +79,8 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))
 
 	mux.Handle("GET "+v4+"/projects/{id}/releases", a.open(a.recordList(anyReader, a.listReleases)))
+	mux.Handle("GET "+v4+"/projects/{id}/releases/permalink/latest", a.open(a.latestRelease))
+	mux.Handle("GET "+v4+"/projects/{id}/releases/permalink/latest/{suffix...}", a.open(a.latestRelease))
 	mux.Handle("GET "+v4+"/projects/{id}/releases/{tag_name}", a.open(a.recordItem(anyReader, "404 Not Found", a.getRelease)))
 	mux.Handle("GET "+v4+"/projects/{id}/protected_branches",
 		a.open(a.recordList(canReadCode, a.listProtectedBranches)))

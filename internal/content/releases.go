@@ -205,3 +205,19 @@ func (r *Reader) releaseMilestones(ctx context.Context, l *lookups, p ferry.Proj
 	}
 	return out, nil
 }
+
+// LatestReleaseTag returns the tag of project p's latest release (the
+// latest released_at). Returns ferry.ErrNotFound if it has none.
+func (r *Reader) LatestReleaseTag(ctx context.Context, p ferry.Project) (string, error) {
+	var tag, at string
+	err := eachRecord(ctx, r, p, "releases", func(_ int64, rec *releaseRecord) (bool, error) {
+		if t := store.UTCText(rec.ReleasedAt); tag == "" || t > at {
+			tag, at = rec.Tag, t
+		}
+		return false, nil
+	})
+	if err == nil && tag == "" {
+		err = ferry.ErrNotFound
+	}
+	return tag, err
+}
