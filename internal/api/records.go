@@ -97,16 +97,26 @@ func (a *API) recordItem(allowed func(ferry.Project, ferry.AccessLevel) bool, mi
 }
 
 // listReleases is GET /projects/:id/releases (lib/api/releases.rb):
-// order_by released_at (created_at is read as released_at), sort.
+// order_by, sort, updated_before, updated_after;
+// include_html_description is read (Ferry renders no Markdown).
 func (a *API) listReleases(r *request, p ferry.Project, v content.Viewer, pg store.Page) (any, int, error) {
-	if _, err := r.params.oneOf("order_by", "released_at", "released_at", "created_at"); err != nil {
+	var f content.ReleaseFilter
+	var err error
+	if f.OrderBy, err = r.params.oneOf("order_by", "released_at", "released_at", "created_at"); err != nil {
 		return nil, 0, err
 	}
-	sort, err := r.params.oneOf("sort", "desc", "asc", "desc")
-	if err != nil {
+	if f.Sort, err = r.params.oneOf("sort", "desc", "asc", "desc"); err != nil {
 		return nil, 0, err
 	}
-	return anyPage(a.content.Releases(r.ctx(), v, p, sort, pg))
+	if _, err := r.params.boolean("include_html_description", false); err != nil {
+		return nil, 0, err
+	}
+	var times content.Filter
+	if err := readTimes(r, &times); err != nil {
+		return nil, 0, err
+	}
+	f.UpdatedBefore, f.UpdatedAfter = times.UpdatedBefore, times.UpdatedAfter
+	return anyPage(a.content.Releases(r.ctx(), v, p, f, pg))
 }
 
 // getRelease is GET /projects/:id/releases/:tag_name.

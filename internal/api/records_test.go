@@ -48,6 +48,23 @@ func TestReleases(t *testing.T) {
 	if got[0].TagName != "release-1.2" || got[1].TagName != "release-1.1" {
 		t.Errorf("order: %s, %s", got[0].TagName, got[1].TagName)
 	}
+	for _, tt := range []struct {
+		name  string
+		opt   gitlab.ListReleasesOptions
+		first string
+		total int64
+	}{
+		{"CreatedAsc", gitlab.ListReleasesOptions{OrderBy: gitlab.Ptr("created_at"), Sort: gitlab.Ptr("asc")}, "release-1.0", 3},
+	} {
+		got, resp, err := s.dev.Releases.ListReleases(s.project, &tt.opt)
+		if err != nil || resp.TotalItems != tt.total || len(got) == 0 || got[0].TagName != tt.first {
+			t.Errorf("%s: %d releases %v", tt.name, resp.TotalItems, err)
+		}
+	}
+	if _, _, hdr := call(t, s.env, "GET", "/api/v4/projects/"+itoa(s.project)+"/releases?updated_after=2019-12-26T00:00:00Z",
+		s.developer, "", ""); hdr.Get("X-Total") != "2" {
+		t.Errorf("releases updated after 2019-12-26: %s", hdr.Get("X-Total"))
+	}
 	r, _, err := s.dev.Releases.GetRelease(s.project, "release-1.0")
 	if err != nil {
 		t.Fatal(err)

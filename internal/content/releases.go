@@ -19,6 +19,7 @@ type releaseRecord struct {
 	Name        *string `json:"name"`
 	Description *string `json:"description"`
 	CreatedAt   string  `json:"created_at"`
+	UpdatedAt   string  `json:"updated_at"`
 	ReleasedAt  string  `json:"released_at"`
 	AuthorID    int64   `json:"author_id"`
 	Sha         string  `json:"sha"`
@@ -91,18 +92,34 @@ type ReleaseLink struct {
 	LinkType       string `json:"link_type"`
 }
 
-// Releases returns the page of project p's releases and their total, the
-// latest released first (GitLab's default order_by released_at, sort
-// desc); sort "asc" reverses it.
-func (r *Reader) Releases(ctx context.Context, v Viewer, p ferry.Project, sort string, pg store.Page) ([]Release, int, error) {
+// ReleaseFilter orders and selects releases (lib/api/releases.rb):
+// OrderBy released_at or created_at, Sort asc or desc, updated_at
+// bounds (store.TimeText, exclusive).
+type ReleaseFilter struct {
+	OrderBy, Sort               string
+	UpdatedBefore, UpdatedAfter string
+}
+
+// Releases returns the page of project p's releases f selects and their
+// total, the latest released first by default.
+func (r *Reader) Releases(ctx context.Context, v Viewer, p ferry.Project, f ReleaseFilter, pg store.Page) ([]Release, int, error) {
 	var entries []catalogEntry
 	err := eachRecord(ctx, r, p, "releases", func(id int64, rec *releaseRecord) (bool, error) {
-		entries = append(entries, catalogEntry{id: id, key: store.UTCText(rec.ReleasedAt), title: rec.Tag})
+		updated := store.UTCText(rec.UpdatedAt)
+		if f.UpdatedBefore != "" && updated >= f.UpdatedBefore || f.UpdatedAfter != "" && updated <= f.UpdatedAfter {
+			return false, nil
+		}
+		key := rec.ReleasedAt
+		if f.OrderBy == "created_at" {
+			key = rec.CreatedAt
+		}
+		entries = append(entries, catalogEntry{id: id, key: store.UTCText(key), title: rec.Tag})
 		return false, nil
 	})
 	if err != nil {
 		return nil, 0, err
 	}
+	sort := f.Sort
 	slices.SortStableFunc(entries, func(a, b catalogEntry) int {
 		if sort == "asc" {
 			return strings.Compare(a.key, b.key)
