@@ -66,6 +66,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions/{discussion_id}",
 		a.open(a.getDiscussion(mergeRequestRoute)))
 
+	mux.Handle("GET "+v4+"/projects/{id}/uploads/{secret}/{filename}", a.open(a.apiUpload))
 	mux.Handle("GET "+v4+"/projects/{id}/labels", a.authed(a.listLabels))
 	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))
 
@@ -89,6 +90,11 @@ func (a *API) Handler() http.Handler {
 	mux.Handle(v4+"/", a.open(func(http.ResponseWriter, *request) error {
 		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
 	}))
+	mux.Handle("GET /-/project/{id}/uploads/{secret}/{filename}", webToken(a.open(a.projectUploadByID)))
+	// Under /<full_path> (any depth, so matched in serveWeb): GET
+	// /uploads/{secret}/{filename}, /download_export, and git with LFS:
+	// .git/info/refs, .git/git-upload-pack, .git/git-receive-pack,
+	// POST .git/info/lfs/objects/batch, GET .git/gitlab-lfs/objects/{oid}.
 	mux.HandleFunc("/", a.serveWeb)
 	return a.withRequestLog(a.guardBodies(apiPaths(withRoute(mux))))
 }

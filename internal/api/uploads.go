@@ -1,0 +1,110 @@
+package api
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/blob"
+)
+
+// uploadSecret is the secret folder of GitLab's FileUploader: 10 or 32 hex
+// digits.
+var uploadSecret = regexp.MustCompile(`^[0-9a-fA-F]{10}(?:[0-9a-fA-F]{22})?$`)
+
+// embeddable are the extensions GitLab serves inline (its safe image,
+// video and audio types, and PDF); every other upload is an attachment.
+var embeddable = map[string]bool{
+	"png": true, "jpg": true, "jpeg": true, "gif": true, "bmp": true, "tiff": true, "ico": true, "webp": true,
+	"mp4": true, "m4v": true, "mov": true, "webm": true, "ogv": true,
+	"mp3": true, "oga": true, "ogg": true, "spx": true, "wav": true, "pdf": true,
+}
+
+// uploadWebPath splits /<full_path>/uploads/<secret>/<filename>, the link
+// a description or note holds, into the project's full path, the secret
+// and the file name.
+func uploadWebPath(urlPath string) (full, secret, name string, ok bool) {
+	i := strings.LastIndex(urlPath, "/uploads/")
+	if i <= 1 {
+		return "", "", "", false
+	}
+	secret, name, ok = strings.Cut(urlPath[i+len("/uploads/"):], "/")
+	ok = ok && uploadSecret.MatchString(secret) && name != "" && !strings.Contains(name, "/")
+	return urlPath[1:i], secret, name, ok
+}
+
+// projectUploadWeb is GET /<full_path>/uploads/<secret>/<filename>:
+// anyone who may read the project gets the file; others get 404.
+func (a *API) projectUploadWeb(full, secret, name string) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		p, _, err := a.findProjectByRef(r, full)
+		if err != nil {
+			return notFound("")
+		}
+		return a.serveUpload(w, r, p, secret, name)
+	}
+}
+
+// projectUploadByID is GET /-/project/:id/uploads/:secret/:filename, the
+// full_path GitLab's upload API answers with since 17.1.
+func (a *API) projectUploadByID(w http.ResponseWriter, r *request) error {
+	if !numericID.MatchString(r.PathValue("id")) {
+		return notFound("")
+	}
+	p, _, err := a.findProject(r)
+	if err != nil {
+		return notFound("")
+	}
+	return a.serveUpload(w, r, p, r.PathValue("secret"), r.PathValue("filename"))
+}
+
+// apiUpload is GET /projects/:id/uploads/:secret/:filename, for
+// Maintainers (GitLab's admin_upload).
+func (a *API) apiUpload(w http.ResponseWriter, r *request) error {
+	p, level, err := a.findProject(r)
+	if err != nil {
+		return err
+	}
+	if !auth.CanAdminUploads(level) {
+		return forbidden("")
+	}
+	return a.serveUpload(w, r, p, r.PathValue("secret"), r.PathValue("filename"))
+}
+
+// serveUpload streams upload secret/name of p from the blob store, with
+// GitLab's headers: the type from the name, inline for images, video,
+// audio and PDF, attachment otherwise, and no shared caching.
+func (a *API) serveUpload(w http.ResponseWriter, r *request, p ferry.Project, secret, name string) error {
+	if !uploadSecret.MatchString(secret) || name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\") {
+		return notFound("")
+	}
+	obj, err := a.blobs.Open(r.ctx(), blob.UploadsPrefix(p.ID)+"/"+secret+"/"+name)
+	if errors.Is(err, blob.ErrNotFound) {
+		return notFound("")
+	}
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	ext := strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))
+	kind := "attachment"
+	if embeddable[ext] {
+		kind = "inline"
+	}
+	ctype := mime.TypeByExtension("." + ext)
+	if ctype == "" || ext == "" {
+		ctype = "application/octet-stream"
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Disposition", contentDisposition(kind, name))
+	h.Set("Cache-Control", "max-age=0, private, must-revalidate")
+	h.Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r.Request, name, obj.ModTime(), obj)
+	return nil
+}
