@@ -1,0 +1,127 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io"
+	"testing"
+)
+
+// batchAnswer is the Git LFS batch API's answer.
+type batchAnswer struct {
+	Message string `json:"message"`
+	Objects []struct {
+		OID     string `json:"oid"`
+		Size    int64  `json:"size"`
+		Actions *struct {
+			Download struct {
+				Href   string            `json:"href"`
+				Header map[string]string `json:"header"`
+			} `json:"download"`
+		} `json:"actions"`
+		Authenticated bool `json:"authenticated"`
+		Error         *struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	} `json:"objects"`
+}
+
+func batchBody(op string, oids ...string) string {
+	var objects []map[string]any
+	for _, oid := range oids {
+		objects = append(objects, map[string]any{"oid": oid, "size": len(lfsContent)})
+	}
+	b, _ := json.Marshal(map[string]any{"operation": op, "transfers": []string{"basic"}, "objects": objects})
+	return string(b)
+}
+
+// TestLFS_BatchAccess pins who may use the batch API, as GitLab's
+// LfsRequest decides: anonymous callers download from public projects
+// only and are asked for credentials elsewhere; callers who may read a
+// project but not do this get 403, others 404.
+func TestLFS_BatchAccess(t *testing.T) {
+	t.Parallel()
+	f := setupFiles(t)
+	tests := []struct {
+		name, vis, op, who string
+		want               int
+		oid                string // default: the stored object
+	}{
+		{"PublicAnonymous", "public", "download", "", 200, ""},
+		{"PrivateAnonymous", "private", "download", "", 401, ""},
+		{"PrivateOutsider", "private", "download", "outsider", 404, ""},
+		{"PrivateGuest", "private", "download", "guest", 403, ""},
+		{"PrivateReporter", "private", "download", "reporter", 200, ""},
+		{"UploadReporter", "private", "upload", "reporter", 403, ""},
+		{"UploadAnonymousPublic", "public", "upload", "", 401, ""},
+		{"UploadDeveloperStored", "private", "upload", "developer", 200, ""},
+		{"UploadDeveloperNew", "private", "upload", "developer", 403, "1111111111111111111111111111111111111111111111111111111111111111"},
+		{"UnknownOperation", "private", "delete", "reporter", 403, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if tt.oid == "" {
+				tt.oid = f.oid
+			}
+			resp := f.request(t, "POST", "/root/"+tt.vis+"-files.git/info/lfs/objects/batch", tt.who, "basic",
+				batchBody(tt.op, tt.oid))
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.want, body)
+			}
+			if ct := resp.Header.Get("Content-Type"); tt.want != 401 && ct != "application/vnd.git-lfs+json" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if tt.want == 401 && resp.Header.Get("WWW-Authenticate") != `Basic realm="GitLab"` {
+				t.Errorf("no challenge: %v", resp.Header)
+			}
+		})
+	}
+}
+
+// TestLFS_BatchDownload pins the answer's shape: a stored object gets a
+// download action at gitlab-lfs/objects/<oid> with the caller's
+// Authorization, a missing one a 404 error; the action's link streams the
+// object.
+func TestLFS_BatchDownload(t *testing.T) {
+	t.Parallel()
+	f := setupFiles(t)
+	missing := "0000000000000000000000000000000000000000000000000000000000000000"
+	resp := f.request(t, "POST", "/root/private-files.git/info/lfs/objects/batch", "reporter", "basic",
+		batchBody("download", f.oid, missing, "not-an-oid"))
+	var got batchAnswer
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != 200 || len(got.Objects) != 3 {
+		t.Fatalf("%d %+v %v", resp.StatusCode, got, err)
+	}
+	o := got.Objects[0]
+	wantHref := f.env.URL + "/root/private-files.git/gitlab-lfs/objects/" + f.oid
+	if o.OID != f.oid || o.Size != int64(len(lfsContent)) || o.Actions == nil || o.Actions.Download.Href != wantHref ||
+		o.Actions.Download.Header["Authorization"] != resp.Request.Header.Get("Authorization") || o.Authenticated {
+		t.Errorf("stored object %+v", o)
+	}
+	for _, o := range got.Objects[1:] {
+		if o.Actions != nil || o.Error == nil || o.Error.Code != 404 {
+			t.Errorf("missing object %+v", o)
+		}
+	}
+
+	for _, tt := range []struct {
+		name, path, who string
+		want            int
+		body            string
+	}{
+		{"Reporter", "/root/private-files.git/gitlab-lfs/objects/" + f.oid, "reporter", 200, lfsContent},
+		{"Outsider", "/root/private-files.git/gitlab-lfs/objects/" + f.oid, "outsider", 404, ""},
+		{"Anonymous", "/root/private-files.git/gitlab-lfs/objects/" + f.oid, "", 401, ""},
+		{"PublicAnonymous", "/root/public-files.git/gitlab-lfs/objects/" + f.oid, "", 200, lfsContent},
+		{"Missing", "/root/public-files.git/gitlab-lfs/objects/" + missing, "", 404, ""},
+	} {
+		resp := f.request(t, "GET", tt.path, tt.who, "basic", "")
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != tt.want || tt.want == 200 && (string(body) != tt.body ||
+			resp.Header.Get("Content-Type") != "application/octet-stream") {
+			t.Errorf("%s: %d %s %v", tt.name, resp.StatusCode, body, resp.Header)
+		}
+	}
+}
