@@ -63,15 +63,23 @@ func (a *API) projectUploadByID(w http.ResponseWriter, r *request) error {
 	return a.serveUpload(w, r, p, r.PathValue("secret"), r.PathValue("filename"))
 }
 
+// uploadsProject is :id's project for the uploads API, which needs
+// Maintainer (GitLab's admin_upload). Returns 404 Project Not Found when
+// the caller may not see it and 403 when they may not administer uploads.
+func (a *API) uploadsProject(r *request) (ferry.Project, error) {
+	p, level, err := a.findProject(r)
+	if err == nil && !auth.CanAdminUploads(level) {
+		err = forbidden("")
+	}
+	return p, err
+}
+
 // apiUpload is GET /projects/:id/uploads/:secret/:filename, for
 // Maintainers (GitLab's admin_upload).
 func (a *API) apiUpload(w http.ResponseWriter, r *request) error {
-	p, level, err := a.findProject(r)
+	p, err := a.uploadsProject(r)
 	if err != nil {
 		return err
-	}
-	if !auth.CanAdminUploads(level) {
-		return forbidden("")
 	}
 	return a.serveUpload(w, r, p, r.PathValue("secret"), r.PathValue("filename"))
 }

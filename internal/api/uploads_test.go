@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -62,6 +64,40 @@ func TestUploads_Headers(t *testing.T) {
 		if resp.StatusCode != 200 || h.Get("Content-Type") != tt.ctype || h.Get("Content-Disposition") != tt.disposition ||
 			h.Get("Cache-Control") != "max-age=0, private, must-revalidate" || h.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s: %d %v", tt.file, resp.StatusCode, h)
+		}
+	}
+}
+
+// TestUploads_API pins GET /projects/:id/uploads and the download by id:
+// Maintainers only, paginated, each upload with its id, size and name.
+func TestUploads_API(t *testing.T) {
+	t.Parallel()
+	f := setupFiles(t)
+	base := "/api/v4/projects/" + itoa(f.ids["private"]) + "/uploads"
+	resp := f.request(t, "GET", base+"?per_page=1&page=2", "root", "header", "")
+	var got []map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != 200 || len(got) != 1 {
+		t.Fatalf("list: %d %v %v", resp.StatusCode, got, err)
+	}
+	if got[0]["id"] != 2.0 || got[0]["filename"] != "notes café.txt" || got[0]["size"] != 10.0 ||
+		got[0]["uploaded_by"] != nil || got[0]["created_at"] == nil || resp.Header.Get("X-Total") != "2" {
+		t.Errorf("list %v %v", got, resp.Header)
+	}
+	for _, tt := range []struct {
+		name, path, who string
+		want            int
+		body            string
+	}{
+		{"ListGuest", base, "guest", 403, ""},
+		{"ListAnonymous", base, "", 401, ""},
+		{"ByID", base + "/1", "root", 200, "png bytes"},
+		{"ByIDMissing", base + "/3", "root", 404, `{"message":"404 Upload Not Found"}`},
+		{"BySecret", base + "/" + uploadSecret + "/notes%20caf%C3%A9.txt", "root", 200, "some notes"},
+	} {
+		resp := f.request(t, "GET", tt.path, tt.who, "header", "")
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != tt.want || tt.body != "" && strings.TrimSpace(string(body)) != tt.body {
+			t.Errorf("%s: %d %s", tt.name, resp.StatusCode, body)
 		}
 	}
 }
