@@ -53,13 +53,20 @@ type lfsError struct {
 // above): objects already stored need no action; new ones are refused with
 // 403, as Ferry keeps only the LFS objects that imports bring.
 func (a *API) lfsBatch(w http.ResponseWriter, r *http.Request, fullPath string) {
-	var req lfsBatchRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, maxLFSBatch)).Decode(&req); err != nil {
-		a.lfsMessage(w, http.StatusUnprocessableEntity, "Unprocessable entity.")
+	c, ok := a.lfsAuthenticate(w, r)
+	if !ok {
 		return
 	}
-	c, ok := a.lfsAccess(w, r, fullPath, req.Operation)
-	if !ok {
+	var req lfsBatchRequest
+	bad := json.NewDecoder(io.LimitReader(r.Body, maxLFSBatch)).Decode(&req)
+	if bad != nil {
+		req.Operation = "download"
+	}
+	if !a.lfsAuthorize(w, r, &c, fullPath, req.Operation) {
+		return
+	}
+	if bad != nil {
+		a.lfsMessage(w, http.StatusUnprocessableEntity, "Unprocessable entity.")
 		return
 	}
 	if len(req.Objects) == 0 {
@@ -112,8 +119,8 @@ func (a *API) lfsStored(r *http.Request, projectID int64, oid string) (bool, err
 // streamed from the blob store (with Range), to those who may download
 // the project's code.
 func (a *API) lfsObject(w http.ResponseWriter, r *http.Request, fullPath, oid string) {
-	c, ok := a.lfsAccess(w, r, fullPath, "download")
-	if !ok {
+	c, ok := a.lfsAuthenticate(w, r)
+	if !ok || !a.lfsAuthorize(w, r, &c, fullPath, "download") {
 		return
 	}
 	if !lfsOID.MatchString(oid) {

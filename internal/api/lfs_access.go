@@ -15,55 +15,68 @@ const lfsContentType = "application/vnd.git-lfs+json"
 
 // lfsCaller is who asks an LFS request and what they hold on its project.
 type lfsCaller struct {
-	user    *ferry.User
+	auth.Caller
 	project ferry.Project
 }
 
-// lfsAccess authenticates an LFS request on the project at fullPath as
-// GitLab's LFS controllers do and reports whether it may go on; when not,
-// it has answered: 401 with a Basic challenge to a bad token or to an
-// anonymous caller (who may only download from public projects), 403 to a
-// caller who may read the project but not do this, 404 otherwise. op is
-// "download" or "upload"; any other is refused.
-func (a *API) lfsAccess(w http.ResponseWriter, hr *http.Request, fullPath, op string) (lfsCaller, bool) {
+// lfsAuthenticate reads the token of an LFS request, the password of its
+// HTTP Basic auth, before its body: a token that does not authenticate is
+// answered 401 with a Basic challenge. No credentials is an anonymous
+// caller.
+func (a *API) lfsAuthenticate(w http.ResponseWriter, hr *http.Request) (lfsCaller, bool) {
 	var c lfsCaller
-	if _, token, ok := hr.BasicAuth(); ok {
-		caller, err := a.authn.Authenticate(hr.Context(), token)
-		if errors.Is(err, ferry.ErrUnauthorized) || err == nil && !gitScopeAllows(caller, op == "upload") {
-			githttp.Challenge(w)
-			return c, false
-		}
-		if err != nil {
-			a.writeError(w, hr, err)
-			return c, false
-		}
-		c.user = caller.User
-		trustBody(hr)
+	_, token, ok := hr.BasicAuth()
+	if !ok {
+		return c, true
+	}
+	caller, err := a.authn.Authenticate(hr.Context(), token)
+	switch {
+	case errors.Is(err, ferry.ErrUnauthorized):
+		githttp.Challenge(w)
+		return c, false
+	case err != nil:
+		a.writeError(w, hr, err)
+		return c, false
+	}
+	c.Caller = caller
+	trustBody(hr)
+	return c, true
+}
+
+// lfsAuthorize decides whether c may do op ("download" or "upload"; any
+// other is refused) on the project at fullPath, as GitLab's LFS
+// controllers do, and answers when not: 401 with a Basic challenge to an
+// anonymous caller (who may only download from public projects) or a
+// token without the scope, 403 to a caller who may read the project but
+// not do this, 404 otherwise.
+func (a *API) lfsAuthorize(w http.ResponseWriter, hr *http.Request, c *lfsCaller, fullPath, op string) bool {
+	if c.User != nil && !gitScopeAllows(c.Caller, op == "upload") {
+		githttp.Challenge(w)
+		return false
 	}
 	p, err := a.db.ProjectByFullPath(hr.Context(), fullPath)
 	level := ferry.NoAccess
 	if err == nil {
-		level, err = a.access.ProjectLevel(hr.Context(), c.user, p)
+		level, err = a.access.ProjectLevel(hr.Context(), c.User, p)
 	}
 	if err != nil && !errors.Is(err, ferry.ErrNotFound) {
 		a.writeError(w, hr, err)
-		return c, false
+		return false
 	}
 	found := err == nil
 	c.project = p
-	allowed := found && (op == "download" && auth.CanDownloadCode(c.user, level, p.Visibility) ||
-		op == "upload" && auth.CanPushCode(c.user, level))
 	switch {
-	case allowed:
-		return c, true
-	case c.user == nil && !(found && op == "download" && p.Visibility == ferry.Public):
+	case found && op == "download" && auth.CanDownloadCode(c.User, level, p.Visibility),
+		found && op == "upload" && auth.CanPushCode(c.User, level):
+		return true
+	case c.User == nil && !(found && op == "download" && p.Visibility == ferry.Public):
 		githttp.Challenge(w)
-	case found && auth.CanRead(c.user, level, p.Visibility):
+	case found && auth.CanRead(c.User, level, p.Visibility):
 		a.lfsMessage(w, http.StatusForbidden, "Access forbidden. Check your access level.")
 	default:
 		a.lfsMessage(w, http.StatusNotFound, "Not found.")
 	}
-	return c, false
+	return false
 }
 
 // lfsMessage answers an LFS error as GitLab does: message and

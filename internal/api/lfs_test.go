@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"io"
+	"net/http"
 	"testing"
 )
 
@@ -116,12 +117,58 @@ func TestLFS_BatchDownload(t *testing.T) {
 		{"Anonymous", "/root/private-files.git/gitlab-lfs/objects/" + f.oid, "", 401, ""},
 		{"PublicAnonymous", "/root/public-files.git/gitlab-lfs/objects/" + f.oid, "", 200, lfsContent},
 		{"Missing", "/root/public-files.git/gitlab-lfs/objects/" + missing, "", 404, ""},
+		{"NotAnOID", "/root/public-files.git/gitlab-lfs/objects/..%2F..%2Fuploads", "", 404, ""},
 	} {
 		resp := f.request(t, "GET", tt.path, tt.who, "basic", "")
 		body, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != tt.want || tt.want == 200 && (string(body) != tt.body ||
 			resp.Header.Get("Content-Type") != "application/octet-stream") {
 			t.Errorf("%s: %d %s %v", tt.name, resp.StatusCode, body, resp.Header)
+		}
+	}
+}
+
+// TestLFS_ObjectRange pins that an object download resumes: Range is
+// answered 206 with the part asked for.
+func TestLFS_ObjectRange(t *testing.T) {
+	t.Parallel()
+	f := setupFiles(t)
+	req, _ := http.NewRequest("GET", f.env.URL+"/root/public-files.git/gitlab-lfs/objects/"+f.oid, nil)
+	req.Header.Set("Range", "bytes=6-9")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusPartialContent || string(body) != lfsContent[6:10] {
+		t.Errorf("%d %q", resp.StatusCode, body)
+	}
+}
+
+// TestLFS_BatchBadRequests pins answers to bodies and tokens the batch API
+// cannot use: a bad token is challenged before the body is read, a body
+// that is not JSON is 422 to those who may download and otherwise
+// answered as any refused request.
+func TestLFS_BatchBadRequests(t *testing.T) {
+	t.Parallel()
+	f := setupFiles(t)
+	f.tokens["bad"] = "glpat-not-a-token"
+	batch := "/root/private-files.git/info/lfs/objects/batch"
+	for _, tt := range []struct {
+		name, who, body string
+		want            int
+	}{
+		{"BadToken", "bad", batchBody("download", f.oid), 401},
+		{"NotJSONReporter", "reporter", "{", 422},
+		{"NotJSONAnonymous", "", "{", 401},
+		{"NotJSONOutsider", "outsider", "{", 404},
+		{"NoObjects", "reporter", batchBody("download"), 404},
+	} {
+		resp := f.request(t, "POST", batch, tt.who, "basic", tt.body)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: %d %s", tt.name, resp.StatusCode, body)
 		}
 	}
 }

@@ -30,6 +30,11 @@ func TestUploads_Web(t *testing.T) {
 		{"MissingFile", "/root/public-files/uploads/" + uploadSecret + "/nope.png", "", "", 404},
 		{"BadSecret", "/root/public-files/uploads/xyz/diagram.png", "", "", 404},
 		{"NoProject", "/root/none" + png, "root", "header", 404},
+		// Escaped slashes must not reach another project's uploads.
+		{"TraversalByID", "/-/project/" + itoa(f.ids["public"]) + "/uploads/" + uploadSecret + "/..%2F..%2F" +
+			itoa(f.ids["private"]) + "%2F" + uploadSecret + "%2Fdiagram.png", "", "", 404},
+		{"TraversalWeb", "/root/public-files/uploads/" + uploadSecret + "/..%2F..%2F" +
+			itoa(f.ids["private"]) + "%2F" + uploadSecret + "%2Fdiagram.png", "", "", 404},
 		{"APIMaintainer", "/api/v4/projects/" + itoa(f.ids["private"]) + png, "root", "header", 200},
 		{"APIGuest", "/api/v4/projects/" + itoa(f.ids["private"]) + png, "guest", "header", 403},
 	}
