@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -34,6 +35,21 @@ func batchBody(op string, oids ...string) string {
 	}
 	b, _ := json.Marshal(map[string]any{"operation": op, "transfers": []string{"basic"}, "objects": objects})
 	return string(b)
+}
+
+func basicAuth(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+}
+
+// batch asks a download of oids from root/<vis>-files as who.
+func (f *filesEnv) batch(t *testing.T, vis, who string, oids ...string) batchAnswer {
+	t.Helper()
+	resp := f.request(t, "POST", "/root/"+vis+"-files.git/info/lfs/objects/batch", who, "basic", batchBody("download", oids...))
+	var got batchAnswer
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("batch: %d %v", resp.StatusCode, err)
+	}
+	return got
 }
 
 // TestLFS_BatchAccess pins who may use the batch API, as GitLab's
@@ -89,17 +105,19 @@ func TestLFS_BatchDownload(t *testing.T) {
 	t.Parallel()
 	f := setupFiles(t)
 	missing := "0000000000000000000000000000000000000000000000000000000000000000"
-	resp := f.request(t, "POST", "/root/private-files.git/info/lfs/objects/batch", "reporter", "basic",
-		batchBody("download", f.oid, missing, "not-an-oid"))
-	var got batchAnswer
-	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != 200 || len(got.Objects) != 3 {
-		t.Fatalf("%d %+v %v", resp.StatusCode, got, err)
+	got := f.batch(t, "private", "reporter", f.oid, missing, "not-an-oid")
+	if len(got.Objects) != 3 {
+		t.Fatalf("%+v", got)
 	}
 	o := got.Objects[0]
 	wantHref := f.env.URL + "/root/private-files.git/gitlab-lfs/objects/" + f.oid
 	if o.OID != f.oid || o.Size != int64(len(lfsContent)) || o.Actions == nil || o.Actions.Download.Href != wantHref ||
-		o.Actions.Download.Header["Authorization"] != resp.Request.Header.Get("Authorization") || o.Authenticated {
+		o.Actions.Download.Header["Authorization"] != basicAuth("oauth2", f.tokens["reporter"]) || o.Authenticated {
 		t.Errorf("stored object %+v", o)
+	}
+	if answer := f.batch(t, "public", "", f.oid); len(answer.Objects) != 1 || !answer.Objects[0].Authenticated ||
+		len(answer.Objects[0].Actions.Download.Header) != 0 {
+		t.Errorf("public project's object %+v", answer)
 	}
 	for _, o := range got.Objects[1:] {
 		if o.Actions != nil || o.Error == nil || o.Error.Code != 404 {
