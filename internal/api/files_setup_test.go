@@ -73,21 +73,11 @@ func lfsRepo(t *testing.T, oid string) []byte {
 	t.Helper()
 	dir := t.TempDir()
 	pointer := fmt.Sprintf("version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize %d\n", oid, len(lfsContent))
-	write := func(name, content string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	if out, err := git(t, dir, "init", "-q", "-b", "master"); err != nil {
 		t.Fatal(out)
 	}
-	write(".gitattributes", "big.bin filter=lfs diff=lfs merge=lfs -text\n")
-	write("big.bin", pointer)
-	for _, args := range [][]string{{"add", "."}, {"commit", "-q", "-m", "lfs"}, {"bundle", "create", "-q", "project.bundle", "--all"}} {
-		if out, err := git(t, dir, args...); err != nil {
-			t.Fatalf("git %v: %s", args, out)
-		}
-	}
+	writeFiles(t, dir, map[string]string{".gitattributes": "big.bin filter=lfs diff=lfs merge=lfs -text\n", "big.bin": pointer})
+	gitSteps(t, dir, []string{"add", "."}, []string{"commit", "-q", "-m", "lfs"}, []string{"bundle", "create", "-q", "project.bundle", "--all"})
 	b, err := os.ReadFile(filepath.Join(dir, "project.bundle"))
 	if err != nil {
 		t.Fatal(err)
