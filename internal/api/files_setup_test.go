@@ -85,8 +85,9 @@ func lfsRepo(t *testing.T, oid string) []byte {
 	return b
 }
 
-// get sends a GET to path as who ("" anonymous) with the token in how:
-// "header" (PRIVATE-TOKEN) or "basic" (HTTP Basic password).
+// request sends method to path as who ("" anonymous) with the token in
+// how: "header" (PRIVATE-TOKEN) or "basic" (HTTP Basic password). POSTs
+// are LFS JSON.
 func (f *filesEnv) request(t *testing.T, method, path, who, how, body string) *http.Response {
 	t.Helper()
 	req, err := http.NewRequest(method, f.env.URL+path, strings.NewReader(body))

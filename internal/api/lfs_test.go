@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -186,6 +187,31 @@ func TestLFS_BatchBadRequests(t *testing.T) {
 		resp := f.request(t, "POST", batch, tt.who, "basic", tt.body)
 		body, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != tt.want {
+			t.Errorf("%s: %d %s", tt.name, resp.StatusCode, body)
+		}
+	}
+}
+
+// TestLFS_Locks pins the locks API's answers: no locks, to those who may
+// download (list) or push (verify).
+func TestLFS_Locks(t *testing.T) {
+	t.Parallel()
+	f := setupFiles(t)
+	locks := "/root/private-files.git/info/lfs/locks"
+	for _, tt := range []struct {
+		name, method, path, who string
+		want                    int
+		body                    string
+	}{
+		{"ListReporter", "GET", locks, "reporter", 200, `{"locks":[]}`},
+		{"ListOutsider", "GET", locks, "outsider", 404, ""},
+		{"VerifyDeveloper", "POST", locks + "/verify", "developer", 200, `{"ours":[],"theirs":[]}`},
+		{"VerifyReporter", "POST", locks + "/verify", "reporter", 403, ""},
+		{"VerifyAnonymous", "POST", locks + "/verify", "", 401, ""},
+	} {
+		resp := f.request(t, tt.method, tt.path, tt.who, "basic", "{}")
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != tt.want || tt.body != "" && strings.TrimSpace(string(body)) != tt.body {
 			t.Errorf("%s: %d %s", tt.name, resp.StatusCode, body)
 		}
 	}

@@ -19,6 +19,14 @@ func (a *API) serveProjectPath(w http.ResponseWriter, r *http.Request) bool {
 		a.lfsBatch(w, r, repo[1:])
 		return true
 	}
+	if repo, ok := strings.CutSuffix(p, ".git/info/lfs/locks"); ok && get && len(repo) > 1 {
+		a.lfsLocks(w, r, repo[1:], false)
+		return true
+	}
+	if repo, ok := strings.CutSuffix(p, ".git/info/lfs/locks/verify"); ok && r.Method == http.MethodPost && len(repo) > 1 {
+		a.lfsLocks(w, r, repo[1:], true)
+		return true
+	}
 	if repo, oid, ok := strings.Cut(p, ".git/gitlab-lfs/objects/"); ok && get && len(repo) > 1 {
 		a.lfsObject(w, r, repo[1:], oid)
 		return true

@@ -96,7 +96,8 @@ func (a *API) Handler() http.Handler {
 	// Under /<full_path> (any depth, so matched in serveWeb): GET
 	// /uploads/{secret}/{filename}, /download_export, and git with LFS:
 	// .git/info/refs, .git/git-upload-pack, .git/git-receive-pack,
-	// POST .git/info/lfs/objects/batch, GET .git/gitlab-lfs/objects/{oid}.
+	// POST .git/info/lfs/objects/batch, GET .git/gitlab-lfs/objects/{oid},
+	// GET .git/info/lfs/locks, POST .git/info/lfs/locks/verify.
 	mux.HandleFunc("/", a.serveWeb)
 	return a.withRequestLog(a.guardBodies(apiPaths(withRoute(mux))))
 }
