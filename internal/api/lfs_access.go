@@ -66,7 +66,7 @@ func (a *API) lfsAuthorize(w http.ResponseWriter, hr *http.Request, c *lfsCaller
 	found := err == nil
 	c.project = p
 	switch {
-	case found && op == "download" && auth.CanDownloadCode(c.User, level, p.Visibility),
+	case found && op == "download" && auth.CanReadCode(c.User, level, p.Visibility),
 		found && op == "upload" && auth.CanPushCode(c.User, level):
 		return true
 	case c.User == nil && !(found && op == "download" && p.Visibility == ferry.Public):

@@ -31,8 +31,8 @@ func TestCodeRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := auth.CanDownloadCode(tt.u, tt.level, tt.visibility); got != tt.download {
-				t.Errorf("CanDownloadCode = %v, want %v", got, tt.download)
+			if got := auth.CanReadCode(tt.u, tt.level, tt.visibility); got != tt.download {
+				t.Errorf("CanReadCode = %v, want %v", got, tt.download)
 			}
 			if got := auth.CanPushCode(tt.u, tt.level); got != tt.push {
 				t.Errorf("CanPushCode = %v, want %v", got, tt.push)
