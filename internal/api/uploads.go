@@ -34,8 +34,9 @@ func uploadWebPath(urlPath string) (full, secret, name string, ok bool) {
 		return "", "", "", false
 	}
 	secret, name, ok = strings.Cut(urlPath[i+len("/uploads/"):], "/")
-	ok = ok && uploadSecret.MatchString(secret) && name != "" && !strings.Contains(name, "/")
-	return urlPath[1:i], secret, name, ok
+	full = urlPath[1:i]
+	ok = ok && strings.Contains(full, "/") && uploadSecret.MatchString(secret) && name != "" && !strings.Contains(name, "/")
+	return full, secret, name, ok
 }
 
 // projectUploadWeb is GET /<full_path>/uploads/<secret>/<filename>:
@@ -44,7 +45,7 @@ func (a *API) projectUploadWeb(full, secret, name string) handler {
 	return func(w http.ResponseWriter, r *request) error {
 		p, _, err := a.findProjectByRef(r, full)
 		if err != nil {
-			return notFound("")
+			return hideProject(err)
 		}
 		return a.serveUpload(w, r, p, secret, name)
 	}
@@ -58,9 +59,19 @@ func (a *API) projectUploadByID(w http.ResponseWriter, r *request) error {
 	}
 	p, _, err := a.findProject(r)
 	if err != nil {
-		return notFound("")
+		return hideProject(err)
 	}
 	return a.serveUpload(w, r, p, r.PathValue("secret"), r.PathValue("filename"))
+}
+
+// hideProject turns a project lookup's 404 Project Not Found into the
+// plain 404 a missing file gets, so that a web path tells nothing of
+// which projects exist.
+func hideProject(err error) error {
+	if isStatus(err, http.StatusNotFound) {
+		return notFound("")
+	}
+	return err
 }
 
 // uploadsProject is :id's project for the uploads API, which needs

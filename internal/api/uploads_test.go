@@ -30,6 +30,7 @@ func TestUploads_Web(t *testing.T) {
 		{"MissingFile", "/root/public-files/uploads/" + uploadSecret + "/nope.png", "", "", 404},
 		{"BadSecret", "/root/public-files/uploads/xyz/diagram.png", "", "", 404},
 		{"NoProject", "/root/none" + png, "root", "header", 404},
+		{"NumericPath", "/" + itoa(f.ids["public"]) + png, "", "", 404},
 		// Escaped slashes must not reach another project's uploads.
 		{"TraversalByID", "/-/project/" + itoa(f.ids["public"]) + "/uploads/" + uploadSecret + "/..%2F..%2F" +
 			itoa(f.ids["private"]) + "%2F" + uploadSecret + "%2Fdiagram.png", "", "", 404},
@@ -48,6 +49,9 @@ func TestUploads_Web(t *testing.T) {
 			}
 			if tt.want == 200 && string(body) != "png bytes" {
 				t.Errorf("body %q", body)
+			}
+			if tt.want == 404 && strings.TrimSpace(string(body)) != `{"message":"404 Not Found"}` {
+				t.Errorf("body %s: a refusal must look like a missing file", body)
 			}
 		})
 	}
