@@ -90,9 +90,9 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions/{discussion_id}",
 		a.open(a.getDiscussion(mergeRequestRoute)))
 
-	mux.Handle("GET "+v4+"/projects/{id}/uploads", a.authed(a.listUploads))
-	mux.Handle("GET "+v4+"/projects/{id}/uploads/{upload_id}", a.authed(a.apiUploadByID))
-	mux.Handle("GET "+v4+"/projects/{id}/uploads/{secret}/{filename}", a.authed(a.apiUpload))
+	mux.Handle("GET "+v4+"/projects/{id}/uploads", a.open(a.listUploads))
+	mux.Handle("GET "+v4+"/projects/{id}/uploads/{upload_id}", a.open(a.apiUploadByID))
+	mux.Handle("GET "+v4+"/projects/{id}/uploads/{secret}/{filename}", a.open(a.apiUpload))
 	mux.Handle("GET "+v4+"/projects/{id}/labels", a.authed(a.listLabels))
 	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))
 

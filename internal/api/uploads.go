@@ -47,7 +47,7 @@ func (a *API) projectUploadWeb(full, secret, name string) handler {
 		if err != nil {
 			return hideProject(err)
 		}
-		return a.serveUpload(w, r, p, secret, name)
+		return a.serveUpload(w, r, p, secret, name, webHeaders)
 	}
 }
 
@@ -61,7 +61,7 @@ func (a *API) projectUploadByID(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return hideProject(err)
 	}
-	return a.serveUpload(w, r, p, r.PathValue("secret"), r.PathValue("filename"))
+	return a.serveUpload(w, r, p, r.PathValue("secret"), r.PathValue("filename"), webHeaders)
 }
 
 // hideProject turns a project lookup's 404 Project Not Found into the
@@ -85,20 +85,21 @@ func (a *API) uploadsProject(r *request) (ferry.Project, error) {
 	return p, err
 }
 
-// apiUpload is GET /projects/:id/uploads/:secret/:filename, for
-// Maintainers (GitLab's admin_upload).
+// apiUpload is GET /projects/:id/uploads/:secret/:filename, for anyone
+// who may read the project (GitLab's read_upload), as an attachment.
 func (a *API) apiUpload(w http.ResponseWriter, r *request) error {
-	p, err := a.uploadsProject(r)
+	p, _, err := a.findProject(r)
 	if err != nil {
 		return err
 	}
-	return a.serveUpload(w, r, p, r.PathValue("secret"), r.PathValue("filename"))
+	return a.serveUpload(w, r, p, r.PathValue("secret"), r.PathValue("filename"), apiHeaders)
 }
 
-// serveUpload streams upload secret/name of p from the blob store, with
-// GitLab's headers: the type from the name, inline for images, video,
-// audio and PDF, attachment otherwise, and no shared caching.
-func (a *API) serveUpload(w http.ResponseWriter, r *request, p ferry.Project, secret, name string) error {
+// serveUpload streams upload secret/name of p from the blob store with
+// headers (webHeaders or apiHeaders). Returns 404 Not Found when there is
+// no such upload.
+func (a *API) serveUpload(w http.ResponseWriter, r *request, p ferry.Project, secret, name string,
+	headers func(http.Header, string)) error {
 	if !uploadSecret.MatchString(secret) || name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\") {
 		return notFound("")
 	}
@@ -110,6 +111,15 @@ func (a *API) serveUpload(w http.ResponseWriter, r *request, p ferry.Project, se
 		return err
 	}
 	defer obj.Close()
+	headers(w.Header(), name)
+	http.ServeContent(w, r.Request, name, obj.ModTime(), obj)
+	return nil
+}
+
+// webHeaders are the headers of GitLab's web route (UploadsActions#show):
+// the type from the name, inline for images, video, audio and PDF,
+// attachment otherwise, and no shared caching.
+func webHeaders(h http.Header, name string) {
 	ext := strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))
 	kind := "attachment"
 	if embeddable[ext] {
@@ -119,11 +129,16 @@ func (a *API) serveUpload(w http.ResponseWriter, r *request, p ferry.Project, se
 	if ctype == "" || ext == "" {
 		ctype = "application/octet-stream"
 	}
-	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Disposition", contentDisposition(kind, name))
 	h.Set("Cache-Control", "max-age=0, private, must-revalidate")
 	h.Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r.Request, name, obj.ModTime(), obj)
-	return nil
+}
+
+// apiHeaders are the headers of GitLab's API file downloads
+// (present_disk_file!): always a binary attachment.
+func apiHeaders(h http.Header, name string) {
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", contentDisposition("attachment", name))
+	h.Set("Content-Transfer-Encoding", "binary")
 }

@@ -76,7 +76,9 @@ func (a *API) listUploads(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// apiUploadByID is GET /projects/:id/uploads/:upload_id (Maintainer).
+// apiUploadByID is GET /projects/:id/uploads/:upload_id (Maintainer: ids
+// can be enumerated without the secret). An unknown id is GitLab's
+// RecordNotFound answer, 404 Not found.
 func (a *API) apiUploadByID(w http.ResponseWriter, r *request) error {
 	p, err := a.uploadsProject(r)
 	if err != nil {
@@ -95,7 +97,7 @@ func (a *API) apiUploadByID(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if found == nil {
-		return notFound("Upload")
+		return apiError(http.StatusNotFound, "404 Not found")
 	}
-	return a.serveUpload(w, r, p, found.Secret, found.Name)
+	return a.serveUpload(w, r, p, found.Secret, found.Name, apiHeaders)
 }

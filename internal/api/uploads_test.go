@@ -37,7 +37,8 @@ func TestUploads_Web(t *testing.T) {
 		{"TraversalWeb", "/root/public-files/uploads/" + uploadSecret + "/..%2F..%2F" +
 			itoa(f.ids["private"]) + "%2F" + uploadSecret + "%2Fdiagram.png", "", "", 404},
 		{"APIMaintainer", "/api/v4/projects/" + itoa(f.ids["private"]) + png, "root", "header", 200},
-		{"APIGuest", "/api/v4/projects/" + itoa(f.ids["private"]) + png, "guest", "header", 403},
+		{"APIGuest", "/api/v4/projects/" + itoa(f.ids["private"]) + png, "guest", "header", 200},
+		{"APIPublicAnonymous", "/api/v4/projects/" + itoa(f.ids["public"]) + png, "", "", 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,7 +51,7 @@ func TestUploads_Web(t *testing.T) {
 			if tt.want == 200 && string(body) != "png bytes" {
 				t.Errorf("body %q", body)
 			}
-			if tt.want == 404 && strings.TrimSpace(string(body)) != `{"message":"404 Not Found"}` {
+			if tt.want == 404 && !strings.HasPrefix(tt.path, "/api/") && strings.TrimSpace(string(body)) != `{"message":"404 Not Found"}` {
 				t.Errorf("body %s: a refusal must look like a missing file", body)
 			}
 		})
@@ -75,6 +76,12 @@ func TestUploads_Headers(t *testing.T) {
 			t.Errorf("%s: %d %v", tt.file, resp.StatusCode, h)
 		}
 	}
+	// The API serves every upload as a binary attachment.
+	resp := f.request(t, "GET", "/api/v4/projects/"+itoa(f.ids["public"])+"/uploads/"+uploadSecret+"/diagram.png", "", "", "")
+	if h := resp.Header; resp.StatusCode != 200 || h.Get("Content-Type") != "application/octet-stream" ||
+		h.Get("Content-Disposition") != `attachment; filename="diagram.png"; filename*=UTF-8''diagram.png` {
+		t.Errorf("API: %d %v", resp.StatusCode, h)
+	}
 }
 
 // TestUploads_API pins GET /projects/:id/uploads and the download by id:
@@ -98,10 +105,13 @@ func TestUploads_API(t *testing.T) {
 		body            string
 	}{
 		{"ListGuest", base, "guest", 403, ""},
-		{"ListAnonymous", base, "", 401, ""},
+		{"ListAnonymousPublic", "/api/v4/projects/" + itoa(f.ids["public"]) + "/uploads", "", 403, ""},
+		{"ListAnonymousPrivate", base, "", 404, ""},
 		{"ByID", base + "/1", "root", 200, "png bytes"},
-		{"ByIDMissing", base + "/3", "root", 404, `{"message":"404 Upload Not Found"}`},
-		{"BySecret", base + "/" + uploadSecret + "/notes%20caf%C3%A9.txt", "root", 200, "some notes"},
+		{"ByIDMissing", base + "/3", "root", 404, `{"message":"404 Not found"}`},
+		{"ByIDGuest", base + "/1", "guest", 403, ""},
+		{"BySecret", base + "/" + uploadSecret + "/notes%20caf%C3%A9.txt", "guest", 200, "some notes"},
+		{"BySecretMissing", base + "/" + uploadSecret + "/nope.txt", "guest", 404, `{"message":"404 Not Found"}`},
 	} {
 		resp := f.request(t, "GET", tt.path, tt.who, "header", "")
 		body, _ := io.ReadAll(resp.Body)
