@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/blob"
 )
 
@@ -80,11 +81,14 @@ func (a *API) listUploads(w http.ResponseWriter, r *request) error {
 // can be enumerated without the secret). An unknown id is GitLab's
 // RecordNotFound answer, 404 Not found.
 func (a *API) apiUploadByID(w http.ResponseWriter, r *request) error {
+	id, err := strconv.ParseInt(r.PathValue("upload_id"), 10, 64)
+	if err != nil {
+		return &ferry.ParamError{Param: "upload_id", Reason: "is invalid"}
+	}
 	p, err := a.uploadsProject(r)
 	if err != nil {
 		return err
 	}
-	id, _ := strconv.ParseInt(r.PathValue("upload_id"), 10, 64)
 	var found *storedUpload
 	err = a.eachUpload(r.ctx(), p.ID, func(u storedUpload) error {
 		if u.ID == id {

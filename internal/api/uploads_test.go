@@ -110,6 +110,7 @@ func TestUploads_API(t *testing.T) {
 		{"ByID", base + "/1", "root", 200, "png bytes"},
 		{"ByIDMissing", base + "/3", "root", 404, `{"message":"404 Not found"}`},
 		{"ByIDGuest", base + "/1", "guest", 403, ""},
+		{"ByIDNotANumber", base + "/x", "root", 400, `{"error":"upload_id is invalid"}`},
 		{"BySecret", base + "/" + uploadSecret + "/notes%20caf%C3%A9.txt", "guest", 200, "some notes"},
 		{"BySecretMissing", base + "/" + uploadSecret + "/nope.txt", "guest", 404, `{"message":"404 Not Found"}`},
 	} {
