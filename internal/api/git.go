@@ -11,19 +11,24 @@ import (
 )
 
 // serveWeb answers everything outside /api/v4: an export's web download
-// link (/<full_path>/download_export) and git over HTTP.
+// link (/<full_path>/download_export), uploads and LFS (serveProjectPath)
+// and git over HTTP.
 func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
 	if full, ok := strings.CutSuffix(r.URL.Path, "/download_export"); ok && r.Method == http.MethodGet && len(full) > 1 {
 		a.open(a.downloadExportWeb(strings.TrimPrefix(full, "/"))).ServeHTTP(w, r)
 		return
 	}
+	if a.serveProjectPath(w, r) {
+		return
+	}
 	a.serveGit(w, r)
 }
 
-// serveGit answers git's smart HTTP at /<namespace>/<project>.git/...: a
-// token is the password of HTTP Basic auth (any user name, e.g. oauth2).
-// Public projects clone without one; private ones need Reporter to clone
-// and Developer to push. Callers who are not signed in are asked for
+// serveGit answers git's smart HTTP at /<namespace>/<project>.git/... and,
+// for the project's wiki, /<namespace>/<project>.wiki.git/...: a token is
+// the password of HTTP Basic auth (any user name, e.g. oauth2). Public
+// projects clone without one; private ones need Reporter to clone the
+// code (Guest the wiki) and Developer to push either. Callers who are not signed in are asked for
 // credentials rather than told whether a project exists.
 func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 	req, ok := githttp.Parse(hr.URL.Path, hr.URL.Query())
@@ -50,7 +55,7 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 		trustBody(hr)
 	}
 	r := &request{Request: hr, user: user}
-	p, err := a.db.ProjectByFullPath(r.ctx(), req.RepoPath)
+	p, wiki, err := a.gitProject(r, req.RepoPath)
 	level := ferry.NoAccess
 	if err == nil {
 		level, err = a.access.ProjectLevel(r.ctx(), user, p)
@@ -59,8 +64,10 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 		a.writeError(w, hr, err)
 		return
 	}
-	canRead := err == nil && auth.CanRead(user, level, p.Visibility) &&
-		(p.Visibility != ferry.Private || level >= ferry.Reporter)
+	canRead := err == nil && auth.CanReadCode(user, level, p.Visibility)
+	if wiki { // GitLab's download_wiki_code: whoever reads the wiki
+		canRead = err == nil && auth.CanRead(user, level, p.Visibility)
+	}
 	canWrite := canRead && user != nil && level >= ferry.Developer
 	switch {
 	case (!canRead || req.Write && !canWrite) && user == nil:
@@ -74,8 +81,27 @@ func (a *API) serveGit(w http.ResponseWriter, hr *http.Request) {
 		if user != nil {
 			remote = user.Username
 		}
-		a.git.Serve(w, r.Request, a.repos.Dir(p.ID), req, remote)
+		dir := a.repos.Dir(p.ID)
+		if wiki {
+			if dir, err = a.repos.EnsureWiki(r.ctx(), p.ID); err != nil {
+				a.writeError(w, hr, err)
+				return
+			}
+		}
+		a.git.Serve(w, r.Request, dir, req, remote)
 	}
+}
+
+// gitProject finds the project of a repository path: <project> for its
+// code, <project>.wiki for its wiki. Returns ferry.ErrNotFound when there
+// is none.
+func (a *API) gitProject(r *request, repoPath string) (ferry.Project, bool, error) {
+	p, err := a.db.ProjectByFullPath(r.ctx(), repoPath)
+	if trimmed, ok := strings.CutSuffix(repoPath, ".wiki"); errors.Is(err, ferry.ErrNotFound) && ok {
+		p, err = a.db.ProjectByFullPath(r.ctx(), trimmed)
+		return p, true, err
+	}
+	return p, false, err
 }
 
 // gitScopeAllows is GitLab's scope rule for git over HTTP: api or

@@ -25,52 +25,15 @@ func git(t *testing.T, dir string, args ...string) (string, error) {
 func TestGit_CloneAndPushByRole(t *testing.T) {
 	t.Parallel()
 	r := setupRoles(t)
-	host := strings.TrimPrefix(r.env.URL, "http://")
-	url := func(who string) string {
-		if who == "" {
-			return "http://" + host + "/grp/sub/proj.git"
-		}
-		return "http://oauth2:" + r.tokens[who] + "@" + host + "/grp/sub/proj.git"
-	}
-	tests := []struct {
-		who         string
-		clone, push bool
-	}{
+	url := r.gitURL("/grp/sub/proj.git")
+	checkCloneAndPush(t, url, "README.md", []rolePolicy{
 		{"", false, false},
 		{"outsider", false, false},
 		{"guest", false, false},
 		{"reporter", true, false},
 		{"developer", true, true},
 		{"maintainer", true, true},
-	}
-	for _, tt := range tests {
-		t.Run("as "+tt.who, func(t *testing.T) {
-			dir := filepath.Join(t.TempDir(), "clone")
-			out, err := git(t, t.TempDir(), "clone", url(tt.who), dir)
-			if (err == nil) != tt.clone {
-				t.Fatalf("clone: err %v, want success %v: %s", err, tt.clone, out)
-			}
-			if !tt.clone {
-				return
-			}
-			if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-				t.Errorf("clone lacks README.md: %v", err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, tt.who+".txt"), []byte(tt.who), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if out, err := git(t, dir, "add", "."); err != nil {
-				t.Fatal(out)
-			}
-			if out, err := git(t, dir, "commit", "-m", "by "+tt.who); err != nil {
-				t.Fatal(out)
-			}
-			out, err = git(t, dir, "push", "origin", "HEAD:refs/heads/"+tt.who)
-			if (err == nil) != tt.push {
-				t.Errorf("push: err %v, want success %v: %s", err, tt.push, out)
-			}
-		})
-	}
+	})
 	branches := map[string]bool{}
 	dir := filepath.Join(t.TempDir(), "check")
 	if out, err := git(t, t.TempDir(), "clone", url("maintainer"), dir); err != nil {
@@ -141,5 +104,58 @@ func TestGit_TokenScopes(t *testing.T) {
 	}
 	if out, err := git(t, dir, "push", "origin", "HEAD:refs/heads/ro"); err == nil {
 		t.Errorf("push with a read_repository token succeeded: %s", out)
+	}
+}
+
+// gitURL returns the clone URL of path on r's server with who's token
+// as password ("" for no credentials).
+func (r *roles) gitURL(path string) func(who string) string {
+	host := strings.TrimPrefix(r.env.URL, "http://")
+	return func(who string) string {
+		if who == "" {
+			return "http://" + host + path
+		}
+		return "http://oauth2:" + r.tokens[who] + "@" + host + path
+	}
+}
+
+// rolePolicy is whether one role may clone and push a repository.
+type rolePolicy struct {
+	who         string
+	clone, push bool
+}
+
+// checkCloneAndPush clones url(who) for each policy, finds wantFile in
+// the clone, commits and pushes a branch named for the role: each step
+// must succeed exactly when the policy allows it.
+func checkCloneAndPush(t *testing.T, url func(who string) string, wantFile string, policies []rolePolicy) {
+	t.Helper()
+	for _, tt := range policies {
+		t.Run("as "+tt.who, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "clone")
+			out, err := git(t, t.TempDir(), "clone", url(tt.who), dir)
+			if (err == nil) != tt.clone {
+				t.Fatalf("clone: err %v, want success %v: %s", err, tt.clone, out)
+			}
+			if !tt.clone {
+				return
+			}
+			if _, err := os.Stat(filepath.Join(dir, wantFile)); err != nil {
+				t.Errorf("clone lacks %s: %v", wantFile, err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, tt.who+".txt"), []byte(tt.who), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := git(t, dir, "add", "."); err != nil {
+				t.Fatal(out)
+			}
+			if out, err := git(t, dir, "commit", "-m", "by "+tt.who); err != nil {
+				t.Fatal(out)
+			}
+			out, err = git(t, dir, "push", "origin", "HEAD:refs/heads/"+tt.who)
+			if (err == nil) != tt.push {
+				t.Errorf("push: err %v, want success %v: %s", err, tt.push, out)
+			}
+		})
 	}
 }

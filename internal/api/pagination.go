@@ -58,6 +58,18 @@ func (a *API) writeList(w http.ResponseWriter, r *request, pg pager, total int, 
 	writeJSON(w, http.StatusOK, page)
 }
 
+// writeListWithoutCount answers one page of a list whose total is not
+// counted (GitLab's paginate without_count and exclude_total_headers): no
+// X-Total, X-Total-Pages or last link; hasNext tells whether a page follows.
+func (a *API) writeListWithoutCount(w http.ResponseWriter, r *request, pg pager, hasNext bool, page any) {
+	next := 0
+	if hasNext {
+		next = pg.page + 1
+	}
+	pg.setLinks(w, r.Request, a.base, pg.page > 1, next, 0)
+	writeJSON(w, http.StatusOK, page)
+}
+
 // setHeaders writes X-Per-Page, X-Page, X-Next-Page, X-Prev-Page, Link
 // (prev, next, first, last, in GitLab's order), X-Total and X-Total-Pages.
 // As Kaminari, a page past the last one has neither a next nor a previous
@@ -65,32 +77,66 @@ func (a *API) writeList(w http.ResponseWriter, r *request, pg pager, total int, 
 func (pg pager) setHeaders(w http.ResponseWriter, r *http.Request, base string, total int) {
 	pages := (total + pg.perPage - 1) / pg.perPage
 	inRange := pg.page <= pages
+	next := 0
+	if inRange && pg.page < pages {
+		next = pg.page + 1
+	}
+	pg.setLinks(w, r, base, inRange && pg.page > 1, next, max(pages, 1))
+	w.Header().Set("X-Total", strconv.Itoa(total))
+	w.Header().Set("X-Total-Pages", strconv.Itoa(max(pages, 1)))
+}
+
+// setLinks writes X-Per-Page, X-Page, X-Next-Page (next, 0 for none),
+// X-Prev-Page and Link: prev, next, first and, when last is not 0, last.
+func (pg pager) setLinks(w http.ResponseWriter, r *http.Request, base string, prev bool, next, last int) {
 	h := w.Header()
 	h.Set("X-Per-Page", strconv.Itoa(pg.perPage))
 	h.Set("X-Page", strconv.Itoa(pg.page))
 	h.Set("X-Next-Page", "")
 	h.Set("X-Prev-Page", "")
 	var links []string
-	if inRange && pg.page > 1 {
+	if prev {
 		h.Set("X-Prev-Page", strconv.Itoa(pg.page-1))
 		links = append(links, pg.link(r, base, pg.page-1, "prev"))
 	}
-	if inRange && pg.page < pages {
-		h.Set("X-Next-Page", strconv.Itoa(pg.page+1))
-		links = append(links, pg.link(r, base, pg.page+1, "next"))
+	if next != 0 {
+		h.Set("X-Next-Page", strconv.Itoa(next))
+		links = append(links, pg.link(r, base, next, "next"))
 	}
-	pages = max(pages, 1)
-	links = append(links, pg.link(r, base, 1, "first"), pg.link(r, base, pages, "last"))
+	links = append(links, pg.link(r, base, 1, "first"))
+	if last != 0 {
+		links = append(links, pg.link(r, base, last, "last"))
+	}
 	h.Set("Link", strings.Join(links, ", "))
-	h.Set("X-Total", strconv.Itoa(total))
-	h.Set("X-Total-Pages", strconv.Itoa(pages))
+}
+
+// withQuery is r's path and query with each key of keyValues (key,
+// value, key, value, ...) set to its value.
+func withQuery(r *http.Request, keyValues ...string) string {
+	q := r.URL.Query()
+	for i := 0; i+1 < len(keyValues); i += 2 {
+		q.Set(keyValues[i], keyValues[i+1])
+	}
+	u := url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: q.Encode()}
+	return u.String()
 }
 
 // link is one Link entry: the request's URL under base with page n.
 func (pg pager) link(r *http.Request, base string, n int, rel string) string {
-	q := r.URL.Query()
-	q.Set("page", strconv.Itoa(n))
-	q.Set("per_page", strconv.Itoa(pg.perPage))
-	u := url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: q.Encode()}
-	return "<" + base + u.String() + `>; rel="` + rel + `"`
+	return "<" + base + withQuery(r, "page", strconv.Itoa(n), "per_page", strconv.Itoa(pg.perPage)) + `>; rel="` + rel + `"`
+}
+
+// writePage answers pg's page of items, each shown by show, with GitLab's
+// pagination headers.
+func writePage[T, E any](a *API, w http.ResponseWriter, r *request, pg pager, items []T, show func(T) E) {
+	a.writeList(w, r, pg, len(items), mapSlice(pageOf(pg, items), show))
+}
+
+// mapSlice shows each item (an empty list, never null, for none).
+func mapSlice[T, E any](items []T, show func(T) E) []E {
+	out := make([]E, 0, len(items))
+	for _, item := range items {
+		out = append(out, show(item))
+	}
+	return out
 }

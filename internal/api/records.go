@@ -33,7 +33,7 @@ func canAdminProject(_ ferry.Project, level ferry.AccessLevel) bool {
 
 // canReadCode may read protected branches (read_code).
 func canReadCode(p ferry.Project, level ferry.AccessLevel) bool {
-	return auth.CanReadCode(level, p.Visibility)
+	return auth.ReadsCode(level, p.Visibility)
 }
 
 // canReadBuilds may read pipelines and jobs.

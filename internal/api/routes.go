@@ -50,6 +50,30 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/members/{user_id}", a.open(a.getProjectMember(false)))
 	mux.Handle("GET "+v4+"/projects/{id}/members/all/{user_id}", a.open(a.getProjectMember(true)))
 
+	repo := v4 + "/projects/{id}/repository"
+	mux.Handle("GET "+repo+"/branches", a.open(listRefs(a, a.branchKind())))
+	mux.Handle("GET "+repo+"/branches/{branch}", a.open(getRef(a, a.branchKind())))
+	mux.Handle("HEAD "+repo+"/branches/{branch}", a.open(a.headBranch))
+	mux.Handle("GET "+repo+"/tags", a.open(listRefs(a, a.tagKind())))
+	mux.Handle("GET "+repo+"/tags/{tag}", a.open(getRef(a, a.tagKind())))
+	mux.Handle("GET "+repo+"/commits", a.open(a.listCommits))
+	mux.Handle("GET "+repo+"/commits/{sha}", a.open(a.getCommit))
+	mux.Handle("GET "+repo+"/commits/{sha}/diff", a.open(a.commitDiff))
+	mux.Handle("GET "+repo+"/commits/{sha}/refs", a.open(a.commitRefs))
+	mux.Handle("GET "+repo+"/commits/{sha}/sequence", a.open(a.commitSequence))
+	mux.Handle("GET "+repo+"/tree", a.open(a.listTree))
+	mux.Handle("GET "+repo+"/files/{file_path}", a.open(a.getFile))
+	mux.Handle("GET "+repo+"/files/{file_path}/raw", a.open(a.getRawFile))
+	mux.Handle("GET "+repo+"/files/{file_path}/blame", a.open(a.blameFile))
+	mux.Handle("GET "+repo+"/blobs/{sha}", a.open(a.getBlob))
+	mux.Handle("GET "+repo+"/blobs/{sha}/raw", a.open(a.getRawBlob))
+	mux.Handle("GET "+repo+"/compare", a.open(a.compare))
+	mux.Handle("GET "+repo+"/merge_base", a.open(a.mergeBase))
+	mux.Handle("GET "+repo+"/contributors", a.open(a.listContributors))
+	mux.Handle("GET "+repo+"/{archive}", a.open(a.getArchive))
+	mux.Handle("GET "+v4+"/projects/{id}/wikis", a.open(a.listWikiPages))
+	mux.Handle("GET "+v4+"/projects/{id}/wikis/{slug}", a.open(a.getWikiPage))
+
 	mux.Handle("GET "+v4+"/issues", a.open(a.listIssuables(issueRoute, false)))
 	mux.Handle("GET "+v4+"/projects/{id}/issues", a.open(a.listIssuables(issueRoute, true)))
 	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}", a.open(a.getIssuable(issueRoute)))
@@ -75,6 +99,9 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}",
 		a.open(a.getAwardEmoji(mergeRequestRoute)))
 
+	mux.Handle("GET "+v4+"/projects/{id}/uploads", a.open(a.listUploads))
+	mux.Handle("GET "+v4+"/projects/{id}/uploads/{upload_id}", a.open(a.apiUploadByID))
+	mux.Handle("GET "+v4+"/projects/{id}/uploads/{secret}/{filename}", a.open(a.apiUpload))
 	mux.Handle("GET "+v4+"/projects/{id}/labels", a.authed(a.listLabels))
 	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))
 
@@ -122,6 +149,12 @@ func (a *API) Handler() http.Handler {
 	mux.Handle(v4+"/", a.open(func(http.ResponseWriter, *request) error {
 		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
 	}))
+	mux.Handle("GET /-/project/{id}/uploads/{secret}/{filename}", webToken(a.open(a.projectUploadByID)))
+	// Under /<full_path> (any depth, so matched in serveWeb): GET
+	// /uploads/{secret}/{filename}, /download_export, and git with LFS:
+	// .git/info/refs, .git/git-upload-pack, .git/git-receive-pack,
+	// POST .git/info/lfs/objects/batch, GET .git/gitlab-lfs/objects/{oid},
+	// GET .git/info/lfs/locks, POST .git/info/lfs/locks/verify.
 	mux.HandleFunc("/", a.serveWeb)
 	return a.withRequestLog(a.guardBodies(apiPaths(withRoute(mux))))
 }

@@ -105,3 +105,10 @@ func (a *Access) DirectLevel(ctx context.Context, u *ferry.User, kind string, id
 	}
 	return members[0].AccessLevel, nil
 }
+
+// CanReadCode reports whether a caller with level may read a project's
+// repository (GitLab's download_code): anyone who sees a public or
+// internal project, Reporter and above on a private one.
+func CanReadCode(u *ferry.User, level ferry.AccessLevel, visibility string) bool {
+	return CanRead(u, level, visibility) && ReadsCode(level, visibility)
+}

@@ -40,11 +40,12 @@ func CanManageTokensOf(u *ferry.User, userID int64) bool {
 // its protected tags (manage_protected_tags) among other things.
 func CanAdminProject(level ferry.AccessLevel) bool { return level >= ferry.Maintainer }
 
-// CanReadCode reports whether a caller with level on a project of
-// visibility may read its code and what describes it, such as protected
-// branches (read_code): any reader of a public or internal project, a
-// Reporter of a private one.
-func CanReadCode(level ferry.AccessLevel, visibility string) bool {
+// ReadsCode reports whether a caller with level on a project of
+// visibility, who can see the project, may read its code and what
+// describes it, such as protected branches (read_code): any reader of a
+// public or internal project, a Reporter of a private one. CanReadCode
+// adds the visibility check.
+func ReadsCode(level ferry.AccessLevel, visibility string) bool {
 	return visibility != ferry.Private || level >= ferry.Reporter
 }
 
@@ -52,5 +53,5 @@ func CanReadCode(level ferry.AccessLevel, visibility string) bool {
 // visibility may read its pipelines and jobs (read_pipeline, read_build):
 // as CanReadCode.
 func CanReadBuilds(level ferry.AccessLevel, visibility string) bool {
-	return CanReadCode(level, visibility)
+	return ReadsCode(level, visibility)
 }

@@ -21,8 +21,8 @@ func TestRules_ProjectRecords(t *testing.T) {
 		{ferry.Maintainer, ferry.Private, true, true, true},
 		{ferry.Owner, ferry.Public, true, true, true},
 	} {
-		if got := CanReadCode(tt.level, tt.visibility); got != tt.code {
-			t.Errorf("CanReadCode(%d, %s) = %v", tt.level, tt.visibility, got)
+		if got := ReadsCode(tt.level, tt.visibility); got != tt.code {
+			t.Errorf("ReadsCode(%d, %s) = %v", tt.level, tt.visibility, got)
 		}
 		if got := CanReadBuilds(tt.level, tt.visibility); got != tt.builds {
 			t.Errorf("CanReadBuilds(%d, %s) = %v", tt.level, tt.visibility, got)

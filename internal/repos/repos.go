@@ -5,6 +5,7 @@ package repos
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,4 +94,33 @@ func (w *RemoveWorker) Work(ctx context.Context, job *river.Job[RemoveArgs]) err
 // WikiDir is the bare repository of project id's wiki.
 func (s *Store) WikiDir(id int64) string {
 	return filepath.Join(s.Root, strconv.FormatInt(id, 10)+".wiki.git")
+}
+
+// EnsureWiki returns project id's wiki repository, first creating it
+// empty (HEAD main) when it does not exist, as GitLab creates a wiki on
+// first use. Concurrent callers are safe: the repository is made aside
+// and renamed into place, so it is never seen half made.
+func (s *Store) EnsureWiki(ctx context.Context, id int64) (string, error) {
+	dir := s.WikiDir(id)
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		return dir, err
+	}
+	if err := os.MkdirAll(s.Root, 0o700); err != nil {
+		return "", fmt.Errorf("create wiki of project %d: %w", id, err)
+	}
+	tmp, err := os.MkdirTemp(s.Root, filepath.Base(dir)+".new-")
+	if err != nil {
+		return "", fmt.Errorf("create wiki of project %d: %w", id, err)
+	}
+	defer os.RemoveAll(tmp) // gone after a rename; a loser's copy otherwise
+	if err := git.Init(ctx, tmp, "main"); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, statErr := os.Stat(dir); statErr == nil { // another caller made it
+			return dir, nil
+		}
+		return "", fmt.Errorf("create wiki of project %d: %w", id, err)
+	}
+	return dir, nil
 }
