@@ -11,10 +11,14 @@ import (
 )
 
 // serveWeb answers everything outside /api/v4: an export's web download
-// link (/<full_path>/download_export) and git over HTTP.
+// link (/<full_path>/download_export), uploads and LFS (serveProjectPath)
+// and git over HTTP.
 func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
 	if full, ok := strings.CutSuffix(r.URL.Path, "/download_export"); ok && r.Method == http.MethodGet && len(full) > 1 {
 		a.open(a.downloadExportWeb(strings.TrimPrefix(full, "/"))).ServeHTTP(w, r)
+		return
+	}
+	if a.serveProjectPath(w, r) {
 		return
 	}
 	a.serveGit(w, r)

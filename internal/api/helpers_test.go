@@ -147,3 +147,15 @@ func joined[T any](items []T, what func(T) string) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// newBernard creates the local user with the public email of the GitLab
+// fixture's member 16 (a Maintainer), whom an administrator's import maps.
+func newBernard(t *testing.T, env *servertest.Env) *gitlab.User {
+	t.Helper()
+	u, _, err := env.Root.Users.CreateUser(&gitlab.CreateUserOptions{Email: gitlab.Ptr("bernard_willms@gitlabexample.com"),
+		Name: gitlab.Ptr("Bernard"), Username: gitlab.Ptr("bernard"), ForceRandomPassword: gitlab.Ptr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

@@ -198,11 +198,7 @@ func TestProjectImport_GitLabFixture(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
 	// A local user with the public email of the fixture's member 16.
-	bernard, _, err := env.Root.Users.CreateUser(&gitlab.CreateUserOptions{Email: gitlab.Ptr("bernard_willms@gitlabexample.com"),
-		Name: gitlab.Ptr("Bernard"), Username: gitlab.Ptr("bernard"), ForceRandomPassword: gitlab.Ptr(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bernard := newBernard(t, env)
 	bundle, refs := sourceRepo(t)
 	data := fixtureArchive(t, "0.2.4", map[string][]byte{"project.bundle": bundle,
 		"uploads/0123456789abcdef0123456789abcdef/screen.png": []byte("png")})

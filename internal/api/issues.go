@@ -196,12 +196,21 @@ func anyPage[T any](page []T, total int, err error) (any, int, error) { return p
 // getNote is GET .../:iid/notes/:note_id: 404 Not found for a note the
 // issuable has not (ActiveRecord's), as GitLab.
 func (a *API) getNote(rt issuableRoute) handler {
-	return a.showInThread(rt, func(r *request, p ferry.Project, v content.Viewer, iid int64) (any, error) {
-		id, err := strconv.ParseInt(r.PathValue("note_id"), 10, 64)
-		if err != nil {
-			return nil, &ferry.ParamError{Param: "note_id"}
-		}
+	return a.showByID(rt, "note_id", func(r *request, p ferry.Project, v content.Viewer, iid, id int64) (any, error) {
 		return a.content.Note(r.ctx(), v, p, rt.params.kind, iid, id)
+	})
+}
+
+// showByID is showInThread for what the issuable holds under the
+// integer path value key (a 400 for another value).
+func (a *API) showByID(rt issuableRoute, key string,
+	read func(r *request, p ferry.Project, v content.Viewer, iid, id int64) (any, error)) handler {
+	return a.showInThread(rt, func(r *request, p ferry.Project, v content.Viewer, iid int64) (any, error) {
+		id, err := strconv.ParseInt(r.PathValue(key), 10, 64)
+		if err != nil {
+			return nil, &ferry.ParamError{Param: key}
+		}
+		return read(r, p, v, iid, id)
 	})
 }
 
@@ -222,7 +231,7 @@ func (a *API) showInThread(rt issuableRoute, read func(r *request, p ferry.Proje
 		}
 		e, err := read(r, p, v, iid)
 		switch {
-		case errors.Is(err, content.ErrNoNote): // ActiveRecord::RecordNotFound's
+		case errors.Is(err, content.ErrNoNote), errors.Is(err, content.ErrNoAward): // ActiveRecord::RecordNotFound's
 			return &httpError{Status: http.StatusNotFound, Body: message{"404 Not found"}}
 		case errors.Is(err, content.ErrNoDiscussion):
 			return notFound("Discussion")

@@ -305,7 +305,9 @@ func requestHead(env *servertest.Env, method, path, token, ctype string, length 
 // takes, while an anonymous one has a fixed total time.
 func TestLimits_SlowButSteadyBodies(t *testing.T) {
 	t.Parallel()
-	limits := api.Limits{BodyIdle: time.Second, AnonymousBody: time.Second}
+	// Gaps far under the idle deadline, so that a loaded machine's delays
+	// never make one look idle; in all, longer than twice the deadline.
+	limits := api.Limits{BodyIdle: 3 * time.Second, AnonymousBody: time.Second}
 	env := servertest.StartWith(t, servertest.Options{Limits: server.Limits{Limits: limits}})
 	ctype, archive := multipartBody(t, []formPart{{name: "path", data: "slow"},
 		{name: "file", filename: "slow.tar.gz", data: string(fixtureArchive(t, "0.2.4", nil))}})
@@ -328,12 +330,12 @@ func TestLimits_SlowButSteadyBodies(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			const pieces, gap = 8, 400 * time.Millisecond // 3.2s in all, each gap under the idle deadline
+			const pieces, gap = 14, 500 * time.Millisecond // 7s in all, each gap a sixth of the idle deadline
 			status, body, took := trickle(t, env, tt.head, tt.body, pieces, gap)
 			if status != tt.wantStatus {
 				t.Fatalf("status %d %s after %v, want %d", status, body, took, tt.wantStatus)
 			}
-			if tt.cut == 0 && took < limits.BodyIdle*2 {
+			if tt.cut == 0 && took < limits.BodyIdle+time.Second {
 				t.Errorf("answered after %v: the body did not take longer than the idle deadline", took)
 			}
 			if tt.cut > 0 && (took < tt.cut || took > tt.cut+2*gap) {

@@ -172,3 +172,33 @@ func (a *API) memberUser(r *request) (ferry.User, error) {
 	}
 	return u, err
 }
+
+// getProjectMember is GET /projects/:id/members/:user_id and
+// /members/all/:user_id (with inherited memberships): 404 Not found for a
+// user who is no member (ActiveRecord's, as GitLab).
+func (a *API) getProjectMember(all bool) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		p, _, err := a.findProject(r)
+		if err != nil {
+			return err
+		}
+		id, err := pathID(r, "user_id")
+		if err != nil {
+			return err
+		}
+		members, err := a.db.Members(r.ctx(), ferry.MemberOfProject, p.ID)
+		if err == nil && all {
+			members, err = a.withInherited(r.ctx(), members, p.NamespaceID)
+		}
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if m.User.ID == id {
+				writeJSON(w, http.StatusOK, a.member(m))
+				return nil
+			}
+		}
+		return &httpError{Status: http.StatusNotFound, Body: message{"404 Not found"}}
+	}
+}

@@ -47,6 +47,8 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/members", a.open(a.listProjectMembers(false)))
 	mux.Handle("GET "+v4+"/projects/{id}/members/all", a.open(a.listProjectMembers(true)))
 	mux.Handle("POST "+v4+"/projects/{id}/members", a.authed(a.addProjectMember))
+	mux.Handle("GET "+v4+"/projects/{id}/members/{user_id}", a.open(a.getProjectMember(false)))
+	mux.Handle("GET "+v4+"/projects/{id}/members/all/{user_id}", a.open(a.getProjectMember(true)))
 
 	repo := v4 + "/projects/{id}/repository"
 	mux.Handle("GET "+repo+"/branches", a.open(listRefs(a, a.branchKind())))
@@ -90,8 +92,42 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/discussions/{discussion_id}",
 		a.open(a.getDiscussion(mergeRequestRoute)))
 
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/award_emoji", a.open(a.listAwardEmoji(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}", a.open(a.getAwardEmoji(issueRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/award_emoji",
+		a.open(a.listAwardEmoji(mergeRequestRoute)))
+	mux.Handle("GET "+v4+"/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}",
+		a.open(a.getAwardEmoji(mergeRequestRoute)))
+
+	mux.Handle("GET "+v4+"/projects/{id}/uploads", a.open(a.listUploads))
+	mux.Handle("GET "+v4+"/projects/{id}/uploads/{upload_id}", a.open(a.apiUploadByID))
+	mux.Handle("GET "+v4+"/projects/{id}/uploads/{secret}/{filename}", a.open(a.apiUpload))
 	mux.Handle("GET "+v4+"/projects/{id}/labels", a.authed(a.listLabels))
 	mux.Handle("GET "+v4+"/projects/{id}/milestones", a.authed(a.listMilestones))
+
+	mux.Handle("GET "+v4+"/projects/{id}/releases", a.open(a.recordList(anyReader, a.listReleases)))
+	mux.Handle("GET "+v4+"/projects/{id}/releases/permalink/latest", a.open(a.latestRelease))
+	mux.Handle("GET "+v4+"/projects/{id}/releases/permalink/latest/{suffix...}", a.open(a.latestRelease))
+	mux.Handle("GET "+v4+"/projects/{id}/releases/{tag_name}", a.open(a.recordItem(anyReader, "404 Not Found", a.getRelease)))
+	mux.Handle("GET "+v4+"/projects/{id}/protected_branches",
+		a.open(a.recordList(canReadCode, a.listProtectedBranches)))
+	mux.Handle("GET "+v4+"/projects/{id}/protected_branches/{name}",
+		a.open(a.recordItem(canReadCode, "404 Not found", a.getProtectedBranch)))
+	mux.Handle("GET "+v4+"/projects/{id}/protected_tags", a.open(a.recordList(canAdminProject, a.listProtectedTags)))
+	mux.Handle("GET "+v4+"/projects/{id}/protected_tags/{name}",
+		a.open(a.recordItem(canAdminProject, "404 Not found", a.getProtectedTag)))
+	mux.Handle("GET "+v4+"/projects/{id}/badges", a.open(a.recordList(anyReader, a.listBadges)))
+	mux.Handle("GET "+v4+"/projects/{id}/badges/{badge_id}", a.open(a.recordItem(anyReader, "404 Badge Not Found", a.getBadge)))
+
+	mux.Handle("GET "+v4+"/projects/{id}/snippets", a.open(a.recordList(anyReader, a.listSnippets)))
+	mux.Handle("GET "+v4+"/projects/{id}/snippets/{snippet_id}", a.open(a.recordItem(anyReader, "404 Snippet Not Found", a.getSnippet)))
+	mux.Handle("GET "+v4+"/projects/{id}/events", a.open(a.recordList(anyReader, a.listEvents)))
+	mux.Handle("GET "+v4+"/projects/{id}/pipelines", a.open(a.recordList(canReadBuilds, a.listPipelines)))
+	mux.Handle("GET "+v4+"/projects/{id}/pipelines/latest", a.open(a.recordItem(canReadBuilds, "404 Not found", a.getLatestPipeline)))
+	mux.Handle("GET "+v4+"/projects/{id}/pipelines/{pipeline_id}", a.open(a.recordItem(canReadBuilds, "404 Not found", a.getPipeline)))
+	mux.Handle("GET "+v4+"/projects/{id}/pipelines/{pipeline_id}/jobs", a.open(a.recordList(canReadBuilds, a.listPipelineJobs)))
+	mux.Handle("GET "+v4+"/projects/{id}/jobs", a.open(a.recordList(canReadBuilds, a.listJobs)))
+	mux.Handle("GET "+v4+"/projects/{id}/jobs/{job_id}", a.open(a.recordItem(canReadBuilds, "404 Not found", a.getJob)))
 
 	mux.Handle("POST "+v4+"/projects/{id}/export", a.open(a.scheduleExport))
 	mux.Handle("GET "+v4+"/projects/{id}/export", a.open(a.exportStatus))
@@ -113,6 +149,12 @@ func (a *API) Handler() http.Handler {
 	mux.Handle(v4+"/", a.open(func(http.ResponseWriter, *request) error {
 		return &httpError{Status: http.StatusNotFound, Body: errorBody{"404 Not Found"}}
 	}))
+	mux.Handle("GET /-/project/{id}/uploads/{secret}/{filename}", webToken(a.open(a.projectUploadByID)))
+	// Under /<full_path> (any depth, so matched in serveWeb): GET
+	// /uploads/{secret}/{filename}, /download_export, and git with LFS:
+	// .git/info/refs, .git/git-upload-pack, .git/git-receive-pack,
+	// POST .git/info/lfs/objects/batch, GET .git/gitlab-lfs/objects/{oid},
+	// GET .git/info/lfs/locks, POST .git/info/lfs/locks/verify.
 	mux.HandleFunc("/", a.serveWeb)
 	return a.withRequestLog(a.guardBodies(apiPaths(withRoute(mux))))
 }

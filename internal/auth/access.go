@@ -110,5 +110,5 @@ func (a *Access) DirectLevel(ctx context.Context, u *ferry.User, kind string, id
 // repository (GitLab's download_code): anyone who sees a public or
 // internal project, Reporter and above on a private one.
 func CanReadCode(u *ferry.User, level ferry.AccessLevel, visibility string) bool {
-	return CanRead(u, level, visibility) && (visibility != ferry.Private || level >= ferry.Reporter)
+	return CanRead(u, level, visibility) && ReadsCode(level, visibility)
 }

@@ -34,3 +34,24 @@ func IsAdmin(u *ferry.User) bool { return u != nil && u.IsAdmin }
 func CanManageTokensOf(u *ferry.User, userID int64) bool {
 	return u != nil && (u.IsAdmin || u.ID == userID)
 }
+
+// CanAdminProject reports whether a caller with level on a project may
+// administer it, as GitLab's admin_project (Maintainer) decides: reading
+// its protected tags (manage_protected_tags) among other things.
+func CanAdminProject(level ferry.AccessLevel) bool { return level >= ferry.Maintainer }
+
+// ReadsCode reports whether a caller with level on a project of
+// visibility, who can see the project, may read its code and what
+// describes it, such as protected branches (read_code): any reader of a
+// public or internal project, a Reporter of a private one. CanReadCode
+// adds the visibility check.
+func ReadsCode(level ferry.AccessLevel, visibility string) bool {
+	return visibility != ferry.Private || level >= ferry.Reporter
+}
+
+// CanReadBuilds reports whether a caller with level on a project of
+// visibility may read its pipelines and jobs (read_pipeline, read_build):
+// as CanReadCode.
+func CanReadBuilds(level ferry.AccessLevel, visibility string) bool {
+	return ReadsCode(level, visibility)
+}

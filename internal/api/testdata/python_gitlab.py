@@ -28,6 +28,13 @@ for _ in range(600):
 seen["import_status"] = status.import_status
 seen["visibility"] = gl.projects.get(out["id"]).visibility
 
+# What the project holds as imported, read page by page through Link.
+for name, manager in [("releases", project.releases), ("pipelines", project.pipelines), ("jobs", project.jobs),
+                      ("protected_branches", project.protectedbranches), ("protected_tags", project.protectedtags),
+                      ("badges", project.badges), ("snippets", project.snippets), ("events", project.events)]:
+    seen[name] = len(manager.list(get_all=True, per_page=2))
+seen["release_tag"] = project.releases.get("release-1.0").tag_name
+
 export = project.exports.create({"description": "from python"})
 for _ in range(600):
     export.refresh()
