@@ -16,8 +16,8 @@ const usage = `usage: ferry <command> [flags]
 commands:
   serve           run the HTTP API, git over HTTP and the job workers
   migrate-store   move an embedded installation to PostgreSQL (and its files to S3)
-  archive generate  write a GitLab export archive of a named scale (s, m, l, xl)
-  bench           measure import and export against the floor at a scale
+  archive generate  write a GitLab export archive of a named scale (s, m, l, xl, huge, reads)
+  bench           measure import and export against the floor at a scale (--reads N: the read API too)
   reset-root-token  give the administrator root a new token (for a lost one)
   version         print Ferry's version
   help [COMMAND]  this list, or a command's flags
