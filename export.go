@@ -39,11 +39,13 @@ type Export struct {
 	// Error is why the export failed.
 	Error         string
 	CorrelationID string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	StartedAt     *time.Time
-	FinishedAt    *time.Time
-	ExpiresAt     *time.Time
+	// Progress is the running step, nil before the first.
+	Progress   *Progress
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	StartedAt  *time.Time
+	FinishedAt *time.Time
+	ExpiresAt  *time.Time
 }
 
 // ExportLifetime is how long an export file can be downloaded.

@@ -40,8 +40,10 @@ type Import struct {
 	OriginalPath   string
 	OverrideParams map[string]string
 	Stats          ImportStats
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Progress is the running step, nil before the first.
+	Progress  *Progress
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // ImportStats counts records per relation: read from the archive and

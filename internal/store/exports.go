@@ -10,24 +10,29 @@ import (
 )
 
 const exportColumns = `id, project_id, user_id, status, description, upload_url, upload_method, upload_status,
-	upload_error, file_key, file_name, file_size, error, correlation_id, created_at, updated_at, started_at,
-	finished_at, expires_at`
+	upload_error, file_key, file_name, file_size, error, correlation_id, progress, created_at, updated_at,
+	started_at, finished_at, expires_at`
 
 func scanExport(row interface{ Scan(...any) error }) (ferry.Export, error) {
 	var (
 		e                          ferry.Export
 		desc                       sql.NullString
+		progress                   string
 		started, finished, expires sql.NullTime
 	)
 	err := row.Scan(&e.ID, &e.ProjectID, &e.UserID, &e.Status, &desc, &e.UploadURL, &e.UploadMethod, &e.UploadStatus,
-		&e.UploadError, &e.FileKey, &e.FileName, &e.FileSize, &e.Error, &e.CorrelationID, &e.CreatedAt, &e.UpdatedAt,
+		&e.UploadError, &e.FileKey, &e.FileName, &e.FileSize, &e.Error, &e.CorrelationID, &progress, &e.CreatedAt, &e.UpdatedAt,
 		&started, &finished, &expires)
 	if desc.Valid {
 		e.Description = &desc.String
 	}
 	e.CreatedAt, e.UpdatedAt = e.CreatedAt.UTC(), e.UpdatedAt.UTC()
 	e.StartedAt, e.FinishedAt, e.ExpiresAt = timePtr(started), timePtr(finished), timePtr(expires)
-	return e, mapError(err)
+	if err != nil {
+		return e, mapError(err)
+	}
+	e.Progress, err = decodeProgress(progress)
+	return e, err
 }
 
 func nullString(s *string) any {

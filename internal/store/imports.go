@@ -11,15 +11,15 @@ import (
 )
 
 const importColumns = `project_id, user_id, status, correlation_id, error, source, upload_key, source_data,
-	overwrite_id, original_name, original_path, override_params, stats, created_at, updated_at`
+	overwrite_id, original_name, original_path, override_params, stats, progress, created_at, updated_at`
 
 func scanImport(row interface{ Scan(...any) error }) (ferry.Import, error) {
 	var (
-		im              ferry.Import
-		override, stats string
+		im                        ferry.Import
+		override, stats, progress string
 	)
 	err := row.Scan(&im.ProjectID, &im.UserID, &im.Status, &im.CorrelationID, &im.Error, &im.Source, &im.UploadKey,
-		&im.SourceData, &im.OverwriteID, &im.OriginalName, &im.OriginalPath, &override, &stats, &im.CreatedAt, &im.UpdatedAt)
+		&im.SourceData, &im.OverwriteID, &im.OriginalName, &im.OriginalPath, &override, &stats, &progress, &im.CreatedAt, &im.UpdatedAt)
 	if err != nil {
 		return im, mapError(err)
 	}
@@ -30,7 +30,8 @@ func scanImport(row interface{ Scan(...any) error }) (ferry.Import, error) {
 	if err := json.Unmarshal([]byte(stats), &im.Stats); err != nil {
 		return im, fmt.Errorf("decode import stats: %w", err)
 	}
-	return im, nil
+	im.Progress, err = decodeProgress(progress)
+	return im, err
 }
 
 // CreateImport inserts im (status scheduled).
