@@ -31,6 +31,8 @@ type importStatusEntity struct {
 	FailedRelations   []failedRelation   `json:"failed_relations"`
 	ImportError       *string            `json:"import_error"`
 	Stats             *ferry.ImportStats `json:"stats"`
+	// Progress is Ferry's own: the step running (or last reached).
+	Progress *ferry.Progress `json:"progress,omitempty"`
 }
 
 // maskedImportError is what callers below Maintainer see instead of the
@@ -66,6 +68,7 @@ func (a *API) importStatus(r *request, p ferry.Project, im ferry.Import, maintai
 		stats := im.Stats
 		e.Stats = &stats
 	}
+	e.Progress = im.Progress
 	failures, err := a.db.ImportFailures(r.ctx(), p.ID, im.CorrelationID, 100)
 	if err != nil {
 		return e, err

@@ -170,6 +170,8 @@ type exportStatusEntity struct {
 	ExportError  string `json:"export_error,omitempty"`
 	UploadStatus string `json:"upload_status,omitempty"`
 	UploadError  string `json:"upload_error,omitempty"`
+	// Progress is the latest export's step running (or last reached).
+	Progress *ferry.Progress `json:"progress,omitempty"`
 }
 
 // exportStatus is GET /projects/:id/export: the caller's own exports.
@@ -190,7 +192,7 @@ func (a *API) exportStatus(w http.ResponseWriter, r *request) error {
 	}
 	if len(exports) > 0 {
 		latest := exports[0]
-		e.UploadStatus, e.UploadError = latest.UploadStatus, latest.UploadError
+		e.UploadStatus, e.UploadError, e.Progress = latest.UploadStatus, latest.UploadError, latest.Progress
 		if latest.Status == ferry.ExportFailed {
 			e.ExportError = latest.Error
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/ferryhq/ferry/internal/archive"
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/git"
+	"github.com/ferryhq/ferry/internal/progress"
 )
 
 // countingWriter counts the bytes that pass through it.
@@ -28,7 +29,8 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 // writeArchive streams the archive of p into blob key and returns its
 // size. The blob appears only when the whole archive is written.
-func (w *Worker) writeArchive(ctx context.Context, p ferry.Project, e *ferry.Export, key string) (int64, error) {
+func (w *Worker) writeArchive(ctx context.Context, p ferry.Project, e *ferry.Export, key string,
+	prog *progress.Recorder) (int64, error) {
 	scratch, err := os.MkdirTemp(w.TempDir, fmt.Sprintf("export-%d-*", e.ID))
 	if err != nil {
 		return 0, fmt.Errorf("scratch folder: %w", err)
@@ -38,13 +40,14 @@ func (w *Worker) writeArchive(ctx context.Context, p ferry.Project, e *ferry.Exp
 	if err != nil {
 		return 0, err
 	}
-	counter := &countingWriter{w: bw}
+	counter := &countingWriter{w: prog.Writer(ctx, bw)}
 	aw := archive.NewWriter(counter)
-	err = w.writeEntries(ctx, aw, p, e, scratch)
+	err = w.writeEntries(ctx, aw, p, e, scratch, prog)
 	if err == nil {
 		err = aw.Close()
 	}
 	if err == nil {
+		prog.Flush(ctx) // the files step's bytes, with the archive's end
 		err = bw.Commit()
 	}
 	if err != nil {
@@ -56,7 +59,9 @@ func (w *Worker) writeArchive(ctx context.Context, p ferry.Project, e *ferry.Exp
 
 // writeEntries writes the archive in GitLab's order: versions, the tree,
 // the repositories, then the snippets folder.
-func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export, scratch string) error {
+func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export, scratch string,
+	prog *progress.Recorder) error {
+	prog.Step(ctx, StepTree, "", 0, 0, 0)
 	if err := aw.AddBytes(archive.VersionFile, []byte(archive.Version)); err != nil {
 		return err
 	}
@@ -66,15 +71,17 @@ func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.P
 	if err := aw.AddBytes(archive.GitLabRevFile, []byte("ferry")); err != nil {
 		return err
 	}
-	if err := w.writeTree(ctx, aw, p, e, scratch); err != nil {
+	if err := w.writeTree(ctx, aw, p, e, scratch, prog); err != nil {
 		return err
 	}
+	prog.Step(ctx, StepRepositories, "", 0, 0, 0)
 	if err := addBundle(ctx, aw, w.Repos.Dir(p.ID), archive.BundleFile, scratch); err != nil {
 		return err
 	}
 	if err := addBundle(ctx, aw, w.Repos.WikiDir(p.ID), archive.WikiBundleFile, scratch); err != nil {
 		return err
 	}
+	prog.Step(ctx, StepFiles, "", 0, 0, 0)
 	for _, b := range []struct{ prefix, dir string }{
 		{blob.UploadsPrefix(p.ID), archive.UploadsDir},
 		{blob.LFSPrefix(p.ID) + "/objects", archive.LFSDir},

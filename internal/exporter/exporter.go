@@ -20,6 +20,7 @@ import (
 	"github.com/ferryhq/ferry/internal/correlation"
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/metrics"
+	"github.com/ferryhq/ferry/internal/progress"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/secret"
 	"github.com/ferryhq/ferry/internal/ssrf"
@@ -129,7 +130,7 @@ func (w *Worker) export(ctx context.Context, e *ferry.Export) error {
 	}
 	name := Filename(w.now(), p.FullPath())
 	key := blob.ExportKey(p.ID, e.ID, name)
-	size, err := w.writeArchive(ctx, p, e, key)
+	size, err := w.writeArchive(ctx, p, e, key, w.recorder(e))
 	if err != nil {
 		return err
 	}
@@ -151,6 +152,23 @@ func (w *Worker) export(ctx context.Context, e *ferry.Export) error {
 		}
 	}
 	return nil
+}
+
+// The steps of an export, in order, as its progress shows them.
+const (
+	StepTree         = "tree"         // VERSION files and tree/project.json
+	StepRelations    = "relations"    // item is the relation file, of item_count
+	StepRepositories = "repositories" // the repository and wiki bundles
+	StepFiles        = "files"        // uploads, LFS objects and kept files
+	StepUploading    = "uploading"    // to upload[url]: bytes sent of the archive
+)
+
+// recorder records e's progress; done_bytes count what a step wrote to
+// the archive (compressed).
+func (w *Worker) recorder(e *ferry.Export) *progress.Recorder {
+	return &progress.Recorder{Now: w.Now, Save: func(ctx context.Context, p *ferry.Progress) error {
+		return w.DB.SetExportProgress(ctx, e.ID, p)
+	}}
 }
 
 // fail records err as the reason e failed (even when ctx ended).

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
+	"github.com/ferryhq/ferry/internal/progress"
 )
 
 // records is where a relation file's records come from besides the store:
@@ -30,7 +31,8 @@ type relationFile struct {
 // no longer exports are left out. project_members always has a file;
 // project_feature and ci_cd_settings, which every GitLab project has, get
 // GitLab's defaults when none was imported.
-func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export, scratch string) error {
+func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export, scratch string,
+	prog *progress.Recorder) error {
 	attrs, err := w.projectAttributes(ctx, p, e)
 	if err != nil {
 		return err
@@ -42,7 +44,7 @@ func (w *Worker) writeTree(ctx context.Context, aw *archive.Writer, p ferry.Proj
 	if err != nil {
 		return err
 	}
-	return w.writeRelations(ctx, aw, p, files, scratch)
+	return w.writeRelations(ctx, aw, p, files, scratch, prog)
 }
 
 // relationFiles lists the relation files of p's export, in GitLab's order.
@@ -87,7 +89,8 @@ type spooled struct {
 // writeRelations writes files into the archive through two spools: a
 // goroutine fills the next relation's spool while the last one is
 // compressed into the archive, so filtering and compressing overlap.
-func (w *Worker) writeRelations(ctx context.Context, aw *archive.Writer, p ferry.Project, files []relationFile, scratch string) error {
+func (w *Worker) writeRelations(ctx context.Context, aw *archive.Writer, p ferry.Project, files []relationFile, scratch string,
+	prog *progress.Recorder) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	free, ready := make(chan *spool, 2), make(chan spooled)
@@ -119,6 +122,7 @@ func (w *Worker) writeRelations(ctx context.Context, aw *archive.Writer, p ferry
 	written := 0
 	for s := range ready {
 		err := s.err
+		prog.Step(ctx, StepRelations, s.file.rel.Name, written+1, len(files), 0)
 		if err == nil {
 			err = s.sp.addTo(aw, archive.RelationDir+"/"+s.file.rel.Name+".ndjson")
 		}

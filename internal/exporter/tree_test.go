@@ -84,7 +84,7 @@ func TestWriteTree_Relations(t *testing.T) {
 	w, p, e, _ := treeProject(t, 1, []string{"triggers", "services", "issues", "labels", "ci_cd_settings"}, nil)
 	var out bytes.Buffer
 	aw := archive.NewWriter(&out)
-	if err := w.writeTree(context.Background(), aw, p, e, t.TempDir()); err != nil {
+	if err := w.writeTree(context.Background(), aw, p, e, t.TempDir(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := aw.Close(); err != nil {
@@ -118,7 +118,7 @@ func TestWriteTree_Errors(t *testing.T) {
 			w, p, e, _ := treeProject(t, 200, []string{"issues", "merge_requests"}, tt.extra)
 			scratch := t.TempDir()
 			aw := archive.NewWriter(tt.out)
-			err := w.writeTree(context.Background(), aw, p, e, scratch)
+			err := w.writeTree(context.Background(), aw, p, e, scratch, nil)
 			if err == nil {
 				err = aw.Close()
 			}
@@ -150,7 +150,7 @@ func BenchmarkWriteTree(b *testing.B) {
 	b.SetBytes(total)
 	for b.Loop() {
 		aw := archive.NewWriter(io.Discard)
-		if err := w.writeTree(context.Background(), aw, p, e, b.TempDir()); err != nil {
+		if err := w.writeTree(context.Background(), aw, p, e, b.TempDir(), nil); err != nil {
 			b.Fatal(err)
 		}
 		if err := aw.Close(); err != nil {

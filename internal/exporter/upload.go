@@ -55,7 +55,10 @@ func (w *Worker) send(ctx context.Context, e *ferry.Export) error {
 		return err
 	}
 	defer obj.Close()
-	req, err := http.NewRequestWithContext(ctx, e.UploadMethod, target.String(), io.NopCloser(obj))
+	prog := w.recorder(e)
+	prog.Step(ctx, StepUploading, "", 0, 0, obj.Size())
+	defer prog.Flush(ctx)
+	req, err := http.NewRequestWithContext(ctx, e.UploadMethod, target.String(), io.NopCloser(prog.Reader(ctx, obj)))
 	if err != nil {
 		return fmt.Errorf("upload to %s: %w", ssrf.Redact(target), err)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/ferryhq/ferry/internal/correlation"
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/metrics"
+	"github.com/ferryhq/ferry/internal/progress"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -72,6 +73,17 @@ type Fetcher interface {
 
 // Timeout bounds one attempt, as GitLab's 24-hour import limit.
 func (w *Worker) Timeout(*river.Job[Args]) time.Duration { return 24 * time.Hour }
+
+// The steps of an import, in order, as its progress shows them.
+const (
+	StepDownloading  = "downloading"  // a remote archive, into the work folder
+	StepExtracting   = "extracting"   // bytes of the (compressed) archive read
+	StepRepositories = "repositories" // the bundles, restored with git
+	StepProject      = "project"      // the project's attributes and members
+	StepRelations    = "relations"    // item is the relation, of item_count
+	StepFiles        = "files"        // uploads, LFS objects and kept files
+	StepFinishing    = "finishing"    // marked finished, an overwrite swapped
+)
 
 // permanentError marks failures a retry cannot fix (a bad archive).
 type permanentError struct{ err error }
@@ -170,14 +182,18 @@ func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger)
 	if err != nil {
 		return err
 	}
-	dir, err := w.unpack(ctx, im, work, settings)
+	prog := &progress.Recorder{Save: func(ctx context.Context, p *ferry.Progress) error {
+		return w.DB.SetImportProgress(ctx, im.ProjectID, p)
+	}}
+	dir, err := w.unpack(ctx, im, work, settings, prog)
 	if err != nil {
 		return err
 	}
-	r := &restore{w: w, im: im, dir: dir, logger: logger}
+	r := &restore{w: w, im: im, dir: dir, logger: logger, prog: prog}
 	if err := r.run(ctx); err != nil {
 		return err
 	}
+	prog.Step(ctx, StepFinishing, "", 0, 0, 0)
 	return w.finish(ctx, im, logger)
 }
 

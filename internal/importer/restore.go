@@ -13,6 +13,7 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
 	"github.com/ferryhq/ferry/internal/git"
+	"github.com/ferryhq/ferry/internal/progress"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -30,6 +31,7 @@ type restore struct {
 	im      *ferry.Import
 	dir     string
 	logger  *slog.Logger
+	prog    *progress.Recorder
 	project ferry.Project
 	user    ferry.User
 	legacy  *archive.Legacy
@@ -62,9 +64,11 @@ func (r *restore) run(ctx context.Context) error {
 	if r.legacy != nil {
 		defer r.legacy.Close()
 	}
+	r.prog.Step(ctx, StepRepositories, "", 0, 0, 0)
 	if err := r.repositories(ctx, attrs); err != nil {
 		return err
 	}
+	r.prog.Step(ctx, StepProject, "", 0, 0, 0)
 	if err := r.saveProject(ctx, attrs); err != nil {
 		return err
 	}
@@ -83,6 +87,7 @@ func (r *restore) run(ctx context.Context) error {
 	if err := r.ensureImporterMember(ctx); err != nil {
 		return err
 	}
+	r.prog.Step(ctx, StepFiles, "", 0, 0, 0)
 	return r.files(ctx)
 }
 

@@ -90,7 +90,8 @@ func (r *restore) relations(ctx context.Context) error {
 	if err != nil {
 		return permanent(err)
 	}
-	for _, name := range names {
+	for i, name := range names {
+		r.prog.Step(ctx, StepRelations, name, i+1, len(names), 0)
 		if err := r.relation(ctx, name); err != nil {
 			return err
 		}

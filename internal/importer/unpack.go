@@ -12,12 +12,14 @@ import (
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
+	"github.com/ferryhq/ferry/internal/progress"
 )
 
 // unpack extracts the import's archive into work/archive and checks its
 // version. Archive problems are permanent failures with GitLab's messages.
-func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, settings ferry.Settings) (string, error) {
-	src, err := w.open(ctx, im, work, settings)
+func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, settings ferry.Settings,
+	prog *progress.Recorder) (string, error) {
+	src, err := w.open(ctx, im, work, settings, prog)
 	if err != nil {
 		return "", err
 	}
@@ -26,7 +28,8 @@ func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, sett
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return "", err
 	}
-	if err := w.extract(ctx, im, src, dir, settings); err != nil {
+	prog.Step(ctx, StepExtracting, "", 0, 0, sizeOf(src))
+	if err := w.extract(ctx, im, prog.Reader(ctx, src), dir, settings); err != nil {
 		return "", err
 	}
 	if err := archive.CheckVersion(dir); errors.Is(err, fs.ErrNotExist) {
@@ -34,7 +37,21 @@ func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, sett
 	} else if err != nil {
 		return "", permanent(err)
 	}
+	prog.Flush(ctx)
 	return dir, nil
+}
+
+// sizeOf is the archive's size, 0 when unknown.
+func sizeOf(src io.Reader) int64 {
+	switch s := src.(type) {
+	case interface{ Size() int64 }:
+		return s.Size()
+	case *os.File:
+		if info, err := s.Stat(); err == nil {
+			return info.Size()
+		}
+	}
+	return 0
 }
 
 // extract extracts the archive within the limits of the settings: the
@@ -74,7 +91,8 @@ var (
 
 // open returns the archive: the uploaded blob, or a remote source fetched
 // into the work folder.
-func (w *Worker) open(ctx context.Context, im *ferry.Import, work string, settings ferry.Settings) (io.ReadCloser, error) {
+func (w *Worker) open(ctx context.Context, im *ferry.Import, work string, settings ferry.Settings,
+	prog *progress.Recorder) (io.ReadCloser, error) {
 	if im.Source == ferry.SourceFile || im.Source == "" {
 		obj, err := w.Blobs.Open(ctx, im.UploadKey)
 		if err != nil {
@@ -86,6 +104,7 @@ func (w *Worker) open(ctx context.Context, im *ferry.Import, work string, settin
 	if !ok {
 		return nil, permanent(fmt.Errorf("unknown import source %q", im.Source))
 	}
+	prog.Step(ctx, StepDownloading, "", 0, 0, 0)
 	f, err := os.OpenFile(filepath.Join(work, "download.tar.gz"), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, err

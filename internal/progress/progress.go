@@ -7,6 +7,7 @@ package progress
 import (
 	"context"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/ferryhq/ferry"
@@ -15,8 +16,8 @@ import (
 // Every is the default least time between two saves of one step's bytes.
 const Every = time.Second
 
-// Recorder keeps one job's progress. A nil *Recorder records nothing, and
-// it is used by one goroutine at a time.
+// Recorder keeps one job's progress. A nil *Recorder records nothing; it
+// is safe for concurrent use (an upload's body is read by the transport).
 type Recorder struct {
 	// Save stores the progress; its errors are ignored (progress is
 	// advisory: the job goes on without it).
@@ -26,6 +27,7 @@ type Recorder struct {
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 
+	mu    sync.Mutex
 	p     ferry.Progress
 	saved time.Time
 }
@@ -43,6 +45,8 @@ func (r *Recorder) Step(ctx context.Context, step, item string, index, count int
 	if r == nil {
 		return
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	t := r.now()
 	r.p = ferry.Progress{Step: step, Item: item, ItemIndex: index, ItemCount: count, TotalBytes: totalBytes,
 		StepStartedAt: t}
@@ -55,6 +59,8 @@ func (r *Recorder) Add(ctx context.Context, n int64) {
 	if r == nil || n == 0 {
 		return
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.p.DoneBytes += n
 	every := r.Every
 	if every == 0 {
@@ -70,6 +76,8 @@ func (r *Recorder) Flush(ctx context.Context) {
 	if r == nil {
 		return
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.save(ctx, r.now())
 }
 
@@ -78,6 +86,8 @@ func (r *Recorder) Current() ferry.Progress {
 	if r == nil {
 		return ferry.Progress{}
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	return r.p
 }
 
