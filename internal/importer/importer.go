@@ -163,6 +163,9 @@ func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger)
 	if err := w.DB.UpdateImport(ctx, im); err != nil {
 		return err
 	}
+	if err := w.DB.SetImportProgress(ctx, im.ProjectID, nil); err != nil { // an earlier attempt's
+		return err
+	}
 	if im.OverwriteID != 0 {
 		// GitLab checks at the end; checking first too spares a long
 		// import that could only fail. finish checks again.

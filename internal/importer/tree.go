@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -82,6 +84,19 @@ func (r *restore) openRelation(name string) (*archive.RelationReader, error) {
 	return archive.OpenRelation(r.dir, name)
 }
 
+// relationSize is the size of name's NDJSON file, 0 when unknown (a
+// legacy project.json holds them all).
+func (r *restore) relationSize(name string) int64 {
+	if r.legacy != nil {
+		return 0
+	}
+	info, err := os.Lstat(filepath.Join(r.dir, archive.RelationDir, name+".ndjson"))
+	if err != nil || !info.Mode().IsRegular() {
+		return 0
+	}
+	return info.Size()
+}
+
 // relations stores every relation, a batch per transaction. An unreadable
 // line fails the import (as GitLab); an invalid record is a failed
 // relation.
@@ -91,7 +106,7 @@ func (r *restore) relations(ctx context.Context) error {
 		return permanent(err)
 	}
 	for i, name := range names {
-		r.prog.Step(ctx, StepRelations, name, i+1, len(names), 0)
+		r.prog.Step(ctx, StepRelations, name, i+1, len(names), r.relationSize(name))
 		if err := r.relation(ctx, name); err != nil {
 			return err
 		}
@@ -115,6 +130,7 @@ func (r *restore) relation(ctx context.Context, name string) error {
 			return permanent(err)
 		}
 		r.im.Stats.Fetched[name]++
+		r.prog.Add(ctx, int64(len(raw))+1) // the line and its newline
 		rec, keep, err := r.prepare(ctx, name, raw)
 		if err != nil {
 			if ferr := r.failed(ctx, name, line, err); ferr != nil {
