@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ferryhq/ferry/internal/archive"
 	"github.com/ferryhq/ferry/internal/generate"
 	"github.com/ferryhq/ferry/internal/server/servertest"
 )
@@ -125,5 +126,39 @@ func TestProgress_ImportAndExportShowTheirSteps(t *testing.T) {
 	checkProgress(t, seen, []string{"tree", "relations", "repositories", "files"})
 	if last := seen[len(seen)-1]; last.Step != "files" || last.DoneBytes == 0 {
 		t.Fatalf("a finished export's last step is files, with the archive's end written: %+v", last)
+	}
+}
+
+// A failed import keeps the step it stopped at: an archive without
+// VERSION fails once it is extracted, every byte read.
+func TestProgress_FailedImportShowsWhereItStopped(t *testing.T) {
+	t.Parallel()
+	var data bytes.Buffer
+	aw := archive.NewWriter(&data)
+	if err := aw.AddBytes(archive.ProjectFile, []byte(`{"name":"x"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := aw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	env := servertest.Start(t)
+	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", data.Bytes(), map[string]string{"path": "x"})
+	if status != 201 {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	id := projectID(t, body)
+	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "failed" {
+		t.Fatalf("an archive without VERSION fails: %+v", st)
+	}
+	_, body, _ = call(t, env, "GET", "/api/v4/projects/"+itoa(id)+"/import", servertest.RootToken, "", "")
+	var st struct {
+		Progress *progressSeen `json:"progress"`
+	}
+	if err := json.Unmarshal([]byte(body), &st); err != nil {
+		t.Fatal(err)
+	}
+	want := progressSeen{Step: "extracting", DoneBytes: int64(data.Len()), TotalBytes: int64(data.Len())}
+	if st.Progress == nil || *st.Progress != want {
+		t.Fatalf("progress %s, want %+v", body, want)
 	}
 }

@@ -29,7 +29,9 @@ func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, sett
 		return "", err
 	}
 	prog.Step(ctx, StepExtracting, "", 0, 0, sizeOf(src))
-	if err := w.extract(ctx, im, prog.Reader(ctx, src), dir, settings); err != nil {
+	err = w.extract(ctx, im, prog.Reader(ctx, src), dir, settings)
+	prog.Flush(ctx) // how far extraction got, also when it failed
+	if err != nil {
 		return "", err
 	}
 	if err := archive.CheckVersion(dir); errors.Is(err, fs.ErrNotExist) {
@@ -37,7 +39,6 @@ func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, sett
 	} else if err != nil {
 		return "", permanent(err)
 	}
-	prog.Flush(ctx)
 	return dir, nil
 }
 
