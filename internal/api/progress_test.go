@@ -88,6 +88,16 @@ func pollProgress(t *testing.T, env *servertest.Env, path, field string) []progr
 	}
 }
 
+// startImport posts data as root's project "p" and returns its id.
+func startImport(t *testing.T, env *servertest.Env, data []byte) int64 {
+	t.Helper()
+	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", data, map[string]string{"path": "p"})
+	if status != 201 {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	return projectID(t, body)
+}
+
 func TestProgress_ImportAndExportShowTheirSteps(t *testing.T) {
 	t.Parallel()
 	sc := generate.Scales["s"]
@@ -97,11 +107,7 @@ func TestProgress_ImportAndExportShowTheirSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := servertest.Start(t)
-	status, body := importArchive(t, env, servertest.RootToken, "big.tar.gz", data.Bytes(), map[string]string{"path": "big"})
-	if status != 201 {
-		t.Fatalf("import: %d %s", status, body)
-	}
-	id := projectID(t, body)
+	id := startImport(t, env, data.Bytes())
 	seen := pollProgress(t, env, "/api/v4/projects/"+itoa(id)+"/import", "import_status")
 	t.Logf("import progress seen: %+v", seen)
 	checkProgress(t, seen, []string{"downloading", "extracting", "repositories", "project", "relations", "files", "finishing"})
@@ -142,15 +148,11 @@ func TestProgress_FailedImportShowsWhereItStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := servertest.Start(t)
-	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", data.Bytes(), map[string]string{"path": "x"})
-	if status != 201 {
-		t.Fatalf("import: %d %s", status, body)
-	}
-	id := projectID(t, body)
+	id := startImport(t, env, data.Bytes())
 	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "failed" {
 		t.Fatalf("an archive without VERSION fails: %+v", st)
 	}
-	_, body, _ = call(t, env, "GET", "/api/v4/projects/"+itoa(id)+"/import", servertest.RootToken, "", "")
+	_, body, _ := call(t, env, "GET", "/api/v4/projects/"+itoa(id)+"/import", servertest.RootToken, "", "")
 	var st struct {
 		Progress *progressSeen `json:"progress"`
 	}
