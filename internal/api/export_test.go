@@ -401,6 +401,12 @@ func TestProjectExport_Upload(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The last step is the upload, every byte sent.
+			n := float64(len(archive))
+			if pr, _ := status["progress"].(map[string]any); pr["step"] != "uploading" || pr["done_bytes"] != n ||
+				pr["total_bytes"] != n {
+				t.Errorf("progress %v, want uploading %d of %d bytes", status["progress"], len(archive), len(archive))
+			}
 			sink.mu.Lock()
 			defer sink.mu.Unlock()
 			if sink.method != tt.method || sink.ctype != "application/gzip" || sink.length != itoa(int64(len(archive))) ||
