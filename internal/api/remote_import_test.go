@@ -205,9 +205,16 @@ func TestRemoteImport_LyingServer(t *testing.T) {
 	if status != 201 {
 		t.Fatalf("%d %s", status, body)
 	}
-	st := waitImport(t, env, servertest.RootToken, projectID(t, body))
+	id := projectID(t, body)
+	st := waitImport(t, env, servertest.RootToken, id)
 	if st.ImportStatus != "failed" || st.ImportError == nil {
 		t.Fatalf("import %s %v", st.ImportStatus, deref(st.ImportError))
+	}
+	// The progress shows the download it stopped at, with the bytes got.
+	_, body, _ = call(t, env, "GET", "/api/v4/projects/"+itoa(id)+"/import", servertest.RootToken, "", "")
+	if pr, _ := decode(t, body)["progress"].(map[string]any); pr["step"] != "downloading" ||
+		pr["done_bytes"] != float64(len("\x1f\x8b only a little")) {
+		t.Errorf("progress %v, want downloading with the bytes got", pr)
 	}
 	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*", "import-*")); len(left) != 0 {
 		t.Errorf("work folders left: %v", left)

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -68,7 +69,7 @@ type Worker struct {
 // Fetcher copies a remote import's archive to w, enforcing maxBytes (0 =
 // unlimited).
 type Fetcher interface {
-	Fetch(ctx context.Context, im ferry.Import, w *os.File, maxBytes int64) error
+	Fetch(ctx context.Context, im ferry.Import, w io.Writer, maxBytes int64) error
 }
 
 // Timeout bounds one attempt, as GitLab's 24-hour import limit.

@@ -110,7 +110,9 @@ func (w *Worker) open(ctx context.Context, im *ferry.Import, work string, settin
 	if err != nil {
 		return nil, err
 	}
-	if err := fetcher.Fetch(ctx, *im, f, int64(settings.MaxImportRemoteFileSize)<<20); err != nil {
+	err = fetcher.Fetch(ctx, *im, prog.Writer(ctx, f), int64(settings.MaxImportRemoteFileSize)<<20)
+	prog.Flush(ctx)
+	if err != nil {
 		f.Close()
 		return nil, err
 	}

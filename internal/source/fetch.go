@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/secret"
@@ -20,7 +20,7 @@ type URLFetcher struct {
 }
 
 // Fetch implements importer.Fetcher.
-func (u *URLFetcher) Fetch(ctx context.Context, im ferry.Import, f *os.File, maxBytes int64) error {
+func (u *URLFetcher) Fetch(ctx context.Context, im ferry.Import, f io.Writer, maxBytes int64) error {
 	raw, err := u.Box.Open(im.SourceData)
 	if err != nil {
 		return fmt.Errorf("import source: %w", err)
@@ -46,7 +46,7 @@ func SealS3(box *secret.Box, o S3Object) string {
 }
 
 // Fetch implements importer.Fetcher.
-func (s *S3Fetcher) Fetch(ctx context.Context, im ferry.Import, f *os.File, maxBytes int64) error {
+func (s *S3Fetcher) Fetch(ctx context.Context, im ferry.Import, f io.Writer, maxBytes int64) error {
 	raw, err := s.Box.Open(im.SourceData)
 	if err != nil {
 		return fmt.Errorf("import source: %w", err)

@@ -5,7 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -59,7 +59,7 @@ func (s S3) Check(ctx context.Context, o S3Object, maxBytes int64) error {
 }
 
 // Download streams the object into f, refusing more than maxBytes.
-func (s S3) Download(ctx context.Context, o S3Object, f *os.File, maxBytes int64) error {
+func (s S3) Download(ctx context.Context, o S3Object, f io.Writer, maxBytes int64) error {
 	c, err := s.client(o)
 	if err != nil {
 		return err

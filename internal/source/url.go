@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -175,7 +174,7 @@ func do(ctx context.Context, client *http.Client, method, raw string, h http.Hea
 
 // Download copies the file at raw into f, refusing more than maxBytes (0
 // = no limit) and a body shorter than its Content-Length.
-func Download(ctx context.Context, policy ssrf.Policy, raw string, f *os.File, maxBytes int64) error {
+func Download(ctx context.Context, policy ssrf.Policy, raw string, f io.Writer, maxBytes int64) error {
 	resp, err := do(ctx, client(policy), http.MethodGet, raw, nil)
 	if err != nil {
 		return err
@@ -189,7 +188,7 @@ func Download(ctx context.Context, policy ssrf.Policy, raw string, f *os.File, m
 
 // copyLimited copies body into f, checking the size against maxBytes and
 // the announced length (-1 = unknown).
-func copyLimited(f *os.File, body io.Reader, announced, maxBytes int64) error {
+func copyLimited(f io.Writer, body io.Reader, announced, maxBytes int64) error {
 	if maxBytes > 0 && announced > maxBytes {
 		return fmt.Errorf("the file is %s, more than the %s allowed", HumanSize(announced), HumanSize(maxBytes))
 	}
