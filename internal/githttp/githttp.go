@@ -150,6 +150,11 @@ func (b *Backend) Serve(w http.ResponseWriter, r *http.Request, repoDir string, 
 		"REMOTE_USER=" + remoteUser,
 		"GIT_CONFIG_NOSYSTEM=1",
 		"GIT_CONFIG_GLOBAL=/dev/null",
+		// As for every git Ferry runs: no transport, so nothing can point
+		// git at another repository.
+		"GIT_CONFIG_COUNT=1",
+		"GIT_CONFIG_KEY_0=protocol.allow",
+		"GIT_CONFIG_VALUE_0=never",
 		"HOME=" + root,
 	}
 	if proto := r.Header.Get("Git-Protocol"); validProtocol(proto) {
