@@ -45,6 +45,10 @@ func TestCLI_Mistakes(t *testing.T) {
 			`ferry: migrate-store: --to must be a PostgreSQL URL (postgres://...), got "sqlite:///tmp/x.db"`},
 		{"ResetWithoutDatabase", []string{"reset-root-token", "--data", empty}, 1, "ferry: reset-root-token: no Ferry database at"},
 		{"Version", []string{"version"}, 0, "ferry "},
+		{"VersionArgument", []string{"version", "x"}, 2, `ferry: version takes no arguments, got "x"`},
+		{"HelpTwoCommands", []string{"help", "serve", "bench"}, 2, `ferry: help takes one command, got "serve bench"`},
+		{"ArchiveNoSubcommand", []string{"archive"}, 2, "ferry: usage: ferry archive generate --scale huge|reads|s|m|l|xl --out FILE"},
+		{"ArchiveNoOut", []string{"archive", "generate", "--scale", "s"}, 2, "ferry: archive generate: --out FILE is required"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -23,12 +23,7 @@ import (
 // finishes the import, each record once.
 func TestServe_CrashLeavesNoScratch(t *testing.T) {
 	t.Parallel()
-	sc := generate.Scales["s"]
-	sc.RepoBytes = 80 << 20
-	var archiveData bytes.Buffer
-	if err := generate.Write(context.Background(), &archiveData, sc, 1, t.TempDir()); err != nil {
-		t.Fatal(err)
-	}
+	archiveData, sc := slowImportArchive(t)
 	bin, data, addr := buildFerry(t), t.TempDir(), freeAddr(t)
 	tmp, blobTmp := filepath.Join(data, "tmp"), filepath.Join(data, "blobs", ".tmp")
 	live, err := scratch.Claim(tmp, "live-test-process")
@@ -43,7 +38,7 @@ func TestServe_CrashLeavesNoScratch(t *testing.T) {
 	victim := startFerry(t, bin, env, "--listen", addr)
 	waitHealthy(t, "http://"+addr)
 	h := &scaleHTTP{t: t, base: "http://" + addr + "/api/v4"}
-	id := h.importArchive("crashed", archiveData.Bytes())
+	id := h.importArchive("crashed", archiveData)
 	workFolder := killMidImport(t, victim, tmp)
 	victimDirs := procFolders(t, tmp, blobTmp, live.Path)
 	var left int64
@@ -149,4 +144,18 @@ func plantFile(t *testing.T, path string, size int) {
 	if err := os.WriteFile(path, make([]byte, size), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// slowImportArchive is scale s with an 80 MB repository: its import runs
+// long enough to be stopped in the middle. It returns the archive and its
+// scale.
+func slowImportArchive(t *testing.T) ([]byte, generate.Scale) {
+	t.Helper()
+	sc := generate.Scales["s"]
+	sc.RepoBytes = 80 << 20
+	var b bytes.Buffer
+	if err := generate.Write(context.Background(), &b, sc, 1, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes(), sc
 }

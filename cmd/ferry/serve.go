@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"log/slog"
-	"net/url"
 	"os"
 	"runtime/debug"
 	"time"
@@ -68,8 +67,10 @@ func serve(ctx context.Context, args []string) error {
 			return usagef("--database: %v", err)
 		}
 	}
-	if u, err := url.Parse(cfg.ExternalURL); cfg.ExternalURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
-		return usagef("--external-url %q: want an absolute http:// or https:// URL", cfg.ExternalURL)
+	if cfg.ExternalURL != "" {
+		if err := server.CheckExternalURL(cfg.ExternalURL); err != nil {
+			return usagef("--external-url %v", err)
+		}
 	}
 	cfg.RootToken = os.Getenv("FERRY_ROOT_TOKEN")
 	cfg.SecretKey = os.Getenv("FERRY_SECRET_KEY")

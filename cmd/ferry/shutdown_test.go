@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferryhq/ferry/internal/generate"
 	"github.com/ferryhq/ferry/internal/store/storetest"
 )
 
@@ -22,19 +19,14 @@ import (
 // the import, which finishes with each record once.
 func TestServe_SIGTERMDuringImport(t *testing.T) {
 	t.Parallel()
-	sc := generate.Scales["s"]
-	sc.RepoBytes = 80 << 20
-	var archiveData bytes.Buffer
-	if err := generate.Write(context.Background(), &archiveData, sc, 1, t.TempDir()); err != nil {
-		t.Fatal(err)
-	}
+	archiveData, sc := slowImportArchive(t)
 	bin, data, addr := buildFerry(t), t.TempDir(), freeAddr(t)
 	env := []string{"FERRY_DATABASE_URL=" + storetest.URL(t), "FERRY_DATA=" + data, "FERRY_ROOT_TOKEN=" + scaleToken,
 		"FERRY_LOG_FORMAT=json", "FERRY_WORKER_STALE_AFTER=3s", "FERRY_SHUTDOWN_GRACE=200ms"}
 	first := startFerry(t, bin, env, "--listen", addr)
 	waitHealthy(t, "http://"+addr)
 	h := &scaleHTTP{t: t, base: "http://" + addr + "/api/v4"}
-	id := h.importArchive("stopped", archiveData.Bytes())
+	id := h.importArchive("stopped", archiveData)
 	waitWorkFolder(t, filepath.Join(data, "tmp"), 16<<20)
 
 	stopped := time.Now()

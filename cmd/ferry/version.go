@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/ferryhq/ferry/internal/api"
 )
@@ -11,7 +12,7 @@ import (
 // binary was built from, as the Go toolchain recorded them.
 func version(args []string) error {
 	if len(args) > 0 {
-		return usagef("version takes no arguments, got %q", args)
+		return usagef("version takes no arguments, got %q", strings.Join(args, " "))
 	}
 	fmt.Println(versionLine())
 	return nil

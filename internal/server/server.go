@@ -275,6 +275,15 @@ func openBox(cfg Config) (*secret.Box, error) {
 	return secret.LoadOrCreate(filepath.Join(cfg.DataDir, "secret.key"))
 }
 
+// CheckExternalURL reports whether raw can be the base of links in
+// answers: an absolute http:// or https:// URL.
+func CheckExternalURL(raw string) error {
+	if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q: want an absolute http:// or https:// URL", raw)
+	}
+	return nil
+}
+
 // withDefaults fills unset fields and makes the data folder absolute (git
 // http-backend runs in another working directory).
 func withDefaults(cfg Config) (Config, error) {
@@ -305,8 +314,8 @@ func withDefaults(cfg Config) (Config, error) {
 				cfg.ExternalURL+", which clients cannot reach; set --external-url (FERRY_EXTERNAL_URL)", "listen", cfg.Listen)
 		}
 	}
-	if u, err := url.Parse(cfg.ExternalURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cfg, fmt.Errorf("external URL %q: want an absolute http:// or https:// URL", cfg.ExternalURL)
+	if err := CheckExternalURL(cfg.ExternalURL); err != nil {
+		return cfg, fmt.Errorf("external URL %w", err)
 	}
 	switch cfg.Role {
 	case "", "all":
@@ -379,9 +388,7 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 		s.logger.Info("ferry worker running", "client_id", s.clientID, "database", string(s.DB.Dialect()))
 		<-ctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		return s.Shutdown(shutdownCtx)
+		return s.stop()
 	}
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
@@ -402,9 +409,14 @@ func (s *Server) Run(ctx context.Context) error {
 		return errors.Join(err, s.Shutdown(context.Background()))
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	return s.stop()
+}
+
+// stop is Run's Shutdown once its context ended: 30s at most.
+func (s *Server) stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return s.Shutdown(shutdownCtx)
+	return s.Shutdown(ctx)
 }
 
 // DefaultShutdownGrace is how long a shutdown lets running jobs finish
