@@ -14,7 +14,7 @@ import (
 // TestCLI_Mistakes pins what the built binary says and how it exits for
 // help and for every kind of command-line mistake: help exits 0 and says
 // it once, a mistake exits 2 with a one-line reason naming the bad value
-// and what is allowed.
+// and what is allowed, and writes nothing.
 func TestCLI_Mistakes(t *testing.T) {
 	t.Parallel()
 	bin, empty := buildFerry(t), t.TempDir()
@@ -45,6 +45,7 @@ func TestCLI_Mistakes(t *testing.T) {
 			`ferry: migrate-store: --to must be a PostgreSQL URL (postgres://...), got "sqlite:///tmp/x.db"`},
 		{"ResetWithoutDatabase", []string{"reset-root-token", "--data", empty}, 1, "ferry: reset-root-token: no Ferry database at"},
 		{"Version", []string{"version"}, 0, "ferry "},
+		{"MissingCAFile", []string{"serve", "--ca-file", "/nonexistent/ca.pem"}, 1, "ferry: CA file: open /nonexistent/ca.pem"},
 		{"VersionArgument", []string{"version", "x"}, 2, `ferry: version takes no arguments, got "x"`},
 		{"HelpTwoCommands", []string{"help", "serve", "bench"}, 2, `ferry: help takes one command, got "serve bench"`},
 		{"ArchiveNoSubcommand", []string{"archive"}, 2, "ferry: usage: ferry archive generate --scale huge|reads|s|m|l|xl --out FILE"},
@@ -66,6 +67,9 @@ func TestCLI_Mistakes(t *testing.T) {
 			}
 			if code != tt.code || strings.Count(out.String(), tt.want) != 1 {
 				t.Errorf("exit %d, want %d; output should hold %q once:\n%s", code, tt.code, tt.want, out.String())
+			}
+			if left, _ := os.ReadDir(cmd.Dir); len(left) > 0 {
+				t.Errorf("the command left %s in its working folder (./data by default); a refused command writes nothing", left[0].Name())
 			}
 		})
 	}

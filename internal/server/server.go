@@ -148,6 +148,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A bad CA file is refused before anything is written.
+	roots, err := trust.Roots(cfg.ExtraCAFile)
+	if err != nil {
+		return nil, err
+	}
 	repoRoot := filepath.Join(cfg.DataDir, "repositories")
 	if err := makeDataFolder(cfg.DataDir, repoRoot, cfg.Logger); err != nil {
 		return nil, err
@@ -156,7 +161,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, DB: db, Repos: &repos.Store{Root: repoRoot}, logger: cfg.Logger}
+	s := &Server{cfg: cfg, roots: roots, DB: db, Repos: &repos.Store{Root: repoRoot}, logger: cfg.Logger}
 	if err := s.build(ctx); err != nil {
 		return nil, errors.Join(err, s.releaseScratch(), db.Close())
 	}
@@ -179,9 +184,6 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	box, err := openBox(cfg)
 	if err != nil {
-		return err
-	}
-	if s.roots, err = trust.Roots(cfg.ExtraCAFile); err != nil {
 		return err
 	}
 	s.clientID = jobs.NewClientID()
