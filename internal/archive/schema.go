@@ -17,20 +17,19 @@ type schemaLists struct {
 // exporter writes for its records and the sub-relations nested in them.
 // It follows Rails' serializable_hash, which GitLab's exporter calls with
 // only (included_attributes), except (excluded_attributes), methods and
-// include (the tree): when Only is set, exactly those attributes are
-// written (Except is not consulted; the generator makes sure the two never
-// overlap); otherwise every attribute but those in Except. Methods are
+// include (the tree): when only is set, exactly those attributes are
+// written (except is not consulted; the generator makes sure the two never
+// overlap); otherwise every attribute but those in except. Methods are
 // always written. A Relation is read-only.
 type Relation struct {
 	Name     string
-	Only     []string // included_attributes; nil: every attribute but Except
-	Except   []string // excluded_attributes
-	Methods  []string // methods: virtual attributes, always written
 	Children []*Relation
 
 	// keys says, for each key named in the lists or the tree, what
-	// happens to it; other keys are written when Only is nil.
-	keys map[string]keyRule
+	// happens to it; other keys are written when others is set (the
+	// relation has no only list).
+	keys   map[string]keyRule
+	others bool
 }
 
 // ExportTree is the root of GitLab's export tree, the project: its
@@ -40,15 +39,14 @@ var ExportTree = newRelation(gitlabTree)
 
 func newRelation(n schemaNode) *Relation {
 	lists := gitlabAttributes[n.name]
-	r := &Relation{Name: n.name, Only: lists.only, Except: lists.except, Methods: lists.methods,
-		keys: map[string]keyRule{}}
-	for _, k := range r.Except {
+	r := &Relation{Name: n.name, keys: map[string]keyRule{}, others: lists.only == nil}
+	for _, k := range lists.except {
 		r.keys[k] = keyRule{}
 	}
-	for _, k := range r.Only {
+	for _, k := range lists.only {
 		r.keys[k] = keyRule{write: true}
 	}
-	for _, k := range r.Methods {
+	for _, k := range lists.methods {
 		r.keys[k] = keyRule{write: true}
 	}
 	for _, c := range n.children {
@@ -71,7 +69,7 @@ func (r *Relation) rule(key []byte) keyRule {
 	if k, ok := r.keys[string(key)]; ok {
 		return k
 	}
-	return keyRule{write: r.Only == nil}
+	return keyRule{write: r.others}
 }
 
 // Child returns the sub-relation name of r, or nil when GitLab does not

@@ -91,3 +91,34 @@ func TestLocal_List(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestLocal_TempDir pins that a Local given a TempDir writes its blobs
+// there until Commit moves them into Root, and makes no Root/.tmp.
+func TestLocal_TempDir(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	s := &blob.Local{Root: root, TempDir: filepath.Join(root, "scratch")}
+	w, err := s.Create(ctx, "uploads/1/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(w, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if writing, _ := os.ReadDir(s.TempDir); len(writing) != 1 {
+		t.Errorf("%d files in TempDir while writing, want 1", len(writing))
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(s.TempDir); len(left) != 0 {
+		t.Errorf("Commit left %d files in TempDir", len(left))
+	}
+	if _, err := os.Stat(filepath.Join(root, ".tmp")); !os.IsNotExist(err) {
+		t.Errorf("Root/.tmp made: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(root, "uploads", "1", "a")); err != nil || string(b) != "hello" {
+		t.Errorf("committed blob %q, %v", b, err)
+	}
+}

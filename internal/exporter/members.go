@@ -38,19 +38,20 @@ type memberUser struct {
 
 const gitlabTime = "2006-01-02T15:04:05.000Z"
 
-// writeMembers writes the project's members that are not already in the
-// stored records (skip): its direct members, members of its groups (as
-// GitLab's presenter adds them) and the owner of a personal namespace,
-// each once at their highest level.
+// more emits the project's members that the stored records did not name
+// (seen): its direct members, members of its groups (as GitLab's
+// presenter adds them) and the owner of a personal namespace, each once at
+// their highest level.
 //
 // Members' emails are private: they are written as public_email (which the
 // importing side maps users by) only in an administrator's export.
-func (w *Worker) writeMembers(ctx context.Context, p ferry.Project, withEmails bool, skip map[string]bool, line func([]byte) error) error {
+func (m *memberLines) more(ctx context.Context, emit func([]byte) error) error {
+	w, p := m.w, m.p
 	best := map[int64]ferry.Member{}
 	add := func(ms []ferry.Member) {
-		for _, m := range ms {
-			if cur, ok := best[m.User.ID]; !ok || m.AccessLevel > cur.AccessLevel {
-				best[m.User.ID] = m
+		for _, member := range ms {
+			if cur, ok := best[member.User.ID]; !ok || member.AccessLevel > cur.AccessLevel {
+				best[member.User.ID] = member
 			}
 		}
 	}
@@ -80,19 +81,19 @@ func (w *Worker) writeMembers(ctx context.Context, p ferry.Project, withEmails b
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		m := best[id]
-		if skip[m.User.Username] {
+		member := best[id]
+		if m.seen[member.User.Username] {
 			continue
 		}
-		rec := record(m)
-		if !withEmails {
+		rec := record(member)
+		if !m.withEmails {
 			rec.User.PublicEmail = ""
 		}
 		b, err := json.Marshal(rec)
 		if err != nil {
 			return err
 		}
-		if err := line(b); err != nil {
+		if err := emit(b); err != nil {
 			return err
 		}
 	}
@@ -142,9 +143,4 @@ func (m *memberLines) prepare(data []byte) []byte {
 		}
 	}
 	return data
-}
-
-// more emits Ferry's members that the stored records did not name.
-func (m *memberLines) more(ctx context.Context, emit func([]byte) error) error {
-	return m.w.writeMembers(ctx, m.p, m.withEmails, m.seen, emit)
 }

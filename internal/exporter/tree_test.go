@@ -158,3 +158,51 @@ func BenchmarkWriteTree(b *testing.B) {
 		}
 	}
 }
+
+// TestWriteTree_Members pins project_members: the stored records first,
+// as filtered (a private email left out, and not made public_email in a
+// non-administrator's export), then Ferry's own members that those do
+// not name; the personal namespace's owner, already stored, is not
+// written twice.
+func TestWriteTree_Members(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w, p, e, _ := treeProject(t, 0, nil, nil)
+	db := w.DB
+	dev := ferry.User{Username: "dev", Name: "Dev", Email: "dev@example.com"}
+	if err := db.CreateUser(ctx, &dev); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddMember(ctx, &ferry.Member{SourceKind: ferry.MemberOfProject, SourceID: p.ID, User: dev,
+		AccessLevel: ferry.Developer}); err != nil {
+		t.Fatal(err)
+	}
+	stored := []string{
+		`{"access_level":40,"source_type":"Project","user":{"id":91,"username":"u","public_email":""}}`,
+		`{"access_level":30,"source_type":"Project","user":{"id":92,"username":"stranger","email":"s@example.com"}}`,
+	}
+	if err := db.Tx(ctx, func(tx *store.Tx) error {
+		return tx.InsertRelationRecords(ctx, p.ID, "project_members", 0, stored)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	aw := archive.NewWriter(&out)
+	if err := w.writeTree(ctx, aw, p, e, t.TempDir(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := aw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(entry(t, out.Bytes(), "tree/project/project_members.ndjson")), "\n")
+	want := []string{
+		`{"access_level":40,"source_type":"Project","user":{"id":91,"username":"u","public_email":""}}` + "\n",
+		`{"access_level":30,"source_type":"Project","user":{"id":92,"username":"stranger"}}` + "\n",
+		`"user":{"id":` + itoa(dev.ID) + `,"public_email":"","username":"dev"}}` + "\n", // Ferry's, after
+		"",
+	}
+	if len(lines) != len(want) || lines[0] != want[0] || lines[1] != want[1] || !strings.HasSuffix(lines[2], want[2]) ||
+		!strings.HasPrefix(lines[2], `{"access_level":30,`) {
+		t.Errorf("project_members\n%s\nwant\n%s", strings.Join(lines, ""), strings.Join(want, ""))
+	}
+}

@@ -203,7 +203,10 @@ func TestServe_BodyEndsEarly(t *testing.T) {
 	done := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer close(done)
-		req, _ := Parse(r.URL.Path, r.URL.Query())
+		req, ok := Parse(r.URL.Path, r.URL.Query())
+		if !ok {
+			t.Errorf("%s is not a git request: http-backend never runs", r.URL.Path)
+		}
 		(&Backend{Logger: slog.New(slog.DiscardHandler)}).Serve(w, r, repoDir, req, "alice")
 	}))
 	t.Cleanup(srv.Close)
