@@ -3,6 +3,7 @@ package importer
 import (
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 func TestEachReference_GitLabTreeOrder(t *testing.T) {
@@ -71,5 +72,33 @@ func TestCatalog_FixIIDs(t *testing.T) {
 				t.Errorf("fixed %v %s, want %s", changed, data, tt.want)
 			}
 		})
+	}
+}
+
+// TestCatalogReferences_SplicesChangedSites pins that only the attributes
+// naming labels and milestones are rewritten, the rest of the record kept
+// byte for byte (an unescaped "<" that encoding/json would escape), and
+// that a record naming the project's records already is returned as it is,
+// not copied.
+func TestCatalogReferences_SplicesChangedSites(t *testing.T) {
+	t.Parallel()
+	r := &restore{catalog: newCatalog(testProject)}
+	in := `{"description":"a<b","label_links":[{"label":{"project_id":8,"title":"l1"},"target_type":"Issue"}],` +
+		`"milestone":{"group_id":8,"iid":1,"title":"m"},"title":"t"}`
+	want := `{"description":"a<b","label_links":[{"label":{"project_id":42,"title":"l1","type":"ProjectLabel"},"target_type":"Issue"}],` +
+		`"milestone":{"group_id":null,"iid":1,"project_id":42,"title":"m"},"title":"t"}`
+	got, err := r.catalogReferences("issues", in)
+	if err != nil || got != want {
+		t.Fatalf("record\n%s %v\nwant\n%s", got, err, want)
+	}
+	if n := len(r.catalog.pending); n != 2 {
+		t.Errorf("%d records created, want the label and the milestone", n)
+	}
+	again, err := r.catalogReferences("issues", want)
+	if err != nil || again != want || unsafe.StringData(again) != unsafe.StringData(want) {
+		t.Errorf("an unchanged record is %s %v, want the same string", again, err)
+	}
+	if n := len(r.catalog.pending); n != 2 {
+		t.Errorf("%d records created, want the found ones not created again", n)
 	}
 }

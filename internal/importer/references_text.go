@@ -73,7 +73,7 @@ func (r *restore) catalogReferences(relation, rec string) (string, error) {
 	var out strings.Builder
 	out.Grow(len(rec))
 	pos := 0
-	for _, e := range edits { // fields come sorted by key, so edits by offset
+	for _, e := range edits { // sorted by offset: sites come in GitLab's order
 		out.WriteString(rec[pos:e.start])
 		out.Write(e.value)
 		pos = e.end

@@ -122,8 +122,7 @@ func CheckURL(url string) error {
 func redactURL(s string) string {
 	if u, err := neturl.Parse(s); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {
-			u.User = neturl.UserPassword(u.User.Username(), "xxxxx")
-			return u.String()
+			return u.Redacted()
 		}
 	}
 	return s

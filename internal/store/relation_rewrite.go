@@ -18,9 +18,15 @@ type RelationRecord struct {
 // together: a page, so that a pass over a huge relation that rewrites
 // records as it goes holds one page at a time.
 func (q queries) RelationRecordsFrom(ctx context.Context, projectID int64, relation string, from int64, limit int) ([]RelationRecord, error) {
+	// The page's positions are chosen in SQL (every record has a part 0),
+	// so the query reads one page, not the rest of the relation.
 	rows, err := q.query(ctx, `SELECT position, part, data FROM project_relations
-		WHERE project_id = ? AND relation = ? AND position >= ? ORDER BY position, part`,
-		projectID, relation, from)
+		WHERE project_id = ? AND relation = ? AND position IN (
+			SELECT position FROM project_relations
+			WHERE project_id = ? AND relation = ? AND position >= ? AND part = 0
+			ORDER BY position LIMIT ?)
+		ORDER BY position, part`,
+		projectID, relation, projectID, relation, from, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -38,9 +44,6 @@ func (q queries) RelationRecordsFrom(ctx context.Context, projectID int64, relat
 			last := &page[len(page)-1]
 			last.Data = append(last.Data, rec.Data...)
 			continue
-		}
-		if len(page) == limit {
-			break // the next page's first record
 		}
 		page = append(page, rec)
 	}
