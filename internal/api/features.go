@@ -19,11 +19,7 @@ func (a *API) listFeatures(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]featureEntity, len(features))
-	for i, f := range features {
-		out[i] = newFeatureEntity(f)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, mapSlice(features, newFeatureEntity))
 	return nil
 }
 

@@ -126,11 +126,7 @@ func (a *API) writeGroups(w http.ResponseWriter, r *request, f store.GroupFilter
 	if err != nil {
 		return err
 	}
-	out := make([]groupEntity, len(groups))
-	for i, g := range groups {
-		out[i] = a.group(g)
-	}
-	a.writeList(w, r, pg, total, out)
+	a.writeList(w, r, pg, total, mapSlice(groups, a.group))
 	return nil
 }
 

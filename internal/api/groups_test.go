@@ -76,11 +76,7 @@ func TestGroups_List(t *testing.T) {
 	t.Parallel()
 	g := setupGroupTree(t)
 	yes := gitlab.Ptr(true)
-	for _, tt := range []struct {
-		name, who string
-		opt       gitlab.ListGroupsOptions
-		want      string
-	}{
+	checkLists(t, g, []listCase[gitlab.ListGroupsOptions]{
 		{"Anonymous", "anonymous", gitlab.ListGroupsOptions{}, "pub"},
 		{"AnonymousOwnedIsNothing", "anonymous", gitlab.ListGroupsOptions{Owned: yes}, ""},
 		{"AdminSeesAll", "root", gitlab.ListGroupsOptions{}, "anns,priv/sub/deep,int,other,priv,pub,priv/sub"},
@@ -102,13 +98,31 @@ func TestGroups_List(t *testing.T) {
 		{"OrderByPathDesc", "ann", gitlab.ListGroupsOptions{OrderBy: gitlab.Ptr("path"), Sort: gitlab.Ptr("desc")}, "priv/sub,priv,priv/sub/deep,anns"},
 		{"OrderByID", "root", gitlab.ListGroupsOptions{OrderBy: gitlab.Ptr("id")}, "pub,int,priv,priv/sub,priv/sub/deep,other,anns"},
 		{"OrderByIDDesc", "root", gitlab.ListGroupsOptions{OrderBy: gitlab.Ptr("id"), Sort: gitlab.Ptr("desc")}, "anns,other,priv/sub/deep,priv/sub,priv,int,pub"},
-	} {
+	}, func(c *gitlab.Client, opt *gitlab.ListGroupsOptions) ([]*gitlab.Group, *gitlab.Response, error) {
+		return c.Groups.ListGroups(opt)
+	}, func(g *gitlab.Group) string { return g.FullPath })
+}
+
+// listCase is one caller's list request and the full paths of its answer,
+// joined by commas.
+type listCase[O any] struct {
+	name, who string
+	opt       O
+	want      string
+}
+
+// checkLists sends each case as a subtest with the caller's client and
+// compares the full paths of the answer.
+func checkLists[O, T any](t *testing.T, g *groupTree, cases []listCase[O],
+	list func(*gitlab.Client, *O) ([]T, *gitlab.Response, error), path func(T) string) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			groups, _, err := g.clients[tt.who].Groups.ListGroups(&tt.opt)
+			items, _, err := list(g.clients[tt.who], &tt.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := groupPaths(groups); got != tt.want {
+			if got := joined(items, path); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})

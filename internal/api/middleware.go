@@ -46,7 +46,6 @@ func (a *API) withRequestLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := correlation.Accept(r.Header.Get("X-Request-Id"))
 		ctx := correlation.WithID(r.Context(), id)
-		r = r.WithContext(ctx)
 		w.Header().Set("X-Request-Id", id)
 		rec := &statusRecorder{ResponseWriter: w}
 		route := new(string)
@@ -62,10 +61,10 @@ func (a *API) withRequestLog(next http.Handler) http.Handler {
 					writeJSON(rec, http.StatusInternalServerError, message{"500 Internal Server Error"})
 				}
 			}
+			elapsed := time.Since(start)
 			a.logger.InfoContext(ctx, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
-				slog.Duration("duration", time.Since(start)))
-			a.metrics.Request(*route, r.Method, rec.status, time.Since(start))
+				slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes), slog.Duration("duration", elapsed))
+			a.metrics.Request(*route, r.Method, rec.status, elapsed)
 		}()
 		next.ServeHTTP(rec, r)
 	})

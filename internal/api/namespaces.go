@@ -30,7 +30,11 @@ func (a *API) listNamespaces(w http.ResponseWriter, r *request) error {
 	}
 	out := make([]namespaceEntity, len(list))
 	for i, n := range list {
-		if out[i], err = a.namespaceFor(r, n); err != nil {
+		level, err := a.groupLevel(r, n)
+		if err != nil {
+			return err
+		}
+		if out[i], err = a.namespaceFor(r, n, level); err != nil {
 			return err
 		}
 	}
@@ -54,7 +58,7 @@ func (a *API) getNamespace(w http.ResponseWriter, r *request) error {
 	if !auth.CanReadNamespace(r.user, n, level) {
 		return notFound("Namespace")
 	}
-	e, err := a.namespaceFor(r, n)
+	e, err := a.namespaceFor(r, n, level)
 	if err != nil {
 		return err
 	}
@@ -70,16 +74,12 @@ func (a *API) groupLevel(r *request, n ferry.Namespace) (ferry.AccessLevel, erro
 	return a.access.GroupLevel(r.ctx(), r.user, n)
 }
 
-// namespaceFor shows n to the caller, with the counts GitLab shows to
-// those who administer a group.
-func (a *API) namespaceFor(r *request, n ferry.Namespace) (namespaceEntity, error) {
+// namespaceFor shows n to the caller, whose level on it is level, with
+// the counts GitLab shows to those who administer a group.
+func (a *API) namespaceFor(r *request, n ferry.Namespace, level ferry.AccessLevel) (namespaceEntity, error) {
 	e := a.namespace(n)
-	if !n.IsGroup() {
+	if !n.IsGroup() || !auth.CanAdminGroup(level) {
 		return e, nil
-	}
-	level, err := a.groupLevel(r, n)
-	if err != nil || !auth.CanAdminGroup(level) {
-		return e, err
 	}
 	members, projects, err := a.db.GroupCounts(r.ctx(), n.ID)
 	e.groupCounts = &groupCounts{MembersCountWithDescendants: members, ProjectsCount: projects}

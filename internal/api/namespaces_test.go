@@ -12,11 +12,7 @@ func TestNamespaces_List(t *testing.T) {
 	t.Parallel()
 	g := setupGroupTree(t)
 	yes := gitlab.Ptr(true)
-	for _, tt := range []struct {
-		name, who string
-		opt       gitlab.ListNamespacesOptions
-		want      string
-	}{
+	checkLists(t, g, []listCase[gitlab.ListNamespacesOptions]{
 		{"Member", "ann", gitlab.ListNamespacesOptions{}, "ann,priv/sub,anns"},
 		{"OwnedOnly", "ann", gitlab.ListNamespacesOptions{OwnedOnly: yes}, "ann,anns"},
 		{"TopLevelOnly", "ann", gitlab.ListNamespacesOptions{TopLevelOnly: yes}, "ann,anns"},
@@ -26,17 +22,9 @@ func TestNamespaces_List(t *testing.T) {
 		{"ProjectMembershipIsNotEnough", "cid", gitlab.ListNamespacesOptions{}, "cid"},
 		{"Admin", "root", gitlab.ListNamespacesOptions{}, "root,ann,bob,cid,pub,int,priv,priv/sub,priv/sub/deep,other,anns"},
 		{"AdminPage", "root", gitlab.ListNamespacesOptions{ListOptions: gitlab.ListOptions{PerPage: 3, Page: 2}}, "cid,pub,int"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			list, _, err := g.clients[tt.who].Namespaces.ListNamespaces(&tt.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := joined(list, func(n *gitlab.Namespace) string { return n.FullPath }); got != tt.want {
-				t.Errorf("got %s, want %s", got, tt.want)
-			}
-		})
-	}
+	}, func(c *gitlab.Client, opt *gitlab.ListNamespacesOptions) ([]*gitlab.Namespace, *gitlab.Response, error) {
+		return c.Namespaces.ListNamespaces(opt)
+	}, func(n *gitlab.Namespace) string { return n.FullPath })
 }
 
 // TestNamespaces_Get pins GET /namespaces/:id: by id or full path, to
@@ -53,10 +41,15 @@ func TestNamespaces_Get(t *testing.T) {
 		`"parent_id":` + itoa(g.ids["priv"]) + `,"avatar_url":null,"web_url":"` + url + `/groups/priv/sub"}`
 	deep := `{"id":` + itoa(g.ids["priv/sub/deep"]) + `,"name":"Deep","path":"deep","kind":"group","full_path":"priv/sub/deep",` +
 		`"parent_id":` + itoa(g.ids["priv/sub"]) + `,"avatar_url":null,"web_url":"` + url + `/groups/priv/sub/deep"}`
+	anns := `{"id":` + itoa(g.ids["anns"]) + `,"name":"Anns","path":"anns","kind":"group","full_path":"anns",` +
+		`"parent_id":null,"avatar_url":null,"web_url":"` + url + `/groups/anns",` +
+		`"members_count_with_descendants":1,"root_repository_size":null,"projects_count":0}`
 	const notFound = `{"message":"404 Namespace Not Found"}`
 	checkCalls(t, g.env, []apiCase{
 		{"AdminSeesCounts", "GET", "/api/v4/namespaces/other", g.tokens["root"], "", "", 200, other},
 		{"ByID", "GET", "/api/v4/namespaces/" + itoa(g.ids["other"]), g.tokens["root"], "", "", 200, other},
+		{"OwnerSeesCounts", "GET", "/api/v4/namespaces/anns", g.tokens["ann"], "", "", 200, anns},
+		{"OwnerSeesCountsInList", "GET", "/api/v4/namespaces?search=anns", g.tokens["ann"], "", "", 200, "[" + anns + "]"},
 		{"MemberWithoutCounts", "GET", "/api/v4/namespaces/priv%2Fsub", g.tokens["ann"], "", "", 200, sub},
 		{"PathAnyCase", "GET", "/api/v4/namespaces/PRIV%2FSUB", g.tokens["ann"], "", "", 200, sub},
 		{"Inherited", "GET", "/api/v4/namespaces/priv%2Fsub%2Fdeep", g.tokens["ann"], "", "", 200, deep},

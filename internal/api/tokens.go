@@ -43,11 +43,7 @@ func (a *API) listTokens(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]tokenEntity, len(tokens))
-	for i, t := range tokens {
-		out[i] = token(t)
-	}
-	a.writeList(w, r, pg, total, out)
+	a.writeList(w, r, pg, total, mapSlice(tokens, token))
 	return nil
 }
 

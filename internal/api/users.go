@@ -38,11 +38,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]userEntity, len(users))
-	for i, u := range users {
-		out[i] = a.user(u, r.user)
-	}
-	a.writeList(w, r, pg, total, out)
+	a.writeList(w, r, pg, total, mapSlice(users, func(u ferry.User) userEntity { return a.user(u, r.user) }))
 	return nil
 }
 
