@@ -70,8 +70,10 @@ func (r *Reader) Snippets(ctx context.Context, v Viewer, p ferry.Project, pg sto
 // there is none or v may not see it.
 func (r *Reader) Snippet(ctx context.Context, v Viewer, p ferry.Project, id int64) (Snippet, error) {
 	l := r.lookups()
-	match := func(row int64, s *snippetRecord) bool { return row == id && s.seenBy(v) }
-	return findRecord(ctx, r, p, "snippets", match, func(row int64, s *snippetRecord) (Snippet, error) {
+	return recordByRow(ctx, r, p, "snippets", id, func(row int64, s *snippetRecord) (Snippet, error) {
+		if !s.seenBy(v) {
+			return Snippet{}, ferry.ErrNotFound
+		}
 		return r.snippet(ctx, l, p, row, s)
 	})
 }
