@@ -70,3 +70,27 @@ func TestContent_JobDuration(t *testing.T) {
 		t.Errorf("duration without a start = %v, want null", *d)
 	}
 }
+
+// TestContent_SnippetSeenBy pins GitLab's ProjectSnippetPolicy: a public
+// snippet to everyone, an internal one to the signed-in, a private one to
+// the project's members.
+func TestContent_SnippetSeenBy(t *testing.T) {
+	t.Parallel()
+	alice := &ferry.User{ID: 1, Username: "alice"}
+	for _, tt := range []struct {
+		level   int64
+		viewer  Viewer
+		want    bool
+		whoIsIt string
+	}{
+		{20, Viewer{}, true, "public, anonymous"},
+		{10, Viewer{}, false, "internal, anonymous"},
+		{10, Viewer{User: alice}, true, "internal, signed in"},
+		{0, Viewer{User: alice}, false, "private, signed in"},
+		{0, Viewer{User: alice, Level: ferry.Guest}, true, "private, guest"},
+	} {
+		if got := (&snippetRecord{VisibilityLevel: tt.level}).seenBy(tt.viewer); got != tt.want {
+			t.Errorf("%s: seenBy = %v, want %v", tt.whoIsIt, got, tt.want)
+		}
+	}
+}
