@@ -159,6 +159,12 @@ func (r *Reader) Discussions(ctx context.Context, v Viewer, p ferry.Project, kin
 	if err != nil {
 		return nil, 0, err
 	}
+	return r.discussions(ctx, t, pg)
+}
+
+// discussions returns the page of t's discussions and their total,
+// reading t's notes once for the whole page.
+func (r *Reader) discussions(ctx context.Context, t *thread, pg store.Page) ([]Discussion, int, error) {
 	metas, err := t.metas()
 	if err != nil {
 		return nil, 0, err
@@ -172,13 +178,20 @@ func (r *Reader) Discussions(ctx context.Context, v Viewer, p ferry.Project, kin
 		}
 		groups[m.discussion] = append(groups[m.discussion], m)
 	}
-	out := []Discussion{}
-	for _, d := range window(order, pg) {
-		notes, err := r.notesAt(ctx, t, groups[d])
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, Discussion{ID: d, IndividualNote: groups[d][0].individual, Notes: notes})
+	page := window(order, pg)
+	var shown []noteMeta // the page's notes, discussion by discussion
+	for _, d := range page {
+		shown = append(shown, groups[d]...)
+	}
+	notes, err := r.notesAt(ctx, t, shown)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]Discussion, 0, len(page))
+	for _, d := range page {
+		n := len(groups[d])
+		out = append(out, Discussion{ID: d, IndividualNote: groups[d][0].individual, Notes: notes[:n:n]})
+		notes = notes[n:]
 	}
 	return out, len(order), nil
 }
