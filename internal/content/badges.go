@@ -40,7 +40,7 @@ func (r *Reader) Badges(ctx context.Context, p ferry.Project, name string, pg st
 // Badge returns project p's badge id. Returns ferry.ErrNotFound if there
 // is none.
 func (r *Reader) Badge(ctx context.Context, p ferry.Project, id int64) (Badge, error) {
-	return findRecord(ctx, r, p, "project_badges", byRow[badgeRecord](id),
+	return recordByRow(ctx, r, p, "project_badges", id,
 		func(row int64, b *badgeRecord) (Badge, error) { return r.badge(p, row, b), nil })
 }
 

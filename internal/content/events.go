@@ -129,10 +129,8 @@ type eventOwner struct {
 	AuthorID     int64         `json:"author_id"`
 	Events       []eventRecord `json:"events"`
 	Notes        []struct {
-		Type         *string       `json:"type"`
-		Confidential *bool         `json:"confidential"`
-		Internal     *bool         `json:"internal"`
-		Events       []eventRecord `json:"events"`
+		noteHead
+		Events []eventRecord `json:"events"`
 	} `json:"notes"`
 }
 
@@ -155,8 +153,7 @@ func (o *eventOwner) entries(f EventFilter, v Viewer, p ferry.Project, row int64
 		add(e, targetType, 0)
 	}
 	for i, n := range o.Notes {
-		internal := noteRecord{Confidential: n.Confidential, Internal: n.Internal}.internal()
-		if internal && !auth.CanReadConfidential(v.User, v.Level) {
+		if n.internal() && !auth.CanReadConfidential(v.User, v.Level) {
 			continue
 		}
 		typ := "Note"

@@ -94,7 +94,7 @@ func (r *Reader) PipelineJobs(ctx context.Context, p ferry.Project, id int64, f 
 		total int
 	}
 	l := r.lookups()
-	res, err := findRecord(ctx, r, p, "ci_pipelines", byRow[pipelineRecord](id),
+	res, err := recordByRow(ctx, r, p, "ci_pipelines", id,
 		func(row int64, rec *pipelineRecord) (result, error) {
 			var places []int
 			for i, j := range rec.jobs() {

@@ -91,20 +91,26 @@ func (r *Reader) Labels(ctx context.Context, p ferry.Project, search string, pg 
 }
 
 // eachOf calls fn with the records of relation whose row ids page holds,
-// in page's order, reading the relation once more.
+// in page's order, reading the relation once more up to the last of them.
 func (r *Reader) eachOf(ctx context.Context, p ferry.Project, relation string, page []catalogEntry, fn func(id int64, data []byte) error) error {
+	if len(page) == 0 {
+		return nil
+	}
 	place := map[int64]int{}
 	for i, e := range page {
 		place[e.id] = i
 	}
-	found := make([][]byte, len(page))
+	found, left := make([][]byte, len(page)), len(page)
 	err := r.db.EachRelationRow(ctx, p.ID, relation, func(id int64, data []byte) error {
 		if i, ok := place[id]; ok {
-			found[i] = data
+			found[i], left = data, left-1
+		}
+		if left == 0 {
+			return errStop
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && err != errStop {
 		return err
 	}
 	for i, data := range found {

@@ -3,8 +3,7 @@ package content
 import (
 	"context"
 
-	"github.com/ferryhq/ferry"
-
+	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -85,14 +84,14 @@ type DiffRefs struct {
 	StartSHA *string `json:"start_sha"`
 }
 
-// detail shows row as one merge request; a Developer may merge it.
+// detail shows row as one merge request; one who may push may merge it.
 func (r *Reader) detail(ctx context.Context, l *lookups, v Viewer, row store.Issuable) (MergeRequestDetail, error) {
 	mr, err := r.mergeRequest(ctx, l, row)
 	sum := row.Summary
 	d := MergeRequestDetail{MergeRequest: mr, ChangesCount: nonEmpty(sum.ChangesCount),
 		DiffRefs:   DiffRefs{BaseSHA: nonEmpty(sum.BaseSHA), HeadSHA: nonEmpty(sum.HeadSHA), StartSHA: nonEmpty(sum.StartSHA)},
 		MergeError: nonEmpty(sum.MergeError)}
-	d.User.CanMerge = v.Level >= ferry.Developer
+	d.User.CanMerge = auth.CanPushCode(v.User, v.Level)
 	return d, err
 }
 

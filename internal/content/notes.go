@@ -64,22 +64,28 @@ type Discussion struct {
 
 // noteRecord is a note as the import stored it in its issuable's record.
 type noteRecord struct {
+	noteHead
 	Note         string         `json:"note"`
-	Type         *string        `json:"type"`
 	AuthorID     int64          `json:"author_id"`
-	CreatedAt    string         `json:"created_at"`
-	UpdatedAt    string         `json:"updated_at"`
 	System       bool           `json:"system"`
-	Confidential *bool          `json:"confidential"`
-	Internal     *bool          `json:"internal"`
-	DiscussionID *string        `json:"discussion_id"`
 	CommitID     *string        `json:"commit_id"`
 	Position     map[string]any `json:"position"`
 	ResolvedAt   string         `json:"resolved_at"`
 	ResolvedByID int64          `json:"resolved_by_id"`
 }
 
-func (n noteRecord) internal() bool {
+// noteHead is what ordering, grouping and access read of a stored note,
+// decoded without its body and position.
+type noteHead struct {
+	Type         *string `json:"type"`
+	CreatedAt    string  `json:"created_at"`
+	UpdatedAt    string  `json:"updated_at"`
+	Confidential *bool   `json:"confidential"`
+	Internal     *bool   `json:"internal"`
+	DiscussionID *string `json:"discussion_id"`
+}
+
+func (n noteHead) internal() bool {
 	return n.Confidential != nil && *n.Confidential || n.Internal != nil && *n.Internal
 }
 
@@ -159,6 +165,12 @@ func (r *Reader) Discussions(ctx context.Context, v Viewer, p ferry.Project, kin
 	if err != nil {
 		return nil, 0, err
 	}
+	return r.discussions(ctx, t, pg)
+}
+
+// discussions returns the page of t's discussions and their total,
+// reading t's notes once for the whole page.
+func (r *Reader) discussions(ctx context.Context, t *thread, pg store.Page) ([]Discussion, int, error) {
 	metas, err := t.metas()
 	if err != nil {
 		return nil, 0, err
@@ -172,13 +184,20 @@ func (r *Reader) Discussions(ctx context.Context, v Viewer, p ferry.Project, kin
 		}
 		groups[m.discussion] = append(groups[m.discussion], m)
 	}
-	out := []Discussion{}
-	for _, d := range window(order, pg) {
-		notes, err := r.notesAt(ctx, t, groups[d])
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, Discussion{ID: d, IndividualNote: groups[d][0].individual, Notes: notes})
+	page := window(order, pg)
+	var shown []noteMeta // the page's notes, discussion by discussion
+	for _, d := range page {
+		shown = append(shown, groups[d]...)
+	}
+	notes, err := r.notesAt(ctx, t, shown)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]Discussion, 0, len(page))
+	for _, d := range page {
+		n := len(groups[d])
+		out = append(out, Discussion{ID: d, IndividualNote: groups[d][0].individual, Notes: notes[:n:n]})
+		notes = notes[n:]
 	}
 	return out, len(order), nil
 }
@@ -209,7 +228,7 @@ func window[T any](items []T, pg store.Page) []T {
 func (t *thread) metas() ([]noteMeta, error) {
 	var metas []noteMeta
 	err := eachNote(t.data, func(i int, raw []byte) error {
-		var n noteRecord
+		var n noteHead
 		if err := json.Unmarshal(raw, &n); err != nil {
 			return fmt.Errorf("note %d of %s %d: %w", i, t.row.Kind, t.row.IID, err)
 		}
@@ -225,7 +244,7 @@ func (t *thread) metas() ([]noteMeta, error) {
 
 // discussionID is a note's discussion: the stored one, or one made up
 // for a note that starts its own.
-func (t *thread) discussionID(i int, n noteRecord) string {
+func (t *thread) discussionID(i int, n noteHead) string {
 	if n.DiscussionID != nil && *n.DiscussionID != "" {
 		return *n.DiscussionID
 	}

@@ -144,7 +144,7 @@ func (r *Reader) Pipelines(ctx context.Context, p ferry.Project, f PipelineFilte
 // there is none.
 func (r *Reader) Pipeline(ctx context.Context, p ferry.Project, id int64) (Pipeline, error) {
 	l := r.lookups()
-	return findRecord(ctx, r, p, "ci_pipelines", byRow[pipelineRecord](id),
+	return recordByRow(ctx, r, p, "ci_pipelines", id,
 		func(row int64, rec *pipelineRecord) (Pipeline, error) { return r.pipeline(ctx, l, p, row, rec) })
 }
 

@@ -1,9 +1,12 @@
 package content
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/store"
 )
 
 func TestContent_DetailedStatus(t *testing.T) {
@@ -68,5 +71,58 @@ func TestContent_JobDuration(t *testing.T) {
 	}
 	if d := duration("", "2016-03-22T15:20:45.500Z"); d != nil {
 		t.Errorf("duration without a start = %v, want null", *d)
+	}
+}
+
+// TestContent_SnippetSeenBy pins GitLab's ProjectSnippetPolicy: a public
+// snippet to everyone, an internal one to the signed-in, a private one to
+// the project's members.
+func TestContent_SnippetSeenBy(t *testing.T) {
+	t.Parallel()
+	alice := &ferry.User{ID: 1, Username: "alice"}
+	for _, tt := range []struct {
+		level   int64
+		viewer  Viewer
+		want    bool
+		whoIsIt string
+	}{
+		{20, Viewer{}, true, "public, anonymous"},
+		{10, Viewer{}, false, "internal, anonymous"},
+		{10, Viewer{User: alice}, true, "internal, signed in"},
+		{0, Viewer{User: alice}, false, "private, signed in"},
+		{0, Viewer{User: alice, Level: ferry.Guest}, true, "private, guest"},
+	} {
+		if got := (&snippetRecord{VisibilityLevel: tt.level}).seenBy(tt.viewer); got != tt.want {
+			t.Errorf("%s: seenBy = %v, want %v", tt.whoIsIt, got, tt.want)
+		}
+	}
+}
+
+// TestContent_DiscussionsGroupNotes pins that a page of discussions
+// holds each discussion's notes, oldest first, in the order the
+// discussions started.
+func TestContent_DiscussionsGroupNotes(t *testing.T) {
+	t.Parallel()
+	data := `{"title":"x","notes":[
+		{"note":"c","discussion_id":"d1","created_at":"2020-01-03T00:00:00Z","type":"DiscussionNote"},
+		{"note":"b","discussion_id":"d2","created_at":"2020-01-02T00:00:00Z"},
+		{"note":"a","discussion_id":"d1","created_at":"2020-01-01T00:00:00Z","type":"DiscussionNote"},
+		{"note":"d","discussion_id":"d3","created_at":"2020-01-04T00:00:00Z"}]}`
+	th := &thread{row: store.Issuable{ID: 1, IID: 1, Kind: store.IssueKind}, data: []byte(data),
+		seen: func(noteMeta) bool { return true }}
+	r := New(nil, "https://ferry.example")
+	got, total, err := r.discussions(context.Background(), th, store.Page{Number: 1, PerPage: 2})
+	if err != nil || total != 3 || len(got) != 2 {
+		t.Fatalf("discussions = %+v, %d, %v; want 2 of 3", got, total, err)
+	}
+	var shown []string
+	for _, d := range got {
+		shown = append(shown, d.ID+":")
+		for _, n := range d.Notes {
+			shown = append(shown, n.Body)
+		}
+	}
+	if s := strings.Join(shown, " "); s != "d1: a c d2: b" {
+		t.Errorf("discussions %q, want %q", s, "d1: a c d2: b")
 	}
 }

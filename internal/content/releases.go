@@ -14,13 +14,19 @@ import (
 // row id times LinkIDBase plus the link's place (from 1).
 const LinkIDBase = 1_000
 
+// releaseHead is what lists sort and filter releases by, decoded
+// without the rest of the record.
+type releaseHead struct {
+	Tag        string `json:"tag"`
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
+	ReleasedAt string `json:"released_at"`
+}
+
 type releaseRecord struct {
-	Tag         string  `json:"tag"`
+	releaseHead
 	Name        *string `json:"name"`
 	Description *string `json:"description"`
-	CreatedAt   string  `json:"created_at"`
-	UpdatedAt   string  `json:"updated_at"`
-	ReleasedAt  string  `json:"released_at"`
 	AuthorID    int64   `json:"author_id"`
 	Sha         string  `json:"sha"`
 	Links       []struct {
@@ -104,7 +110,7 @@ type ReleaseFilter struct {
 // total, the latest released first by default.
 func (r *Reader) Releases(ctx context.Context, v Viewer, p ferry.Project, f ReleaseFilter, pg store.Page) ([]Release, int, error) {
 	var entries []catalogEntry
-	err := eachRecord(ctx, r, p, "releases", func(id int64, rec *releaseRecord) (bool, error) {
+	err := eachRecord(ctx, r, p, "releases", func(id int64, rec *releaseHead) (bool, error) {
 		updated := store.UTCText(rec.UpdatedAt)
 		if f.UpdatedBefore != "" && updated >= f.UpdatedBefore || f.UpdatedAfter != "" && updated <= f.UpdatedAfter {
 			return false, nil
@@ -227,7 +233,7 @@ func (r *Reader) releaseMilestones(ctx context.Context, l *lookups, p ferry.Proj
 // latest released_at). Returns ferry.ErrNotFound if it has none.
 func (r *Reader) LatestReleaseTag(ctx context.Context, p ferry.Project) (string, error) {
 	var tag, at string
-	err := eachRecord(ctx, r, p, "releases", func(_ int64, rec *releaseRecord) (bool, error) {
+	err := eachRecord(ctx, r, p, "releases", func(_ int64, rec *releaseHead) (bool, error) {
 		if t := store.UTCText(rec.ReleasedAt); tag == "" || t > at {
 			tag, at = rec.Tag, t
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -20,24 +21,18 @@ type snippetRecord struct {
 func (s *snippetRecord) visibility() string {
 	switch s.VisibilityLevel {
 	case 20:
-		return "public"
+		return ferry.Public
 	case 10:
-		return "internal"
+		return ferry.Internal
 	}
-	return "private"
+	return ferry.Private
 }
 
 // seenBy reports whether v may see the snippet (GitLab's
 // ProjectSnippetPolicy over a project v may read): a private one only by
 // the project's members, an internal one by those signed in.
 func (s *snippetRecord) seenBy(v Viewer) bool {
-	switch s.visibility() {
-	case "public":
-		return true
-	case "internal":
-		return v.User != nil
-	}
-	return v.Level >= ferry.Guest
+	return auth.CanRead(v.User, v.Level, s.visibility())
 }
 
 // Snippet is GitLab's Snippet entity (metadata only: Ferry keeps the
@@ -70,8 +65,10 @@ func (r *Reader) Snippets(ctx context.Context, v Viewer, p ferry.Project, pg sto
 // there is none or v may not see it.
 func (r *Reader) Snippet(ctx context.Context, v Viewer, p ferry.Project, id int64) (Snippet, error) {
 	l := r.lookups()
-	match := func(row int64, s *snippetRecord) bool { return row == id && s.seenBy(v) }
-	return findRecord(ctx, r, p, "snippets", match, func(row int64, s *snippetRecord) (Snippet, error) {
+	return recordByRow(ctx, r, p, "snippets", id, func(row int64, s *snippetRecord) (Snippet, error) {
+		if !s.seenBy(v) {
+			return Snippet{}, ferry.ErrNotFound
+		}
 		return r.snippet(ctx, l, p, row, s)
 	})
 }

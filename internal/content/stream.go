@@ -11,25 +11,64 @@ import (
 
 // streamPage returns pg's page of the records of relation that keep
 // accepts (nil keeps all), in archive order, shown by show, and their
-// total. Records are decoded one at a time; only the page is kept.
+// total. Records are decoded one at a time, and with keep nil only those
+// on the page; only the page is kept.
 func streamPage[R, E any](ctx context.Context, r *Reader, p ferry.Project, relation string, pg store.Page,
 	keep func(*R) bool, show func(id int64, rec *R) (E, error)) ([]E, int, error) {
 	out, total, from := []E{}, 0, pg.Offset()
-	err := eachRecord(ctx, r, p, relation, func(id int64, rec *R) (bool, error) {
-		if keep != nil && !keep(rec) {
-			return false, nil
+	err := r.db.EachRelationRow(ctx, p.ID, relation, func(id int64, data []byte) error {
+		onPage := total >= from && len(out) < pg.Limit()
+		if keep == nil && !onPage {
+			total++
+			return nil
 		}
-		if total >= from && len(out) < pg.Limit() {
+		rec, err := decode[R](relation, id, data)
+		if err != nil || keep != nil && !keep(rec) {
+			return err
+		}
+		if onPage {
 			e, err := show(id, rec)
 			if err != nil {
-				return true, err
+				return err
 			}
 			out = append(out, e)
 		}
 		total++
-		return false, nil
+		return nil
 	})
 	return out, total, err
+}
+
+// recordByRow returns the record of relation whose row id is id, shown
+// by show; only that record is decoded. Returns ferry.ErrNotFound if
+// there is none.
+func recordByRow[R, E any](ctx context.Context, r *Reader, p ferry.Project, relation string, id int64,
+	show func(id int64, rec *R) (E, error)) (E, error) {
+	var (
+		found E
+		ok    bool
+	)
+	err := r.db.EachRelationRow(ctx, p.ID, relation, func(row int64, data []byte) error {
+		if row != id {
+			return nil
+		}
+		rec, err := decode[R](relation, row, data)
+		if err == nil {
+			found, err = show(row, rec)
+		}
+		ok = true
+		if err == nil {
+			err = errStop
+		}
+		return err
+	})
+	if err == errStop {
+		err = nil
+	}
+	if err == nil && !ok {
+		err = ferry.ErrNotFound
+	}
+	return found, err
 }
 
 // findRecord returns the first record of relation that match accepts,
@@ -63,11 +102,11 @@ var errStop = fmt.Errorf("stop")
 func eachRecord[R any](ctx context.Context, r *Reader, p ferry.Project, relation string,
 	fn func(id int64, rec *R) (done bool, err error)) error {
 	err := r.db.EachRelationRow(ctx, p.ID, relation, func(id int64, data []byte) error {
-		var rec R
-		if err := json.Unmarshal(data, &rec); err != nil {
-			return fmt.Errorf("%s record %d: %w", relation, id, err)
+		rec, err := decode[R](relation, id, data)
+		if err != nil {
+			return err
 		}
-		done, err := fn(id, &rec)
+		done, err := fn(id, rec)
 		if err == nil && done {
 			return errStop
 		}
@@ -89,7 +128,11 @@ func decodeShow[R, E any](data []byte, show func(*R) (E, error)) (E, error) {
 	return show(&rec)
 }
 
-// byRow matches the record of row id.
-func byRow[R any](id int64) func(int64, *R) bool {
-	return func(row int64, _ *R) bool { return row == id }
+// decode is relation's record of row id as an R.
+func decode[R any](relation string, id int64, data []byte) (*R, error) {
+	var rec R
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, fmt.Errorf("%s record %d: %w", relation, id, err)
+	}
+	return &rec, nil
 }
