@@ -51,17 +51,22 @@ func env(home string, extra ...string) []string {
 	if path == "" {
 		path = "/usr/local/bin:/usr/bin:/bin"
 	}
-	return append([]string{
-		"PATH=" + path,
+	fixed := append([]string{"PATH=" + path, "GIT_TERMINAL_PROMPT=0", "HOME=" + home, "LANG=C"}, ConfigEnv()...)
+	return append(fixed, extra...)
+}
+
+// ConfigEnv is the configuration every git process of Ferry's runs with,
+// git http-backend included: no system or global configuration, and every
+// transport refused (protocol.allow=never), so nothing can point git at
+// another repository.
+func ConfigEnv() []string {
+	return []string{
 		"GIT_CONFIG_NOSYSTEM=1",
 		"GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_TERMINAL_PROMPT=0",
-		"HOME=" + home,
-		"LANG=C",
 		"GIT_CONFIG_COUNT=1",
 		"GIT_CONFIG_KEY_0=protocol.allow",
 		"GIT_CONFIG_VALUE_0=never",
-	}, extra...)
+	}
 }
 
 // command describes one git invocation.

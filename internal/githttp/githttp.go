@@ -11,6 +11,7 @@ package githttp
 
 import (
 	"bytes"
+	"github.com/ferryhq/ferry/internal/git"
 	"log/slog"
 	"net/http"
 	"net/http/cgi"
@@ -143,20 +144,13 @@ func (b *Backend) Serve(w http.ResponseWriter, r *http.Request, repoDir string, 
 	logger := b.logger().With("repo", req.RepoPath, "dir", repoDir, "endpoint", req.Rest)
 	root := filepath.Dir(repoDir)
 	pathInfo := "/" + filepath.Base(repoDir) + req.Rest
-	env := []string{
+	env := append([]string{
 		"GIT_PROJECT_ROOT=" + root,
 		"PATH_INFO=" + pathInfo,
 		"GIT_HTTP_EXPORT_ALL=1",
 		"REMOTE_USER=" + remoteUser,
-		"GIT_CONFIG_NOSYSTEM=1",
-		"GIT_CONFIG_GLOBAL=/dev/null",
-		// As for every git Ferry runs: no transport, so nothing can point
-		// git at another repository.
-		"GIT_CONFIG_COUNT=1",
-		"GIT_CONFIG_KEY_0=protocol.allow",
-		"GIT_CONFIG_VALUE_0=never",
 		"HOME=" + root,
-	}
+	}, git.ConfigEnv()...)
 	if proto := r.Header.Get("Git-Protocol"); validProtocol(proto) {
 		env = append(env, "GIT_PROTOCOL="+proto)
 	}

@@ -416,7 +416,9 @@ func (s *Server) Run(ctx context.Context) error {
 
 // stop is Run's Shutdown once its context ended: 30s at most.
 func (s *Server) stop() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// The jobs' grace, then time for interrupted jobs to hand themselves
+	// back and for HTTP to drain.
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace+20*time.Second)
 	defer cancel()
 	return s.Shutdown(ctx)
 }
