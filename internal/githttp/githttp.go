@@ -11,13 +11,14 @@ package githttp
 
 import (
 	"bytes"
-	"github.com/ferryhq/ferry/internal/git"
 	"log/slog"
 	"net/http"
 	"net/http/cgi"
 	"net/url"
 	"path/filepath"
 	"strings"
+
+	"github.com/ferryhq/ferry/internal/git"
 )
 
 // DefaultBackendPath is the git http-backend executable used when
