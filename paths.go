@@ -11,20 +11,32 @@ var (
 	slugStrip  = regexp.MustCompile(`[^a-z0-9]+`)
 )
 
+// ReservedReason ends GitLab's message for a reserved path ("api is a
+// reserved name").
+const ReservedReason = "is a reserved name"
+
 // MaxPathLength bounds names and paths, as GitLab's columns do.
 const MaxPathLength = 255
 
-// reservedTopLevel are paths a top-level namespace may not take because
-// Ferry's (and GitLab's) own routes use them.
-var reservedTopLevel = map[string]bool{
-	"-": true, ".well-known": true, "admin": true, "api": true, "assets": true, "dashboard": true,
-	"explore": true, "groups": true, "help": true, "oauth": true, "projects": true, "public": true,
-	"search": true, "uploads": true, "users": true,
+// ValidatePath checks a group path (or a username: a top-level namespace
+// too): format, length and, as GitLab, its reserved words (a top-level one
+// may not take a top-level route, a subgroup a project or group route).
+// Returns a *ValidationError on "path" wrapping ErrInvalid.
+func ValidatePath(path string, topLevel bool) error {
+	if topLevel {
+		return validatePath(path, topLevelPath)
+	}
+	return validatePath(path, subgroupPath)
 }
 
-// ValidatePath checks a group or project path. Returns a *ValidationError
-// on "path" wrapping ErrInvalid.
-func ValidatePath(path string, topLevel bool) error {
+// ValidateProjectPath checks a project path: format, length and GitLab's
+// reserved project words (tree, blob, raw, ...). Returns a
+// *ValidationError on "path" wrapping ErrInvalid.
+func ValidateProjectPath(path string) error {
+	return validatePath(path, projectPath)
+}
+
+func validatePath(path string, kind pathKind) error {
 	lower := strings.ToLower(path)
 	switch {
 	case path == "":
@@ -34,8 +46,8 @@ func ValidatePath(path string, topLevel bool) error {
 	case !pathFormat.MatchString(path) || strings.HasSuffix(lower, ".git") || strings.HasSuffix(lower, ".atom"):
 		return &ValidationError{Field: "path",
 			Reason: "must not start or end with a special character and must not contain consecutive special characters."}
-	case topLevel && reservedTopLevel[lower]:
-		return &ValidationError{Field: "path", Reason: path + " is a reserved name"}
+	case reservedPath(path, kind):
+		return &ValidationError{Field: "path", Reason: path + " " + ReservedReason}
 	}
 	return nil
 }

@@ -12,10 +12,21 @@ func TestValidatePath(t *testing.T) {
 		{"gitlab-test", false, true}, {"a.b_c-d", false, true}, {"A1", false, true}, {"x", false, true},
 		{"", false, false}, {"-x", false, false}, {"x-", false, false}, {"a--b", false, false}, {"a/b", false, false},
 		{"x.git", false, false}, {"x.atom", false, false}, {"../x", false, false}, {"api", true, false},
-		{"api", false, true}, {"white space", false, false},
+		{"api", false, true}, {"white space", false, false}, {"V2", true, false}, {"tree", false, false},
+		{"profile", false, true}, {"new", true, true},
 	} {
 		if err := ValidatePath(tt.path, tt.topLevel); (err == nil) != tt.ok {
 			t.Errorf("ValidatePath(%q, %v) = %v, want ok %v", tt.path, tt.topLevel, err, tt.ok)
+		}
+	}
+}
+
+func TestValidateProjectPath(t *testing.T) {
+	t.Parallel()
+	for path, ok := range map[string]bool{"tree": false, "Blob": false, "raw": false, "files": false, "wikis": false,
+		"api": true, "import": true, "trees": true, "-": false} {
+		if err := ValidateProjectPath(path); (err == nil) != ok {
+			t.Errorf("ValidateProjectPath(%q) = %v, want ok %v", path, err, ok)
 		}
 	}
 }

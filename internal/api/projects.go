@@ -112,7 +112,7 @@ func (a *API) validateProject(r *request, p ferry.Project) error {
 	} else if nameTaken {
 		errs = append(errs, &ferry.ValidationError{Field: "name", Reason: "has already been taken"})
 	}
-	if err := ferry.ValidatePath(p.Path, false); err != nil {
+	if err := ferry.ValidateProjectPath(p.Path); err != nil {
 		errs = append(errs, err)
 	} else if pathTaken {
 		errs = append(errs, &ferry.ValidationError{Field: "path", Reason: "has already been taken"})

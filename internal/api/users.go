@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ferryhq/ferry"
@@ -70,6 +71,10 @@ func (a *API) createUser(w http.ResponseWriter, r *request) error {
 			"Cannot start with '-' or end in '.', '.git' or '.atom'.")
 	}
 	if err := ferry.ValidatePath(u.Username, true); err != nil {
+		var ve *ferry.ValidationError
+		if errors.As(err, &ve) && strings.HasSuffix(ve.Reason, ferry.ReservedReason) {
+			return validationError("username", ve.Reason)
+		}
 		return validationError("username", "is invalid")
 	}
 	if err := a.db.CreateUser(r.ctx(), &u); err != nil {
