@@ -45,9 +45,13 @@ func readPager(p params) (pager, error) {
 // store is the page as the store selects it.
 func (pg pager) store() store.Page { return store.Page{Number: pg.page, PerPage: pg.perPage} }
 
+// offset is the number of items before pg's page (saturating for a page
+// too far for any list, never negative).
+func (pg pager) offset() int { return pg.store().Offset() }
+
 // pageOf returns pg's part of items (a list built in memory).
 func pageOf[T any](pg pager, items []T) []T {
-	from := min((pg.page-1)*pg.perPage, len(items))
+	from := min(pg.offset(), len(items))
 	return items[from:min(from+pg.perPage, len(items))]
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strings"
 
@@ -47,7 +48,11 @@ func (a *API) listCommits(w http.ResponseWriter, r *request) error {
 		}
 		o.Revs = []string{rev}
 	}
-	o.Skip, o.Max = (pg.page-1)*pg.perPage, pg.perPage
+	if pg.offset() > math.MaxInt32 { // past any history, and past git's --skip
+		a.writeListWithoutCount(w, r, pg, false, []commitEntity{})
+		return nil
+	}
+	o.Skip, o.Max = pg.offset(), pg.perPage
 	list, err := git.Log(r.ctx(), dir, o)
 	if err != nil {
 		return err

@@ -114,6 +114,6 @@ func (a *API) commitRefs(w http.ResponseWriter, r *request) error {
 		}
 	}
 	// GitLab does not count them (paginate without_count)
-	a.writeListWithoutCount(w, r, pg, len(refs) > pg.page*pg.perPage, append([]basicRef{}, pageOf(pg, refs)...))
+	a.writeListWithoutCount(w, r, pg, len(refs) > pg.store().End(), append([]basicRef{}, pageOf(pg, refs)...))
 	return nil
 }

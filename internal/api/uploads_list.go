@@ -61,7 +61,7 @@ func (a *API) listUploads(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	from := int64((pg.page - 1) * pg.perPage)
+	from := int64(pg.offset())
 	page, total := []uploadEntity{}, 0
 	err = a.eachUpload(r.ctx(), p.ID, func(u storedUpload) error {
 		total++
