@@ -138,7 +138,9 @@ func (a *API) lfsObject(w http.ResponseWriter, r *http.Request, fullPath, oid st
 	}
 	defer obj.Close()
 	w.Header().Set("Content-Type", "application/octet-stream")
-	http.ServeContent(w, r, "", obj.ModTime(), obj)
+	if err := serveContent(w, r, "", obj.ModTime(), obj); err != nil {
+		a.writeError(w, r, err)
+	}
 }
 
 // lfsObjectKey is where an import keeps a project's LFS object.

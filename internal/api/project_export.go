@@ -244,8 +244,7 @@ func (a *API) serveExport(w http.ResponseWriter, r *request, p ferry.Project, se
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`,
 		file.FileName, url.PathEscape(file.FileName)))
 	h.Set("Content-Transfer-Encoding", "binary")
-	http.ServeContent(w, r.Request, file.FileName, obj.ModTime(), obj)
-	return nil
+	return serveContent(w, r.Request, file.FileName, obj.ModTime(), obj)
 }
 
 // downloadExportWeb is GET /<full_path>/download_export, the web_url of a

@@ -112,8 +112,7 @@ func (a *API) serveUpload(w http.ResponseWriter, r *request, p ferry.Project, se
 	}
 	defer obj.Close()
 	headers(w.Header(), name)
-	http.ServeContent(w, r.Request, name, obj.ModTime(), obj)
-	return nil
+	return serveContent(w, r.Request, name, obj.ModTime(), obj)
 }
 
 // webHeaders are the headers of GitLab's web route (UploadsActions#show):
