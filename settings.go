@@ -1,5 +1,12 @@
 package ferry
 
+import (
+	"errors"
+	"math"
+	"strconv"
+	"time"
+)
+
 // Settings are the instance-wide application settings an administrator reads
 // and changes through GET/PUT /application/settings. Field names and JSON
 // keys are GitLab's; sizes are in MiB and 0 means unlimited; rate limits are
@@ -39,10 +46,19 @@ func DefaultSettings() Settings {
 	}
 }
 
+// MaxSettingValue is the largest number a size, timeout or rate limit
+// setting holds: GitLab keeps them in integer (int4) columns, so a larger
+// value is never a setting there (Ferry refuses it with the numericality
+// message GitLab's validations use, rather than GitLab's database error).
+const MaxSettingValue = math.MaxInt32
+
 // Validate checks every field. Returns a *ParamError (wrapping ErrInvalid)
-// naming the first bad one.
+// for a value Grape's declared values refuse (visibility, import
+// sources), else errors.Join of a *ValidationError for each number out of
+// range (below 0, as GitLab's application_setting validations, or above
+// MaxSettingValue).
 func (s Settings) Validate() error {
-	nonNegative := []struct {
+	numbers := []struct {
 		name string
 		v    int
 	}{
@@ -55,11 +71,6 @@ func (s Settings) Validate() error {
 		{"project_import_limit", s.ProjectImportLimit},
 		{"project_download_export_limit", s.ProjectDownloadExportLimit},
 	}
-	for _, f := range nonNegative {
-		if f.v < 0 {
-			return &ParamError{Param: f.name, Reason: "must be greater than or equal to 0"}
-		}
-	}
 	if !ValidVisibility(s.DefaultProjectVisibility) {
 		return &ParamError{Param: "default_project_visibility", Reason: "does not have a valid value"}
 	}
@@ -71,7 +82,50 @@ func (s Settings) Validate() error {
 			return &ParamError{Param: "import_sources", Reason: "does not have a valid value"}
 		}
 	}
+	var errs []error
+	for _, f := range numbers {
+		if err := SettingRange(f.name, int64(f.v)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// SettingRange checks one number setting against 0..MaxSettingValue.
+// Returns a *ValidationError with GitLab's numericality message.
+func SettingRange(name string, v int64) error {
+	switch {
+	case v < 0:
+		return &ValidationError{Field: name, Reason: "must be greater than or equal to 0"}
+	case v > MaxSettingValue:
+		return &ValidationError{Field: name, Reason: "must be less than or equal to " + strconv.Itoa(MaxSettingValue)}
+	}
 	return nil
+}
+
+// MiB is a size setting in bytes (0 for 0 or less: unlimited). A value
+// too large for int64 bytes saturates rather than wrapping, whatever was
+// stored.
+func MiB(n int) int64 {
+	switch {
+	case n <= 0:
+		return 0
+	case int64(n) > math.MaxInt64>>20:
+		return math.MaxInt64
+	}
+	return int64(n) << 20
+}
+
+// Seconds is a timeout setting as a duration (0 for 0 or less: none),
+// saturating like MiB.
+func Seconds(n int) time.Duration {
+	switch {
+	case n <= 0:
+		return 0
+	case int64(n) > int64(math.MaxInt64/time.Second):
+		return math.MaxInt64
+	}
+	return time.Duration(n) * time.Second
 }
 
 var knownImportSources = map[string]bool{

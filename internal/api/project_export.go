@@ -100,7 +100,7 @@ func (a *API) checkExportSize(r *request, p ferry.Project, settings ferry.Settin
 		}
 		size += n
 	}
-	if size > int64(settings.MaxExportSize)<<20 {
+	if size > ferry.MiB(settings.MaxExportSize) {
 		return apiError(http.StatusBadRequest, "The project size exceeds the export limit.")
 	}
 	return nil

@@ -86,7 +86,7 @@ func (a *API) readUpload(r *request, settings ferry.Settings) (upload, error) {
 	if err != nil {
 		return up, err
 	}
-	limit := int64(settings.MaxImportSize) << 20
+	limit := ferry.MiB(settings.MaxImportSize)
 	values, err := f.read(func(part *multipart.Part) (bool, error) {
 		if part.FormName() != "file" || up.hasFile {
 			return false, nil

@@ -32,7 +32,7 @@ func (a *API) remoteImport(w http.ResponseWriter, r *request) error {
 		if err != nil {
 			return err
 		}
-		_, err = source.CheckURL(r.ctx(), policy, raw, int64(settings.MaxImportRemoteFileSize)<<20)
+		_, err = source.CheckURL(r.ctx(), policy, raw, ferry.MiB(settings.MaxImportRemoteFileSize))
 		return sourceError(err)
 	})
 	if err != nil {
@@ -65,7 +65,7 @@ func (a *API) remoteImportS3(w http.ResponseWriter, r *request) error {
 	o.SecretAccessKey, _ = r.params.str("secret_access_key")
 	im := ferry.Import{Source: ferry.SourceS3, SourceData: source.SealS3(a.box, o)}
 	status, err := a.scheduleImport(r, settings, &im, func() error {
-		return sourceError(a.s3.Check(r.ctx(), o, int64(settings.MaxImportRemoteFileSize)<<20))
+		return sourceError(a.s3.Check(r.ctx(), o, ferry.MiB(settings.MaxImportRemoteFileSize)))
 	})
 	if err != nil {
 		return err

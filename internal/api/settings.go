@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -43,6 +44,10 @@ func (a *API) updateSettings(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if err := s.Validate(); err != nil {
+		var joined interface{ Unwrap() []error }
+		if errors.As(err, &joined) { // GitLab's render_validation_error!
+			return validationErrors(joined.Unwrap())
+		}
 		return err
 	}
 	if err := a.db.SaveSettings(r.ctx(), s); err != nil {
@@ -79,11 +84,14 @@ func setField(f reflect.Value, name string, p params) error {
 		}
 		f.SetBool(b)
 	case reflect.Int:
-		n, err := strconv.Atoi(strings.TrimSpace(raw))
-		if err != nil {
+		n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
+		switch {
+		case errors.Is(err, strconv.ErrRange): // an integer still, out of any setting's range
+			return ferry.SettingRange(name, n)
+		case err != nil:
 			return &ferry.ParamError{Param: name}
 		}
-		f.SetInt(int64(n))
+		f.SetInt(n)
 	case reflect.String:
 		f.SetString(raw)
 	case reflect.Slice:

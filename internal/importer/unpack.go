@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -63,12 +62,12 @@ func sizeOf(src io.Reader) int64 {
 // Extract removes what it wrote when it fails.
 func (w *Worker) extract(ctx context.Context, im *ferry.Import, src io.Reader, dir string, settings ferry.Settings) error {
 	xctx := ctx
-	if secs := settings.DecompressArchiveFileTimeout; secs > 0 {
+	if timeout := ferry.Seconds(settings.DecompressArchiveFileTimeout); timeout > 0 {
 		var cancel context.CancelFunc
-		xctx, cancel = context.WithTimeoutCause(ctx, time.Duration(secs)*time.Second, errDecompressTimeout)
+		xctx, cancel = context.WithTimeoutCause(ctx, timeout, errDecompressTimeout)
 		defer cancel()
 	}
-	lim := archive.Limits{MaxDecompressed: int64(settings.MaxDecompressedArchiveSize) << 20}
+	lim := archive.Limits{MaxDecompressed: ferry.MiB(settings.MaxDecompressedArchiveSize)}
 	_, err := archive.Extract(xctx, src, dir, lim)
 	switch {
 	case err == nil:
@@ -110,7 +109,7 @@ func (w *Worker) open(ctx context.Context, im *ferry.Import, work string, settin
 	if err != nil {
 		return nil, err
 	}
-	err = fetcher.Fetch(ctx, *im, prog.Writer(ctx, f), int64(settings.MaxImportRemoteFileSize)<<20)
+	err = fetcher.Fetch(ctx, *im, prog.Writer(ctx, f), ferry.MiB(settings.MaxImportRemoteFileSize))
 	prog.Flush(ctx)
 	if err != nil {
 		f.Close()
