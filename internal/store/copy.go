@@ -30,8 +30,10 @@ var ErrNotEmpty = errors.New("the destination database is not empty")
 var ErrJobsPending = errors.New("the source still has jobs to run: stop Ferry and let its jobs finish first")
 
 // CopyTo copies every row of Ferry's tables from db into dst (an empty,
-// migrated store), keeping ids, then moves dst's id sequences past them.
-// Returns the number of rows copied per table.
+// migrated store), keeping ids, then moves dst's id sequences past every
+// id db ever gave (its rows', and those of deleted rows SQLite's
+// sqlite_sequence remembers), so that no id is given twice. Returns the
+// number of rows copied per table.
 func (db *DB) CopyTo(ctx context.Context, dst *DB) (map[string]int64, error) {
 	var n int
 	if err := dst.queryRow(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
@@ -47,8 +49,12 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB) (map[string]int64, error) {
 	if n > 0 {
 		return nil, ErrJobsPending
 	}
+	used, err := db.usedIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
 	counts := map[string]int64{}
-	err := dst.Tx(ctx, func(tx *Tx) error {
+	err = dst.Tx(ctx, func(tx *Tx) error {
 		for _, table := range copyTables {
 			c, err := db.copyTable(ctx, tx, table)
 			if err != nil {
@@ -56,7 +62,7 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB) (map[string]int64, error) {
 			}
 			counts[table] = c
 		}
-		return tx.resetSequences(ctx)
+		return tx.resetSequences(ctx, used)
 	})
 	return counts, err
 }
@@ -111,8 +117,36 @@ func convert(column string, v any, to Dialect) any {
 	return v
 }
 
-// resetSequences moves PostgreSQL's id sequences past the copied ids.
-func (tx *Tx) resetSequences(ctx context.Context) error {
+// usedIDs is, per table, the largest id SQLite has given in it, deleted
+// rows included (its sqlite_sequence, kept for AUTOINCREMENT tables);
+// empty on PostgreSQL, whose sequences a copy does not read.
+func (db *DB) usedIDs(ctx context.Context) (map[string]int64, error) {
+	used := map[string]int64{}
+	if db.dialect != SQLite {
+		return used, nil
+	}
+	rows, err := db.query(ctx, `SELECT name, seq FROM sqlite_sequence`)
+	if err != nil {
+		return nil, fmt.Errorf("read sqlite_sequence: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			name string
+			seq  int64
+		)
+		if err := rows.Scan(&name, &seq); err != nil {
+			return nil, fmt.Errorf("read sqlite_sequence: %w", err)
+		}
+		used[name] = seq
+	}
+	return used, mapError(rows.Err())
+}
+
+// resetSequences moves PostgreSQL's id sequences past the copied ids and
+// past used[table], the largest id the source gave: the next id is
+// greater than both.
+func (tx *Tx) resetSequences(ctx context.Context, used map[string]int64) error {
 	if tx.dialect != Postgres {
 		return nil
 	}
@@ -121,7 +155,7 @@ func (tx *Tx) resetSequences(ctx context.Context) error {
 			continue
 		}
 		if _, err := tx.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),
-			COALESCE((SELECT MAX(id) FROM `+table+`), 0) + 1, false)`); err != nil {
+			GREATEST(COALESCE((SELECT MAX(id) FROM `+table+`), 0), ?) + 1, false)`, used[table]); err != nil {
 			return fmt.Errorf("reset %s ids: %w", table, err)
 		}
 	}
