@@ -42,7 +42,8 @@ func newForm(r *http.Request, budget int64) (*form, error) {
 // read reads every part: file parts go to file (nil reads them as fields
 // and drops them), field values are returned. Returns tooManyParts past
 // MaxFormParts, ferry.ErrTooLarge past the budget, requestTimeout when the
-// body stops arriving, and invalidForm for a malformed body.
+// body stops arriving, invalidForm for a malformed body and errMalformed
+// for a field value with a NUL byte or invalid UTF-8.
 func (f *form) read(file fileHandler) (url.Values, error) {
 	values := url.Values{}
 	for {
@@ -72,6 +73,9 @@ func (f *form) read(file fileHandler) (url.Values, error) {
 			return values, bodyError(err, invalidForm)
 		}
 		if part.FileName() == "" {
+			if malformed(string(value)) {
+				return values, errMalformed
+			}
 			values.Add(part.FormName(), string(value))
 		}
 	}

@@ -26,9 +26,18 @@ type params struct {
 
 // parseParams reads r's parameters from a body of at most limit bytes.
 // Returns a *ferry.ParamError for a malformed body, ferry.ErrTooLarge for
-// one over limit (before reading it when its length is declared), and
-// form errors as form.read does.
+// one over limit (before reading it when its length is declared),
+// errMalformed for a value with a NUL byte or invalid UTF-8, and form
+// errors as form.read does.
 func parseParams(r *http.Request, limit int64) (params, error) {
+	p, err := readParams(r, limit)
+	if err == nil {
+		err = checkValues(p.values)
+	}
+	return p, err
+}
+
+func readParams(r *http.Request, limit int64) (params, error) {
 	p, _ := queryParams(r)
 	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return p, nil

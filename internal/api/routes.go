@@ -156,5 +156,5 @@ func (a *API) Handler() http.Handler {
 	// POST .git/info/lfs/objects/batch, GET .git/gitlab-lfs/objects/{oid},
 	// GET .git/info/lfs/locks, POST .git/info/lfs/locks/verify.
 	mux.HandleFunc("/", a.serveWeb)
-	return a.withRequestLog(a.guardBodies(apiPaths(withRoute(mux))))
+	return a.withRequestLog(a.rejectMalformed(a.guardBodies(apiPaths(withRoute(mux)))))
 }

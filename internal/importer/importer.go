@@ -131,7 +131,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	}
 	w.Metrics.Job(Args{}.Kind(), "failed", time.Since(start))
 	var perm *permanentError
-	last := job.Attempt >= job.MaxAttempts || errors.As(err, &perm)
+	// A value the store refuses (store.IsDataError) is refused again at
+	// every attempt: it fails the import at once, as a bad archive does.
+	last := job.Attempt >= job.MaxAttempts || errors.As(err, &perm) || store.IsDataError(err)
 	logger.ErrorContext(ctx, "import failed", "attempt", job.Attempt, "final", last, "error", err)
 	if !last {
 		return err

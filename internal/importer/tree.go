@@ -23,7 +23,7 @@ func (r *restore) saveProject(ctx context.Context, attrs map[string]json.RawMess
 	clean := map[string]any{}
 	for k, raw := range attrs {
 		var v any
-		if json.Unmarshal(raw, &v) == nil && !dropped(k) {
+		if json.Unmarshal(dropNULs(raw), &v) == nil && !dropped(k) {
 			clean[k] = v
 		}
 		delete(attrs, k) // a big attribute is held once, decoded
@@ -131,7 +131,7 @@ func (r *restore) relation(ctx context.Context, name string) error {
 		}
 		r.im.Stats.Fetched[name]++
 		r.prog.Add(ctx, int64(len(raw))+1) // the line and its newline
-		rec, keep, err := r.prepare(ctx, name, raw)
+		rec, keep, err := r.prepare(ctx, name, dropNULs(raw))
 		if err != nil {
 			if ferr := r.failed(ctx, name, line, err); ferr != nil {
 				return ferr

@@ -39,7 +39,7 @@ func (r *restore) loadUsers(ctx context.Context) error {
 				Email       string `json:"email"`
 			} `json:"user"`
 		}
-		if json.Unmarshal(raw, &m) != nil || m.User.ID == 0 {
+		if json.Unmarshal(dropNULs(raw), &m) != nil || m.User.ID == 0 {
 			continue
 		}
 		email := m.User.PublicEmail

@@ -66,3 +66,23 @@ func liteIndexName(msg string) string {
 	name, _, _ := strings.Cut(after, "'")
 	return name
 }
+
+// IsDataError reports whether err is the database refusing a value itself
+// (PostgreSQL's data exceptions, class 22, such as a NUL or invalid UTF-8
+// in text or a number out of range, and program limits, class 54, such as
+// an index row too big; SQLite's too big, mismatch and range errors): the
+// same value fails the same way every time, so retrying cannot help.
+func IsDataError(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "54")
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		switch liteErr.Code() & 0xff {
+		case sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_RANGE:
+			return true
+		}
+	}
+	return false
+}
