@@ -33,6 +33,7 @@ func TestMalformedStrings(t *testing.T) {
 		{"Form", "POST", "/api/v4/projects", form, "path=nul-form&description=a%00b"},
 		{"FormInvalidUTF8", "POST", "/api/v4/projects", form, "path=nul-utf8&description=%C3%28"},
 		{"JSON", "POST", "/api/v4/projects", js, `{"path":"nul-json","description":"a\u0000b"}`},
+		{"JSONInvalidUTF8", "POST", "/api/v4/projects", js, "{\"path\":\"nul-json-utf8\",\"description\":\"\xff\"}"},
 		{"JSONNested", "POST", "/api/v4/projects", js, `{"path":"nul-nested","topics":["ok","a\u0000"]}`},
 		{"JSONUpdate", "PUT", "/api/v4/projects/1", js, `{"description":"\u0000"}`},
 		{"Multipart", "POST", "/api/v4/projects/import", mp, mpBody},

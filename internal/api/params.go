@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ferryhq/ferry"
 )
@@ -66,6 +67,9 @@ func (p params) readJSON(body io.Reader) error {
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
+	}
+	if !utf8.Valid(data) { // decoding would turn it into U+FFFD unseen
+		return errMalformed
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
