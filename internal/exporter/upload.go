@@ -91,8 +91,7 @@ func (w *Worker) send(ctx context.Context, e *ferry.Export) error {
 	watch := ssrf.NewWatch(ctx)
 	defer watch.Stop()
 	watch.Expect("upload: the server took no data", limits.Write)
-	body := &sentBody{r: watch.Reader(prog.Reader(ctx, obj)), done: func() { watch.Expect("", 0) }}
-	req, err := http.NewRequestWithContext(watch.Context(), e.UploadMethod, target.String(), body)
+	req, err := http.NewRequestWithContext(watch.Context(), e.UploadMethod, target.String(), watch.Body(prog.Reader(ctx, obj)))
 	if err != nil {
 		return fmt.Errorf("upload to %s: %w", ssrf.Redact(target), err)
 	}
@@ -110,24 +109,6 @@ func (w *Worker) send(ctx context.Context, e *ferry.Export) error {
 	}
 	return nil
 }
-
-// sentBody is an upload's body: once it is all read (sent), done is
-// called, and the wait for the answer is the client's to bound.
-type sentBody struct {
-	r    io.Reader
-	done func()
-}
-
-func (b *sentBody) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err == io.EOF && b.done != nil {
-		b.done()
-		b.done = nil
-	}
-	return n, err
-}
-
-func (b *sentBody) Close() error { return nil }
 
 // reason is the reason phrase of a status line ("403 Forbidden" →
 // "Forbidden").

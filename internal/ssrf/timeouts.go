@@ -135,3 +135,28 @@ func (r *watchedReader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// Body is a request body read from r that counts each read as progress
+// and ends the current phase once r is all read: the wait for the answer
+// is then the client's (Timeouts.Read from the last write).
+func (w *Watch) Body(r io.Reader) io.ReadCloser { return &watchedBody{r: r, w: w} }
+
+type watchedBody struct {
+	r    io.Reader
+	w    *Watch
+	sent bool
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if n > 0 {
+		b.w.Progress()
+	}
+	if err == io.EOF && !b.sent {
+		b.sent = true
+		b.w.Expect("", 0)
+	}
+	return n, err
+}
+
+func (b *watchedBody) Close() error { return nil }
