@@ -62,7 +62,12 @@ func TestServe_SIGTERMDuringImport(t *testing.T) {
 	if got := st.Stats.Imported["issues"]; got != int64(sc.Issues) {
 		t.Errorf("imported %d issues after the restarts, want %d", got, sc.Issues)
 	}
+	// The job logs its end just after it records it.
 	lines := logLines(t, last.log)
+	for deadline := time.Now().Add(10 * time.Second); !lines.has("msg", "import finished") && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		lines = logLines(t, last.log)
+	}
 	if !lines.has("msg", "import resumed: an earlier attempt did not finish, so this one starts clean") {
 		t.Error("the restarted server did not say it resumed the import")
 	}
