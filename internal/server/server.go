@@ -455,20 +455,27 @@ func (s *Server) stopJobs(ctx context.Context) error {
 	return s.Jobs.StopAndCancel(ctx)
 }
 
-// Shutdown stops HTTP, lets running jobs finish (until ctx ends) and
-// closes the store.
-// Only the first call does anything.
+// Shutdown stops HTTP and, at the same time, the workers: no new job
+// starts while requests drain, and running jobs may finish (see
+// stopJobs); then it closes the store. Only the first call does
+// anything.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
 	s.shutdown.Do(func() {
 		s.logger.Info("shutting down: no new requests or jobs; running jobs may finish",
 			"grace", s.cfg.ShutdownGrace.String(), "work", s.cfg.Work)
+		jobsStopped := make(chan error, 1)
+		go func() {
+			if !s.cfg.Work {
+				jobsStopped <- nil
+				return
+			}
+			jobsStopped <- s.stopJobs(ctx)
+		}()
 		if s.http != nil {
 			errs = append(errs, s.http.Shutdown(ctx))
 		}
-		if s.cfg.Work {
-			errs = append(errs, s.stopJobs(ctx))
-		}
+		errs = append(errs, <-jobsStopped)
 		if s.stopBeat != nil {
 			s.stopBeat()
 			<-s.beatDone
