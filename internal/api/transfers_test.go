@@ -241,6 +241,32 @@ func TestTransfers_Timeouts(t *testing.T) {
 	}
 }
 
+// TestTransfers_S3DownloadStalls pins the read timeout on a
+// remote-import-s3 download: an object store that sends the object's
+// headers and a few bytes, then nothing, fails the import after its
+// retries with import_error.
+func TestTransfers_S3DownloadStalls(t *testing.T) {
+	t.Parallel()
+	p := newPeer()
+	store := p.source(t, stalls)
+	env := servertest.StartWith(t, servertest.Options{CAFile: servertest.CAFile(t, store), S3Endpoint: store.URL,
+		TransferTimeouts: ssrf.Timeouts{Read: time.Second}, ShutdownGrace: 100 * time.Millisecond})
+	setAdmin(t, env, &gitlab.UpdateSettingsOptions{ProjectImportLimit: gitlab.Ptr(int64(0))})
+	start := time.Now()
+	status, body := s3Import(t, env, map[string]any{"region": "us-east-1", "bucket_name": "b", "file_key": "x.tar.gz",
+		"access_key_id": "AK", "secret_access_key": "secret-key", "path": "s3-stalls"})
+	if status != 201 {
+		t.Fatalf("%d %s", status, body)
+	}
+	st := waitImport(t, env, servertest.RootToken, projectID(t, body))
+	got := deref(st.ImportError)
+	t.Logf("failed after %v: %s", time.Since(start).Round(10*time.Millisecond), got)
+	if st.ImportStatus != "failed" || !strings.Contains(got, "download: the object store sent no data for 1s") ||
+		strings.Contains(got, "secret-key") {
+		t.Errorf("import %s %q", st.ImportStatus, got)
+	}
+}
+
 func containsAny(s string, subs []string) bool {
 	for _, sub := range subs {
 		if strings.Contains(s, sub) {
