@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/ferryhq/ferry/internal/correlation"
@@ -48,6 +49,14 @@ func serve(ctx context.Context, args []string) error {
 		"time an unauthenticated request has to send its whole body; default 10s (FERRY_ANONYMOUS_BODY_TIMEOUT)")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", envDuration("FERRY_SHUTDOWN_GRACE", 0),
 		"on SIGTERM, let running jobs finish for this long, then hand them back to the queue; default 10s (FERRY_SHUTDOWN_GRACE)")
+	fs.DurationVar(&cfg.TransferTimeouts.Connect, "transfer-connect-timeout", envDuration("FERRY_TRANSFER_CONNECT_TIMEOUT", 0),
+		"export uploads and remote-import downloads: time to connect; default 10s, GitLab's (FERRY_TRANSFER_CONNECT_TIMEOUT)")
+	fs.DurationVar(&cfg.TransferTimeouts.Read, "transfer-read-timeout", envDuration("FERRY_TRANSFER_READ_TIMEOUT", 0),
+		"time the peer has to answer, and to send each next piece of a download; default 20s (FERRY_TRANSFER_READ_TIMEOUT)")
+	fs.DurationVar(&cfg.TransferTimeouts.Write, "transfer-write-timeout", envDuration("FERRY_TRANSFER_WRITE_TIMEOUT", 0),
+		"time the peer has to take each next piece of an upload; default 30s (FERRY_TRANSFER_WRITE_TIMEOUT)")
+	fs.IntVar(&cfg.MaxTransfers, "max-transfers", envInt("FERRY_MAX_TRANSFERS", 0),
+		"uploads and downloads this process runs at once; default 2 of the 4 workers (FERRY_MAX_TRANSFERS)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("FERRY_LOG_LEVEL", "info"), "log level: debug, info, warn or error (FERRY_LOG_LEVEL)")
 	if err := parseFlags(fs, args); err != nil {
@@ -107,6 +116,13 @@ func newLogger(format, level string) *slog.Logger {
 func env(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok && v != "" {
 		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
 	}
 	return def
 }

@@ -60,6 +60,9 @@ type Worker struct {
 	Now           func() time.Time
 	// Metrics records each attempt's end (nil: none).
 	Metrics *metrics.Metrics
+	// Transfers bound the uploads this process sends at once (nil: no
+	// bound); they are shared with remote-import downloads.
+	Transfers *jobs.Slots
 }
 
 // Timeout bounds one attempt; a longer export is failed and retried.
@@ -84,8 +87,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	logger := w.Logger.With("export_id", e.ID, "project_id", e.ProjectID)
 	if err == nil && e.Status == ferry.ExportFinished && e.UploadURL != "" &&
 		(e.UploadStatus == ferry.UploadPending || e.UploadStatus == ferry.UploadStarted) {
-		w.upload(ctx, &e, logger) // the archive was made but not sent before a restart
-		return nil
+		return w.sendArchive(ctx, &e, logger) // made, but not sent yet (no free slot, or a restart)
 	}
 	if err != nil || e.Status == ferry.ExportFinished || e.Status == ferry.ExportFailed {
 		return err
@@ -111,7 +113,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	w.Metrics.Job(Args{}.Kind(), "finished", time.Since(start))
 	w.Metrics.Bytes("exported", e.FileSize)
 	if e.UploadURL != "" {
-		w.upload(ctx, &e, logger)
+		return w.sendArchive(ctx, &e, logger)
 	}
 	return nil
 }

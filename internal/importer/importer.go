@@ -19,6 +19,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -61,13 +62,18 @@ type Worker struct {
 	Fetchers map[string]Fetcher
 	// Metrics records each attempt's end (nil: none).
 	Metrics *metrics.Metrics
+	// Transfers bound the remote archives this process downloads at once
+	// (nil: no bound); they are shared with export uploads.
+	Transfers *jobs.Slots
 	// Enqueue inserts a follow-up job in tx (the old project's removal
 	// after an overwrite).
 	Enqueue func(ctx context.Context, tx *store.Tx, args river.JobArgs) error
 }
 
 // Fetcher copies a remote import's archive to w, enforcing maxBytes (0 =
-// unlimited).
+// unlimited). An error with a Permanent() bool method that returns true
+// says a retry cannot help (the file is missing, too large or not an
+// archive): the import fails at once.
 type Fetcher interface {
 	Fetch(ctx context.Context, im ferry.Import, w io.Writer, maxBytes int64) error
 }
@@ -104,6 +110,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
 		return err
 	}
+	release, ok := w.takeTransfer(im)
+	if !ok {
+		return jobs.Busy()
+	}
+	defer release()
 	logger := w.Logger.With("project_id", im.ProjectID, "source", sourceName(im.Source), "attempt", job.Attempt)
 	if p, perr := w.DB.ProjectByID(ctx, im.ProjectID); perr == nil {
 		logger = logger.With("project", p.FullPath())
@@ -114,7 +125,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	} else {
 		logger.InfoContext(ctx, "import started")
 	}
-	err = w.run(ctx, &im, logger)
+	err = w.run(ctx, &im, logger, release)
 	if err == nil {
 		failed, _ := w.DB.ImportFailureCount(ctx, im.ProjectID, im.CorrelationID)
 		logger.InfoContext(ctx, "import finished", "duration", time.Since(start).Round(time.Millisecond).String(),
@@ -142,6 +153,20 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	return river.JobCancel(err)
 }
 
+// takeTransfer takes a transfer slot for a remote import's download and
+// returns the function that gives it back (once the download is over; it
+// may be called again). ok is false when no slot is free. An uploaded
+// archive needs no slot.
+func (w *Worker) takeTransfer(im ferry.Import) (release func(), ok bool) {
+	if im.Source == ferry.SourceFile || im.Source == "" {
+		return func() {}, true
+	}
+	if !w.Transfers.TryTake() {
+		return nil, false
+	}
+	return sync.OnceFunc(w.Transfers.Release), true
+}
+
 // sourceName is how an import's source shows in logs.
 func sourceName(source string) string {
 	if source == "" {
@@ -159,8 +184,9 @@ func total(counts map[string]int64) int64 {
 	return n
 }
 
-// run does one attempt: fetch and extract, then restore, then finish.
-func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger) error {
+// run does one attempt: fetch (then call fetched) and extract, then
+// restore, then finish.
+func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger, fetched func()) error {
 	im.Status, im.Error = ferry.ImportStarted, ""
 	im.Stats = ferry.ImportStats{Fetched: map[string]int64{}, Imported: map[string]int64{}}
 	if err := w.DB.UpdateImport(ctx, im); err != nil {
@@ -191,7 +217,7 @@ func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger)
 	prog := &progress.Recorder{Save: func(ctx context.Context, p *ferry.Progress) error {
 		return w.DB.SetImportProgress(ctx, im.ProjectID, p)
 	}}
-	dir, err := w.unpack(ctx, im, work, settings, prog)
+	dir, err := w.unpack(ctx, im, work, settings, prog, fetched)
 	if err != nil {
 		return err
 	}

@@ -15,10 +15,12 @@ import (
 )
 
 // unpack extracts the import's archive into work/archive and checks its
-// version. Archive problems are permanent failures with GitLab's messages.
+// version; fetched is called once a remote archive is downloaded. Archive
+// problems are permanent failures with GitLab's messages.
 func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, settings ferry.Settings,
-	prog *progress.Recorder) (string, error) {
+	prog *progress.Recorder, fetched func()) (string, error) {
 	src, err := w.open(ctx, im, work, settings, prog)
+	fetched()
 	if err != nil {
 		return "", err
 	}
@@ -113,6 +115,10 @@ func (w *Worker) open(ctx context.Context, im *ferry.Import, work string, settin
 	prog.Flush(ctx)
 	if err != nil {
 		f.Close()
+		var final interface{ Permanent() bool }
+		if errors.As(err, &final) && final.Permanent() {
+			return nil, permanent(err)
+		}
 		return nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {

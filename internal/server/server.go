@@ -79,6 +79,13 @@ type Config struct {
 	// ShutdownGrace is how long a stop lets running jobs finish before it
 	// interrupts them (default DefaultShutdownGrace).
 	ShutdownGrace time.Duration
+	// TransferTimeouts bound export uploads and remote-import downloads
+	// (zero fields: GitLab's, ssrf.DefaultTimeouts).
+	TransferTimeouts ssrf.Timeouts
+	// MaxTransfers is how many of those this process runs at once
+	// (default jobs.DefaultTransferSlots); the other workers stay free for
+	// everything else.
+	MaxTransfers int
 	// Work runs job workers in this process (set from Role by New).
 	Work bool
 	// SweepEvery spaces the sweeps of scratch files that no running
@@ -195,19 +202,22 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.Metrics = metrics.New(db.SQL())
+	transfers := jobs.NewSlots(cfg.MaxTransfers)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &repos.RemoveWorker{Repos: s.Repos, Blobs: s.Blobs})
 	river.AddWorker(workers, &ratelimit.CleanupWorker{DB: db})
 	river.AddWorker(workers, &jobs.ReaperWorker{DB: db, StaleAfter: cfg.StaleAfter, Logger: cfg.Logger.With("component", "jobs")})
 	river.AddWorker(workers, &exporter.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, Box: box, TempDir: tmp, Outbound: s.outboundPolicy,
-		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter"), Metrics: s.Metrics})
-	s3src := source.S3{Endpoint: cfg.S3Endpoint, RootCAs: s.roots}
+		GitLabVersion: "ferry-" + api.Version, Logger: cfg.Logger.With("component", "exporter"), Metrics: s.Metrics,
+		Transfers: transfers})
+	s3src := source.S3{Endpoint: cfg.S3Endpoint, RootCAs: s.roots, Timeouts: cfg.TransferTimeouts}
 	fetchers := map[string]importer.Fetcher{
 		ferry.SourceURL: &source.URLFetcher{Box: box, Policy: s.outboundPolicy},
 		ferry.SourceS3:  &source.S3Fetcher{Box: box, S3: s3src},
 	}
 	river.AddWorker(workers, &importer.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, TempDir: tmp,
-		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers, Metrics: s.Metrics})
+		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers, Metrics: s.Metrics,
+		Transfers: transfers})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "importer")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
@@ -231,7 +241,7 @@ func (s *Server) outboundPolicy(ctx context.Context) (ssrf.Policy, error) {
 		return ssrf.Policy{}, err
 	}
 	return ssrf.Policy{AllowLocal: settings.AllowLocalRequestsFromWebHooksAndServices,
-		Allowlist: settings.OutboundLocalRequestsWhitelist, RootCAs: s.roots}, nil
+		Allowlist: settings.OutboundLocalRequestsWhitelist, RootCAs: s.roots, Timeouts: s.cfg.TransferTimeouts}, nil
 }
 
 // enqueue inserts a job in tx.
@@ -375,7 +385,10 @@ func (s *Server) StartJobs(ctx context.Context) error {
 		defer close(s.beatDone)
 		jobs.Heartbeat(beatCtx, s.DB, s.clientID, s.cfg.StaleAfter, s.logger.With("component", "jobs"))
 	}()
-	if err := s.Jobs.Start(ctx); err != nil {
+	// Jobs outlive ctx: when it ends (a signal), Run's stop lets them
+	// finish for the grace, then hands them back. River would cancel them
+	// at once if their context were ctx's.
+	if err := s.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start workers: %w", err)
 	}
 	return nil
@@ -414,7 +427,7 @@ func (s *Server) Run(ctx context.Context) error {
 	return s.stop()
 }
 
-// stop is Run's Shutdown once its context ended: 30s at most.
+// stop is Run's Shutdown once its context ended.
 func (s *Server) stop() error {
 	// The jobs' grace, then time for interrupted jobs to hand themselves
 	// back and for HTTP to drain.
@@ -442,20 +455,27 @@ func (s *Server) stopJobs(ctx context.Context) error {
 	return s.Jobs.StopAndCancel(ctx)
 }
 
-// Shutdown stops HTTP, lets running jobs finish (until ctx ends) and
-// closes the store.
-// Only the first call does anything.
+// Shutdown stops HTTP and, at the same time, the workers: no new job
+// starts while requests drain, and running jobs may finish (see
+// stopJobs); then it closes the store. Only the first call does
+// anything.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
 	s.shutdown.Do(func() {
 		s.logger.Info("shutting down: no new requests or jobs; running jobs may finish",
 			"grace", s.cfg.ShutdownGrace.String(), "work", s.cfg.Work)
+		jobsStopped := make(chan error, 1)
+		go func() {
+			if !s.cfg.Work {
+				jobsStopped <- nil
+				return
+			}
+			jobsStopped <- s.stopJobs(ctx)
+		}()
 		if s.http != nil {
 			errs = append(errs, s.http.Shutdown(ctx))
 		}
-		if s.cfg.Work {
-			errs = append(errs, s.stopJobs(ctx))
-		}
+		errs = append(errs, <-jobsStopped)
 		if s.stopBeat != nil {
 			s.stopBeat()
 			<-s.beatDone

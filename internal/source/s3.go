@@ -13,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/ferryhq/ferry/internal/s3store"
+	"github.com/ferryhq/ferry/internal/ssrf"
 )
 
 // S3Object names an object and the credentials to read it, for this import
@@ -31,6 +32,10 @@ type S3Object struct {
 type S3 struct {
 	Endpoint string
 	RootCAs  *x509.CertPool
+	// Timeouts bound a download: Read is how long the store may take to
+	// answer and to send each next piece of the object (zero fields:
+	// ssrf.DefaultTimeouts).
+	Timeouts ssrf.Timeouts
 }
 
 func (s S3) client(o S3Object) (*s3.Client, error) {
@@ -58,22 +63,33 @@ func (s S3) Check(ctx context.Context, o S3Object, maxBytes int64) error {
 	return checkHeaders(aws.ToInt64(head.ContentLength), aws.ToString(head.ContentType), maxBytes)
 }
 
-// Download streams the object into f, refusing more than maxBytes.
+// Download streams the object into f, refusing more than maxBytes. A
+// missing object or one over maxBytes is an error with a Permanent method
+// that returns true.
 func (s S3) Download(ctx context.Context, o S3Object, f io.Writer, maxBytes int64) error {
 	c, err := s.client(o)
 	if err != nil {
 		return err
 	}
-	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(o.Key)})
+	read := s.Timeouts.OrDefault().Read
+	watch := ssrf.NewWatch(ctx)
+	defer watch.Stop()
+	watch.Expect("download: the object store sent no answer", read)
+	out, err := c.GetObject(watch.Context(), &s3.GetObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(o.Key)})
 	if err != nil {
-		return fmt.Errorf("Failed to open '%s' in '%s': %s", o.Key, o.Bucket, sdkMessage(err))
+		msg := fmt.Errorf("Failed to open '%s' in '%s': %s", o.Key, o.Bucket, sdkMessage(watch.Stalled(err)))
+		if notFound(err) {
+			return final(msg)
+		}
+		return msg
 	}
 	defer out.Body.Close()
 	announced := int64(-1)
 	if out.ContentLength != nil {
 		announced = *out.ContentLength
 	}
-	return copyLimited(f, out.Body, announced, maxBytes)
+	watch.Expect("download: the object store sent no data", read)
+	return watch.Stalled(copyLimited(f, watch.Reader(out.Body), announced, maxBytes))
 }
 
 func notFound(err error) bool {

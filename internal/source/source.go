@@ -23,6 +23,18 @@ func (e *Error) Error() string { return e.Message }
 
 func fail(format string, args ...any) error { return &Error{Message: fmt.Sprintf(format, args...)} }
 
+// finalError is a download failure that no retry can mend: the source
+// is missing, too large or not an archive.
+type finalError struct{ err error }
+
+func (e *finalError) Error() string { return e.err.Error() }
+func (e *finalError) Unwrap() error { return e.err }
+
+// Permanent reports that retrying cannot help (see importer.Fetcher).
+func (e *finalError) Permanent() bool { return true }
+
+func final(err error) error { return &finalError{err} }
+
 // checkHeaders applies GitLab's RemoteFileValidator: a size of at least
 // one byte and at most maxBytes (0 = no limit), and an archive type.
 func checkHeaders(size int64, contentType string, maxBytes int64) error {
@@ -32,6 +44,11 @@ func checkHeaders(size int64, contentType string, maxBytes int64) error {
 	if maxBytes > 0 && size > maxBytes {
 		return fail("Content length is too big (should be at most %s)", HumanSize(maxBytes))
 	}
+	return checkType(contentType)
+}
+
+// checkType accepts the archive types only.
+func checkType(contentType string) error {
 	mediaType := strings.TrimSpace(strings.SplitN(contentType, ";", 2)[0])
 	for _, t := range AllowedTypes {
 		if strings.EqualFold(mediaType, t) {

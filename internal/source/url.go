@@ -173,24 +173,41 @@ func do(ctx context.Context, client *http.Client, method, raw string, h http.Hea
 }
 
 // Download copies the file at raw into f, refusing more than maxBytes (0
-// = no limit) and a body shorter than its Content-Length.
+// = no limit) and a body shorter than its Content-Length. The source must
+// answer within the policy's Timeouts.Read and send each next piece of the
+// file within it too. An answer that cannot become an archive on a retry
+// (a 4xx other than 408 and 429, a size over maxBytes, a type that is not
+// an archive's) is an error with a Permanent method that returns true.
 func Download(ctx context.Context, policy ssrf.Policy, raw string, f io.Writer, maxBytes int64) error {
-	resp, err := do(ctx, client(policy), http.MethodGet, raw, nil)
+	watch := ssrf.NewWatch(ctx)
+	defer watch.Stop()
+	resp, err := do(watch.Context(), client(policy), http.MethodGet, raw, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("download: %w", watch.Stalled(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("download: the server answered %s", resp.Status)
+		err := fmt.Errorf("download: the server answered %s", resp.Status)
+		if resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusRequestTimeout &&
+			resp.StatusCode != http.StatusTooManyRequests {
+			return final(err)
+		}
+		return err
 	}
-	return copyLimited(f, resp.Body, resp.ContentLength, maxBytes)
+	if !looksLikeS3(resp) {
+		if err := checkType(resp.Header.Get("Content-Type")); err != nil {
+			return final(fmt.Errorf("download: %w", err))
+		}
+	}
+	watch.Expect("download: the server sent no data", policy.Timeouts.OrDefault().Read)
+	return watch.Stalled(copyLimited(f, watch.Reader(resp.Body), resp.ContentLength, maxBytes))
 }
 
 // copyLimited copies body into f, checking the size against maxBytes and
 // the announced length (-1 = unknown).
 func copyLimited(f io.Writer, body io.Reader, announced, maxBytes int64) error {
 	if maxBytes > 0 && announced > maxBytes {
-		return fmt.Errorf("the file is %s, more than the %s allowed", HumanSize(announced), HumanSize(maxBytes))
+		return final(fmt.Errorf("the file is %s, more than the %s allowed", HumanSize(announced), HumanSize(maxBytes)))
 	}
 	src := body
 	if maxBytes > 0 {
@@ -201,7 +218,7 @@ func copyLimited(f io.Writer, body io.Reader, announced, maxBytes int64) error {
 		return fmt.Errorf("download: %w", ssrf.RedactError(err))
 	}
 	if maxBytes > 0 && n > maxBytes {
-		return fmt.Errorf("the file is larger than the %s allowed", HumanSize(maxBytes))
+		return final(fmt.Errorf("the file is larger than the %s allowed", HumanSize(maxBytes)))
 	}
 	if announced >= 0 && n != announced {
 		return fmt.Errorf("download: got %d bytes, the server announced %d", n, announced)

@@ -94,21 +94,31 @@ func reblockAddr(err error, addr string) error {
 // Client returns an HTTP client enforcing p: connections go through
 // p.DialContext, environment proxies are never used, https is verified
 // against p.RootCAs, and at most 5 redirects are followed, each to an http
-// or https URL with a host (the dialer checks the address). timeout is
-// http.Client.Timeout (0 = none).
+// or https URL with a host (the dialer checks the address). Connecting
+// (dial and TLS handshake) is bounded by p.Timeouts.Connect and the wait
+// for an answer's headers, once the request is sent, by p.Timeouts.Read;
+// bodies are watched with a Watch. timeout is http.Client.Timeout (0 =
+// none).
 //
 // Errors from the client's Do, Get, ... are *url.Error values carrying the
 // request URL with its query string; pass them through RedactError before
 // logging or returning them. Refusals wrap ErrBlocked.
 func (p Policy) Client(timeout time.Duration) *http.Client {
+	limits := p.Timeouts.OrDefault()
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		ctx, cancel := context.WithTimeout(ctx, limits.Connect)
+		defer cancel()
+		return p.DialContext(ctx, network, addr)
+	}
 	tr := &http.Transport{
 		Proxy:                 nil,
-		DialContext:           p.DialContext,
+		DialContext:           dial,
 		TLSClientConfig:       &tls.Config{RootCAs: p.RootCAs, MinVersion: tls.VersionTLS12},
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
 		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
+		TLSHandshakeTimeout:   limits.Connect,
+		ResponseHeaderTimeout: limits.Read,
 		ExpectContinueTimeout: time.Second,
 		// Each Client is used for one job; idle connections would outlive it.
 		DisableKeepAlives: true,

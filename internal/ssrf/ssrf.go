@@ -81,6 +81,9 @@ type Policy struct {
 	// RootCAs are the roots Client trusts for https; nil means the
 	// system's (see package trust).
 	RootCAs *x509.CertPool
+	// Timeouts bound Client's connections and, through Watch, the
+	// transfers; zero fields take DefaultTimeouts' values.
+	Timeouts Timeouts
 
 	// dial opens the connection to a checked IP:port; nil means a plain
 	// net.Dialer. Tests replace it to record dials.

@@ -13,11 +13,13 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/server"
+	"github.com/ferryhq/ferry/internal/ssrf"
 	"github.com/ferryhq/ferry/internal/store/storetest"
 )
 
@@ -56,6 +58,11 @@ type Options struct {
 	BlobsKeys [2]string
 	// Limits bound connections and bodies (zero: the defaults).
 	Limits server.Limits
+	// TransferTimeouts bound uploads and downloads (zero: GitLab's).
+	TransferTimeouts ssrf.Timeouts
+	// ShutdownGrace is how long the stop at the test's end lets running
+	// jobs finish (zero: the default).
+	ShutdownGrace time.Duration
 }
 
 // Start runs a server for t with default options.
@@ -78,6 +85,7 @@ func StartWith(t testing.TB, opts Options) *Env {
 		RootToken: RootToken, Work: !opts.NoWork, Logger: Logger(t), RetryPolicy: jobs.QuickRetries{},
 		S3Endpoint: opts.S3Endpoint, ExtraCAFile: opts.CAFile, BlobsURL: opts.BlobsURL,
 		BlobsAccessKeyID: opts.BlobsKeys[0], BlobsSecretAccessKey: opts.BlobsKeys[1], Limits: opts.Limits,
+		TransferTimeouts: opts.TransferTimeouts, ShutdownGrace: opts.ShutdownGrace,
 	})
 	if err != nil {
 		t.Fatalf("start server: %v", err)
