@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferryhq/ferry/internal/server/servertest"
 )
@@ -19,7 +21,22 @@ func TestMetrics_AfterAnImport(t *testing.T) {
 	env := startUnlimited(t)
 	id := importFinished(t, env, fixtureArchive(t, "0.2.4", nil), map[string]string{"path": "measured"})
 	exportArchive(t, env.Root, id)
-	resp, err := http.Get(env.URL + "/-/metrics")
+	// A job's status is saved before the job counts its metrics, so the
+	// figures are polled until they appear (or a generous deadline ends).
+	var problems []string
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if problems = importMetricsProblems(t, env.URL); len(problems) == 0 {
+			return
+		}
+	}
+	t.Error(strings.Join(problems, "\n"))
+}
+
+// importMetricsProblems scrapes /-/metrics and says what it lacks after
+// one import and one export.
+func importMetricsProblems(t *testing.T, base string) []string {
+	t.Helper()
+	resp, err := http.Get(base + "/-/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,6 +46,7 @@ func TestMetrics_AfterAnImport(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
 		t.Fatalf("GET /-/metrics from loopback: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
+	var problems []string
 	for _, tt := range []struct {
 		series string
 		min    float64
@@ -43,18 +61,20 @@ func TestMetrics_AfterAnImport(t *testing.T) {
 	} {
 		m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(tt.series) + ` (\S+)$`).FindStringSubmatch(text)
 		if m == nil {
-			t.Errorf("no %s in the metrics", tt.series)
+			problems = append(problems, fmt.Sprintf("no %s in the metrics", tt.series))
 			continue
 		}
 		if v, _ := strconv.ParseFloat(m[1], 64); v < tt.min {
-			t.Errorf("%s = %v, want at least %v", tt.series, v, tt.min)
+			problems = append(problems, fmt.Sprintf("%s = %v, want at least %v", tt.series, v, tt.min))
 		}
 	}
 	// The queue counts the import's job, completed or about to be (River
 	// records completions a moment later).
 	if !regexp.MustCompile(`(?m)^ferry_queue_jobs\{kind="project_import",state="(running|completed)"\} 1$`).MatchString(text) {
-		t.Errorf("the queue's import job is not counted:\n%s", regexp.MustCompile(`(?m)^ferry_queue.*$`).FindAllString(text, -1))
+		problems = append(problems, fmt.Sprintf("the queue's import job is not counted: %s",
+			regexp.MustCompile(`(?m)^ferry_queue.*$`).FindAllString(text, -1)))
 	}
+	return problems
 }
 
 // TestMetrics_WhoMayScrape pins GitLab's rule: local requests and
