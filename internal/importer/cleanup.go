@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -30,6 +31,9 @@ type CleanupWorker struct {
 	Blobs  blob.Store
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Enqueue inserts a follow-up job in tx (a failed overwrite's
+	// temporary project's removal); nil leaves such projects.
+	Enqueue func(ctx context.Context, tx *store.Tx, args river.JobArgs) error
 }
 
 // Work fails every import scheduled or started and not updated for
@@ -46,10 +50,15 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 	for _, im := range stale {
 		im.Status = ferry.ImportFailed
 		im.Error = "Import timed out. Import took longer than 86400 seconds"
-		if err := w.DB.UpdateImport(ctx, &im); err != nil {
+		if err := w.DB.UpdateImport(ctx, &im); errors.Is(err, ferry.ErrNotFound) {
+			continue // deleted meanwhile
+		} else if err != nil {
 			return err
 		}
 		DropSource(ctx, w.DB, w.Blobs, &im, w.Logger)
+		if im.OverwriteID != 0 && w.Enqueue != nil {
+			DropTemporary(ctx, w.DB, w.Enqueue, &im, w.Logger)
+		}
 		w.Logger.WarnContext(ctx, "stuck import failed", "project_id", im.ProjectID)
 	}
 	return nil

@@ -130,6 +130,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 		return jobs.Resume()
 	}
 	w.Metrics.Job(Args{}.Kind(), "failed", time.Since(start))
+	if w.gone(ctx, im.ProjectID) {
+		logger.InfoContext(ctx, "import abandoned: its project was deleted", "error", err)
+		return river.JobCancel(err)
+	}
 	var perm *permanentError
 	last := job.Attempt >= job.MaxAttempts || errors.As(err, &perm)
 	logger.ErrorContext(ctx, "import failed", "attempt", job.Attempt, "final", last, "error", err)
@@ -210,6 +214,9 @@ func (w *Worker) fail(ctx context.Context, im *ferry.Import, err error) {
 		w.Logger.ErrorContext(ctx, "record failed import", "project_id", im.ProjectID, "error", uerr)
 	}
 	w.dropUpload(ctx, im)
+	if im.OverwriteID != 0 {
+		DropTemporary(ctx, w.DB, w.Enqueue, im, w.Logger)
+	}
 }
 
 // dropUpload deletes the uploaded archive and forgets the remote source
