@@ -26,7 +26,9 @@ import (
 //   - an export requested during that import is accepted (202, as GitLab)
 //     and waits, queued, for the import to end, then holds every record;
 //   - a project deleted while it is being exported leaves no archive in
-//     storage, and its export does not log "export finished".
+//     storage, and its export does not log "export finished";
+//   - a project deleted while it is being imported leaves no repository
+//     and no files.
 func TestServe_JobsOnABusyProject(t *testing.T) {
 	t.Parallel()
 	slow, sc := slowImportArchive(t)
@@ -82,17 +84,42 @@ func TestServe_JobsOnABusyProject(t *testing.T) {
 	}
 	exports := filepath.Join(data, "blobs", "exports", fmt.Sprint(id))
 	waitFor(t, func() bool { return treeSize(t, exports) == 0 })
+
+	// A project deleted while its import restores the repositories: the
+	// import stops and nothing it wrote stays, whichever of it and the
+	// deleted project's removal job writes or removes first.
+	doomed := h.importArchive("doomed", slow)
+	for st, step := h.importProgress(doomed); step != "repositories"; st, step = h.importProgress(doomed) {
+		if st == "finished" || st == "failed" {
+			t.Fatalf("the import is %s before it could be deleted", st)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.do("DELETE", fmt.Sprintf("/projects/%d", doomed), "")
+	waitLog(t, p, "import abandoned: its project was deleted")
+	waitFor(t, func() bool {
+		left, _ := filepath.Glob(filepath.Join(data, "repositories", fmt.Sprintf("%d.*", doomed)))
+		files, _ := filepath.Glob(filepath.Join(data, "blobs", "*", fmt.Sprint(doomed)))
+		return len(left)+len(files) == 0
+	})
+}
+
+// importProgress is the import_status of project id and its step.
+func (h *scaleHTTP) importProgress(id int64) (status, step string) {
+	var st struct {
+		ImportStatus string `json:"import_status"`
+		Progress     struct{ Step string }
+	}
+	h.decode(h.do("GET", fmt.Sprintf("/projects/%d/import", id), ""), &st)
+	return st.ImportStatus, st.Progress.Step
 }
 
 func (h *scaleHTTP) importStatus(id int64) string {
-	var st struct {
-		ImportStatus string `json:"import_status"`
-	}
-	h.decode(h.do("GET", fmt.Sprintf("/projects/%d/import", id), ""), &st)
-	if st.ImportStatus == "failed" {
+	st, _ := h.importProgress(id)
+	if st == "failed" {
 		h.t.Fatalf("import %d failed", id)
 	}
-	return st.ImportStatus
+	return st
 }
 
 // exportStatus is the export_status of project id and the step its

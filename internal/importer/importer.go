@@ -132,6 +132,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	w.Metrics.Job(Args{}.Kind(), "failed", time.Since(start))
 	if w.gone(ctx, im.ProjectID) {
 		logger.InfoContext(ctx, "import abandoned: its project was deleted", "error", err)
+		w.discard(ctx, im.ProjectID)
 		return river.JobCancel(err)
 	}
 	var perm *permanentError

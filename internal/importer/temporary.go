@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -40,4 +41,19 @@ func DropTemporary(ctx context.Context, db *store.DB, enqueue func(context.Conte
 func (w *Worker) gone(ctx context.Context, projectID int64) bool {
 	_, err := w.DB.ImportOf(context.WithoutCancel(ctx), projectID)
 	return errors.Is(err, ferry.ErrNotFound)
+}
+
+// discard removes what an abandoned import of project id wrote: the
+// deleted project's removal job may have run before the import wrote its
+// repositories or files, which nothing would remove afterwards.
+func (w *Worker) discard(ctx context.Context, projectID int64) {
+	ctx = context.WithoutCancel(ctx)
+	for _, prefix := range blob.ProjectPrefixes(projectID) {
+		if err := w.Blobs.DeletePrefix(ctx, prefix); err != nil {
+			w.Logger.WarnContext(ctx, "delete files of an abandoned import", "project_id", projectID, "error", err)
+		}
+	}
+	if err := w.Repos.Remove(projectID); err != nil {
+		w.Logger.WarnContext(ctx, "remove repositories of an abandoned import", "project_id", projectID, "error", err)
+	}
 }
