@@ -47,19 +47,20 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 	if err != nil {
 		return err
 	}
+	drop := &Dropper{DB: w.DB, Blobs: w.Blobs, Enqueue: w.Enqueue, Logger: w.Logger}
 	for _, im := range stale {
 		im.Status = ferry.ImportFailed
 		im.Error = "Import timed out. Import took longer than 86400 seconds"
+		w.Logger.WarnContext(ctx, "stuck import failed", "project_id", im.ProjectID)
+		if im.OverwriteID != 0 && w.Enqueue != nil && drop.Drop(ctx, &im) {
+			continue
+		}
 		if err := w.DB.UpdateImport(ctx, &im); errors.Is(err, ferry.ErrNotFound) {
 			continue // deleted meanwhile
 		} else if err != nil {
 			return err
 		}
 		DropSource(ctx, w.DB, w.Blobs, &im, w.Logger)
-		if im.OverwriteID != 0 && w.Enqueue != nil {
-			DropTemporary(ctx, w.DB, w.Enqueue, &im, w.Logger)
-		}
-		w.Logger.WarnContext(ctx, "stuck import failed", "project_id", im.ProjectID)
 	}
 	return nil
 }

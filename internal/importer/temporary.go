@@ -13,27 +13,46 @@ import (
 	"github.com/ferryhq/ferry/internal/store"
 )
 
-// DropTemporary deletes the temporary project of an overwriting import
-// that failed for good (with its repositories and files, by a removal
-// job): only a finished import takes the old project's place, so nothing
-// of a failed one may stay behind at <path>-<suffix>. The failure is
-// logged; the import's record goes with its project.
-func DropTemporary(ctx context.Context, db *store.DB, enqueue func(context.Context, *store.Tx, river.JobArgs) error,
-	im *ferry.Import, logger *slog.Logger) {
+// Dropper removes the temporary projects of overwriting imports that
+// failed for good: only a finished import takes the old project's place,
+// so nothing of a failed one may stay behind at <path>-<suffix>.
+type Dropper struct {
+	DB    *store.DB
+	Blobs blob.Store
+	// Enqueue inserts the removal job of the project's repositories and
+	// files in tx.
+	Enqueue func(ctx context.Context, tx *store.Tx, args river.JobArgs) error
+	Logger  *slog.Logger
+}
+
+// Drop deletes the uploaded archive, then the temporary project with its
+// import record, in one transaction with its removal job, and reports
+// whether the project is gone. Nothing is marked failed first: a crash in
+// between leaves an import still started, which the stuck-import cleanup
+// fails and drops later, never a failed temporary project nobody removes.
+// The failure is logged, since no record of it stays.
+func (d *Dropper) Drop(ctx context.Context, im *ferry.Import) bool {
 	ctx = context.WithoutCancel(ctx)
-	err := db.Tx(ctx, func(tx *store.Tx) error {
+	if im.UploadKey != "" {
+		if err := d.Blobs.Delete(ctx, im.UploadKey); err != nil {
+			d.Logger.WarnContext(ctx, "delete import upload", "project_id", im.ProjectID, "error", err)
+		}
+	}
+	err := d.DB.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.DeleteProject(ctx, im.ProjectID); err != nil {
 			return err
 		}
-		return enqueue(ctx, tx, repos.RemoveArgs{ProjectID: im.ProjectID})
+		return d.Enqueue(ctx, tx, repos.RemoveArgs{ProjectID: im.ProjectID})
 	})
 	switch {
 	case err == nil:
-		logger.InfoContext(ctx, "temporary project of the failed overwrite removed", "project_id", im.ProjectID,
+		d.Logger.InfoContext(ctx, "temporary project of the failed overwrite removed", "project_id", im.ProjectID,
 			"path", im.OriginalPath, "import_error", im.Error)
 	case !errors.Is(err, ferry.ErrNotFound):
-		logger.ErrorContext(ctx, "remove temporary project of a failed overwrite", "project_id", im.ProjectID, "error", err)
+		d.Logger.ErrorContext(ctx, "remove temporary project of a failed overwrite", "project_id", im.ProjectID, "error", err)
+		return false
 	}
+	return true
 }
 
 // gone reports whether project id's import no longer exists: the project
