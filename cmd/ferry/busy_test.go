@@ -44,9 +44,15 @@ func TestServe_JobsOnABusyProject(t *testing.T) {
 	id := h.postImport(slow, map[string]string{"path": "busy", "overwrite": "true"})
 	reads := pollReads(h, old, id)
 	h.do("POST", fmt.Sprintf("/projects/%d/export", id), "")
-	for h.importStatus(id) != "finished" {
-		if got, _ := h.exportStatus(id); got != "queued" {
-			t.Fatalf("export requested during the import is %q before the import ended, want queued", got)
+	for {
+		// The export's status is read first: one past queued while the
+		// import still runs started too early.
+		export, _ := h.exportStatus(id)
+		if h.importStatus(id) == "finished" {
+			break
+		}
+		if export != "queued" {
+			t.Fatalf("export requested during the import is %q before the import ended, want queued", export)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
