@@ -55,10 +55,10 @@ func swap(tmp, dir string) (string, error) {
 	if _, err := os.Lstat(dir); os.IsNotExist(err) {
 		return "", os.Rename(tmp, dir)
 	}
-	old := dir + oldMark + strings.TrimPrefix(filepath.Base(tmp), filepath.Base(dir)+buildingMark)
 	if err := exchange(tmp, dir); err == nil {
-		return old, os.Rename(tmp, old) // tmp holds the old repository now
+		return tmp, nil // tmp holds the old repository now
 	}
+	old := dir + oldMark + strings.TrimPrefix(filepath.Base(tmp), filepath.Base(dir)+buildingMark)
 	// No atomic exchange here: move the old one aside, then the new one in;
 	// for that instant dir is missing, which the read paths tolerate.
 	if err := os.Rename(dir, old); err != nil {
