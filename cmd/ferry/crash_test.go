@@ -61,6 +61,9 @@ func TestServe_CrashLeavesNoScratch(t *testing.T) {
 	}
 	unrelated := filepath.Join(tmp, "operator-notes.txt")
 	plantFile(t, unrelated, 10)
+	// A repository a crashed attempt was building beside the real one.
+	repos := filepath.Join(data, "repositories")
+	plantFile(t, filepath.Join(repos, fmt.Sprintf("%d.git.new-crashed", id), "HEAD"), 10)
 
 	startFerry(t, bin, env, "--listen", addr)
 	waitHealthy(t, "http://"+addr)
@@ -81,6 +84,9 @@ func TestServe_CrashLeavesNoScratch(t *testing.T) {
 	h.decode(h.do("GET", fmt.Sprintf("/projects/%d/import", id), ""), &st)
 	if got := st.Stats.Imported["issues"]; got != int64(sc.Issues) {
 		t.Errorf("imported %d issues after the crash, want %d", got, sc.Issues)
+	}
+	if left, _ := filepath.Glob(filepath.Join(repos, fmt.Sprintf("%d.*git.*", id))); len(left) > 0 {
+		t.Errorf("the resumed import left repository folders: %v", left)
 	}
 }
 

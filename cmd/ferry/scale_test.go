@@ -266,11 +266,19 @@ func (h *scaleHTTP) decode(b []byte, v any) {
 }
 
 func (h *scaleHTTP) importArchive(path string, data []byte) int64 {
+	return h.postImport(data, map[string]string{"path": path})
+}
+
+// postImport imports data with the form fields and returns the project's
+// id.
+func (h *scaleHTTP) postImport(data []byte, fields map[string]string) int64 {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", "export.tar.gz")
 	fw.Write(data)
-	mw.WriteField("path", path)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
 	mw.Close()
 	req, _ := http.NewRequest("POST", h.base+"/projects/import", &body)
 	req.Header.Set("PRIVATE-TOKEN", scaleToken)

@@ -405,16 +405,15 @@ func TestProjectImport_Overwrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A failing overwrite leaves the old project as it was.
+	// A failing overwrite leaves the old project as it was, and removes
+	// its temporary project.
 	status, body := importArchive(t, env, servertest.RootToken, "a.tar.gz", fixtureArchive(t, "9.9.9", nil),
 		map[string]string{"path": "proj", "overwrite": "True"})
 	if status != 201 || !strings.Contains(body, `"path":"proj-`) || !strings.Contains(body, `"name":"proj",`) ||
 		!strings.Contains(body, `"name_with_namespace":"Administrator / proj",`) {
 		t.Fatalf("overwrite answer %d %s", status, body)
 	}
-	if st := waitImport(t, env, servertest.RootToken, projectID(t, body)); st.ImportStatus != "failed" {
-		t.Fatalf("bad archive overwrite: %s", st.ImportStatus)
-	}
+	waitProjectGone(t, env, projectID(t, body))
 	if p, _, err := env.Root.Projects.GetProject("root/proj", nil); err != nil || p.ID != old.ID {
 		t.Fatalf("old project after a failed overwrite: %v %v", p, err)
 	}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"errors"
+	"os"
 	"strconv"
 
 	"github.com/ferryhq/ferry"
@@ -65,7 +67,7 @@ type projectEntity struct {
 func (a *API) project(ctx context.Context, p ferry.Project, viewer *ferry.User, withPermissions bool) (projectEntity, error) {
 	web := a.base + "/" + p.FullPath()
 	self := a.apiURL("projects", strconv.FormatInt(p.ID, 10))
-	hasCommits, err := git.HasCommits(ctx, a.repos.Dir(p.ID))
+	hasCommits, err := a.hasCommits(ctx, p.ID)
 	if err != nil {
 		return projectEntity{}, err
 	}
@@ -125,4 +127,23 @@ func (a *API) permissions(ctx context.Context, p ferry.Project, viewer *ferry.Us
 		}
 	}
 	return perms, nil
+}
+
+// hasCommits reports whether project id's repository has a ref. One that
+// is missing (not made yet, or swapped for a rebuilt one at this instant)
+// is empty: a project reads fine whatever a job does to its repository.
+func (a *API) hasCommits(ctx context.Context, id int64) (bool, error) {
+	dir := a.repos.Dir(id)
+	for try := 0; ; try++ {
+		has, err := git.HasCommits(ctx, dir)
+		if err == nil {
+			return has, nil
+		}
+		if _, serr := os.Stat(dir); errors.Is(serr, os.ErrNotExist) {
+			return false, nil
+		}
+		if try == 1 || ctx.Err() != nil {
+			return false, err
+		}
+	}
 }

@@ -223,11 +223,7 @@ func (a *API) importProject(r *request, ns ferry.Namespace, settings ferry.Setti
 	}
 	if overwrite {
 		if old, err := a.db.ProjectByFullPath(r.ctx(), ns.FullPath+"/"+path); err == nil {
-			suffix := strings.ToLower(rand.Text()[:8])
-			// The new project waits at a temporary path and takes the
-			// requested name and path when the import succeeds.
-			im.OverwriteID, im.OriginalName, im.OriginalPath = old.ID, name, old.Path
-			p.Path, p.Name = path+"-"+suffix, name+"-"+suffix
+			return a.overwriteProject(r, p, old, im)
 		}
 	}
 	if err := a.validateProject(r, p); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 
@@ -23,7 +24,14 @@ func (a *API) repository(r *request) (ferry.Project, ferry.AccessLevel, string, 
 	if !auth.CanReadCode(r.user, level, p.Visibility) {
 		return p, level, "", forbidden("")
 	}
-	return p, level, a.repos.Dir(p.ID), nil
+	dir := a.repos.Dir(p.ID)
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		// Not made yet, or swapped for a rebuilt one at this instant: it
+		// reads as empty, never as an error.
+		dir, err = a.repos.Empty(r.ctx())
+		return p, level, dir, err
+	}
+	return p, level, dir, nil
 }
 
 // resolve returns the commit ref names in dir, or 404 "<what> Not Found".

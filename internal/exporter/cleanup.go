@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -50,7 +51,7 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 	for _, e := range exports {
 		if e.Active() {
 			e.Status, e.Error = ferry.ExportFailed, "the export stopped making progress and was abandoned"
-			if err := w.DB.UpdateExport(ctx, &e); err != nil {
+			if err := w.DB.UpdateExport(ctx, &e); err != nil && !errors.Is(err, ferry.ErrNotFound) {
 				return err
 			}
 			w.Logger.WarnContext(ctx, "stuck export failed", "export_id", e.ID)

@@ -82,6 +82,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	ctx = correlation.WithID(ctx, job.Args.CorrelationID)
 	e, err := w.DB.ExportByID(ctx, job.Args.ExportID)
 	if errors.Is(err, ferry.ErrNotFound) {
+		w.Logger.InfoContext(ctx, "export abandoned: its project was deleted", "export_id", job.Args.ExportID)
 		return river.JobCancel(fmt.Errorf("export %d is gone", job.Args.ExportID))
 	}
 	logger := w.Logger.With("export_id", e.ID, "project_id", e.ProjectID)
@@ -92,6 +93,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || e.Status == ferry.ExportFinished || e.Status == ferry.ExportFailed {
 		return err
 	}
+	if importing, err := w.importRunning(ctx, &e); err != nil || importing {
+		return w.waitOrGone(ctx, &e, err, logger)
+	}
 	start := time.Now()
 	logger.InfoContext(ctx, "export started", "attempt", job.Attempt)
 	if err := w.export(ctx, &e); err != nil {
@@ -101,6 +105,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 			return jobs.Resume()
 		}
 		w.Metrics.Job(Args{}.Kind(), "failed", time.Since(start))
+		if w.gone(ctx, e.ID) {
+			logger.InfoContext(ctx, "export abandoned: its project was deleted", "error", err)
+			return river.JobCancel(err)
+		}
 		logger.ErrorContext(ctx, "export failed", "attempt", job.Attempt, "error", err)
 		if job.Attempt >= job.MaxAttempts || errors.Is(err, ferry.ErrNotFound) {
 			w.fail(ctx, &e, err)
@@ -145,7 +153,11 @@ func (w *Worker) export(ctx context.Context, e *ferry.Export) error {
 	e.Status, e.FileKey, e.FileName, e.FileSize = ferry.ExportFinished, key, name, size
 	e.FinishedAt, e.ExpiresAt, e.Error = &finished, &expires, ""
 	if err := w.DB.UpdateExport(ctx, e); err != nil {
-		_ = w.Blobs.Delete(ctx, key)
+		// Gone (the project was deleted while it was written) or not
+		// recorded: either way nobody will ever fetch or expire the file.
+		if derr := w.Blobs.Delete(context.WithoutCancel(ctx), key); derr != nil {
+			w.Logger.WarnContext(ctx, "delete unrecorded export file", "export_id", e.ID, "error", derr)
+		}
 		return err
 	}
 	for _, o := range older {

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -30,6 +31,9 @@ type CleanupWorker struct {
 	Blobs  blob.Store
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Enqueue inserts a follow-up job in tx (a failed overwrite's
+	// temporary project's removal); nil leaves such projects.
+	Enqueue func(ctx context.Context, tx *store.Tx, args river.JobArgs) error
 }
 
 // Work fails every import scheduled or started and not updated for
@@ -43,14 +47,20 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 	if err != nil {
 		return err
 	}
+	drop := &Dropper{DB: w.DB, Blobs: w.Blobs, Enqueue: w.Enqueue, Logger: w.Logger}
 	for _, im := range stale {
 		im.Status = ferry.ImportFailed
 		im.Error = "Import timed out. Import took longer than 86400 seconds"
-		if err := w.DB.UpdateImport(ctx, &im); err != nil {
+		w.Logger.WarnContext(ctx, "stuck import failed", "project_id", im.ProjectID)
+		if im.OverwriteID != 0 && w.Enqueue != nil && drop.Drop(ctx, &im) {
+			continue
+		}
+		if err := w.DB.UpdateImport(ctx, &im); errors.Is(err, ferry.ErrNotFound) {
+			continue // deleted meanwhile
+		} else if err != nil {
 			return err
 		}
 		DropSource(ctx, w.DB, w.Blobs, &im, w.Logger)
-		w.Logger.WarnContext(ctx, "stuck import failed", "project_id", im.ProjectID)
 	}
 	return nil
 }

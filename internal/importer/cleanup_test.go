@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"testing"
 	"time"
@@ -10,6 +11,9 @@ import (
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/blob"
+	"github.com/ferryhq/ferry/internal/jobs"
+	"github.com/ferryhq/ferry/internal/repos"
+	"github.com/ferryhq/ferry/internal/store"
 	"github.com/ferryhq/ferry/internal/store/storetest"
 )
 
@@ -20,18 +24,12 @@ func TestCleanup_FailsStuckImports(t *testing.T) {
 	if err := db.CreateUser(ctx, &u); err != nil {
 		t.Fatal(err)
 	}
-	var ids []int64
-	for _, path := range []string{"stuck", "fresh"} {
-		p := ferry.Project{NamespaceID: u.NamespaceID, Name: path, Path: path, Visibility: ferry.Private,
-			DefaultBranch: "main", CreatorID: u.ID}
-		if err := db.CreateProject(ctx, &p); err != nil {
-			t.Fatal(err)
-		}
-		im := ferry.Import{ProjectID: p.ID, UserID: u.ID, Source: ferry.SourceFile}
+	ids := createProjects(t, db, u, "stuck", "fresh")
+	for _, id := range ids {
+		im := ferry.Import{ProjectID: id, UserID: u.ID, Source: ferry.SourceFile}
 		if err := db.CreateImport(ctx, &im); err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, p.ID)
 	}
 	now := time.Now().Add(StuckAfter + time.Minute)
 	w := &CleanupWorker{DB: db, Blobs: &blob.Local{Root: t.TempDir()}, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
@@ -54,4 +52,64 @@ func TestCleanup_FailsStuckImports(t *testing.T) {
 	if im, _ := db.ImportOf(ctx, ids[0]); im.Status != ferry.ImportStarted {
 		t.Errorf("an import that just moved was failed: %s", im.Status)
 	}
+}
+
+// TestCleanup_DropsStuckOverwrites pins that a stuck overwriting import
+// is not left failed at its temporary path: its temporary project goes,
+// with a job removing its repositories and files, and the project it
+// would have replaced stays.
+func TestCleanup_DropsStuckOverwrites(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &repos.RemoveWorker{})
+	client, err := jobs.Open(ctx, db, workers, jobs.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := ferry.User{Username: "u", Name: "U", Email: "u@example.com"}
+	if err := db.CreateUser(ctx, &u); err != nil {
+		t.Fatal(err)
+	}
+	ids := createProjects(t, db, u, "proj", "proj-0123abcd")
+	im := ferry.Import{ProjectID: ids[1], UserID: u.ID, Source: ferry.SourceFile, OverwriteID: ids[0],
+		OriginalName: "proj", OriginalPath: "proj"}
+	if err := db.CreateImport(ctx, &im); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Add(StuckAfter + time.Minute)
+	w := &CleanupWorker{DB: db, Blobs: &blob.Local{Root: t.TempDir()}, Logger: slog.New(slog.DiscardHandler),
+		Now: func() time.Time { return now }, Enqueue: func(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
+			_, err := client.InsertTx(ctx, tx.SQL(), args, nil)
+			return err
+		}}
+	if err := w.Work(ctx, &river.Job[CleanupArgs]{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ProjectByID(ctx, ids[1]); !errors.Is(err, ferry.ErrNotFound) {
+		t.Errorf("the temporary project after the cleanup: %v, want it gone", err)
+	}
+	if _, err := db.ProjectByID(ctx, ids[0]); err != nil {
+		t.Errorf("the project it would have replaced: %v", err)
+	}
+	removals, err := client.JobList(ctx, river.NewJobListParams().Kinds(repos.RemoveArgs{}.Kind()))
+	if err != nil || len(removals.Jobs) != 1 {
+		t.Errorf("removal jobs: %v %v, want one", removals, err)
+	}
+}
+
+// createProjects creates private projects at paths in u's namespace and
+// returns their ids.
+func createProjects(t *testing.T, db *store.DB, u ferry.User, paths ...string) []int64 {
+	t.Helper()
+	var ids []int64
+	for _, path := range paths {
+		p := ferry.Project{NamespaceID: u.NamespaceID, Name: path, Path: path, Visibility: ferry.Private,
+			DefaultBranch: "main", CreatorID: u.ID}
+		if err := db.CreateProject(context.Background(), &p); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	return ids
 }

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -26,24 +27,59 @@ func (w *Worker) finish(ctx context.Context, im *ferry.Import, logger *slog.Logg
 	if err := w.checkOverwrite(ctx, im); err != nil {
 		return err
 	}
-	err := w.DB.Tx(ctx, func(tx *store.Tx) error {
-		if err := tx.DeleteProject(ctx, im.OverwriteID); err != nil && err != ferry.ErrNotFound {
-			return err
-		}
-		if err := tx.RenameProject(ctx, im.ProjectID, im.OriginalName, im.OriginalPath); err != nil {
-			return err
-		}
-		if err := tx.UpdateImport(ctx, im); err != nil {
-			return err
-		}
-		return w.Enqueue(ctx, tx, repos.RemoveArgs{ProjectID: im.OverwriteID})
+	var replaced int64
+	err := w.DB.Tx(ctx, func(tx *store.Tx) (err error) {
+		replaced, err = w.replace(ctx, tx, im)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("replace project %d: %w", im.OverwriteID, err)
+		return fmt.Errorf("replace %s: %w", im.OriginalPath, err)
 	}
-	logger.InfoContext(ctx, "import replaced project", "old_project_id", im.OverwriteID)
+	logger.InfoContext(ctx, "import replaced project", "old_project_id", replaced)
 	w.dropUpload(ctx, im)
 	return nil
+}
+
+// replace moves an overwriting import's project to its requested name and
+// path in tx, deleting whichever project holds the path now: the one the
+// request named or, when another overwrite of the same path finished
+// first, that one's (the import that finishes last wins). The namespace
+// stays locked until tx ends, so two finishing imports take turns. A name
+// another project took meanwhile fails the import at once: a retry could
+// not fix it. It returns the id of the project replaced (0: none).
+func (w *Worker) replace(ctx context.Context, tx *store.Tx, im *ferry.Import) (int64, error) {
+	p, err := tx.ProjectByID(ctx, im.ProjectID)
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.LockNamespace(ctx, p.NamespaceID); err != nil {
+		return 0, err
+	}
+	var replaced int64
+	old, err := tx.ProjectByFullPath(ctx, p.Namespace.FullPath+"/"+im.OriginalPath)
+	switch {
+	case err == nil && old.ID != p.ID:
+		if err := tx.DeleteProject(ctx, old.ID); err != nil {
+			return 0, err
+		}
+		if err := w.Enqueue(ctx, tx, repos.RemoveArgs{ProjectID: old.ID}); err != nil {
+			return 0, err
+		}
+		replaced = old.ID
+	case err != nil && !errors.Is(err, ferry.ErrNotFound):
+		return 0, err
+	}
+	nameTaken, _, err := tx.ProjectTaken(ctx, p.NamespaceID, p.ID, im.OriginalName, im.OriginalPath)
+	if err != nil {
+		return 0, err
+	}
+	if nameTaken {
+		return 0, permanent(errors.New("Name has already been taken"))
+	}
+	if err := tx.RenameProject(ctx, p.ID, im.OriginalName, im.OriginalPath); err != nil {
+		return 0, err
+	}
+	return replaced, tx.UpdateImport(ctx, im)
 }
 
 // checkOverwrite requires the importer to administer the namespace

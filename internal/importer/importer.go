@@ -141,6 +141,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 		return jobs.Resume()
 	}
 	w.Metrics.Job(Args{}.Kind(), "failed", time.Since(start))
+	if w.gone(ctx, im.ProjectID) {
+		logger.InfoContext(ctx, "import abandoned: its project was deleted", "error", err)
+		w.discard(ctx, im.ProjectID)
+		return river.JobCancel(err)
+	}
 	var perm *permanentError
 	// A value the store refuses (store.IsDataError) is refused again at
 	// every attempt: it fails the import at once, as a bad archive does.
@@ -230,14 +235,22 @@ func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger,
 }
 
 // fail records err as the import_error (even when ctx ended: a timed-out
-// attempt still records why).
+// attempt still records why). An overwrite's temporary project is removed
+// instead, with its record.
 func (w *Worker) fail(ctx context.Context, im *ferry.Import, err error) {
 	ctx = context.WithoutCancel(ctx)
 	im.Status, im.Error = ferry.ImportFailed, err.Error()
+	if im.OverwriteID != 0 && w.dropper().Drop(ctx, im) {
+		return
+	}
 	if uerr := w.DB.UpdateImport(ctx, im); uerr != nil {
 		w.Logger.ErrorContext(ctx, "record failed import", "project_id", im.ProjectID, "error", uerr)
 	}
 	w.dropUpload(ctx, im)
+}
+
+func (w *Worker) dropper() *Dropper {
+	return &Dropper{DB: w.DB, Blobs: w.Blobs, Enqueue: w.Enqueue, Logger: w.Logger}
 }
 
 // dropUpload deletes the uploaded archive and forgets the remote source

@@ -46,9 +46,18 @@ type restore struct {
 	row  *store.Issuable
 	rec  record // the record being prepared, reused
 	refs record // the cleaned record whose references are found, reused
+	// drops remove the repositories the restored ones replaced.
+	drops []func()
 }
 
 func (r *restore) run(ctx context.Context) error {
+	defer func() {
+		for _, drop := range r.drops {
+			if drop != nil {
+				drop()
+			}
+		}
+	}()
 	var err error
 	if r.project, err = r.w.DB.ProjectByID(ctx, r.im.ProjectID); err != nil {
 		return err
@@ -109,48 +118,58 @@ func (r *restore) attributes() (map[string]json.RawMessage, error) {
 }
 
 // repositories restores project.bundle (and the wiki) with git; no bundle
-// leaves an empty repository.
+// leaves an empty repository. Each is built beside the one in place and
+// swapped in whole, so the project's readers never meet a missing or half
+// restored repository; the old one goes when the attempt ends.
 func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMessage) error {
 	branch := r.project.DefaultBranch
 	if b := stringAttr(attrs, "default_branch"); b != "" && ferry.ValidBranchName(b) {
 		branch = b
 	}
-	if err := r.w.Repos.Remove(r.project.ID); err != nil {
+	bundle := filepath.Join(r.dir, archive.BundleFile)
+	drop, err := r.w.Repos.Replace(ctx, r.w.Repos.Dir(r.project.ID), func(tmp string) (err error) {
+		branch, err = buildRepository(ctx, tmp, bundle, branch)
 		return err
-	}
-	dir := r.w.Repos.Dir(r.project.ID)
-	if err := git.Init(ctx, dir, branch); err != nil {
-		return err
-	}
-	if err := fetchBundle(ctx, dir, filepath.Join(r.dir, archive.BundleFile)); err != nil {
-		return err
-	}
-	branches, err := git.Branches(ctx, dir)
+	})
 	if err != nil {
 		return err
 	}
-	if len(branches) > 0 && !contains(branches, branch) {
-		branch = branches[0]
-		for _, b := range []string{"main", "master"} {
-			if contains(branches, b) {
-				branch = b
-				break
-			}
-		}
-		if err := git.SetDefaultBranch(ctx, dir, branch); err != nil {
-			return err
-		}
-	}
+	r.drops = append(r.drops, drop)
 	r.project.DefaultBranch = branch
-	wikiBundle := filepath.Join(r.dir, archive.WikiBundleFile)
-	if _, err := os.Lstat(wikiBundle); err == nil {
-		wiki := r.w.Repos.WikiDir(r.project.ID)
-		if err := git.Init(ctx, wiki, "main"); err != nil {
-			return err
-		}
-		return fetchBundle(ctx, wiki, wikiBundle)
+	wiki, wikiBundle := r.w.Repos.WikiDir(r.project.ID), filepath.Join(r.dir, archive.WikiBundleFile)
+	if _, err := os.Lstat(wikiBundle); err != nil {
+		return os.RemoveAll(wiki) // an earlier attempt's; a wiki is made on first use
 	}
-	return nil
+	drop, err = r.w.Repos.Replace(ctx, wiki, func(tmp string) error {
+		_, err := buildRepository(ctx, tmp, wikiBundle, "main")
+		return err
+	})
+	r.drops = append(r.drops, drop)
+	return err
+}
+
+// buildRepository makes the repository dir from bundle with HEAD at
+// branch or, when the bundle has no such branch, at main, master or its
+// first branch. It returns the branch HEAD names.
+func buildRepository(ctx context.Context, dir, bundle, branch string) (string, error) {
+	if err := git.Init(ctx, dir, branch); err != nil {
+		return branch, err
+	}
+	if err := fetchBundle(ctx, dir, bundle); err != nil {
+		return branch, err
+	}
+	branches, err := git.Branches(ctx, dir)
+	if err != nil || len(branches) == 0 || contains(branches, branch) {
+		return branch, err
+	}
+	branch = branches[0]
+	for _, b := range []string{"main", "master"} {
+		if contains(branches, b) {
+			branch = b
+			break
+		}
+	}
+	return branch, git.SetDefaultBranch(ctx, dir, branch)
 }
 
 // fetchBundle restores bundle into dir; a missing bundle is nothing to

@@ -51,10 +51,13 @@ func (s *Store) Create(ctx context.Context, id int64, defaultBranch string, read
 	return nil
 }
 
-// Remove deletes project id's repository and wiki; missing ones are not
-// an error.
+// Remove deletes project id's repository and wiki, and what a Replace
+// left beside them; missing ones are not an error.
 func (s *Store) Remove(id int64) error {
 	for _, dir := range []string{s.Dir(id), s.WikiDir(id)} {
+		if err := sweep(dir); err != nil {
+			return err
+		}
 		if err := os.RemoveAll(dir); err != nil {
 			return fmt.Errorf("remove repository of project %d: %w", id, err)
 		}
@@ -98,29 +101,48 @@ func (s *Store) WikiDir(id int64) string {
 
 // EnsureWiki returns project id's wiki repository, first creating it
 // empty (HEAD main) when it does not exist, as GitLab creates a wiki on
-// first use. Concurrent callers are safe: the repository is made aside
-// and renamed into place, so it is never seen half made.
+// first use.
 func (s *Store) EnsureWiki(ctx context.Context, id int64) (string, error) {
 	dir := s.WikiDir(id)
-	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
-		return dir, err
-	}
-	if err := os.MkdirAll(s.Root, 0o700); err != nil {
-		return "", fmt.Errorf("create wiki of project %d: %w", id, err)
-	}
-	tmp, err := os.MkdirTemp(s.Root, filepath.Base(dir)+".new-")
-	if err != nil {
-		return "", fmt.Errorf("create wiki of project %d: %w", id, err)
-	}
-	defer os.RemoveAll(tmp) // gone after a rename; a loser's copy otherwise
-	if err := git.Init(ctx, tmp, "main"); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(dir); statErr == nil { // another caller made it
-			return dir, nil
-		}
+	if err := s.ensure(ctx, dir); err != nil {
 		return "", fmt.Errorf("create wiki of project %d: %w", id, err)
 	}
 	return dir, nil
+}
+
+// Empty returns an empty repository (HEAD main) that reads use in place
+// of a project's missing one, made on first use. Nothing writes to it.
+func (s *Store) Empty(ctx context.Context) (string, error) {
+	dir := filepath.Join(s.Root, "empty.git")
+	if err := s.ensure(ctx, dir); err != nil {
+		return "", fmt.Errorf("create the empty repository: %w", err)
+	}
+	return dir, nil
+}
+
+// ensure creates dir as an empty repository (HEAD main) unless it exists.
+// Concurrent callers are safe: the repository is made aside and renamed
+// into place, so it is never seen half made.
+func (s *Store) ensure(ctx context.Context, dir string) error {
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.MkdirAll(s.Root, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(s.Root, filepath.Base(dir)+buildingMark)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp) // gone after a rename; a loser's copy otherwise
+	if err := git.Init(ctx, tmp, "main"); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, statErr := os.Stat(dir); statErr == nil { // another caller made it
+			return nil
+		}
+		return err
+	}
+	return nil
 }

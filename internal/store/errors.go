@@ -86,3 +86,16 @@ func IsDataError(err error) bool {
 	}
 	return false
 }
+
+// gone turns an UPDATE that changed no row into ferry.ErrNotFound: the row
+// was deleted under the caller.
+func gone(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("rows affected: %w", err)
+	}
+	if n == 0 {
+		return ferry.ErrNotFound
+	}
+	return nil
+}

@@ -73,16 +73,18 @@ func (q queries) Exports(ctx context.Context, projectID, userID int64) ([]ferry.
 }
 
 // UpdateExport saves e's state, upload and file fields and sets UpdatedAt.
+// Returns ferry.ErrNotFound when the export is gone (its project was
+// deleted): a job must not take a lost update for a saved one.
 func (q queries) UpdateExport(ctx context.Context, e *ferry.Export) error {
 	e.UpdatedAt = now()
-	_, err := q.exec(ctx, `UPDATE project_exports SET status = ?, upload_status = ?, upload_error = ?, file_key = ?,
+	res, err := q.exec(ctx, `UPDATE project_exports SET status = ?, upload_status = ?, upload_error = ?, file_key = ?,
 		file_name = ?, file_size = ?, error = ?, updated_at = ?, started_at = ?, finished_at = ?, expires_at = ?
 		WHERE id = ?`, e.Status, e.UploadStatus, e.UploadError, e.FileKey, e.FileName, e.FileSize, e.Error,
 		e.UpdatedAt, nullTime(e.StartedAt), nullTime(e.FinishedAt), nullTime(e.ExpiresAt), e.ID)
 	if err != nil {
 		return fmt.Errorf("update export %d: %w", e.ID, err)
 	}
-	return nil
+	return gone(res)
 }
 
 // DeleteExport removes export id's record.

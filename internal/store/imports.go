@@ -58,16 +58,17 @@ func (q queries) ImportOf(ctx context.Context, projectID int64) (ferry.Import, e
 }
 
 // UpdateImport saves im's status, error, stats and source references.
+// Returns ferry.ErrNotFound when the import is gone with its project.
 func (q queries) UpdateImport(ctx context.Context, im *ferry.Import) error {
 	im.UpdatedAt = now()
 	stats, _ := json.Marshal(im.Stats)
-	_, err := q.exec(ctx, `UPDATE project_imports SET status = ?, error = ?, stats = ?, upload_key = ?, source_data = ?,
+	res, err := q.exec(ctx, `UPDATE project_imports SET status = ?, error = ?, stats = ?, upload_key = ?, source_data = ?,
 		updated_at = ? WHERE project_id = ?`, im.Status, im.Error, string(stats), im.UploadKey, im.SourceData,
 		im.UpdatedAt, im.ProjectID)
 	if err != nil {
 		return fmt.Errorf("update import of project %d: %w", im.ProjectID, err)
 	}
-	return nil
+	return gone(res)
 }
 
 // StaleImports returns imports scheduled or started and not updated since
@@ -145,6 +146,9 @@ func (q queries) SetOpenIssuesCount(ctx context.Context, id, n int64) error {
 
 // RenameProject sets project id's name and path.
 func (q queries) RenameProject(ctx context.Context, id int64, name, path string) error {
-	_, err := q.exec(ctx, `UPDATE projects SET name = ?, path = ?, updated_at = ? WHERE id = ?`, name, path, now(), id)
-	return err
+	res, err := q.exec(ctx, `UPDATE projects SET name = ?, path = ?, updated_at = ? WHERE id = ?`, name, path, now(), id)
+	if err != nil {
+		return fmt.Errorf("rename project %d: %w", id, err)
+	}
+	return gone(res)
 }

@@ -214,9 +214,21 @@ func (q queries) ProjectTaken(ctx context.Context, nsID, exceptID int64, name, p
 // concurrent requests on one project (two export requests) run one after
 // the other. SQLite's write transactions are already serialised.
 func (tx *Tx) LockProject(ctx context.Context, id int64) error {
+	return tx.lockRow(ctx, "projects", id)
+}
+
+// LockNamespace holds namespace id's row until the transaction ends, so
+// that changes to the projects of one namespace (two overwriting imports
+// of one path finishing together) run one after the other.
+func (tx *Tx) LockNamespace(ctx context.Context, id int64) error {
+	return tx.lockRow(ctx, "namespaces", id)
+}
+
+// lockRow locks row id of table (a constant) on PostgreSQL.
+func (tx *Tx) lockRow(ctx context.Context, table string, id int64) error {
 	if tx.dialect != Postgres {
 		return nil
 	}
 	var locked int64
-	return mapError(tx.queryRow(ctx, `SELECT id FROM projects WHERE id = ? FOR UPDATE`, id).Scan(&locked))
+	return mapError(tx.queryRow(ctx, `SELECT id FROM `+table+` WHERE id = ? FOR UPDATE`, id).Scan(&locked))
 }

@@ -1,0 +1,50 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/store/storetest"
+)
+
+// TestStore_UpdatesOfDeletedRows pins that an update of a row deleted
+// with its project answers ferry.ErrNotFound: a job must not take the
+// update of an export or import that is gone for a saved one.
+func TestStore_UpdatesOfDeletedRows(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	p := newProject(t, db, newUser(t, db, "alice"))
+	e := ferry.Export{ProjectID: p.ID, UserID: p.CreatorID}
+	if err := db.CreateExport(ctx, &e); err != nil {
+		t.Fatal(err)
+	}
+	im := &ferry.Import{ProjectID: p.ID, UserID: p.CreatorID, Status: ferry.ImportScheduled}
+	if err := db.CreateImport(ctx, im); err != nil {
+		t.Fatal(err)
+	}
+	updates := []struct {
+		name   string
+		update func() error
+	}{
+		{"UpdateExport", func() error { return db.UpdateExport(ctx, &e) }},
+		{"UpdateImport", func() error { return db.UpdateImport(ctx, im) }},
+		{"RenameProject", func() error { return db.RenameProject(ctx, p.ID, "q", "q") }},
+	}
+	for _, tt := range updates {
+		if err := tt.update(); err != nil {
+			t.Fatalf("%s of a live row: %v", tt.name, err)
+		}
+	}
+	if err := db.DeleteProject(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range updates {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.update(); !errors.Is(err, ferry.ErrNotFound) {
+				t.Errorf("after the project's deletion: %v, want ErrNotFound", err)
+			}
+		})
+	}
+}
