@@ -66,3 +66,18 @@ type ImportFailure struct {
 	Source           string
 	CreatedAt        time.Time
 }
+
+// DroppedImport is what stays of an overwriting import that failed for
+// good once its temporary project was removed (nothing of a failed
+// overwrite stays at <path>-<suffix>): the project as it was and the
+// import, so that whoever started it still reads why it failed.
+type DroppedImport struct {
+	// Project is the removed temporary project, its Name the requested
+	// name and its Namespace's FullPath and FullName filled.
+	Project   Project
+	Import    Import
+	DroppedAt time.Time
+}
+
+// DroppedImportLifetime is how long a dropped import's status stays.
+const DroppedImportLifetime = 30 * 24 * time.Hour

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -50,6 +51,8 @@ func TestProjectImport_OverwriteNeedsAdminNamespace(t *testing.T) {
 			full := tt.namespace + "/" + tt.path
 			if tt.wantError != "" {
 				waitProjectGone(t, env, id)
+				wantDroppedImport(t, env, token, r.tokens["outsider"], id, tt.wantError)
+				wantDroppedImport(t, env, servertest.RootToken, "", id, tt.wantError)
 				p, _, err := env.Root.Projects.GetProject(full, nil)
 				if err != nil {
 					t.Fatalf("%s after the import: %v", full, err)
@@ -80,9 +83,37 @@ func TestProjectImport_OverwriteNeedsAdminNamespace(t *testing.T) {
 func waitProjectGone(t *testing.T, env *servertest.Env, id int64) {
 	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
-		if status, _, _ := call(t, env, "GET", "/api/v4/projects/"+itoa(id)+"/import", servertest.RootToken, "", ""); status == 404 {
+		if status, _, _ := call(t, env, "GET", "/api/v4/projects/"+itoa(id), servertest.RootToken, "", ""); status == 404 {
 			return
 		}
 	}
 	t.Fatalf("the temporary project %d of a failed overwrite is still there", id)
+}
+
+// wantDroppedImport checks that the removed temporary project id of a
+// failed overwrite still answers its import status to the caller with
+// token (who started it, or an administrator): failed, with wantError
+// ("" for any error), and 404 to stranger.
+func wantDroppedImport(t *testing.T, env *servertest.Env, token, stranger string, id int64, wantError string) {
+	t.Helper()
+	status, body, _ := call(t, env, "GET", "/api/v4/projects/"+itoa(id)+"/import", token, "", "")
+	var st struct {
+		ID              int64           `json:"id"`
+		ImportStatus    string          `json:"import_status"`
+		ImportError     *string         `json:"import_error"`
+		FailedRelations json.RawMessage `json:"failed_relations"`
+	}
+	if status != 200 || json.Unmarshal([]byte(body), &st) != nil {
+		t.Fatalf("import status of the dropped project %d: %d %s", id, status, body)
+	}
+	if st.ID != id || st.ImportStatus != "failed" || st.ImportError == nil || *st.ImportError == "" ||
+		(wantError != "" && *st.ImportError != wantError) || string(st.FailedRelations) != "[]" {
+		t.Errorf("import status of the dropped project %d: %s, want failed with %q", id, body, wantError)
+	}
+	if stranger == "" {
+		return
+	}
+	if status, body, _ := call(t, env, "GET", "/api/v4/projects/"+itoa(id)+"/import", stranger, "", ""); status != 404 {
+		t.Errorf("a stranger reads the dropped import of project %d: %d %s", id, status, body)
+	}
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/ferryhq/ferry"
 )
@@ -88,6 +89,9 @@ func (a *API) importStatus(r *request, p ferry.Project, im ferry.Import, maintai
 // getImport is GET /projects/:id/import (read access).
 func (a *API) getImport(w http.ResponseWriter, r *request) error {
 	p, level, err := a.findProject(r)
+	if code, _ := statusFor(err); code == http.StatusNotFound {
+		return a.getDroppedImport(w, r, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -96,6 +100,30 @@ func (a *API) getImport(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	e, err := a.importStatus(r, p, im, level >= ferry.Maintainer)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+// getDroppedImport answers GET /projects/:id/import for the removed
+// temporary project of an overwrite that failed for good: its starter
+// (or an administrator) still reads the failure, as GitLab, which keeps
+// the failed project, would show it. Anyone else gets notFound.
+func (a *API) getDroppedImport(w http.ResponseWriter, r *request, notFound error) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || r.user == nil {
+		return notFound
+	}
+	d, err := a.db.DroppedImportOf(r.ctx(), id)
+	if errors.Is(err, ferry.ErrNotFound) || (err == nil && d.Import.UserID != r.user.ID && !r.user.IsAdmin) {
+		return notFound
+	}
+	if err != nil {
+		return err
+	}
+	e, err := a.importStatus(r, d.Project, d.Import, true)
 	if err != nil {
 		return err
 	}

@@ -414,6 +414,7 @@ func TestProjectImport_Overwrite(t *testing.T) {
 		t.Fatalf("overwrite answer %d %s", status, body)
 	}
 	waitProjectGone(t, env, projectID(t, body))
+	wantDroppedImport(t, env, servertest.RootToken, "", projectID(t, body), "")
 	if p, _, err := env.Root.Projects.GetProject("root/proj", nil); err != nil || p.ID != old.ID {
 		t.Fatalf("old project after a failed overwrite: %v %v", p, err)
 	}

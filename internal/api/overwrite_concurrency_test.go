@@ -172,6 +172,7 @@ func TestProjectImport_FailedOverwriteLeavesNothing(t *testing.T) {
 		t.Fatalf("%d %s", status, body)
 	}
 	waitProjectGone(t, env, projectID(t, body))
+	wantDroppedImport(t, env, servertest.RootToken, "", projectID(t, body), "")
 	if got := rootProjects(t, env, "target"); len(got) != 1 || got[0].ID != old.ID {
 		t.Errorf("after the failed overwrite: %v, want only the old project %d", joined(got, func(p *gitlab.Project) string { return p.Path }), old.ID)
 	}

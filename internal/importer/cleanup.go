@@ -37,7 +37,8 @@ type CleanupWorker struct {
 }
 
 // Work fails every import scheduled or started and not updated for
-// StuckAfter, with GitLab's message.
+// StuckAfter, with GitLab's message, and forgets the dropped imports of
+// failed overwrites older than ferry.DroppedImportLifetime.
 func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) error {
 	now := time.Now()
 	if w.Now != nil {
@@ -61,6 +62,9 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 			return err
 		}
 		DropSource(ctx, w.DB, w.Blobs, &im, w.Logger)
+	}
+	if _, err := w.DB.DeleteDroppedImports(ctx, now.Add(-ferry.DroppedImportLifetime).UTC()); err != nil {
+		return err
 	}
 	return nil
 }

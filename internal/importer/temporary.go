@@ -26,11 +26,11 @@ type Dropper struct {
 }
 
 // Drop deletes the uploaded archive, then the temporary project with its
-// import record, in one transaction with its removal job, and reports
-// whether the project is gone. Nothing is marked failed first: a crash in
+// import record, in one transaction with its removal job and the record
+// of the failure its starter still reads (ferry.DroppedImport), and
+// reports whether the project is gone. Nothing is marked failed first: a crash in
 // between leaves an import still started, which the stuck-import cleanup
 // fails and drops later, never a failed temporary project nobody removes.
-// The failure is logged, since no record of it stays.
 func (d *Dropper) Drop(ctx context.Context, im *ferry.Import) bool {
 	ctx = context.WithoutCancel(ctx)
 	if im.UploadKey != "" {
@@ -39,6 +39,14 @@ func (d *Dropper) Drop(ctx context.Context, im *ferry.Import) bool {
 		}
 	}
 	err := d.DB.Tx(ctx, func(tx *store.Tx) error {
+		p, err := tx.ProjectByID(ctx, im.ProjectID)
+		if err != nil {
+			return err
+		}
+		p.Name = im.OriginalName
+		if err := tx.RecordDroppedImport(ctx, ferry.DroppedImport{Project: p, Import: *im}); err != nil {
+			return err
+		}
 		if err := tx.DeleteProject(ctx, im.ProjectID); err != nil {
 			return err
 		}

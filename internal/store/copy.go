@@ -13,7 +13,11 @@ import (
 // heartbeats are not worth moving.
 var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
 	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "issuables", "project_exports", "project_imports",
-	"import_failures"}
+	"import_failures", "dropped_imports"}
+
+// keyedByProject are the tables whose key is a project's id: they have no
+// id sequence of their own.
+var keyedByProject = map[string]bool{"project_attributes": true, "project_imports": true, "dropped_imports": true}
 
 // CopiedTables are the tables CopyTo copies, in its order.
 func CopiedTables() []string { return slices.Clone(copyTables) }
@@ -69,7 +73,7 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB) (map[string]int64, error) {
 
 func (db *DB) copyTable(ctx context.Context, tx *Tx, table string) (int64, error) {
 	order := "id"
-	if table == "project_attributes" || table == "project_imports" {
+	if keyedByProject[table] {
 		order = "project_id"
 	}
 	rows, err := db.query(ctx, `SELECT * FROM `+table+` ORDER BY `+order)
@@ -151,7 +155,7 @@ func (tx *Tx) resetSequences(ctx context.Context, used map[string]int64) error {
 		return nil
 	}
 	for _, table := range copyTables {
-		if table == "project_attributes" || table == "project_imports" || table == "application_settings" {
+		if keyedByProject[table] || table == "application_settings" {
 			continue
 		}
 		if _, err := tx.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),
