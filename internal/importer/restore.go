@@ -64,7 +64,7 @@ func (r *restore) run(ctx context.Context) error {
 	if r.legacy != nil {
 		defer r.legacy.Close()
 	}
-	r.prog.Step(ctx, StepRepositories, "", 0, 0, 0)
+	r.prog.Step(ctx, StepRepositories, "", 0, 0, r.bundlesSize())
 	if err := r.repositories(ctx, attrs); err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMes
 	if err := git.Init(ctx, dir, branch); err != nil {
 		return err
 	}
-	if err := fetchBundle(ctx, dir, filepath.Join(r.dir, archive.BundleFile)); err != nil {
+	if err := r.restoreBundle(ctx, dir, filepath.Join(r.dir, archive.BundleFile)); err != nil {
 		return err
 	}
 	branches, err := git.Branches(ctx, dir)
@@ -148,7 +148,32 @@ func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMes
 		if err := git.Init(ctx, wiki, "main"); err != nil {
 			return err
 		}
-		return fetchBundle(ctx, wiki, wikiBundle)
+		return r.restoreBundle(ctx, wiki, wikiBundle)
+	}
+	return nil
+}
+
+// bundlesSize is the bytes of the bundles the repositories step restores
+// (project and wiki), its progress total.
+func (r *restore) bundlesSize() int64 {
+	var n int64
+	for _, name := range []string{archive.BundleFile, archive.WikiBundleFile} {
+		if fi, err := os.Lstat(filepath.Join(r.dir, name)); err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+// restoreBundle restores bundle into dir and counts its bytes as the
+// step's progress once git has read it (git reads the file itself).
+func (r *restore) restoreBundle(ctx context.Context, dir, bundle string) error {
+	if err := fetchBundle(ctx, dir, bundle); err != nil {
+		return err
+	}
+	if fi, err := os.Lstat(bundle); err == nil && fi.Mode().IsRegular() {
+		r.prog.Add(ctx, fi.Size())
+		r.prog.Flush(ctx)
 	}
 	return nil
 }
