@@ -94,7 +94,14 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	}
 	start := time.Now()
 	logger.InfoContext(ctx, "export started", "attempt", job.Attempt)
+	e.Attempts = job.Attempt
 	if err := w.export(ctx, &e); err != nil {
+		if jobs.CancelledRemotely(ctx, err) {
+			logger.WarnContext(ctx, "export cancelled by an administrator")
+			w.Metrics.Job(Args{}.Kind(), "cancelled", time.Since(start))
+			w.fail(ctx, &e, errors.New(ferry.ExportCancelled))
+			return river.JobCancel(errors.New(ferry.ExportCancelled))
+		}
 		if jobs.Interrupted(ctx, err) {
 			logger.WarnContext(ctx, "export interrupted by a shutdown; it resumes at the next start")
 			w.Metrics.Job(Args{}.Kind(), "interrupted", time.Since(start))

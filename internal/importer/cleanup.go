@@ -17,7 +17,8 @@ import (
 const StuckAfter = 26 * time.Hour
 
 // CleanupArgs is the periodic job that fails stuck imports, so that no
-// import stays started forever.
+// import stays started forever, and deletes the archives failed imports
+// kept for a retry.
 type CleanupArgs struct{}
 
 // Kind names the job in the queue.
@@ -33,7 +34,8 @@ type CleanupWorker struct {
 }
 
 // Work fails every import scheduled or started and not updated for
-// StuckAfter, with GitLab's message.
+// StuckAfter, with GitLab's message, and deletes the archives of imports
+// failed for longer than ferry.FailedImportKeep.
 func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) error {
 	now := time.Now()
 	if w.Now != nil {
@@ -51,6 +53,19 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 		}
 		DropSource(ctx, w.DB, w.Blobs, &im, w.Logger)
 		w.Logger.WarnContext(ctx, "stuck import failed", "project_id", im.ProjectID)
+	}
+	return w.dropKeptArchives(ctx, now)
+}
+
+// dropKeptArchives deletes the archives failed imports kept for a retry
+// once they are ferry.FailedImportKeep old.
+func (w *CleanupWorker) dropKeptArchives(ctx context.Context, now time.Time) error {
+	kept, err := w.DB.FailedImportsHolding(ctx, now.Add(-ferry.FailedImportKeep).UTC())
+	if err != nil {
+		return err
+	}
+	for _, im := range kept {
+		DropSource(ctx, w.DB, w.Blobs, &im, w.Logger)
 	}
 	return nil
 }

@@ -125,6 +125,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	} else {
 		logger.InfoContext(ctx, "import started")
 	}
+	im.Attempts = job.Attempt
 	err = w.run(ctx, &im, logger, release)
 	if err == nil {
 		failed, _ := w.DB.ImportFailureCount(ctx, im.ProjectID, im.CorrelationID)
@@ -133,6 +134,13 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 		w.Metrics.Job(Args{}.Kind(), "finished", time.Since(start))
 		w.Metrics.Imported(total(im.Stats.Imported), failed)
 		return nil
+	}
+	if jobs.CancelledRemotely(ctx, err) {
+		logger.WarnContext(ctx, "import cancelled by an administrator",
+			"after", time.Since(start).Round(time.Millisecond).String())
+		w.Metrics.Job(Args{}.Kind(), "cancelled", time.Since(start))
+		w.fail(ctx, &im, errors.New(ferry.ImportCancelled))
+		return river.JobCancel(errors.New(ferry.ImportCancelled))
 	}
 	if jobs.Interrupted(ctx, err) {
 		logger.WarnContext(ctx, "import interrupted by a shutdown; it resumes at the next start",
@@ -230,14 +238,15 @@ func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger,
 }
 
 // fail records err as the import_error (even when ctx ended: a timed-out
-// attempt still records why).
+// attempt still records why). An uploaded archive is kept for
+// ferry.FailedImportKeep, so that an administrator can retry the import;
+// a remote source (and its credentials) is forgotten at once.
 func (w *Worker) fail(ctx context.Context, im *ferry.Import, err error) {
 	ctx = context.WithoutCancel(ctx)
-	im.Status, im.Error = ferry.ImportFailed, err.Error()
+	im.Status, im.Error, im.SourceData = ferry.ImportFailed, err.Error(), ""
 	if uerr := w.DB.UpdateImport(ctx, im); uerr != nil {
 		w.Logger.ErrorContext(ctx, "record failed import", "project_id", im.ProjectID, "error", uerr)
 	}
-	w.dropUpload(ctx, im)
 }
 
 // dropUpload deletes the uploaded archive and forgets the remote source

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Interrupted reports whether a job's attempt ended because its context
@@ -13,6 +14,14 @@ import (
 // not because the job failed or ran out of time.
 func Interrupted(ctx context.Context, err error) bool {
 	return err != nil && errors.Is(ctx.Err(), context.Canceled)
+}
+
+// CancelledRemotely reports whether a job's attempt ended because an
+// administrator cancelled the job (River's JobCancel): its context was
+// cancelled with rivertype.ErrJobCancelledRemotely. Check it before
+// Interrupted, which such an attempt satisfies too.
+func CancelledRemotely(ctx context.Context, err error) bool {
+	return err != nil && errors.Is(context.Cause(ctx), rivertype.ErrJobCancelledRemotely)
 }
 
 // Resume is what a worker returns for an interrupted attempt: the job

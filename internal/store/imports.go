@@ -11,19 +11,23 @@ import (
 )
 
 const importColumns = `project_id, user_id, status, correlation_id, error, source, upload_key, source_data,
-	overwrite_id, original_name, original_path, override_params, stats, progress, created_at, updated_at`
+	overwrite_id, original_name, original_path, override_params, stats, progress, attempts, created_at, updated_at,
+	started_at, finished_at`
 
 func scanImport(row interface{ Scan(...any) error }) (ferry.Import, error) {
 	var (
 		im                        ferry.Import
 		override, stats, progress string
+		started, finished         sql.NullTime
 	)
 	err := row.Scan(&im.ProjectID, &im.UserID, &im.Status, &im.CorrelationID, &im.Error, &im.Source, &im.UploadKey,
-		&im.SourceData, &im.OverwriteID, &im.OriginalName, &im.OriginalPath, &override, &stats, &progress, &im.CreatedAt, &im.UpdatedAt)
+		&im.SourceData, &im.OverwriteID, &im.OriginalName, &im.OriginalPath, &override, &stats, &progress, &im.Attempts,
+		&im.CreatedAt, &im.UpdatedAt, &started, &finished)
 	if err != nil {
 		return im, mapError(err)
 	}
 	im.CreatedAt, im.UpdatedAt = im.CreatedAt.UTC(), im.UpdatedAt.UTC()
+	im.StartedAt, im.FinishedAt = timePtr(started), timePtr(finished)
 	if err := json.Unmarshal([]byte(override), &im.OverrideParams); err != nil {
 		return im, fmt.Errorf("decode override params: %w", err)
 	}
@@ -57,24 +61,56 @@ func (q queries) ImportOf(ctx context.Context, projectID int64) (ferry.Import, e
 	return scanImport(q.queryRow(ctx, `SELECT `+importColumns+` FROM project_imports WHERE project_id = ?`, projectID))
 }
 
-// UpdateImport saves im's status, error, stats and source references.
+// UpdateImport saves im's status, error, stats, attempt and source
+// references, and stamps its times as the status moves: scheduled clears
+// them, the first start sets StartedAt, the end sets FinishedAt.
 func (q queries) UpdateImport(ctx context.Context, im *ferry.Import) error {
 	im.UpdatedAt = now()
+	stampImport(im)
 	stats, _ := json.Marshal(im.Stats)
 	_, err := q.exec(ctx, `UPDATE project_imports SET status = ?, error = ?, stats = ?, upload_key = ?, source_data = ?,
-		updated_at = ? WHERE project_id = ?`, im.Status, im.Error, string(stats), im.UploadKey, im.SourceData,
-		im.UpdatedAt, im.ProjectID)
+		attempts = ?, updated_at = ?, started_at = ?, finished_at = ? WHERE project_id = ?`, im.Status, im.Error,
+		string(stats), im.UploadKey, im.SourceData, im.Attempts, im.UpdatedAt, nullTime(im.StartedAt),
+		nullTime(im.FinishedAt), im.ProjectID)
 	if err != nil {
 		return fmt.Errorf("update import of project %d: %w", im.ProjectID, err)
 	}
 	return nil
 }
 
+// stampImport sets im's start and end times for its status, at
+// im.UpdatedAt.
+func stampImport(im *ferry.Import) {
+	at := im.UpdatedAt
+	switch {
+	case im.Status == ferry.ImportScheduled:
+		im.StartedAt, im.FinishedAt = nil, nil
+	case im.Status == ferry.ImportStarted:
+		if im.StartedAt == nil {
+			im.StartedAt = &at
+		}
+		im.FinishedAt = nil
+	case im.Ended() && im.FinishedAt == nil:
+		im.FinishedAt = &at
+	}
+}
+
 // StaleImports returns imports scheduled or started and not updated since
 // before.
 func (q queries) StaleImports(ctx context.Context, before time.Time) ([]ferry.Import, error) {
-	rows, err := q.query(ctx, `SELECT `+importColumns+` FROM project_imports
-		WHERE status IN ('scheduled', 'started') AND updated_at < ? ORDER BY project_id LIMIT 1000`, before.UTC())
+	return q.importsWhere(ctx, `status IN ('scheduled', 'started') AND updated_at < ?`, before.UTC())
+}
+
+// FailedImportsHolding returns failed imports that still hold their
+// uploaded archive and were not updated since before.
+func (q queries) FailedImportsHolding(ctx context.Context, before time.Time) ([]ferry.Import, error) {
+	return q.importsWhere(ctx, `status = 'failed' AND upload_key <> '' AND updated_at < ?`, before.UTC())
+}
+
+// importsWhere returns up to 1000 imports that cond selects, by project.
+func (q queries) importsWhere(ctx context.Context, cond string, args ...any) ([]ferry.Import, error) {
+	rows, err := q.query(ctx, `SELECT `+importColumns+` FROM project_imports WHERE `+cond+`
+		ORDER BY project_id LIMIT 1000`, args...)
 	if err != nil {
 		return nil, err
 	}
