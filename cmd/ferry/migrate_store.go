@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,13 +57,17 @@ func migrateStore(ctx context.Context, args []string) error {
 		return err
 	}
 	defer dst.Close()
-	counts, err := src.CopyTo(ctx, dst)
+	rows, err := src.RowCounts(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate-store: %w", err)
 	}
-	for _, table := range store.CopiedTables() {
-		fmt.Printf("%-20s %d rows\n", table, counts[table])
+	progress := newCopyProgress(os.Stderr, rows)
+	counts, err := src.CopyTo(ctx, dst, progress.row)
+	if err != nil {
+		return fmt.Errorf("migrate-store: %w", err)
 	}
+	progress.finish()
+	printCopied(os.Stdout, counts)
 	if *blobsTo == "" {
 		return nil
 	}
@@ -82,10 +87,23 @@ func migrateStore(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(os.Stderr, "migrate-store: copying stored files")
 	n, err := blob.Copy(ctx, &blob.Local{Root: filepath.Join(*data, "blobs")}, dstBlobs, blob.Prefixes...)
 	if err != nil {
 		return fmt.Errorf("migrate-store: files: %w", err)
 	}
-	fmt.Printf("%-20s %d files\n", "stored files", n)
+	fmt.Printf("%-24s %d files\n", "stored files", n)
 	return nil
+}
+
+// printCopied writes the summary of a copy: every table copied, in order,
+// with its rows, and the total.
+func printCopied(w io.Writer, counts map[string]int64) {
+	var total int64
+	fmt.Fprintln(w, "copied:")
+	for _, table := range store.CopiedTables() {
+		fmt.Fprintf(w, "%-24s %d rows\n", table, counts[table])
+		total += counts[table]
+	}
+	fmt.Fprintf(w, "%-24s %d rows\n", "total", total)
 }

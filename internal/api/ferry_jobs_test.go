@@ -297,3 +297,35 @@ func TestFerryJobs_CancelRunningImport(t *testing.T) {
 		t.Errorf("the cancelled import: %+v", jobs)
 	}
 }
+
+// A queued export is cancelled at once: it fails with the
+// administrator's message, and its project's export status says so.
+func TestFerryJobs_CancelQueuedExport(t *testing.T) {
+	t.Parallel()
+	env := servertest.StartWith(t, servertest.Options{NoWork: true})
+	p, _, err := env.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("exp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v4/projects/" + itoa(p.ID) + "/export"
+	if code, body, _ := call(t, env, "POST", path, servertest.RootToken, "", ""); code != 202 {
+		t.Fatalf("export: %d %s", code, body)
+	}
+	queued, _ := listJobs(t, env, "kind=export")
+	if len(queued) != 1 || queued[0].State != "queued" {
+		t.Fatalf("the export: %+v", queued)
+	}
+	id := itoa(queued[0].ID)
+	code, j, body := jobAct(t, env, "exports/"+id+"/cancel")
+	if code != 201 || j.State != "failed" || j.Error == nil || *j.Error != ferry.ExportCancelled || j.FinishedAt == nil {
+		t.Fatalf("cancel: %d %s", code, body)
+	}
+	if _, body, _ := call(t, env, "GET", path, servertest.RootToken, "", ""); decode(t, body)["export_status"] != "failed" {
+		t.Errorf("export status after a cancel: %s", body)
+	}
+	checkCalls(t, env, []apiCase{
+		{name: "CancelTwice", method: "POST", path: "/api/v4/ferry/jobs/exports/" + id + "/cancel",
+			token: servertest.RootToken, wantStatus: 409,
+			wantBody: `{"message":"The export is failed: only a queued or started export can be cancelled"}`},
+	})
+}
