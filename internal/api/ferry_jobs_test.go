@@ -218,8 +218,9 @@ func TestFerryJobs_RetryFailedImport(t *testing.T) {
 		t.Fatalf("import: %d %s", code, body)
 	}
 	id := projectID(t, body)
-	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "failed" {
-		t.Fatalf("over the limit: %s %v", st.ImportStatus, deref(st.ImportError))
+	first := waitImport(t, env, servertest.RootToken, id)
+	if first.ImportStatus != "failed" {
+		t.Fatalf("over the limit: %s %v", first.ImportStatus, deref(first.ImportError))
 	}
 	failed, _ := listJobs(t, env, "kind=import&state=failed")
 	if len(failed) != 1 || failed[0].Error == nil || failed[0].Attempts != 1 || failed[0].StartedAt == nil ||
@@ -232,8 +233,10 @@ func TestFerryJobs_RetryFailedImport(t *testing.T) {
 	if code != 201 || j.State != "scheduled" || j.Error != nil || j.FinishedAt != nil {
 		t.Fatalf("retry: %d %s", code, body)
 	}
-	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" {
-		t.Fatalf("retried: %s %v", st.ImportStatus, deref(st.ImportError))
+	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" ||
+		st.CorrelationID == first.CorrelationID || len(st.FailedRelations) != 0 {
+		t.Fatalf("retried: %s %v, correlation_id %s (was %s)", st.ImportStatus, deref(st.ImportError),
+			st.CorrelationID, first.CorrelationID)
 	}
 	done, _ := listJobs(t, env, "kind=import&project_id="+itoa(id))
 	if len(done) != 1 || done[0].State != "finished" || done[0].Attempts != 1 || done[0].FinishedAt == nil {

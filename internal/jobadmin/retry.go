@@ -14,7 +14,8 @@ import (
 
 // RetryImport queues project id's failed import again, from the archive it
 // kept (an uploaded archive is kept for ferry.FailedImportKeep), as a new
-// job with the import's attempts counted afresh. Returns *Refused when the
+// job with the import's attempts counted afresh and the request's
+// correlation ID. Returns *Refused when the
 // import did not fail, or its archive is gone (a remote import keeps none),
 // and ferry.ErrNotFound when the project was not imported.
 func (s *Service) RetryImport(ctx context.Context, projectID int64) (Job, error) {
@@ -26,15 +27,12 @@ func (s *Service) RetryImport(ctx context.Context, projectID int64) (Job, error)
 		if err := s.retryable(ctx, im); err != nil {
 			return err
 		}
-		im.Status, im.Error, im.Attempts = ferry.ImportScheduled, "", 0
-		im.Stats = ferry.ImportStats{Fetched: map[string]int64{}, Imported: map[string]int64{}}
 		if id := correlation.ID(ctx); id != "" {
 			im.CorrelationID = id
 		}
-		if err := tx.UpdateImport(ctx, &im); err != nil {
-			return err
-		}
-		if err := tx.SetImportProgress(ctx, projectID, nil); err != nil {
+		if err := tx.RequeueFailedImport(ctx, &im); errors.Is(err, ferry.ErrConflict) {
+			return &Refused{Reason: "The import is being retried already"}
+		} else if err != nil {
 			return err
 		}
 		args := importer.Args{ProjectID: projectID, CorrelationID: im.CorrelationID}

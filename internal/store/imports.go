@@ -78,6 +78,27 @@ func (q queries) UpdateImport(ctx context.Context, im *ferry.Import) error {
 	return nil
 }
 
+// RequeueFailedImport schedules im again if it is still failed: its
+// error, stats, attempts, times and progress are cleared and its
+// correlation ID saved. Returns ferry.ErrConflict when the import is no
+// longer failed (another retry won), so that only one job is queued.
+func (q queries) RequeueFailedImport(ctx context.Context, im *ferry.Import) error {
+	im.Status, im.Error, im.Attempts, im.Progress = ferry.ImportScheduled, "", 0, nil
+	im.Stats = ferry.ImportStats{Fetched: map[string]int64{}, Imported: map[string]int64{}}
+	im.UpdatedAt, im.StartedAt, im.FinishedAt = now(), nil, nil
+	stats, _ := json.Marshal(im.Stats)
+	res, err := q.exec(ctx, `UPDATE project_imports SET status = ?, error = '', stats = ?, attempts = 0, progress = '',
+		correlation_id = ?, updated_at = ?, started_at = NULL, finished_at = NULL
+		WHERE project_id = ? AND status = 'failed'`, im.Status, string(stats), im.CorrelationID, im.UpdatedAt, im.ProjectID)
+	if err != nil {
+		return fmt.Errorf("requeue import of project %d: %w", im.ProjectID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ferry.ErrConflict
+	}
+	return nil
+}
+
 // stampImport sets im's start and end times for its status, at
 // im.UpdatedAt.
 func stampImport(im *ferry.Import) {
