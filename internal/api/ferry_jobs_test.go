@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
 	"path/filepath"
@@ -331,4 +332,33 @@ func TestFerryJobs_CancelQueuedExport(t *testing.T) {
 			token: servertest.RootToken, wantStatus: 409,
 			wantBody: `{"message":"The export is failed: only a queued or started export can be cancelled"}`},
 	})
+}
+
+// A cancel that reached a running job whose worker then died (River
+// recorded cancel_attempted_at; the job went back to the queue) is
+// honoured by the next worker: the import fails as cancelled, unrun.
+func TestFerryJobs_CancelOutlivesItsWorker(t *testing.T) {
+	t.Parallel()
+	idle := servertest.StartWith(t, servertest.Options{NoWork: true})
+	code, body := importArchive(t, idle, servertest.RootToken, "a.tar.gz", fixtureArchive(t, "0.2.4", nil),
+		map[string]string{"path": "orphan"})
+	if code != 201 {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	id := projectID(t, body)
+	if _, err := idle.Server.DB.SQL().Exec(`UPDATE river_job SET metadata = '{"cancel_attempted_at":"2026-12-01T00:00:00Z"}'
+		WHERE kind = 'project_import'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := idle.Server.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	env := servertest.StartWith(t, servertest.Options{DataDir: idle.DataDir, DatabaseURL: idle.DatabaseURL})
+	st := waitImport(t, env, servertest.RootToken, id)
+	if st.ImportStatus != "failed" || deref(st.ImportError) != ferry.ImportCancelled {
+		t.Fatalf("a cancelled job run again: %s %q", st.ImportStatus, deref(st.ImportError))
+	}
+	if attempt, state := importJob(t, env); state != "cancelled" {
+		t.Errorf("import job: attempt %d, state %s; want cancelled", attempt, state)
+	}
 }

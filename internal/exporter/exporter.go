@@ -92,6 +92,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || e.Status == ferry.ExportFinished || e.Status == ferry.ExportFailed {
 		return err
 	}
+	if jobs.CancelRequested(job.JobRow) { // cancelled while its worker died
+		w.fail(ctx, &e, errors.New(ferry.ExportCancelled))
+		return river.JobCancel(errors.New(ferry.ExportCancelled))
+	}
 	start := time.Now()
 	logger.InfoContext(ctx, "export started", "attempt", job.Attempt)
 	e.Attempts = job.Attempt

@@ -110,6 +110,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
 		return err
 	}
+	if jobs.CancelRequested(job.JobRow) { // cancelled while its worker died
+		w.fail(ctx, &im, errors.New(ferry.ImportCancelled))
+		return river.JobCancel(errors.New(ferry.ImportCancelled))
+	}
 	release, ok := w.takeTransfer(im)
 	if !ok {
 		return jobs.Busy()
