@@ -92,6 +92,9 @@ const (
 	StepFinishing    = "finishing"    // marked finished, an overwrite swapped
 )
 
+// errCancelled ends an import an administrator cancelled.
+var errCancelled = errors.New(ferry.ImportCancelled)
+
 // permanentError marks failures a retry cannot fix (a bad archive).
 type permanentError struct{ err error }
 
@@ -111,8 +114,8 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 		return err
 	}
 	if jobs.CancelRequested(job.JobRow) { // cancelled while its worker died
-		w.fail(ctx, &im, errors.New(ferry.ImportCancelled))
-		return river.JobCancel(errors.New(ferry.ImportCancelled))
+		w.fail(ctx, &im, errCancelled)
+		return river.JobCancel(errCancelled)
 	}
 	release, ok := w.takeTransfer(im)
 	if !ok {
@@ -143,8 +146,8 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 		logger.WarnContext(ctx, "import cancelled by an administrator",
 			"after", time.Since(start).Round(time.Millisecond).String())
 		w.Metrics.Job(Args{}.Kind(), "cancelled", time.Since(start))
-		w.fail(ctx, &im, errors.New(ferry.ImportCancelled))
-		return river.JobCancel(errors.New(ferry.ImportCancelled))
+		w.fail(ctx, &im, errCancelled)
+		return river.JobCancel(errCancelled)
 	}
 	if jobs.Interrupted(ctx, err) {
 		logger.WarnContext(ctx, "import interrupted by a shutdown; it resumes at the next start",
