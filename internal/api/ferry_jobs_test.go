@@ -275,12 +275,14 @@ func TestFerryJobs_CancelRunningImport(t *testing.T) {
 		t.Fatalf("import: %d %s", code, body)
 	}
 	id := itoa(projectID(t, body))
-	for {
-		running, _ := listJobs(t, env, "state=started")
-		if len(running) == 1 && running[0].Progress != nil && string(running[0].Progress) != "null" {
-			break
+	for started := false; !started; time.Sleep(20 * time.Millisecond) {
+		jobs, _ := listJobs(t, env, "kind=import")
+		switch j := jobs[0]; j.State {
+		case "finished", "failed":
+			t.Fatalf("the import ended before it could be cancelled: %+v", j)
+		case "started":
+			started = string(j.Progress) != "null" && j.Progress != nil
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	code, _, body = jobAct(t, env, "imports/"+id+"/cancel")
 	if code != 201 {
