@@ -10,60 +10,57 @@ import (
 	"golang.org/x/term"
 )
 
-// copyProgress shows how migrate-store's copy of rows goes, on stderr: a
-// progress bar on a terminal, otherwise (a log collector, a file) a plain
-// line when a table starts and one every copyLineEvery.
+// copyProgress shows how one of migrate-store's copies (rows, or the
+// bytes of the stored files) goes, on stderr: a progress bar on a
+// terminal, otherwise (a log collector, a file) a plain line when a part
+// starts and one every copyLineEvery.
 type copyProgress struct {
-	w      io.Writer
-	bar    *progressbar.ProgressBar // nil: plain lines
-	counts map[string]int64
-	total  int64
-	done   int64
-	table  string
-	last   time.Time
-	every  time.Duration
+	w     io.Writer
+	bar   *progressbar.ProgressBar // nil: plain lines
+	unit  string                   // "rows" or "bytes"
+	total int64
+	done  int64
+	last  time.Time
+	every time.Duration
 }
 
 // copyLineEvery is the least time between two plain progress lines.
 const copyLineEvery = 5 * time.Second
 
-// newCopyProgress reports the copy of counts (rows per table) to f, with a
-// bar when f is a terminal.
-func newCopyProgress(f *os.File, counts map[string]int64) *copyProgress {
-	p := &copyProgress{w: f, counts: counts, every: copyLineEvery, last: time.Now()}
-	for _, n := range counts {
-		p.total += n
-	}
+// newCopyProgress reports a copy of total units (what says of what) to f,
+// with a bar when f is a terminal.
+func newCopyProgress(f *os.File, what, unit string, total int64) *copyProgress {
+	p := &copyProgress{w: f, unit: unit, total: total, every: copyLineEvery, last: time.Now()}
 	if term.IsTerminal(int(f.Fd())) {
-		p.bar = progressbar.NewOptions64(p.total, progressbar.OptionSetWriter(f),
-			progressbar.OptionSetDescription("copying rows"), progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"),
-			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionSetPredictTime(true),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(f) }))
+		p.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription(what),
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString(unit),
+			progressbar.OptionShowBytes(unit == "bytes"), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionOnCompletion(func() { fmt.Fprintln(f) }))
 	} else {
-		fmt.Fprintf(f, "migrate-store: copying %d rows of %d tables\n", p.total, len(counts))
+		fmt.Fprintf(f, "migrate-store: copying %s (%d %s)\n", what, total, unit)
 	}
 	return p
 }
 
-// row counts one more row of table copied.
-func (p *copyProgress) row(table string) {
-	p.done++
-	if table != p.table {
-		p.table = table
-		if p.bar != nil {
-			p.bar.Describe(table)
-		} else {
-			fmt.Fprintf(p.w, "migrate-store: copying %s (%d rows)\n", table, p.counts[table])
-		}
-	}
+// part says that the copy of part (a table) begins, of n units.
+func (p *copyProgress) part(part string, n int64) {
 	if p.bar != nil {
-		_ = p.bar.Add64(1)
+		p.bar.Describe(part)
+		return
+	}
+	fmt.Fprintf(p.w, "migrate-store: copying %s (%d %s)\n", part, n, p.unit)
+}
+
+// add counts n more units copied.
+func (p *copyProgress) add(n int64) {
+	p.done += n
+	if p.bar != nil {
+		_ = p.bar.Add64(n)
 		return
 	}
 	if now := time.Now(); now.Sub(p.last) >= p.every {
 		p.last = now
-		fmt.Fprintf(p.w, "migrate-store: %d of %d rows copied (%d%%)\n", p.done, p.total, p.done*100/max(p.total, 1))
+		fmt.Fprintf(p.w, "migrate-store: %d of %d %s copied (%d%%)\n", p.done, p.total, p.unit, p.done*100/max(p.total, 1))
 	}
 }
 
@@ -73,5 +70,5 @@ func (p *copyProgress) finish() {
 		_ = p.bar.Finish()
 		return
 	}
-	fmt.Fprintf(p.w, "migrate-store: %d of %d rows copied\n", p.done, p.total)
+	fmt.Fprintf(p.w, "migrate-store: %d of %d %s copied\n", p.done, p.total, p.unit)
 }

@@ -61,8 +61,18 @@ func migrateStore(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("migrate-store: %w", err)
 	}
-	progress := newCopyProgress(os.Stderr, rows)
-	counts, err := src.CopyTo(ctx, dst, progress.row)
+	var total int64
+	for _, n := range rows {
+		total += n
+	}
+	progress, table := newCopyProgress(os.Stderr, fmt.Sprintf("%d tables", len(rows)), "rows", total), ""
+	counts, err := src.CopyTo(ctx, dst, func(t string) {
+		if t != table {
+			table = t
+			progress.part(t, rows[t])
+		}
+		progress.add(1)
+	})
 	if err != nil {
 		return fmt.Errorf("migrate-store: %w", err)
 	}
@@ -87,11 +97,17 @@ func migrateStore(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(os.Stderr, "migrate-store: copying stored files")
-	n, err := blob.Copy(ctx, &blob.Local{Root: filepath.Join(*data, "blobs")}, dstBlobs, blob.Prefixes...)
+	srcBlobs := &blob.Local{Root: filepath.Join(*data, "blobs")}
+	files, size, err := blob.Size(ctx, srcBlobs, blob.Prefixes...)
 	if err != nil {
 		return fmt.Errorf("migrate-store: files: %w", err)
 	}
+	progress = newCopyProgress(os.Stderr, fmt.Sprintf("%d stored files", files), "bytes", size)
+	n, err := blob.Copy(ctx, srcBlobs, dstBlobs, func(_ string, size int64) { progress.add(size) }, blob.Prefixes...)
+	if err != nil {
+		return fmt.Errorf("migrate-store: files: %w", err)
+	}
+	progress.finish()
 	fmt.Printf("%-24s %d files\n", "stored files", n)
 	return nil
 }

@@ -106,7 +106,7 @@ func TestMigrateStore(t *testing.T) {
 	if fs, _, err := moved.Root.Features.ListFeatures(); err != nil || len(fs) != 1 || fs[0].State != "off" {
 		t.Errorf("feature flags after the move: %v %v", fs, err)
 	}
-	fresh, _, err := moved.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("new")})
+	fresh, _, err := moved.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("fresh")})
 	if err != nil || fresh.ID <= imp.ID {
 		t.Fatalf("a new project after the move: %v %v", fresh, err)
 	}
