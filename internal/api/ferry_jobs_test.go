@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/generate"
 	"github.com/ferryhq/ferry/internal/server/servertest"
 )
 
@@ -362,5 +364,55 @@ func TestFerryJobs_CancelOutlivesItsWorker(t *testing.T) {
 	}
 	if attempt, state := importJob(t, env); state != "cancelled" {
 		t.Errorf("import job: attempt %d, state %s; want cancelled", attempt, state)
+	}
+}
+
+// Cancelling a running export (an 80 MB repository keeps it running for
+// a while) stops it at its next check: it fails with the administrator's
+// message. Should the export win the race and finish first, the cancel
+// is refused as for any ended job, and the test has nothing to check.
+func TestFerryJobs_CancelRunningExport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("exports an 80 MB repository")
+	}
+	t.Parallel()
+	sc := generate.Scales["s"]
+	sc.RepoBytes = 80 << 20
+	var data bytes.Buffer
+	if err := generate.Write(context.Background(), &data, sc, 1, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	env := servertest.Start(t)
+	id := startImport(t, env, data.Bytes())
+	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" {
+		t.Fatalf("import: %s %v", st.ImportStatus, deref(st.ImportError))
+	}
+	if code, body, _ := call(t, env, "POST", "/api/v4/projects/"+itoa(id)+"/export", servertest.RootToken, "", ""); code != 202 {
+		t.Fatalf("export: %d %s", code, body)
+	}
+	var export jobSeen
+	for ; export.State != "started"; time.Sleep(10 * time.Millisecond) {
+		jobs, _ := listJobs(t, env, "kind=export")
+		if export = jobs[0]; export.State == "finished" || export.State == "failed" {
+			t.Fatalf("the export ended before it was seen started: %+v", export)
+		}
+	}
+	code, _, body := jobAct(t, env, "exports/"+itoa(export.ID)+"/cancel")
+	if code == 409 {
+		t.Skipf("the export finished before the cancel: %s", body)
+	}
+	if code != 201 {
+		t.Fatalf("cancel: %d %s", code, body)
+	}
+	for export.State == "started" {
+		time.Sleep(20 * time.Millisecond)
+		jobs, _ := listJobs(t, env, "kind=export")
+		export = jobs[0]
+	}
+	if export.State != "failed" || export.Error == nil || *export.Error != ferry.ExportCancelled || export.FinishedAt == nil {
+		t.Errorf("the cancelled export: %+v", export)
+	}
+	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*", "export-*")); len(left) != 0 {
+		t.Errorf("export scratch left: %v", left)
 	}
 }
