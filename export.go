@@ -40,13 +40,18 @@ type Export struct {
 	Error         string
 	CorrelationID string
 	// Progress is the running step, nil before the first.
-	Progress   *Progress
+	Progress *Progress
+	// Attempts is the attempt of the export's job that runs or ran last.
+	Attempts   int
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	StartedAt  *time.Time
 	FinishedAt *time.Time
 	ExpiresAt  *time.Time
 }
+
+// ExportCancelled is the error of an export an administrator cancelled.
+const ExportCancelled = "Export cancelled by an administrator"
 
 // ExportLifetime is how long an export file can be downloaded.
 const ExportLifetime = 24 * time.Hour

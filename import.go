@@ -41,10 +41,29 @@ type Import struct {
 	OverrideParams map[string]string
 	Stats          ImportStats
 	// Progress is the running step, nil before the first.
-	Progress  *Progress
+	Progress *Progress
+	// Attempts is the attempt of the import's job that runs or ran last.
+	Attempts  int
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// StartedAt is when the import's first attempt began, FinishedAt when
+	// it finished or failed (nil until then); the store keeps them as the
+	// status moves.
+	StartedAt  *time.Time
+	FinishedAt *time.Time
 }
+
+// Ended reports whether the import finished or failed.
+func (im Import) Ended() bool { return im.Status == ImportFinished || im.Status == ImportFailed }
+
+// ImportCancelled is the import_error of an import an administrator
+// cancelled.
+const ImportCancelled = "Import cancelled by an administrator"
+
+// FailedImportKeep is how long a failed import keeps its uploaded archive,
+// so that an administrator can retry it (POST
+// /api/v4/ferry/jobs/imports/:id/retry); then it is deleted.
+const FailedImportKeep = 24 * time.Hour
 
 // ImportStats counts records per relation: read from the archive and
 // stored.

@@ -19,6 +19,7 @@ commands:
   archive generate  write a GitLab export archive of a named scale (s, m, l, xl, huge, reads)
   bench           measure import and export against the floor at a scale (--reads N: the read API too)
   reset-root-token  give the administrator root a new token (for a lost one)
+  jobs            list, retry and cancel imports and exports of a running server (administrators)
   version         print Ferry's version
   help [COMMAND]  this list, or a command's flags
 `
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string) error {
 		return migrateStore(ctx, args[1:])
 	case "reset-root-token":
 		return resetRootToken(ctx, args[1:])
+	case "jobs":
+		return jobsCmd(ctx, args[1:])
 	case "version", "--version":
 		return version(args[1:])
 	case "help", "-h", "--help":

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,13 +57,27 @@ func migrateStore(ctx context.Context, args []string) error {
 		return err
 	}
 	defer dst.Close()
-	counts, err := src.CopyTo(ctx, dst)
+	rows, err := src.RowCounts(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate-store: %w", err)
 	}
-	for _, table := range store.CopiedTables() {
-		fmt.Printf("%-20s %d rows\n", table, counts[table])
+	var total int64
+	for _, n := range rows {
+		total += n
 	}
+	progress, table := newCopyProgress(os.Stderr, fmt.Sprintf("%d tables", len(rows)), "rows", total), ""
+	counts, err := src.CopyTo(ctx, dst, func(t string) {
+		if t != table {
+			table = t
+			progress.part(t, rows[t])
+		}
+		progress.add(1)
+	})
+	if err != nil {
+		return fmt.Errorf("migrate-store: %w", err)
+	}
+	progress.finish()
+	printCopied(os.Stdout, counts)
 	if *blobsTo == "" {
 		return nil
 	}
@@ -82,10 +97,29 @@ func migrateStore(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := blob.Copy(ctx, &blob.Local{Root: filepath.Join(*data, "blobs")}, dstBlobs, blob.Prefixes...)
+	srcBlobs := &blob.Local{Root: filepath.Join(*data, "blobs")}
+	files, size, err := blob.Size(ctx, srcBlobs, blob.Prefixes...)
 	if err != nil {
 		return fmt.Errorf("migrate-store: files: %w", err)
 	}
-	fmt.Printf("%-20s %d files\n", "stored files", n)
+	progress = newCopyProgress(os.Stderr, fmt.Sprintf("%d stored files", files), "bytes", size)
+	n, err := blob.Copy(ctx, srcBlobs, dstBlobs, func(_ string, size int64) { progress.add(size) }, blob.Prefixes...)
+	if err != nil {
+		return fmt.Errorf("migrate-store: files: %w", err)
+	}
+	progress.finish()
+	fmt.Printf("%-24s %d files\n", "stored files", n)
 	return nil
+}
+
+// printCopied writes the summary of a copy: every table copied, in order,
+// with its rows, and the total.
+func printCopied(w io.Writer, counts map[string]int64) {
+	var total int64
+	fmt.Fprintln(w, "copied:")
+	for _, table := range store.CopiedTables() {
+		fmt.Fprintf(w, "%-24s %d rows\n", table, counts[table])
+		total += counts[table]
+	}
+	fmt.Fprintf(w, "%-24s %d rows\n", "total", total)
 }

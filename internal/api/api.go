@@ -16,6 +16,7 @@ import (
 	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/content"
 	"github.com/ferryhq/ferry/internal/githttp"
+	"github.com/ferryhq/ferry/internal/jobadmin"
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/ratelimit"
@@ -68,6 +69,7 @@ type API struct {
 	limiter  *ratelimit.Limiter
 	content  *content.Reader
 	metrics  *metrics.Metrics
+	jobAdmin *jobadmin.Service
 }
 
 // New returns the API over cfg's components.
@@ -83,6 +85,8 @@ func New(cfg Config) *API {
 		limiter: &ratelimit.Limiter{DB: cfg.DB},
 		content: content.New(cfg.DB, strings.TrimSuffix(cfg.ExternalURL, "/")),
 		metrics: cfg.Metrics,
+		jobAdmin: &jobadmin.Service{DB: cfg.DB, Jobs: cfg.Jobs, Blobs: cfg.Blobs,
+			Logger: cfg.Logger.With("component", "jobadmin")},
 	}
 }
 

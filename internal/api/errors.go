@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/jobadmin"
 )
 
 // httpError is an answer in GitLab's exact shape: Body is marshalled as
@@ -118,6 +119,7 @@ func bodyError(err, invalid error) error {
 func statusFor(err error) (int, any) {
 	var (
 		he      *httpError
+		refused *jobadmin.Refused
 		missing *ferry.MissingError
 		param   *ferry.ParamError
 		invalid *ferry.ValidationError
@@ -125,6 +127,10 @@ func statusFor(err error) (int, any) {
 	switch {
 	case errors.As(err, &he):
 		return he.Status, he.Body
+	case errors.As(err, &refused) && refused.Gone:
+		return http.StatusUnprocessableEntity, message{refused.Reason}
+	case errors.As(err, &refused):
+		return http.StatusConflict, message{refused.Reason}
 	case errors.As(err, &missing):
 		return http.StatusBadRequest, errorBody{missing.Error()}
 	case errors.As(err, &param):

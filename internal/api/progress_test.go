@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path"
 	"slices"
 	"testing"
 
@@ -88,6 +89,19 @@ func pollProgress(t *testing.T, env *servertest.Env, path, field string) []progr
 	}
 }
 
+// bundlesSize is the bytes of the project and wiki bundles in the archive
+// data.
+func bundlesSize(t *testing.T, data []byte) int64 {
+	t.Helper()
+	var n int64
+	for name, b := range untar(t, data) {
+		if name := path.Clean(name); name == archive.BundleFile || name == archive.WikiBundleFile {
+			n += int64(len(b))
+		}
+	}
+	return n
+}
+
 // startImport posts data as root's project "p" and returns its id.
 func startImport(t *testing.T, env *servertest.Env, data []byte) int64 {
 	t.Helper()
@@ -106,6 +120,7 @@ func TestProgress_ImportAndExportShowTheirSteps(t *testing.T) {
 	if err := generate.Write(context.Background(), &data, sc, 1, t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
+	bundles := bundlesSize(t, data.Bytes())
 	env := servertest.Start(t)
 	id := startImport(t, env, data.Bytes())
 	seen := pollProgress(t, env, "/api/v4/projects/"+itoa(id)+"/import", "import_status")
@@ -117,6 +132,9 @@ func TestProgress_ImportAndExportShowTheirSteps(t *testing.T) {
 	for _, p := range seen {
 		if p.Step == "extracting" && p.TotalBytes != int64(data.Len()) {
 			t.Fatalf("extracting counts the archive's %d bytes: %+v", data.Len(), p)
+		}
+		if p.Step == "repositories" && p.TotalBytes != bundles {
+			t.Fatalf("repositories counts the %d bytes of the bundles: %+v", bundles, p)
 		}
 		if p.Step == "relations" && (p.Item == "" || p.ItemIndex < 1 || p.ItemIndex > p.ItemCount) {
 			t.Fatalf("a relation step names its relation, of the count: %+v", p)

@@ -143,6 +143,10 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST "+v4+"/features/{name}", a.authed(a.setFeature))
 	mux.Handle("DELETE "+v4+"/features/{name}", a.authed(a.deleteFeature))
 
+	mux.Handle("GET "+v4+"/ferry/jobs", a.authed(a.listFerryJobs))
+	mux.Handle("POST "+v4+"/ferry/jobs/imports/{id}/retry", a.authed(a.jobAction(retryImport)))
+	mux.Handle("POST "+v4+"/ferry/jobs/imports/{id}/cancel", a.authed(a.jobAction(cancelImport)))
+	mux.Handle("POST "+v4+"/ferry/jobs/exports/{id}/cancel", a.authed(a.jobAction(cancelExport)))
 	mux.Handle("GET "+v4+"/application/settings", a.authed(a.getSettings))
 	mux.Handle("PUT "+v4+"/application/settings", a.authed(a.updateSettings))
 

@@ -215,26 +215,47 @@ func (o *localObject) Size() int64        { return o.info.Size() }
 func (o *localObject) ModTime() time.Time { return o.info.ModTime() }
 
 // Copy copies every blob under each of prefixes from src to dst (keys
-// unchanged) and returns how many it copied.
-func Copy(ctx context.Context, src, dst Store, prefixes ...string) (int, error) {
+// unchanged) and returns how many it copied. copied (nil: none) is called
+// after each blob with its key and size, for progress.
+func Copy(ctx context.Context, src, dst Store, copied func(key string, size int64), prefixes ...string) (int, error) {
 	n := 0
+	err := walk(ctx, src, prefixes, func(key string, size int64) error {
+		if err := copyOne(ctx, src, dst, key); err != nil {
+			return err
+		}
+		n++
+		if copied != nil {
+			copied(key, size)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Size is how many blobs src holds under prefixes, and their bytes.
+func Size(ctx context.Context, src Store, prefixes ...string) (files int, bytes int64, err error) {
+	err = walk(ctx, src, prefixes, func(_ string, size int64) error {
+		files, bytes = files+1, bytes+size
+		return nil
+	})
+	return files, bytes, err
+}
+
+// walk calls fn with the key and size of every blob under prefixes.
+func walk(ctx context.Context, src Store, prefixes []string, fn func(key string, size int64) error) error {
 	for _, prefix := range prefixes {
 		err := src.List(ctx, prefix, func(rel string, size int64) error {
 			key := prefix + "/" + rel
 			if rel == "." {
 				key = prefix
 			}
-			if err := copyOne(ctx, src, dst, key); err != nil {
-				return err
-			}
-			n++
-			return nil
+			return fn(key, size)
 		})
 		if err != nil {
-			return n, err
+			return err
 		}
 	}
-	return n, nil
+	return nil
 }
 
 func copyOne(ctx context.Context, src, dst Store, key string) error {

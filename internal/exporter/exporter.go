@@ -68,6 +68,9 @@ type Worker struct {
 // Timeout bounds one attempt; a longer export is failed and retried.
 func (w *Worker) Timeout(*river.Job[Args]) time.Duration { return 6 * time.Hour }
 
+// errCancelled ends an export an administrator cancelled.
+var errCancelled = errors.New(ferry.ExportCancelled)
+
 func (w *Worker) now() time.Time {
 	if w.Now != nil {
 		return w.Now()
@@ -93,12 +96,23 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || e.Status == ferry.ExportFinished || e.Status == ferry.ExportFailed {
 		return err
 	}
+	if jobs.CancelRequested(job.JobRow) { // cancelled while its worker died
+		w.fail(ctx, &e, errCancelled)
+		return river.JobCancel(errCancelled)
+	}
 	if importing, err := w.importRunning(ctx, &e); err != nil || importing {
 		return w.waitOrGone(ctx, &e, err, logger)
 	}
 	start := time.Now()
 	logger.InfoContext(ctx, "export started", "attempt", job.Attempt)
+	e.Attempts = job.Attempt
 	if err := w.export(ctx, &e); err != nil {
+		if jobs.CancelledRemotely(ctx, err) {
+			logger.WarnContext(ctx, "export cancelled by an administrator")
+			w.Metrics.Job(Args{}.Kind(), "cancelled", time.Since(start))
+			w.fail(ctx, &e, errCancelled)
+			return river.JobCancel(errCancelled)
+		}
 		if jobs.Interrupted(ctx, err) {
 			logger.WarnContext(ctx, "export interrupted by a shutdown; it resumes at the next start")
 			w.Metrics.Job(Args{}.Kind(), "interrupted", time.Since(start))

@@ -18,7 +18,8 @@ import (
 const StuckAfter = 26 * time.Hour
 
 // CleanupArgs is the periodic job that fails stuck imports, so that no
-// import stays started forever.
+// import stays started forever, and deletes the archives failed imports
+// kept for a retry.
 type CleanupArgs struct{}
 
 // Kind names the job in the queue.
@@ -37,8 +38,9 @@ type CleanupWorker struct {
 }
 
 // Work fails every import scheduled or started and not updated for
-// StuckAfter, with GitLab's message, and forgets the dropped imports of
-// failed overwrites older than ferry.DroppedImportLifetime.
+// StuckAfter, with GitLab's message, deletes the archives of imports
+// failed for longer than ferry.FailedImportKeep, and forgets the dropped
+// imports of failed overwrites older than ferry.DroppedImportLifetime.
 func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) error {
 	now := time.Now()
 	if w.Now != nil {
@@ -65,6 +67,19 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 	}
 	if _, err := w.DB.DeleteDroppedImports(ctx, now.Add(-ferry.DroppedImportLifetime).UTC()); err != nil {
 		return err
+	}
+	return w.dropKeptArchives(ctx, now)
+}
+
+// dropKeptArchives deletes the archives failed imports kept for a retry
+// once they are ferry.FailedImportKeep old.
+func (w *CleanupWorker) dropKeptArchives(ctx context.Context, now time.Time) error {
+	kept, err := w.DB.FailedImportsHolding(ctx, now.Add(-ferry.FailedImportKeep).UTC())
+	if err != nil {
+		return err
+	}
+	for _, im := range kept {
+		DropSource(ctx, w.DB, w.Blobs, &im, w.Logger)
 	}
 	return nil
 }

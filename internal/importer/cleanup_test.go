@@ -17,19 +17,41 @@ import (
 	"github.com/ferryhq/ferry/internal/store/storetest"
 )
 
+// cleanupUser stores the user whose imports the tests clean up.
+func cleanupUser(t *testing.T, db *store.DB) ferry.User {
+	t.Helper()
+	u := ferry.User{Username: "u", Name: "U", Email: "u@example.com"}
+	if err := db.CreateUser(context.Background(), &u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// cleanupImport stores project path of u with a scheduled import of the
+// uploaded archive key.
+func cleanupImport(t *testing.T, db *store.DB, u ferry.User, path, key string) ferry.Import {
+	t.Helper()
+	ctx := context.Background()
+	p := ferry.Project{NamespaceID: u.NamespaceID, Name: path, Path: path, Visibility: ferry.Private,
+		DefaultBranch: "main", CreatorID: u.ID}
+	if err := db.CreateProject(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	im := ferry.Import{ProjectID: p.ID, UserID: u.ID, Source: ferry.SourceFile, UploadKey: key}
+	if err := db.CreateImport(ctx, &im); err != nil {
+		t.Fatal(err)
+	}
+	return im
+}
+
 func TestCleanup_FailsStuckImports(t *testing.T) {
 	t.Parallel()
 	ctx, db := context.Background(), storetest.Open(t)
-	u := ferry.User{Username: "u", Name: "U", Email: "u@example.com"}
-	if err := db.CreateUser(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	ids := createProjects(t, db, u, "stuck", "fresh")
-	for _, id := range ids {
-		im := ferry.Import{ProjectID: id, UserID: u.ID, Source: ferry.SourceFile}
-		if err := db.CreateImport(ctx, &im); err != nil {
-			t.Fatal(err)
-		}
+	u := cleanupUser(t, db)
+	var ids []int64
+	for _, path := range []string{"stuck", "fresh"} {
+		im := cleanupImport(t, db, u, path, "")
+		ids = append(ids, im.ProjectID)
 	}
 	now := time.Now().Add(StuckAfter + time.Minute)
 	w := &CleanupWorker{DB: db, Blobs: &blob.Local{Root: t.TempDir()}, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
@@ -112,4 +134,42 @@ func createProjects(t *testing.T, db *store.DB, u ferry.User, paths ...string) [
 		ids = append(ids, p.ID)
 	}
 	return ids
+}
+
+// A failed import keeps its uploaded archive for a retry for
+// ferry.FailedImportKeep; then the cleanup deletes it.
+func TestCleanup_DropsKeptArchives(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	blobs := &blob.Local{Root: t.TempDir()}
+	bw, err := blobs.Create(ctx, "imports/upload-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bw.Write([]byte("archive")); err != nil || bw.Commit() != nil {
+		t.Fatal(err)
+	}
+	im := cleanupImport(t, db, cleanupUser(t, db), "p", "imports/upload-x")
+	im.Status, im.Error = ferry.ImportFailed, "broken"
+	if err := db.UpdateImport(ctx, &im); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		after time.Duration
+		kept  bool
+	}{{time.Hour, true}, {ferry.FailedImportKeep + time.Minute, false}} {
+		now := time.Now().Add(c.after)
+		w := &CleanupWorker{DB: db, Blobs: blobs, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+		if err := w.Work(ctx, &river.Job[CleanupArgs]{}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.ImportOf(ctx, im.ProjectID)
+		obj, openErr := blobs.Open(ctx, "imports/upload-x")
+		if obj != nil {
+			obj.Close()
+		}
+		if kept := got.UploadKey != "" && openErr == nil; kept != c.kept {
+			t.Errorf("after %s: archive kept %v (key %q, %v), want %v", c.after, kept, got.UploadKey, openErr, c.kept)
+		}
+	}
 }

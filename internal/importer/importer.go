@@ -92,6 +92,9 @@ const (
 	StepFinishing    = "finishing"    // marked finished, an overwrite swapped
 )
 
+// errCancelled ends an import an administrator cancelled.
+var errCancelled = errors.New(ferry.ImportCancelled)
+
 // permanentError marks failures a retry cannot fix (a bad archive).
 type permanentError struct{ err error }
 
@@ -110,6 +113,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if err != nil || im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
 		return err
 	}
+	if jobs.CancelRequested(job.JobRow) { // cancelled while its worker died
+		w.fail(ctx, &im, errCancelled)
+		return river.JobCancel(errCancelled)
+	}
 	release, ok := w.takeTransfer(im)
 	if !ok {
 		return jobs.Busy()
@@ -125,6 +132,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	} else {
 		logger.InfoContext(ctx, "import started")
 	}
+	im.Attempts = job.Attempt
 	err = w.run(ctx, &im, logger, release)
 	if err == nil {
 		failed, _ := w.DB.ImportFailureCount(ctx, im.ProjectID, im.CorrelationID)
@@ -133,6 +141,13 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 		w.Metrics.Job(Args{}.Kind(), "finished", time.Since(start))
 		w.Metrics.Imported(total(im.Stats.Imported), failed)
 		return nil
+	}
+	if jobs.CancelledRemotely(ctx, err) {
+		logger.WarnContext(ctx, "import cancelled by an administrator",
+			"after", time.Since(start).Round(time.Millisecond).String())
+		w.Metrics.Job(Args{}.Kind(), "cancelled", time.Since(start))
+		w.fail(ctx, &im, errCancelled)
+		return river.JobCancel(errCancelled)
 	}
 	if jobs.Interrupted(ctx, err) {
 		logger.WarnContext(ctx, "import interrupted by a shutdown; it resumes at the next start",
@@ -235,18 +250,21 @@ func (w *Worker) run(ctx context.Context, im *ferry.Import, logger *slog.Logger,
 }
 
 // fail records err as the import_error (even when ctx ended: a timed-out
-// attempt still records why). An overwrite's temporary project is removed
-// instead, with its record.
+// attempt still records why). An uploaded archive is kept for
+// ferry.FailedImportKeep, so that an administrator can retry the import;
+// a remote source (and its credentials) is forgotten at once. An
+// overwrite's temporary project is removed instead, with its record and
+// archive (ferry.DroppedImport keeps the failure).
 func (w *Worker) fail(ctx context.Context, im *ferry.Import, err error) {
 	ctx = context.WithoutCancel(ctx)
 	im.Status, im.Error = ferry.ImportFailed, err.Error()
 	if im.OverwriteID != 0 && w.dropper().Drop(ctx, im) {
 		return
 	}
+	im.SourceData = ""
 	if uerr := w.DB.UpdateImport(ctx, im); uerr != nil {
 		w.Logger.ErrorContext(ctx, "record failed import", "project_id", im.ProjectID, "error", uerr)
 	}
-	w.dropUpload(ctx, im)
 }
 
 func (w *Worker) dropper() *Dropper {

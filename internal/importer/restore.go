@@ -73,7 +73,7 @@ func (r *restore) run(ctx context.Context) error {
 	if r.legacy != nil {
 		defer r.legacy.Close()
 	}
-	r.prog.Step(ctx, StepRepositories, "", 0, 0, 0)
+	r.prog.Step(ctx, StepRepositories, "", 0, 0, r.bundlesSize())
 	if err := r.repositories(ctx, attrs); err != nil {
 		return err
 	}
@@ -136,6 +136,7 @@ func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMes
 	}
 	r.drops = append(r.drops, drop)
 	r.project.DefaultBranch = branch
+	r.restored(ctx, bundle)
 	wiki, wikiBundle := r.w.Repos.WikiDir(r.project.ID), filepath.Join(r.dir, archive.WikiBundleFile)
 	if _, err := os.Lstat(wikiBundle); err != nil {
 		return os.RemoveAll(wiki) // an earlier attempt's; a wiki is made on first use
@@ -145,7 +146,37 @@ func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMes
 		return err
 	})
 	r.drops = append(r.drops, drop)
+	if err == nil {
+		r.restored(ctx, wikiBundle)
+	}
 	return err
+}
+
+// bundlesSize is the bytes of the bundles the repositories step restores
+// (project and wiki), its progress total.
+func (r *restore) bundlesSize() int64 {
+	var n int64
+	for _, name := range []string{archive.BundleFile, archive.WikiBundleFile} {
+		n += regularSize(filepath.Join(r.dir, name))
+	}
+	return n
+}
+
+// restored counts bundle's bytes as the step's progress once git has
+// restored it (git reads the file itself, so no finer count exists).
+func (r *restore) restored(ctx context.Context, bundle string) {
+	if n := regularSize(bundle); n > 0 {
+		r.prog.Add(ctx, n)
+		r.prog.Flush(ctx)
+	}
+}
+
+// regularSize is the size of the regular file at path, 0 for anything else.
+func regularSize(path string) int64 {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+		return fi.Size()
+	}
+	return 0
 }
 
 // buildRepository makes the repository dir from bundle with HEAD at

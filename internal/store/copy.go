@@ -33,12 +33,26 @@ var ErrNotEmpty = errors.New("the destination database is not empty")
 // to run.
 var ErrJobsPending = errors.New("the source still has jobs to run: stop Ferry and let its jobs finish first")
 
+// RowCounts is how many rows each table CopyTo copies holds in db.
+func (db *DB) RowCounts(ctx context.Context) (map[string]int64, error) {
+	counts := map[string]int64{}
+	for _, table := range copyTables {
+		var n int64
+		if err := db.queryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count %s: %w", table, mapError(err))
+		}
+		counts[table] = n
+	}
+	return counts, nil
+}
+
 // CopyTo copies every row of Ferry's tables from db into dst (an empty,
 // migrated store), keeping ids, then moves dst's id sequences past every
 // id db ever gave (its rows', and those of deleted rows SQLite's
-// sqlite_sequence remembers), so that no id is given twice. Returns the
-// number of rows copied per table.
-func (db *DB) CopyTo(ctx context.Context, dst *DB) (map[string]int64, error) {
+// sqlite_sequence remembers), so that no id is given twice. copied (nil:
+// none) is called after each row with its table, for progress. Returns
+// the number of rows copied per table.
+func (db *DB) CopyTo(ctx context.Context, dst *DB, copied func(table string)) (map[string]int64, error) {
 	var n int
 	if err := dst.queryRow(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
 		return nil, mapError(err)
@@ -60,7 +74,7 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB) (map[string]int64, error) {
 	counts := map[string]int64{}
 	err = dst.Tx(ctx, func(tx *Tx) error {
 		for _, table := range copyTables {
-			c, err := db.copyTable(ctx, tx, table)
+			c, err := db.copyTable(ctx, tx, table, copied)
 			if err != nil {
 				return fmt.Errorf("copy %s: %w", table, err)
 			}
@@ -71,7 +85,7 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB) (map[string]int64, error) {
 	return counts, err
 }
 
-func (db *DB) copyTable(ctx context.Context, tx *Tx, table string) (int64, error) {
+func (db *DB) copyTable(ctx context.Context, tx *Tx, table string, done func(table string)) (int64, error) {
 	order := "id"
 	if keyedByProject[table] {
 		order = "project_id"
@@ -104,6 +118,9 @@ func (db *DB) copyTable(ctx context.Context, tx *Tx, table string) (int64, error
 			return copied, err
 		}
 		copied++
+		if done != nil {
+			done(table)
+		}
 	}
 	return copied, mapError(rows.Err())
 }

@@ -10,7 +10,7 @@ import (
 )
 
 const exportColumns = `id, project_id, user_id, status, description, upload_url, upload_method, upload_status,
-	upload_error, file_key, file_name, file_size, error, correlation_id, progress, created_at, updated_at,
+	upload_error, file_key, file_name, file_size, error, correlation_id, progress, attempts, created_at, updated_at,
 	started_at, finished_at, expires_at`
 
 func scanExport(row interface{ Scan(...any) error }) (ferry.Export, error) {
@@ -21,7 +21,7 @@ func scanExport(row interface{ Scan(...any) error }) (ferry.Export, error) {
 		started, finished, expires sql.NullTime
 	)
 	err := row.Scan(&e.ID, &e.ProjectID, &e.UserID, &e.Status, &desc, &e.UploadURL, &e.UploadMethod, &e.UploadStatus,
-		&e.UploadError, &e.FileKey, &e.FileName, &e.FileSize, &e.Error, &e.CorrelationID, &progress, &e.CreatedAt, &e.UpdatedAt,
+		&e.UploadError, &e.FileKey, &e.FileName, &e.FileSize, &e.Error, &e.CorrelationID, &progress, &e.Attempts, &e.CreatedAt, &e.UpdatedAt,
 		&started, &finished, &expires)
 	if desc.Valid {
 		e.Description = &desc.String
@@ -72,15 +72,20 @@ func (q queries) Exports(ctx context.Context, projectID, userID int64) ([]ferry.
 	return collect(rows, func(r *sql.Rows) (ferry.Export, error) { return scanExport(r) })
 }
 
-// UpdateExport saves e's state, upload and file fields and sets UpdatedAt.
-// Returns ferry.ErrNotFound when the export is gone (its project was
-// deleted): a job must not take a lost update for a saved one.
+// UpdateExport saves e's state, attempt, upload and file fields and sets
+// UpdatedAt (and FinishedAt when it failed). Returns ferry.ErrNotFound
+// when the export is gone (its project was deleted): a job must not take
+// a lost update for a saved one.
 func (q queries) UpdateExport(ctx context.Context, e *ferry.Export) error {
 	e.UpdatedAt = now()
+	if e.Status == ferry.ExportFailed && e.FinishedAt == nil {
+		at := e.UpdatedAt
+		e.FinishedAt = &at
+	}
 	res, err := q.exec(ctx, `UPDATE project_exports SET status = ?, upload_status = ?, upload_error = ?, file_key = ?,
-		file_name = ?, file_size = ?, error = ?, updated_at = ?, started_at = ?, finished_at = ?, expires_at = ?
-		WHERE id = ?`, e.Status, e.UploadStatus, e.UploadError, e.FileKey, e.FileName, e.FileSize, e.Error,
-		e.UpdatedAt, nullTime(e.StartedAt), nullTime(e.FinishedAt), nullTime(e.ExpiresAt), e.ID)
+		file_name = ?, file_size = ?, error = ?, attempts = ?, updated_at = ?, started_at = ?, finished_at = ?,
+		expires_at = ? WHERE id = ?`, e.Status, e.UploadStatus, e.UploadError, e.FileKey, e.FileName, e.FileSize,
+		e.Error, e.Attempts, e.UpdatedAt, nullTime(e.StartedAt), nullTime(e.FinishedAt), nullTime(e.ExpiresAt), e.ID)
 	if err != nil {
 		return fmt.Errorf("update export %d: %w", e.ID, err)
 	}

@@ -11,19 +11,23 @@ import (
 )
 
 const importColumns = `project_id, user_id, status, correlation_id, error, source, upload_key, source_data,
-	overwrite_id, original_name, original_path, override_params, stats, progress, created_at, updated_at`
+	overwrite_id, original_name, original_path, override_params, stats, progress, attempts, created_at, updated_at,
+	started_at, finished_at`
 
 func scanImport(row interface{ Scan(...any) error }) (ferry.Import, error) {
 	var (
 		im                        ferry.Import
 		override, stats, progress string
+		started, finished         sql.NullTime
 	)
 	err := row.Scan(&im.ProjectID, &im.UserID, &im.Status, &im.CorrelationID, &im.Error, &im.Source, &im.UploadKey,
-		&im.SourceData, &im.OverwriteID, &im.OriginalName, &im.OriginalPath, &override, &stats, &progress, &im.CreatedAt, &im.UpdatedAt)
+		&im.SourceData, &im.OverwriteID, &im.OriginalName, &im.OriginalPath, &override, &stats, &progress, &im.Attempts,
+		&im.CreatedAt, &im.UpdatedAt, &started, &finished)
 	if err != nil {
 		return im, mapError(err)
 	}
 	im.CreatedAt, im.UpdatedAt = im.CreatedAt.UTC(), im.UpdatedAt.UTC()
+	im.StartedAt, im.FinishedAt = timePtr(started), timePtr(finished)
 	if err := json.Unmarshal([]byte(override), &im.OverrideParams); err != nil {
 		return im, fmt.Errorf("decode override params: %w", err)
 	}
@@ -57,25 +61,78 @@ func (q queries) ImportOf(ctx context.Context, projectID int64) (ferry.Import, e
 	return scanImport(q.queryRow(ctx, `SELECT `+importColumns+` FROM project_imports WHERE project_id = ?`, projectID))
 }
 
-// UpdateImport saves im's status, error, stats and source references.
-// Returns ferry.ErrNotFound when the import is gone with its project.
+// UpdateImport saves im's status, error, stats, attempt and source
+// references, and stamps its times as the status moves: scheduled clears
+// them, the first start sets StartedAt, the end sets FinishedAt. Returns
+// ferry.ErrNotFound when the import is gone with its project.
 func (q queries) UpdateImport(ctx context.Context, im *ferry.Import) error {
 	im.UpdatedAt = now()
+	stampImport(im)
 	stats, _ := json.Marshal(im.Stats)
 	res, err := q.exec(ctx, `UPDATE project_imports SET status = ?, error = ?, stats = ?, upload_key = ?, source_data = ?,
-		updated_at = ? WHERE project_id = ?`, im.Status, im.Error, string(stats), im.UploadKey, im.SourceData,
-		im.UpdatedAt, im.ProjectID)
+		attempts = ?, updated_at = ?, started_at = ?, finished_at = ? WHERE project_id = ?`, im.Status, im.Error,
+		string(stats), im.UploadKey, im.SourceData, im.Attempts, im.UpdatedAt, nullTime(im.StartedAt),
+		nullTime(im.FinishedAt), im.ProjectID)
 	if err != nil {
 		return fmt.Errorf("update import of project %d: %w", im.ProjectID, err)
 	}
 	return gone(res)
 }
 
+// RequeueFailedImport schedules im again if it is still failed: its
+// error, stats, attempts, times and progress are cleared and its
+// correlation ID saved. Returns ferry.ErrConflict when the import is no
+// longer failed (another retry won), so that only one job is queued.
+func (q queries) RequeueFailedImport(ctx context.Context, im *ferry.Import) error {
+	im.Status, im.Error, im.Attempts, im.Progress = ferry.ImportScheduled, "", 0, nil
+	im.Stats = ferry.ImportStats{Fetched: map[string]int64{}, Imported: map[string]int64{}}
+	im.UpdatedAt, im.StartedAt, im.FinishedAt = now(), nil, nil
+	stats, _ := json.Marshal(im.Stats)
+	res, err := q.exec(ctx, `UPDATE project_imports SET status = ?, error = '', stats = ?, attempts = 0, progress = '',
+		correlation_id = ?, updated_at = ?, started_at = NULL, finished_at = NULL
+		WHERE project_id = ? AND status = 'failed'`, im.Status, string(stats), im.CorrelationID, im.UpdatedAt, im.ProjectID)
+	if err != nil {
+		return fmt.Errorf("requeue import of project %d: %w", im.ProjectID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ferry.ErrConflict
+	}
+	return nil
+}
+
+// stampImport sets im's start and end times for its status, at
+// im.UpdatedAt.
+func stampImport(im *ferry.Import) {
+	at := im.UpdatedAt
+	switch {
+	case im.Status == ferry.ImportScheduled:
+		im.StartedAt, im.FinishedAt = nil, nil
+	case im.Status == ferry.ImportStarted:
+		if im.StartedAt == nil {
+			im.StartedAt = &at
+		}
+		im.FinishedAt = nil
+	case im.Ended() && im.FinishedAt == nil:
+		im.FinishedAt = &at
+	}
+}
+
 // StaleImports returns imports scheduled or started and not updated since
 // before.
 func (q queries) StaleImports(ctx context.Context, before time.Time) ([]ferry.Import, error) {
-	rows, err := q.query(ctx, `SELECT `+importColumns+` FROM project_imports
-		WHERE status IN ('scheduled', 'started') AND updated_at < ? ORDER BY project_id LIMIT 1000`, before.UTC())
+	return q.importsWhere(ctx, `status IN ('scheduled', 'started') AND updated_at < ?`, before.UTC())
+}
+
+// FailedImportsHolding returns failed imports that still hold their
+// uploaded archive and were not updated since before.
+func (q queries) FailedImportsHolding(ctx context.Context, before time.Time) ([]ferry.Import, error) {
+	return q.importsWhere(ctx, `status = 'failed' AND upload_key <> '' AND updated_at < ?`, before.UTC())
+}
+
+// importsWhere returns up to 1000 imports that cond selects, by project.
+func (q queries) importsWhere(ctx context.Context, cond string, args ...any) ([]ferry.Import, error) {
+	rows, err := q.query(ctx, `SELECT `+importColumns+` FROM project_imports WHERE `+cond+`
+		ORDER BY project_id LIMIT 1000`, args...)
 	if err != nil {
 		return nil, err
 	}
