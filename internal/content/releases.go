@@ -219,9 +219,9 @@ func (r *Reader) releaseMilestones(ctx context.Context, l *lookups, p ferry.Proj
 				return nil, err
 			}
 			if state == "" {
-				e.IssueStats.Total = n
+				e.IssueStats.Total = n.N
 			} else {
-				e.IssueStats.Closed = n
+				e.IssueStats.Closed = n.N
 			}
 		}
 		out = append(out, e)

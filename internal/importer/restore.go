@@ -81,6 +81,9 @@ func (r *restore) run(ctx context.Context) error {
 	if err := r.fixMilestoneIIDs(ctx); err != nil {
 		return err
 	}
+	if err := r.w.DB.Tx(ctx, func(tx *store.Tx) error { return tx.IndexIssuableSearch(ctx, r.project.ID) }); err != nil {
+		return err
+	}
 	if err := r.w.DB.SetOpenIssuesCount(ctx, r.project.ID, r.openIssues); err != nil {
 		return err
 	}
