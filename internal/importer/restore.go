@@ -37,6 +37,8 @@ type restore struct {
 	legacy  *archive.Legacy
 	// users maps the archive's user ids to local users (see users.go).
 	users map[int64]int64
+	// sources is what each archive user became, and its contributions.
+	sources map[int64]*store.ImportUserMapping
 	// catalog holds the project's labels and milestones (catalog.go).
 	catalog *catalog
 	// openIssues counts the open issues stored (open_issues_count).
@@ -82,6 +84,9 @@ func (r *restore) run(ctx context.Context) error {
 		return err
 	}
 	if err := r.w.DB.Tx(ctx, func(tx *store.Tx) error { return tx.IndexIssuableSearch(ctx, r.project.ID) }); err != nil {
+		return err
+	}
+	if err := r.saveUserMappings(ctx); err != nil {
 		return err
 	}
 	if err := r.w.DB.SetOpenIssuesCount(ctx, r.project.ID, r.openIssues); err != nil {
