@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -83,9 +84,11 @@ func (r *restore) run(ctx context.Context) error {
 	if err := r.fixMilestoneIIDs(ctx); err != nil {
 		return err
 	}
+	started := time.Now()
 	if err := r.w.DB.Tx(ctx, func(tx *store.Tx) error { return tx.IndexIssuableSearch(ctx, r.project.ID) }); err != nil {
 		return err
 	}
+	r.logger.Info("search index built", "duration", time.Since(started).Round(time.Millisecond))
 	if err := r.saveUserMappings(ctx); err != nil {
 		return err
 	}
