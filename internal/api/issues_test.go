@@ -237,6 +237,10 @@ func TestMergeRequests_List(t *testing.T) {
 		{"SourceBranch", gitlab.ListProjectMergeRequestsOptions{SourceBranch: gitlab.Ptr("feature_conflict")}, []int64{9}},
 		{"TargetBranch", gitlab.ListProjectMergeRequestsOptions{TargetBranch: gitlab.Ptr("feature")}, []int64{9, 2}},
 		{"IIDs", gitlab.ListProjectMergeRequestsOptions{IIDs: &[]int64{3, 4}, Sort: gitlab.Ptr("asc")}, []int64{3, 4}},
+		{"SearchShortIsExact", gitlab.ListProjectMergeRequestsOptions{Search: gitlab.Ptr("mr1")}, []int64{9}},
+		{"SearchShortIsNotPartial", gitlab.ListProjectMergeRequestsOptions{Search: gitlab.Ptr("MR")}, []int64{}},
+		{"SearchTermsInOneColumn", gitlab.ListProjectMergeRequestsOptions{Search: gitlab.Ptr("similique voluptatem")}, []int64{5}},
+		{"SearchInsideWords", gitlab.ListProjectMergeRequestsOptions{Search: gitlab.Ptr("ill")}, []int64{6, 5, 3, 1}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, resp, err := s.env.Root.MergeRequests.ListProjectMergeRequests(s.project, &tt.opt)
