@@ -43,10 +43,10 @@ func (a *API) listIssuables(rt issuableRoute, inProject bool) handler {
 		if err != nil {
 			return err
 		}
-		f.ProjectID = projectID
+		f.ProjectID, f.CountLimit = projectID, maxCounted
 		var (
 			page  any
-			total int
+			total store.ListTotal
 		)
 		if rt.params.kind == store.IssueKind {
 			page, total, err = a.issues(r, v, f)
@@ -56,16 +56,16 @@ func (a *API) listIssuables(rt issuableRoute, inProject bool) handler {
 		if err != nil {
 			return err
 		}
-		a.writeList(w, r, pg, total, page)
+		a.writeCounted(w, r, pg, total, page)
 		return nil
 	}
 }
 
 // issues lists issues, their labels as objects with with_labels_details.
-func (a *API) issues(r *request, v content.Viewer, f content.Filter) (any, int, error) {
+func (a *API) issues(r *request, v content.Viewer, f content.Filter) (any, store.ListTotal, error) {
 	details, err := r.params.boolean("with_labels_details", false)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.ListTotal{}, err
 	}
 	issues, total, err := a.content.Issues(r.ctx(), v, f)
 	if err == nil && details {
@@ -76,19 +76,19 @@ func (a *API) issues(r *request, v content.Viewer, f content.Filter) (any, int, 
 
 // mergeRequests lists merge requests, as GitLab's MergeRequestSimple with
 // view=simple, their labels as objects with with_labels_details.
-func (a *API) mergeRequests(r *request, v content.Viewer, f content.Filter) (any, int, error) {
+func (a *API) mergeRequests(r *request, v content.Viewer, f content.Filter) (any, store.ListTotal, error) {
 	view, err := r.params.oneOf("view", "", "simple")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.ListTotal{}, err
 	}
 	details, err := r.params.boolean("with_labels_details", false)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.ListTotal{}, err
 	}
 	mrs, total, err := a.content.MergeRequests(r.ctx(), v, f)
 	switch {
 	case err != nil:
-		return nil, 0, err
+		return nil, total, err
 	case view == "simple":
 		return content.Simple(mrs), total, nil
 	case details:

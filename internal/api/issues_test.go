@@ -77,6 +77,12 @@ func TestIssues_List(t *testing.T) {
 		{"Milestone", gitlab.ListProjectIssuesOptions{Milestone: gitlab.Ptr("test milestone")}, []int64{10, 9}},
 		{"Search", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr("voluptatem")}, []int64{10, 4}},
 		{"SearchTitle", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr("voluptatem"), In: gitlab.Ptr("title")}, []int64{10}},
+		{"SearchTermsInOneColumn", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr("voluptate MAGNAM")}, []int64{9}},
+		{"SearchShortTermsDropped", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr("ut voluptatem")}, []int64{10, 4}},
+		{"SearchShortIsExact", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr("ut")}, []int64{}},
+		{"SearchInsideWords", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr("rchitect")}, []int64{7, 1}},
+		{"SearchPunctuation", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr("work_item_type")}, []int64{12, 11, 2}},
+		{"SearchQuoted", gitlab.ListProjectIssuesOptions{Search: gitlab.Ptr(`"type by"`)}, []int64{12}},
 		{"IIDs", gitlab.ListProjectIssuesOptions{IIDs: &[]int64{1, 2, 99}}, []int64{2, 1}},
 		{"NotLabels", gitlab.ListProjectIssuesOptions{NotLabels: &gitlab.LabelOptions{"test3", "test2"}, State: gitlab.Ptr("opened")},
 			[]int64{9, 7, 6, 12, 11}},
@@ -231,6 +237,10 @@ func TestMergeRequests_List(t *testing.T) {
 		{"SourceBranch", gitlab.ListProjectMergeRequestsOptions{SourceBranch: gitlab.Ptr("feature_conflict")}, []int64{9}},
 		{"TargetBranch", gitlab.ListProjectMergeRequestsOptions{TargetBranch: gitlab.Ptr("feature")}, []int64{9, 2}},
 		{"IIDs", gitlab.ListProjectMergeRequestsOptions{IIDs: &[]int64{3, 4}, Sort: gitlab.Ptr("asc")}, []int64{3, 4}},
+		{"SearchShortIsExact", gitlab.ListProjectMergeRequestsOptions{Search: gitlab.Ptr("mr1")}, []int64{9}},
+		{"SearchShortIsNotPartial", gitlab.ListProjectMergeRequestsOptions{Search: gitlab.Ptr("MR")}, []int64{}},
+		{"SearchTermsInOneColumn", gitlab.ListProjectMergeRequestsOptions{Search: gitlab.Ptr("similique voluptatem")}, []int64{5}},
+		{"SearchInsideWords", gitlab.ListProjectMergeRequestsOptions{Search: gitlab.Ptr("ill")}, []int64{6, 5, 3, 1}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, resp, err := s.env.Root.MergeRequests.ListProjectMergeRequests(s.project, &tt.opt)

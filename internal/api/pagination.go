@@ -74,6 +74,28 @@ func (a *API) writeListWithoutCount(w http.ResponseWriter, r *request, pg pager,
 	writeJSON(w, http.StatusOK, page)
 }
 
+// maxCounted is the most items GitLab's offset pagination counts
+// (Gitlab::Pagination::OffsetPagination with Kaminari's MAX_COUNT_LIMIT):
+// past it, a list answers without X-Total, X-Total-Pages and the last link.
+const maxCounted = 10000
+
+// writeCounted answers one page of a list counted up to maxCounted: with
+// its total, or, past the limit, without (GitLab's without_count: a next
+// page when a row follows; neither a next nor a previous page when the
+// page is empty).
+func (a *API) writeCounted(w http.ResponseWriter, r *request, pg pager, total store.ListTotal, page any) {
+	if !total.Over {
+		a.writeList(w, r, pg, total.N, page)
+		return
+	}
+	next := 0
+	if total.Next {
+		next = pg.page + 1
+	}
+	pg.setLinks(w, r.Request, a.base, total.Prev, next, 0)
+	writeJSON(w, http.StatusOK, page)
+}
+
 // setHeaders writes X-Per-Page, X-Page, X-Next-Page, X-Prev-Page, Link
 // (prev, next, first, last, in GitLab's order), X-Total and X-Total-Pages.
 // As Kaminari, a page past the last one has neither a next nor a previous

@@ -10,6 +10,7 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/content"
+	"github.com/ferryhq/ferry/internal/git"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -116,12 +117,44 @@ func (a *API) listReleases(r *request, p ferry.Project, v content.Viewer, pg sto
 		return nil, 0, err
 	}
 	f.UpdatedBefore, f.UpdatedAfter = times.UpdatedBefore, times.UpdatedAfter
-	return anyPage(a.content.Releases(r.ctx(), v, p, f, pg))
+	list, total, err := a.content.Releases(r.ctx(), v, p, f, pg)
+	if err == nil {
+		err = a.releaseCommits(r, p, list)
+	}
+	return list, total, err
 }
 
 // getRelease is GET /projects/:id/releases/:tag_name.
 func (a *API) getRelease(r *request, p ferry.Project, v content.Viewer) (any, error) {
-	return a.content.Release(r.ctx(), v, p, r.PathValue("tag_name"))
+	e, err := a.content.Release(r.ctx(), v, p, r.PathValue("tag_name"))
+	if err != nil {
+		return e, err
+	}
+	list := []content.Release{e}
+	err = a.releaseCommits(r, p, list)
+	return list[0], err
+}
+
+// releaseCommits shows each release's commit, as GitLab's Release#commit
+// finds it in the repository (null when the repository lacks it).
+func (a *API) releaseCommits(r *request, p ferry.Project, list []content.Release) error {
+	dir := a.repos.Dir(p.ID)
+	for i := range list {
+		if list[i].Sha == "" {
+			continue
+		}
+		found, err := git.Commits(r.ctx(), dir, list[i].Sha)
+		if errors.Is(err, git.ErrNoRef) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if len(found) == 1 {
+			list[i].Commit = a.commit(p, found[0])
+		}
+	}
+	return nil
 }
 
 // listProtectedBranches is GET /projects/:id/protected_branches

@@ -44,6 +44,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}", a.open(a.getProject))
 	mux.Handle("PUT "+v4+"/projects/{id}", a.authed(a.updateProject))
 	mux.Handle("DELETE "+v4+"/projects/{id}", a.authed(a.deleteProject))
+	mux.Handle("GET "+v4+"/ferry/projects/{id}/import/user_mappings", a.authed(a.listImportUserMappings))
 	mux.Handle("GET "+v4+"/projects/{id}/members", a.open(a.listProjectMembers(false)))
 	mux.Handle("GET "+v4+"/projects/{id}/members/all", a.open(a.listProjectMembers(true)))
 	mux.Handle("POST "+v4+"/projects/{id}/members", a.authed(a.addProjectMember))

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -52,7 +53,7 @@ func RunReads(ctx context.Context, cfg Config, n int) (ReadsResult, error) {
 	}
 	defer srv.stop()
 	base := "/projects/" + strconv.FormatInt(id, 10) + "/issues"
-	total, err := srv.total(base + "?per_page=1")
+	total, err := srv.count(base + "?")
 	if err != nil {
 		return out, err
 	}
@@ -65,7 +66,7 @@ func RunReads(ctx context.Context, cfg Config, n int) (ReadsResult, error) {
 	// Each kind's query, for the i-th request; pages are spread over the
 	// filtered result's pages (counted first).
 	pages := func(q string) (func() string, error) {
-		t, err := srv.total(base + "?per_page=1&" + q)
+		t, err := srv.count(base + "?" + q + "&")
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +102,7 @@ func RunReads(ctx context.Context, cfg Config, n int) (ReadsResult, error) {
 				return out, err
 			}
 			t0 := time.Now()
-			if _, err := srv.total(path()); err != nil {
+			if _, err := srv.get(path()); err != nil {
 				return out, fmt.Errorf("%s: %w", k.name, err)
 			}
 			lat = append(lat, time.Since(t0))
@@ -126,25 +127,71 @@ func pct(sorted []time.Duration, p int) time.Duration {
 	return sorted[min(len(sorted)-1, (len(sorted)*p+99)/100-1)]
 }
 
-// total sends a GET, reads the whole answer and returns its X-Total header
-// (0 when absent).
-func (s *server) total(path string) (int, error) {
+// get sends a GET, reads the whole answer and returns its X-Total header
+// ("" when absent) and how many items the answer (a list) holds.
+func (s *server) get(path string) (listPage, error) {
 	req, err := http.NewRequest("GET", s.base+"/api/v4"+path, nil)
 	if err != nil {
-		return 0, err
+		return listPage{}, err
 	}
 	req.Header.Set("PRIVATE-TOKEN", s.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return listPage{}, err
 	}
 	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return 0, err
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return listPage{}, err
 	}
 	if resp.StatusCode != 200 {
-		return 0, fmt.Errorf("GET %s: %s", path, resp.Status)
+		return listPage{}, fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
-	t, _ := strconv.Atoi(resp.Header.Get("X-Total"))
-	return t, nil
+	var items []json.RawMessage
+	_ = json.Unmarshal(body, &items) // a single item is no list
+	return listPage{total: resp.Header.Get("X-Total"), items: len(items)}, nil
+}
+
+// listPage is what get reads of a list's answer.
+type listPage struct {
+	total string
+	items int
+}
+
+// count returns how many items the list at path (ending in "?" or "&")
+// holds: its X-Total, or, for a list too long for GitLab to count (over
+// 10,000 items, no X-Total), the items of its pages of 100, the last one
+// found by bisection.
+func (s *server) count(path string) (int, error) {
+	at := func(page int) (listPage, error) { return s.get(path + "per_page=100&page=" + strconv.Itoa(page)) }
+	first, err := at(1)
+	if err != nil || first.total != "" {
+		t, _ := strconv.Atoi(first.total)
+		return t, err
+	}
+	lo, hi := 1, 2 // pages lo and before hold items; hi is unknown
+	for {
+		p, err := at(hi)
+		if err != nil {
+			return 0, err
+		}
+		if p.items == 0 {
+			break
+		}
+		lo, hi = hi, hi*2
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		p, err := at(mid)
+		if err != nil {
+			return 0, err
+		}
+		if p.items > 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	last, err := at(lo)
+	return (lo-1)*100 + last.items, err
 }

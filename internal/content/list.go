@@ -28,30 +28,31 @@ func (v Viewer) restrict(f *Filter) {
 }
 
 // Issues returns the page of issues f selects that v may see, and their
-// total. With f.ProjectID 0 it lists across the projects v may read.
-func (r *Reader) Issues(ctx context.Context, v Viewer, f Filter) ([]Issue, int, error) {
+// total (counted up to f.CountLimit). With f.ProjectID 0 it lists across
+// the projects v may read.
+func (r *Reader) Issues(ctx context.Context, v Viewer, f Filter) ([]Issue, store.ListTotal, error) {
 	return list(ctx, r, v, f, store.IssueKind, r.issue)
 }
 
 // MergeRequests returns the page of merge requests f selects, and their
 // total, as Issues does.
-func (r *Reader) MergeRequests(ctx context.Context, v Viewer, f Filter) ([]MergeRequest, int, error) {
+func (r *Reader) MergeRequests(ctx context.Context, v Viewer, f Filter) ([]MergeRequest, store.ListTotal, error) {
 	return list(ctx, r, v, f, store.MergeRequestKind, r.mergeRequest)
 }
 
 func list[T any](ctx context.Context, r *Reader, v Viewer, f Filter, kind string,
-	show func(context.Context, *lookups, store.Issuable) (T, error)) ([]T, int, error) {
+	show func(context.Context, *lookups, store.Issuable) (T, error)) ([]T, store.ListTotal, error) {
 	f.Kind = kind
 	v.restrict(&f)
 	rows, total, err := r.db.ListIssuables(ctx, f)
 	if err != nil {
-		return nil, 0, err
+		return nil, total, err
 	}
 	l, out := r.lookups(), make([]T, 0, len(rows))
 	for _, row := range rows {
 		e, err := show(ctx, l, row)
 		if err != nil {
-			return nil, 0, err
+			return nil, total, err
 		}
 		out = append(out, e)
 	}

@@ -43,8 +43,10 @@ type releaseRecord struct {
 }
 
 // Release is GitLab's Release entity (lib/api/entities/release.rb) as a
-// reader who may download code sees it, without commit and evidences
-// (Ferry keeps neither) and without description_html.
+// reader who may download code sees it, without description_html. Commit
+// is the commit of the release's sha (null when the repository lacks it),
+// which the API fills from the repository; Evidences are none (an archive
+// carries no release evidence, and an import collects none).
 type Release struct {
 	Name            *string              `json:"name"`
 	TagName         string               `json:"tag_name"`
@@ -52,12 +54,16 @@ type Release struct {
 	CreatedAt       *string              `json:"created_at"`
 	ReleasedAt      *string              `json:"released_at"`
 	Author          *UserBasic           `json:"author,omitempty"`
+	Commit          any                  `json:"commit"`
 	UpcomingRelease bool                 `json:"upcoming_release"`
 	Milestones      []MilestoneWithStats `json:"milestones,omitempty"`
 	CommitPath      string               `json:"commit_path,omitempty"`
 	TagPath         string               `json:"tag_path"`
 	Assets          ReleaseAssets        `json:"assets"`
+	Evidences       []struct{}           `json:"evidences"`
 	Links           ReleaseLinks         `json:"_links"`
+	// Sha is the commit the archive names.
+	Sha string `json:"-"`
 }
 
 // ReleaseLinks are a release's _links: edit_url for those who may
@@ -167,6 +173,7 @@ func (r *Reader) release(ctx context.Context, l *lookups, v Viewer, p ferry.Proj
 	if rec.Sha != "" {
 		e.CommitPath = "/" + p.FullPath() + "/-/commit/" + rec.Sha
 	}
+	e.Sha, e.Evidences = rec.Sha, []struct{}{}
 	if e.Milestones, err = r.releaseMilestones(ctx, l, p, rec); err != nil {
 		return e, err
 	}
@@ -219,9 +226,9 @@ func (r *Reader) releaseMilestones(ctx context.Context, l *lookups, p ferry.Proj
 				return nil, err
 			}
 			if state == "" {
-				e.IssueStats.Total = n
+				e.IssueStats.Total = n.N
 			} else {
-				e.IssueStats.Closed = n
+				e.IssueStats.Closed = n.N
 			}
 		}
 		out = append(out, e)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -37,6 +38,8 @@ type restore struct {
 	legacy  *archive.Legacy
 	// users maps the archive's user ids to local users (see users.go).
 	users map[int64]int64
+	// sources is what each archive user became, and its contributions.
+	sources map[int64]*store.ImportUserMapping
 	// catalog holds the project's labels and milestones (catalog.go).
 	catalog *catalog
 	// openIssues counts the open issues stored (open_issues_count).
@@ -88,6 +91,14 @@ func (r *restore) run(ctx context.Context) error {
 		return err
 	}
 	if err := r.fixMilestoneIIDs(ctx); err != nil {
+		return err
+	}
+	started := time.Now()
+	if err := r.w.DB.Tx(ctx, func(tx *store.Tx) error { return tx.IndexIssuableSearch(ctx, r.project.ID) }); err != nil {
+		return err
+	}
+	r.logger.Info("search index built", "duration", time.Since(started).Round(time.Millisecond))
+	if err := r.saveUserMappings(ctx); err != nil {
 		return err
 	}
 	if err := r.w.DB.SetOpenIssuesCount(ctx, r.project.ID, r.openIssues); err != nil {

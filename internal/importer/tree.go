@@ -168,7 +168,7 @@ func (r *restore) prepare(ctx context.Context, relation string, raw []byte) (rec
 			return "", false, err
 		}
 	}
-	c := cleaner{projectID: r.project.ID, user: r.mapUser}
+	c := cleaner{projectID: r.project.ID, user: r.mapContribution}
 	rec = c.clean(in)
 	if relation == labelRef || relation == milestoneRef {
 		if err := validate(relation, in); err != nil {

@@ -13,7 +13,7 @@ import (
 // heartbeats are not worth moving.
 var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
 	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "issuables", "project_exports", "project_imports",
-	"import_failures", "dropped_imports"}
+	"import_failures", "import_user_mappings", "dropped_imports"}
 
 // keyedByProject are the tables whose key is a project's id: they have no
 // id sequence of their own.

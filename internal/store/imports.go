@@ -183,6 +183,7 @@ func (q queries) ResetImportedData(ctx context.Context, projectID int64) error {
 	for _, stmt := range []string{
 		`DELETE FROM project_relations WHERE project_id = ?`,
 		`DELETE FROM issuables WHERE project_id = ?`,
+		`DELETE FROM import_user_mappings WHERE project_id = ?`,
 		`DELETE FROM project_attributes WHERE project_id = ?`,
 		`DELETE FROM import_failures WHERE project_id = ?`,
 		`DELETE FROM members WHERE source_kind = 'Project' AND source_id = ?`,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,8 +43,11 @@ type IssuableFilter struct {
 	Assignee string
 	// Search is text in the title or description (any letter case);
 	// SearchIn limits it to "title" or "description".
-	Search                      string
-	SearchIn                    string
+	Search   string
+	SearchIn string
+	// CountLimit, when not 0, is how far ListIssuables counts (GitLab's
+	// offset pagination counts at most 10,000).
+	CountLimit                  int
 	CreatedAfter, CreatedBefore string
 	UpdatedAfter, UpdatedBefore string
 	SourceBranch, TargetBranch  string
@@ -135,9 +139,6 @@ func (f IssuableFilter) conditions() conds {
 	if f.Not != nil {
 		f.Not.negated(&c)
 	}
-	if f.Search != "" {
-		f.searchConditions(&c)
-	}
 	for _, t := range []struct {
 		cond, value string
 	}{{"i.created_at >= ?", f.CreatedAfter}, {"i.created_at <= ?", f.CreatedBefore},
@@ -164,18 +165,6 @@ func (f IssuableFilter) negated(c *conds) {
 		k := strings.Count(cond, "?")
 		c.add("NOT ("+cond+")", args[:k]...)
 		args = args[k:]
-	}
-}
-
-func (f IssuableFilter) searchConditions(c *conds) {
-	like := "%" + likeEscape(strings.ToLower(f.Search)) + "%"
-	switch f.SearchIn {
-	case "title":
-		c.add(`lower(i.title) LIKE ? ESCAPE '\'`, like)
-	case "description":
-		c.add(`lower(i.description) LIKE ? ESCAPE '\'`, like)
-	default:
-		c.add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.description) LIKE ? ESCAPE '\')`, like, like)
 	}
 }
 
@@ -215,15 +204,68 @@ func (f IssuableFilter) peopleConditions(c *conds) {
 	}
 }
 
-// ListIssuables returns the page of rows f selects and their total.
-func (q queries) ListIssuables(ctx context.Context, f IssuableFilter) ([]Issuable, int, error) {
+// ListTotal is how many items a list selects: N, or, when Over, more
+// than the filter's CountLimit (N is then not counted), Next and Prev
+// telling whether a page follows or precedes the one returned (as Kaminari
+// without a count: neither for an empty page).
+type ListTotal struct {
+	N          int
+	Over       bool
+	Next, Prev bool
+}
+
+// ListIssuables returns the page of rows f selects and their total. With
+// f.CountLimit, it counts no further than that, and not at all when the
+// page shows the total (its last row is past the limit, or no row
+// follows it).
+func (q queries) ListIssuables(ctx context.Context, f IssuableFilter) ([]Issuable, ListTotal, error) {
 	c := f.conditions()
+	if f.Search != "" {
+		if err := q.searchConditions(ctx, f, &c); err != nil {
+			return nil, ListTotal{}, err
+		}
+	}
 	from := ` FROM issuables i JOIN projects p ON p.id = i.project_id JOIN namespaces n ON n.id = p.namespace_id WHERE ` +
 		strings.Join(c.where, " AND ")
-	var total int
-	if err := q.queryRow(ctx, `SELECT count(*)`+from, c.args...).Scan(&total); err != nil {
-		return nil, 0, mapError(err)
+	if f.CountLimit <= 0 {
+		var total int
+		if err := q.queryRow(ctx, `SELECT count(*)`+from, c.args...).Scan(&total); err != nil {
+			return nil, ListTotal{}, mapError(err)
+		}
+		list, err := q.issuablePage(ctx, f, from, c.args, f.Page.Limit())
+		return list, ListTotal{N: total}, err
 	}
+	list, err := q.issuablePage(ctx, f, from, c.args, f.Page.Limit()+1)
+	if err != nil {
+		return nil, ListTotal{}, err
+	}
+	more := len(list) > f.Page.Limit()
+	list = list[:min(len(list), f.Page.Limit())]
+	off, limit := f.Page.Offset(), f.CountLimit
+	switch {
+	case len(list) > 0 && !more:
+		if n := off + len(list); n <= limit {
+			return list, ListTotal{N: n}, nil
+		}
+		return list, ListTotal{Over: true, Prev: off > 0}, nil
+	case len(list) > 0 && off+len(list) >= limit:
+		return list, ListTotal{Over: true, Next: true, Prev: off > 0}, nil
+	case len(list) == 0 && off == 0:
+		return list, ListTotal{}, nil
+	}
+	var n int
+	if err := q.queryRow(ctx, `SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?) l`,
+		append(c.args, limit+1)...).Scan(&n); err != nil {
+		return nil, ListTotal{}, mapError(err)
+	}
+	if n > limit {
+		return list, ListTotal{Over: true, Next: more, Prev: off > 0 && len(list) > 0}, nil
+	}
+	return list, ListTotal{N: n}, nil
+}
+
+// issuablePage reads up to limit rows of f's page.
+func (q queries) issuablePage(ctx context.Context, f IssuableFilter, from string, args []any, limit int) ([]Issuable, error) {
 	order, ok := issuableOrder[f.OrderBy]
 	if !ok {
 		order = "i.created_at"
@@ -240,12 +282,11 @@ func (q queries) ListIssuables(ctx context.Context, f IssuableFilter) ([]Issuabl
 	// a deep page skips index entries, not rows.
 	orderBy := ` ORDER BY ` + order + ` ` + dir + `, i.id ` + dir
 	rows, err := q.query(ctx, `SELECT `+issuableColumns+` FROM issuables i JOIN (SELECT i.id`+from+orderBy+
-		` LIMIT ? OFFSET ?) pg ON pg.id = i.id`+orderBy, append(c.args, f.Page.Limit(), f.Page.Offset())...)
+		` LIMIT ? OFFSET ?) pg ON pg.id = i.id`+orderBy, append(slices.Clip(args), limit, f.Page.Offset())...)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	list, err := collect(rows, scanIssuable)
-	return list, total, err
+	return collect(rows, scanIssuable)
 }
 
 // IssuableByIID returns the row of project's issuable of kind with iid

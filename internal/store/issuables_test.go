@@ -44,7 +44,8 @@ func TestStore_ListIssuables(t *testing.T) {
 		{"LabelWithUnderscore", store.IssuableFilter{Labels: []string{"a_b"}}, []int64{1}},
 		{"LabelsAll", store.IssuableFilter{Labels: []string{"a_b", "axb"}}, []int64{}},
 		{"LabelsNone", store.IssuableFilter{LabelsNone: true}, []int64{3}},
-		{"SearchPercent", store.IssuableFilter{Search: "0%"}, []int64{1}},
+		{"SearchPercent", store.IssuableFilter{Search: "00%"}, []int64{1}},
+		{"SearchShortIsExact", store.IssuableFilter{Search: "0%"}, []int64{}},
 		{"Assignee", store.IssuableFilter{Assignee: "7"}, []int64{3, 2}},
 		{"AssigneeNone", store.IssuableFilter{Assignee: "None"}, []int64{1}},
 		{"Hidden", store.IssuableFilter{Viewer: 99}, []int64{2, 1}},
@@ -73,7 +74,7 @@ func TestStore_ListIssuables(t *testing.T) {
 				iids = append(iids, r.IID)
 			}
 			if !slices.Equal(iids, tt.want) && !(len(iids) == 0 && len(tt.want) == 0) {
-				t.Errorf("iids %v (total %d), want %v", iids, total, tt.want)
+				t.Errorf("iids %v (total %+v), want %v", iids, total, tt.want)
 			}
 		})
 	}
