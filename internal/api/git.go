@@ -21,6 +21,10 @@ func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
 	if a.serveProjectPath(w, r) {
 		return
 	}
+	if _, isGit := githttp.Parse(r.URL.Path, r.URL.Query()); !isGit && a.pages != nil && !strings.Contains(r.URL.Path, ".git/") {
+		a.pages.ServeHTTP(w, r)
+		return
+	}
 	a.serveGit(w, r)
 }
 
