@@ -59,19 +59,36 @@
 //
 // # Web paths Ferry emits
 //
-// The API's web_url and _links (internal/api, internal/content) and where
-// they resolve. Resolving here now: / and /explore/*, a project
-// /<full_path>, a group /groups/<full_path> (and /<full_path>), a user
-// /<username>, a commit /<project>/-/commit/<sha>, a tree
-// /<project>/-/tree/<ref>, a file /<project>/-/blob/<ref>/<path>,
-// branches and tags. The API itself answers /<project>/uploads/<secret>/<file>
-// and /<project>/download_export. Still to add (404 until then):
-// /<project>/-/issues/<iid>, /<project>/-/merge_requests/<iid>,
-// notes' anchors on those (#note_<id>), /<project>/-/wikis/<slug>,
-// /<project>/-/releases/<tag>, /<project>/-/milestones/<iid>,
-// /<project>/-/labels, /<project>/-/project_members,
-// /<project>/-/pipelines/<id>, /<project>/-/jobs/<id>,
-// /<project>/-/snippets/<id>, /<project>/-/tags/<tag> (release links),
-// /groups/<path>/-/milestones/<iid>, the import and export pages and
-// /admin.
+// Every web_url and web path of the API's answers (internal/api,
+// internal/content), <p> standing for a project's full path:
+//
+//	resolves here now                        owner
+//	/<p>                                     project web_url      project.go
+//	/groups/<group>, /<group>                group and namespace  namespaces.go
+//	/<username>                              user and namespace   namespaces.go
+//	/<p>/-/tree/<branch>                     branch web_url       tree.go
+//	/<p>/-/commit/<sha>                      commit web_url, release commit_path  commits.go
+//	/<p>/uploads/<secret>/<file>             Markdown uploads     the API
+//	/<p>/download_export                     export _links        the API
+//	/<p>.git                                 http_url_to_repo     the API (git)
+//
+//	still to add (404 until then)
+//	/<p>/-/issues/<iid>                      issue web_url        content pages (next)
+//	/<p>/-/merge_requests/<iid>              MR web_url           content pages (next)
+//	/<p>/-/milestones/<iid>                  milestone web_url    content pages (next)
+//	/<p>/-/releases/<tag>, .../edit          release _links       content pages (next)
+//	/<p>/-/releases/<tag>/downloads/<path>   release asset direct_asset_url
+//	/<p>/-/tags/<tag>                        release tag_path
+//	/<p>/-/archive/<tag>/<name>.<format>     release sources
+//	/<p>/-/compare/<from>...<to>             compare web_url
+//	/<p>/-/pipelines/<id>                    pipeline web_url, details_path
+//	/<p>/-/jobs/<id>                         job web_url
+//	/<p>/-/snippets/<id>                     snippet web_url
+//	/assets/ci_favicons/favicon_<status>.png detailed_status favicon
+//	/help                                    LFS documentation_url
+//
+// Not linked from answers but pages of the issue: /<p>/-/wikis/<slug>,
+// /<p>/-/labels, /<p>/-/project_members (wiki, labels, members), the
+// import page (/projects/new#import_project, /import/gitlab_project), the
+// export in the project's settings (/<p>/edit), and /admin.
 package web
