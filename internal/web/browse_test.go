@@ -68,6 +68,14 @@ func TestWebURLs(t *testing.T) {
 			}
 		}
 	}
+	head, err := c.HTTP.Head(env.URL + "/root/links/-/tree/master")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head.Body.Close()
+	if head.StatusCode != http.StatusOK {
+		t.Errorf("HEAD of a page: %d", head.StatusCode)
+	}
 	for _, path := range []string{"/root/links/-/blob/master/nope.go", "/root/links/-/tree/nope", "/root/links/-/commit/0123abc",
 		"/root/links/-/nope", "/nobody", "/groups/nope", "/root/links/-/raw/master/src"} {
 		if resp := c.Get(path); resp.Status != http.StatusNotFound || !strings.Contains(resp.Body, "404") {

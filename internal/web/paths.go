@@ -42,7 +42,7 @@ func (s *Web) byPath(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if !n.IsGroup() {
-		if segment != "" || r.Method != http.MethodGet {
+		if segment != "" || method(r) != http.MethodGet {
 			return ferry.ErrNotFound
 		}
 		return s.userHome(w, r, n)
@@ -66,7 +66,7 @@ func (s *Web) groupPath(w http.ResponseWriter, r *request) error {
 // serveProjectPage runs the project page segment for p when the visitor
 // may see p (404 otherwise, as for a project that does not exist).
 func (s *Web) serveProjectPage(w http.ResponseWriter, r *request, p ferry.Project, segment, rest string) error {
-	h, ok := s.projectPages[r.Method+" "+segment]
+	h, ok := s.projectPages[method(r)+" "+segment]
 	if !ok {
 		return ferry.ErrNotFound
 	}
@@ -81,7 +81,7 @@ func (s *Web) serveProjectPage(w http.ResponseWriter, r *request, p ferry.Projec
 // serveGroupPage runs the group page segment for g when the visitor may
 // see g.
 func (s *Web) serveGroupPage(w http.ResponseWriter, r *request, g ferry.Namespace, segment, rest string) error {
-	h, ok := s.groupPages[r.Method+" "+segment]
+	h, ok := s.groupPages[method(r)+" "+segment]
 	if !ok {
 		return ferry.ErrNotFound
 	}
@@ -90,4 +90,12 @@ func (s *Web) serveGroupPage(w http.ResponseWriter, r *request, g ferry.Namespac
 	}
 	r.group, r.rest = &g, rest
 	return h(w, r)
+}
+
+// method is r's method, HEAD answered as GET (net/http sends no body).
+func method(r *request) string {
+	if r.Method == http.MethodHead {
+		return http.MethodGet
+	}
+	return r.Method
 }
