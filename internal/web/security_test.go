@@ -126,3 +126,25 @@ func TestPrivateProject(t *testing.T) {
 		t.Errorf("root's explore does not list the project")
 	}
 }
+
+// TestSession_EndsWithItsToken ends a session when the token it signed
+// in with is revoked.
+func TestSession_EndsWithItsToken(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	_, token := webtest.NewUser(t, env, "leaver")
+	c := webtest.NewClient(t, env)
+	c.SignIn(token)
+	if page := c.Get("/dashboard/projects"); page.Status != http.StatusOK {
+		t.Fatalf("dashboard: %d", page.Status)
+	}
+	if _, err := servertest.Client(t, env.URL, token).PersonalAccessTokens.RevokePersonalAccessTokenSelf(); err != nil {
+		t.Fatal(err)
+	}
+	if page := c.Get("/dashboard/projects"); page.Status != http.StatusFound {
+		t.Fatalf("dashboard after the token was revoked: %d, want a redirect to sign in", page.Status)
+	}
+	if c.Cookie(web.SessionCookie) != "" {
+		t.Errorf("the ended session's cookie was not cleared")
+	}
+}

@@ -37,9 +37,13 @@ func (s *Web) loadSession(w http.ResponseWriter, hr *http.Request) (*ferry.User,
 	if err != nil {
 		return nil, "", fmt.Errorf("look up session: %w", err)
 	}
-	caller, err := s.authn.AuthenticateTokenID(hr.Context(), sess.TokenID)
-	if errors.Is(err, ferry.ErrUnauthorized) || err == nil && caller.User.ID != sess.UserID ||
-		err == nil && !time.Now().Before(sess.ExpiresAt) {
+	var caller auth.Caller
+	if time.Now().Before(sess.ExpiresAt) {
+		caller, err = s.authn.AuthenticateTokenID(hr.Context(), sess.TokenID)
+	} else {
+		err = ferry.ErrUnauthorized
+	}
+	if errors.Is(err, ferry.ErrUnauthorized) || err == nil && caller.User.ID != sess.UserID {
 		s.clearCookie(w, hr, SessionCookie)
 		return nil, "", s.db.DeleteWebSession(hr.Context(), digest)
 	}

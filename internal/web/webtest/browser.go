@@ -17,7 +17,7 @@ const Chromium = "/usr/bin/chromium"
 
 // Browser is a headless chromium on env's server. Its methods fail the
 // test on any error; each waits for what it does (a page load, an
-// element) up to the browser's deadline.
+// element) at most stepTimeout. Run other chromedp actions with Do.
 type Browser struct {
 	t    testing.TB
 	base string
