@@ -229,7 +229,8 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	pages, err := web.New(web.Config{DB: db, Repos: s.Repos, ExternalURL: cfg.ExternalURL, Logger: cfg.Logger})
+	pages, err := web.New(web.Config{DB: db, Repos: s.Repos, ExternalURL: cfg.ExternalURL, Logger: cfg.Logger,
+		TrustBody: api.TrustBody})
 	if err != nil {
 		return err
 	}

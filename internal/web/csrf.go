@@ -5,9 +5,14 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
+
+	"github.com/ferryhq/ferry"
 )
 
 // CSRF: every form carries authenticity_token (GitLab's field name), and
@@ -55,8 +60,8 @@ func (s *Web) checkCSRF(r *request) error {
 	}
 	sent := r.Header.Get(csrfHeader)
 	if sent == "" {
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-			_ = r.ParseMultipartForm(maxFormMemory) // a bad form has no token: refused below
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		sent = r.PostFormValue(csrfField)
 	}
@@ -64,4 +69,22 @@ func (s *Web) checkCSRF(r *request) error {
 		return errCSRF
 	}
 	return nil
+}
+
+// parseForm reads r's form. A body that stalls past its deadline is the
+// API's 408 (os.ErrDeadlineExceeded); a malformed one is ferry.ErrInvalid.
+func parseForm(r *request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(maxFormMemory)
+	} else {
+		err = r.ParseForm()
+	}
+	switch {
+	case err == nil, errors.Is(err, http.ErrNotMultipart):
+		return nil
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return fmt.Errorf("read form: %w", err)
+	}
+	return fmt.Errorf("read form: %w: %v", ferry.ErrInvalid, err)
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/correlation"
@@ -37,6 +38,8 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, ferry.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return http.StatusRequestTimeout
 	}
 	return http.StatusInternalServerError
 }

@@ -58,6 +58,9 @@ func (s *Web) newRequest(w http.ResponseWriter, hr *http.Request) (*request, err
 		return r, err
 	}
 	r.user, r.sessionID = user, id
+	if user != nil && s.trust != nil {
+		s.trust(hr) // a signed-in visitor's form (an upload) may take its time
+	}
 	r.csrf = s.csrfToken(w, r)
 	return r, nil
 }

@@ -21,6 +21,10 @@ type Config struct {
 	// are Secure.
 	ExternalURL string
 	Logger      *slog.Logger
+	// TrustBody is called on a request whose session is valid: the
+	// server lifts the deadline it gives anonymous request bodies (nil:
+	// nothing to lift).
+	TrustBody func(*http.Request)
 }
 
 // Web is the web interface.
@@ -33,6 +37,7 @@ type Web struct {
 	base    string
 	secure  bool
 	logger  *slog.Logger
+	trust   func(*http.Request)
 	pages   *pages
 	// projectPages and groupPages are the pages under /<path>/-/,
 	// keyed by method and first segment (see routes.go).
@@ -59,7 +64,7 @@ func New(cfg Config) (*Web, error) {
 	}
 	s := &Web{db: cfg.DB, repos: cfg.Repos, authn: &auth.Authenticator{DB: cfg.DB}, access: &auth.Access{DB: cfg.DB},
 		content: content.New(cfg.DB, base), base: base, secure: u.Scheme == "https",
-		logger: logger.With("component", "web"), pages: p,
+		logger: logger.With("component", "web"), trust: cfg.TrustBody, pages: p,
 		projectPages: map[string]handler{}, groupPages: map[string]handler{}}
 	s.handler = s.routes()
 	return s, nil
