@@ -53,6 +53,11 @@
 //     put it in r.project (level in r.level); r.rest is the path after
 //     the segment. A group page is s.groupPage likewise. A fixed path is
 //     mux.Handle(pattern, s.page(handler)).
+//     A form posts back {{template "csrf" .}}; its handler finds the form
+//     parsed by the CSRF check (multipart with ParseMultipartForm: files
+//     over 32 MiB spool to temporary files; send X-CSRF-Token instead to
+//     stream a body yourself). A signed-in visitor's body has no
+//     anonymous deadline (Config.TrustBody).
 //  4. Test: plain HTTP tests with webtest.Client for status, access and
 //     forms; a browser test with webtest.StartBrowser(t, env), b.SignIn,
 //     b.Open, b.Click, b.Text (see internal/web/webtest).
