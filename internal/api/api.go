@@ -49,6 +49,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Metrics records requests and serves /-/metrics (nil: none).
 	Metrics *metrics.Metrics
+	// Pages answers the web paths the API does not own (every path
+	// outside /api/v4, /-/ and a project's git, LFS, uploads and
+	// download_export paths): the web interface. Nil: 404.
+	Pages http.Handler
 }
 
 // API is the HTTP API.
@@ -69,6 +73,7 @@ type API struct {
 	limiter  *ratelimit.Limiter
 	content  *content.Reader
 	metrics  *metrics.Metrics
+	pages    http.Handler
 	jobAdmin *jobadmin.Service
 }
 
@@ -85,6 +90,7 @@ func New(cfg Config) *API {
 		limiter: &ratelimit.Limiter{DB: cfg.DB},
 		content: content.New(cfg.DB, strings.TrimSuffix(cfg.ExternalURL, "/")),
 		metrics: cfg.Metrics,
+		pages:   cfg.Pages,
 		jobAdmin: &jobadmin.Service{DB: cfg.DB, Jobs: cfg.Jobs, Blobs: cfg.Blobs,
 			Logger: cfg.Logger.With("component", "jobadmin")},
 	}

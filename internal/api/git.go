@@ -21,7 +21,24 @@ func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
 	if a.serveProjectPath(w, r) {
 		return
 	}
+	if a.pages != nil && pagePath(r) {
+		a.pages.ServeHTTP(w, r)
+		return
+	}
 	a.serveGit(w, r)
+}
+
+// pagePath reports whether the pages answer r's path: not git's, LFS's
+// (.git/...) or a project's uploads (/<project>/uploads/..., malformed
+// ones included, which the API answers 404 as a missing file). The
+// project's own pages hold their paths after "/-/", where a file may be
+// named anything.
+func pagePath(r *http.Request) bool {
+	if _, isGit := githttp.Parse(r.URL.Path, r.URL.Query()); isGit {
+		return false
+	}
+	owner, _, _ := strings.Cut(r.URL.Path, "/-/")
+	return !strings.Contains(owner, ".git/") && !strings.Contains(owner, "/uploads/")
 }
 
 // serveGit answers git's smart HTTP at /<namespace>/<project>.git/... and,

@@ -79,6 +79,10 @@ type guardedBody struct {
 	done    atomic.Bool // read to its end
 }
 
+// TrustBody is trustBody for the web pages, once a request's session is
+// found valid (see api.Config.Pages).
+func TrustBody(r *http.Request) { trustBody(r) }
+
 // trustBody lifts r's anonymous deadline: its caller has authenticated.
 func trustBody(r *http.Request) {
 	if g, ok := r.Body.(*guardedBody); ok {

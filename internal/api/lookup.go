@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/ferryhq/ferry"
-	"github.com/ferryhq/ferry/internal/auth"
 )
 
 var numericID = regexp.MustCompile(`^-?\d+$`)
@@ -40,14 +39,11 @@ func (a *API) findProjectByRef(r *request, id string) (ferry.Project, ferry.Acce
 	if err != nil {
 		return p, 0, err
 	}
-	level, err := a.access.ProjectLevel(r.ctx(), r.user, p)
-	if err != nil {
-		return p, 0, err
-	}
-	if !auth.CanRead(r.user, level, p.Visibility) {
+	level, err := a.access.ReadableProject(r.ctx(), r.user, p)
+	if errors.Is(err, ferry.ErrNotFound) {
 		return p, 0, notFound("Project")
 	}
-	return p, level, nil
+	return p, level, err
 }
 
 // findGroup resolves a group :id (a number or a full path) and returns it
@@ -73,14 +69,11 @@ func (a *API) findGroup(r *request, id string) (ferry.Namespace, ferry.AccessLev
 	if err != nil {
 		return g, 0, err
 	}
-	level, err := a.access.GroupLevel(r.ctx(), r.user, g)
-	if err != nil {
-		return g, 0, err
-	}
-	if !auth.CanRead(r.user, level, g.Visibility) {
+	level, err := a.access.ReadableGroup(r.ctx(), r.user, g)
+	if errors.Is(err, ferry.ErrNotFound) {
 		return g, 0, notFound("Group")
 	}
-	return g, level, nil
+	return g, level, err
 }
 
 // findUser resolves a numeric user :id. Returns 404 User Not Found.

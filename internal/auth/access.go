@@ -112,3 +112,29 @@ func (a *Access) DirectLevel(ctx context.Context, u *ferry.User, kind string, id
 func CanReadCode(u *ferry.User, level ferry.AccessLevel, visibility string) bool {
 	return CanRead(u, level, visibility) && ReadsCode(level, visibility)
 }
+
+// ReadableProject returns u's level on p when u may see p (CanRead), or
+// ferry.ErrNotFound: a project one may not see is answered as missing,
+// by the API and the pages alike.
+func (a *Access) ReadableProject(ctx context.Context, u *ferry.User, p ferry.Project) (ferry.AccessLevel, error) {
+	level, err := a.ProjectLevel(ctx, u, p)
+	if err != nil {
+		return ferry.NoAccess, err
+	}
+	if !CanRead(u, level, p.Visibility) {
+		return ferry.NoAccess, ferry.ErrNotFound
+	}
+	return level, nil
+}
+
+// ReadableGroup is ReadableProject for group g.
+func (a *Access) ReadableGroup(ctx context.Context, u *ferry.User, g ferry.Namespace) (ferry.AccessLevel, error) {
+	level, err := a.GroupLevel(ctx, u, g)
+	if err != nil {
+		return ferry.NoAccess, err
+	}
+	if !CanRead(u, level, g.Visibility) {
+		return ferry.NoAccess, ferry.ErrNotFound
+	}
+	return level, nil
+}

@@ -57,8 +57,25 @@ func (c Caller) Allows(scopes ...string) bool {
 // scopes. Returns ferry.ErrUnauthorized for an unknown, expired or revoked
 // token or a blocked user.
 func (a *Authenticator) Authenticate(ctx context.Context, token string) (Caller, error) {
-	now := time.Now()
 	t, u, err := a.DB.TokenByDigest(ctx, Digest(token))
+	return a.caller(ctx, t, u, err)
+}
+
+// AuthenticateTokenID is Authenticate for the token with id, which a web
+// session signed in with: the session lasts only while its token is valid.
+func (a *Authenticator) AuthenticateTokenID(ctx context.Context, id int64) (Caller, error) {
+	t, err := a.DB.TokenByID(ctx, id)
+	var u ferry.User
+	if err == nil {
+		u, err = a.DB.UserByID(ctx, t.UserID)
+	}
+	return a.caller(ctx, t, u, err)
+}
+
+// caller checks a looked-up token t of user u (err the lookup's error)
+// and records its use.
+func (a *Authenticator) caller(ctx context.Context, t ferry.PersonalAccessToken, u ferry.User, err error) (Caller, error) {
+	now := time.Now()
 	if errors.Is(err, ferry.ErrNotFound) {
 		return Caller{}, ferry.ErrUnauthorized
 	}

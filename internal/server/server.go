@@ -1,5 +1,5 @@
 // Package server wires Ferry together: the store, the job queue and its
-// workers, repositories, and the HTTP API. New is the only place that
+// workers, repositories, the HTTP API and the web pages behind it. New is the only place that
 // knows every component; `ferry serve` and the end-to-end tests both
 // start the server through it.
 package server
@@ -38,6 +38,7 @@ import (
 	"github.com/ferryhq/ferry/internal/ssrf"
 	"github.com/ferryhq/ferry/internal/store"
 	"github.com/ferryhq/ferry/internal/trust"
+	"github.com/ferryhq/ferry/internal/web"
 )
 
 // Config is everything `ferry serve` can be told.
@@ -228,7 +229,12 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.api = api.New(api.Config{DB: db, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
+	pages, err := web.New(web.Config{DB: db, Repos: s.Repos, ExternalURL: cfg.ExternalURL, Logger: cfg.Logger,
+		TrustBody: api.TrustBody})
+	if err != nil {
+		return err
+	}
+	s.api = api.New(api.Config{DB: db, Pages: pages, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
 		S3: s3src, Outbound: s.outboundPolicy, Limits: cfg.Limits.Limits,
 		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger, Metrics: s.Metrics})
 	return nil

@@ -1,0 +1,99 @@
+// Package web owns Ferry's web interface for people: server-rendered
+// html/template pages under GitLab's web paths, so that every web_url and
+// _links target Ferry emits opens a page. It owns the shared layout and
+// stylesheet (embedded, no build step, no JavaScript needed to read), the
+// sessions a personal access token opens at /users/sign_in, and the CSRF
+// check of every form. It holds no rules of its own: who may see what is
+// internal/auth's, the queries are internal/store's and internal/content's,
+// the repository is read through internal/git, Markdown is rendered by
+// internal/markdown. internal/server mounts it behind the API (api.Config
+// Pages): the API keeps /api/v4, /-/ (health, metrics), git smart HTTP,
+// LFS, uploads and download_export; every other path comes here.
+//
+// # Files
+//
+//	web.go        Config, New, Handler
+//	routes.go     every route, in one function: fixed paths, then the
+//	              project and group pages after "/-/"
+//	request.go    the request a page handler gets (user, CSRF token,
+//	              project and level on project pages) and the wrapper
+//	              that loads the session, checks CSRF and maps errors
+//	errors.go     the one table from errors to status pages (404, 403,
+//	              422, 500 with the correlation id)
+//	render.go     templates (templates/*.html, one page per file, all
+//	              inside templates/layout.html) and assets/ (ferry.css)
+//	session.go    sessions: cookie, server-side row keyed by the digest
+//	csrf.go       CSRF tokens
+//	signin.go     /users/sign_in, /users/sign_out
+//	home.go       /, /dashboard/projects, /explore, /explore/projects,
+//	              /explore/groups
+//	namespaces.go /groups/<path>, /<group path>, /<username>
+//	project.go    /<project full path>: description, README, counts
+//	refs.go       /-/branches, /-/tags
+//	tree.go       /-/tree, /-/blob, /-/raw
+//	commits.go    /-/commits, /-/commit
+//
+// # How to add a page
+//
+//  1. Template: templates/<page>.html defining "title" and "content"
+//     (and nothing else); it sees .User, .CSRF, .Project (on project
+//     pages) and .Data, the value the handler passes. Every form
+//     carries {{template "csrf" .}}. Keep logic out of templates: compute
+//     in the handler. Markdown goes through markdown.Render into the
+//     data as template.HTML.
+//  2. Handler: a method func(w http.ResponseWriter, r *request) error in
+//     <family>.go. Return errors, do not write error pages: ferry.ErrNotFound
+//     (or a git.ErrNoRef) is a 404 page, ferry.ErrForbidden 403,
+//     errSignIn sends the visitor to sign in. Answer with
+//     s.render(w, r, "<page>", data). Call the services (store, content,
+//     auth, git): never query or decide access here.
+//  3. Route: one line in routes.go. A project page after /<project>/-/
+//     is s.projectPage(method, "<segment>", handler): the wrapper has
+//     already found the project, checked that the visitor may see it and
+//     put it in r.project (level in r.level); r.rest is the path after
+//     the segment. A group page is s.groupPage likewise. A fixed path is
+//     mux.Handle(pattern, s.page(handler)).
+//     A form posts back {{template "csrf" .}}; its handler finds the form
+//     parsed by the CSRF check (multipart with ParseMultipartForm: files
+//     over 32 MiB spool to temporary files; send X-CSRF-Token instead to
+//     stream a body yourself). A signed-in visitor's body has no
+//     anonymous deadline (Config.TrustBody).
+//  4. Test: plain HTTP tests with webtest.Client for status, access and
+//     forms; a browser test with webtest.StartBrowser(t, env), b.SignIn,
+//     b.Open, b.Click, b.Text (see internal/web/webtest).
+//
+// # Web paths Ferry emits
+//
+// Every web_url and web path of the API's answers (internal/api,
+// internal/content), <p> standing for a project's full path:
+//
+//	resolves here now                        owner
+//	/<p>                                     project web_url      project.go
+//	/groups/<group>, /<group>                group and namespace  namespaces.go
+//	/<username>                              user and namespace   namespaces.go
+//	/<p>/-/tree/<branch>                     branch web_url       tree.go
+//	/<p>/-/commit/<sha>                      commit web_url, release commit_path  commits.go
+//	/<p>/uploads/<secret>/<file>             Markdown uploads     the API
+//	/<p>/download_export                     export _links        the API
+//	/<p>.git                                 http_url_to_repo     the API (git)
+//
+//	still to add (404 until then)
+//	/<p>/-/issues/<iid>                      issue web_url        content pages (next)
+//	/<p>/-/merge_requests/<iid>              MR web_url           content pages (next)
+//	/<p>/-/milestones/<iid>                  milestone web_url    content pages (next)
+//	/<p>/-/releases/<tag>, .../edit          release _links       content pages (next)
+//	/<p>/-/releases/<tag>/downloads/<path>   release asset direct_asset_url
+//	/<p>/-/tags/<tag>                        release tag_path
+//	/<p>/-/archive/<tag>/<name>.<format>     release sources
+//	/<p>/-/compare/<from>...<to>             compare web_url
+//	/<p>/-/pipelines/<id>                    pipeline web_url, details_path
+//	/<p>/-/jobs/<id>                         job web_url
+//	/<p>/-/snippets/<id>                     snippet web_url
+//	/assets/ci_favicons/favicon_<status>.png detailed_status favicon
+//	/help                                    LFS documentation_url
+//
+// Not linked from answers but pages of the issue: /<p>/-/wikis/<slug>,
+// /<p>/-/labels, /<p>/-/project_members (wiki, labels, members), the
+// import page (/projects/new#import_project, /import/gitlab_project), the
+// export in the project's settings (/<p>/edit), and /admin.
+package web

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/ferryhq/ferry"
+)
+
+// request is one page view: the HTTP request, who is looking, and, on
+// project and group pages, what they are looking at.
+type request struct {
+	*http.Request
+	// user is the signed-in visitor, nil for anonymous.
+	user *ferry.User
+	// sessionID is the session cookie's value ("" for anonymous); csrf
+	// the token every form of the page must send back.
+	sessionID string
+	csrf      string
+	// project and level are set on project pages (see projectPage);
+	// group on group pages.
+	project *ferry.Project
+	level   ferry.AccessLevel
+	group   *ferry.Namespace
+	// rest is the path after a project or group page's segment, without
+	// its leading slash.
+	rest string
+}
+
+func (r *request) ctx() context.Context { return r.Context() }
+
+// handler is a page: it answers w or returns an error for errors.go.
+type handler func(w http.ResponseWriter, r *request) error
+
+// page wraps h: it loads the session, refuses a form sent without its
+// CSRF token, and turns h's error into an error page.
+func (s *Web) page(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
+		r, err := s.newRequest(w, hr)
+		if err == nil {
+			err = s.checkCSRF(r)
+		}
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// newRequest reads the visitor's session (anonymous without a valid
+// one) and the CSRF token of their pages.
+func (s *Web) newRequest(w http.ResponseWriter, hr *http.Request) (*request, error) {
+	r := &request{Request: hr}
+	user, id, err := s.loadSession(w, hr)
+	if err != nil {
+		return r, err
+	}
+	r.user, r.sessionID = user, id
+	if user != nil && s.trust != nil {
+		s.trust(hr) // a signed-in visitor's form (an upload) may take its time
+	}
+	r.csrf = s.csrfToken(w, r)
+	return r, nil
+}

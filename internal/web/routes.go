@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+)
+
+// routes is every page of the web interface. Fixed paths are patterns of
+// the mux; what lies under a project's or a group's path (any depth) is
+// found by dispatch: /<project>/-/<segment>/<rest> in projectPages,
+// /groups/<group>/-/<segment>/<rest> in groupPages.
+func (s *Web) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /assets/", assetServer())
+
+	mux.Handle("GET /{$}", s.page(s.home))
+	mux.Handle("GET /dashboard/projects", s.page(s.dashboardProjects))
+	mux.Handle("GET /explore", s.page(s.exploreProjects))
+	mux.Handle("GET /explore/projects", s.page(s.exploreProjects))
+	mux.Handle("GET /explore/groups", s.page(s.exploreGroups))
+	mux.Handle("GET /users/sign_in", s.page(s.signInForm))
+	mux.Handle("POST /users/sign_in", s.page(s.signIn))
+	mux.Handle("POST /users/sign_out", s.page(s.signOut))
+	mux.Handle("/groups/{path...}", s.page(s.groupPath))
+
+	s.projectPage("GET", "", s.projectHome)
+	s.projectPage("GET", "branches", s.branches)
+	s.projectPage("GET", "tags", s.tags)
+	s.projectPage("GET", "tree", s.tree)
+	s.projectPage("GET", "blob", s.blob)
+	s.projectPage("GET", "raw", s.raw)
+	s.projectPage("GET", "commits", s.commits)
+	s.projectPage("GET", "commit", s.commit)
+
+	s.groupPage("GET", "", s.groupHome)
+
+	// Everything else: /<project>[/-/...], /<group>, /<username>.
+	mux.Handle("/", s.page(s.byPath))
+	return mux
+}
+
+// projectPage adds a page at /<project>/-/<segment>[/<rest>] ("" for the
+// project's own page) answering method. Its handler runs with r.project
+// and r.level set, once the visitor was found allowed to see the project.
+func (s *Web) projectPage(method, segment string, h handler) {
+	s.projectPages[method+" "+segment] = h
+}
+
+// groupPage adds a page at /groups/<group>/-/<segment>[/<rest>] ("" for
+// the group's own page); its handler runs with r.group set.
+func (s *Web) groupPage(method, segment string, h handler) {
+	s.groupPages[method+" "+segment] = h
+}
