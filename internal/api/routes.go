@@ -126,6 +126,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/snippets", a.open(a.recordList(anyReader, a.listSnippets)))
 	mux.Handle("GET "+v4+"/projects/{id}/snippets/{snippet_id}", a.open(a.recordItem(anyReader, "404 Snippet Not Found", a.getSnippet)))
 	mux.Handle("GET "+v4+"/projects/{id}/events", a.open(a.recordList(anyReader, a.listEvents)))
+	mux.Handle("GET "+v4+"/projects/{id}/cluster_agents", a.authed(a.listClusterAgents))
 	mux.Handle("GET "+v4+"/projects/{id}/pipelines", a.open(a.recordList(canReadBuilds, a.listPipelines)))
 	mux.Handle("GET "+v4+"/projects/{id}/pipelines/latest", a.open(a.recordItem(canReadBuilds, "404 Not found", a.getLatestPipeline)))
 	mux.Handle("GET "+v4+"/projects/{id}/pipelines/{pipeline_id}", a.open(a.recordItem(canReadBuilds, "404 Not found", a.getPipeline)))
