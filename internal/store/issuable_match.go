@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 )
 
 // How a search's words index query (SQLite) becomes a condition on the
@@ -36,40 +35,57 @@ type matchSet struct {
 	over   bool   // too many or too spread: left to a subquery
 }
 
-// matchRows evaluates the index query match.
+// matchRows evaluates the index query match. Its ids come in one value,
+// read in place (sql.RawBytes): no copy but the map (or, when few, the
+// list).
 func (q queries) matchRows(ctx context.Context, match string) (matchSet, error) {
 	var m matchSet
-	var lo, hi sql.NullInt64
-	var list sql.NullString
-	err := q.queryRow(ctx, `SELECT count(*), min(rowid), max(rowid), group_concat(rowid) FROM (SELECT rowid
-		FROM issuables_search WHERE issuables_search MATCH ? LIMIT ?) s`, match, maxMatchIDs+1).Scan(&m.n, &lo, &hi, &list)
+	rows, err := q.query(ctx, `SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), 0), coalesce(group_concat(rowid), '')
+		FROM (SELECT rowid FROM issuables_search WHERE issuables_search MATCH ? LIMIT ?) s`, match, maxMatchIDs+1)
 	if err != nil {
 		return m, fmt.Errorf("search the words index: %w", err)
 	}
-	m.lo, m.hi = lo.Int64, hi.Int64
+	defer rows.Close()
+	var list sql.RawBytes
+	if rows.Next() {
+		err = rows.Scan(&m.n, &m.lo, &m.hi, &list)
+	}
+	if err == nil {
+		err = m.read(list)
+	}
+	if err == nil {
+		err = rows.Err()
+	}
+	if err != nil {
+		return m, fmt.Errorf("search the words index: %w", err)
+	}
+	return m, nil
+}
+
+// read reads the ids of list (decimal, comma-separated) as fits their
+// number.
+func (m *matchSet) read(list []byte) error {
 	switch {
 	case m.n == 0:
 	case m.n > maxMatchIDs || m.hi-m.lo >= maxMatchSpan:
 		m.over = true
 	case m.n <= fewMatches:
-		m.ids = "[" + list.String + "]"
+		m.ids = "[" + string(list) + "]"
 	default:
 		m.bits = make([]byte, m.hi-m.lo+1)
-		s := list.String
-		for len(s) > 0 {
-			end := 0
-			for end < len(s) && s[end] != ',' {
-				end++
+		id := int64(0)
+		for i := 0; i <= len(list); i++ {
+			if i < len(list) && list[i] >= '0' && list[i] <= '9' {
+				id = id*10 + int64(list[i]-'0')
+				continue
 			}
-			id, err := strconv.ParseInt(s[:end], 10, 64)
-			if err != nil || id < m.lo || id > m.hi {
-				return m, fmt.Errorf("search the words index: bad row id %q", s[:end])
+			if (i < len(list) && list[i] != ',') || id < m.lo || id > m.hi {
+				return fmt.Errorf("bad row id list at byte %d", i)
 			}
-			m.bits[id-m.lo] = 1
-			s = s[min(end+1, len(s)):]
+			m.bits[id-m.lo], id = 1, 0
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // cond is the condition on i.id that keeps the matching rows.
