@@ -228,7 +228,11 @@ func (a *API) listEvents(r *request, p ferry.Project, v content.Viewer, pg store
 			}
 		}
 	}
-	return anyPage(a.content.Events(r.ctx(), v, p, f, pg))
+	events, total, err := a.content.Events(r.ctx(), v, p, f, pg)
+	if err == nil {
+		err = a.commitNoteTitles(r, p, events)
+	}
+	return events, total, err
 }
 
 // latestRelease is GET /projects/:id/releases/permalink/latest[/*suffix]:

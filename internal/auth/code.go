@@ -11,3 +11,7 @@ func CanPushCode(u *ferry.User, level ferry.AccessLevel) bool {
 // CanAdminUploads reports whether a caller with level may list and fetch
 // a project's uploads through the API (GitLab's admin_upload: Maintainer).
 func CanAdminUploads(level ferry.AccessLevel) bool { return level >= ferry.Maintainer }
+
+// CanReadClusters reports whether a caller with level may list a
+// project's cluster agents (GitLab's read_cluster: Developer and above).
+func CanReadClusters(level ferry.AccessLevel) bool { return level >= ferry.Developer }

@@ -13,7 +13,8 @@
 //
 // Ids GitLab would give on import and the archive does not keep are made
 // up stably: an issue or merge request's id is its index row's id, a
-// note's id is that id times NoteIDBase plus the note's place, a label's
+// note's id is that id times NoteIDBase plus the note's place (a note on
+// a commit, a record of its own, its row id times NoteIDBase), a label's
 // or milestone's is its stored record's row id, and so is a release's,
 // pipeline's, protected branch's, badge's or snippet's. What a record
 // nests gets its owner's id times a base plus its place (from 1): a
@@ -21,8 +22,8 @@
 // a pipeline's jobs (JobIDBase), an issuable's award emoji and an
 // issuable's or milestone's events (NoteIDBase).
 //
-// Releases, pipelines, jobs, protected refs, badges, snippets and events
-// stream their relation one record at a time (stream.go): a list keeps
+// Releases, pipelines, jobs, protected refs, badges, snippets, events and
+// notes on commits stream their relation one record at a time (stream.go): a list keeps
 // only the page's entities, or, when it must sort, a small entry per
 // record.
 package content

@@ -33,9 +33,9 @@ func (e eventRecord) action() string {
 }
 
 // Event is GitLab's Event entity of an imported event of an issue, a
-// merge request, one of their notes, or a milestone. Its id is its
-// record's row id times NoteIDBase plus its place (from 1) among the
-// record's events (its own, then its notes').
+// merge request, one of their notes, a milestone, or a note on a commit.
+// Its id is its record's row id times NoteIDBase plus its place (from 1)
+// among the record's events (its own, then its notes').
 type Event struct {
 	ID             int64      `json:"id"`
 	ProjectID      int64      `json:"project_id"`
@@ -44,11 +44,15 @@ type Event struct {
 	TargetIID      *int64     `json:"target_iid"`
 	TargetType     string     `json:"target_type"`
 	AuthorID       *int64     `json:"author_id"`
-	TargetTitle    string     `json:"target_title"`
+	TargetTitle    *string    `json:"target_title"`
 	CreatedAt      *string    `json:"created_at"`
 	Note           *Note      `json:"note,omitempty"`
 	Author         *UserBasic `json:"author,omitempty"`
 	AuthorUsername *string    `json:"author_username"`
+	// CommitID is the commit of a note on a commit, whose title is the
+	// event's target_title (Note#title is its noteable's), from the
+	// repository: left for the caller to fill in.
+	CommitID string `json:"-"`
 }
 
 // EventFilter selects events (lib/api/events.rb): Action and TargetType
@@ -72,14 +76,16 @@ var eventSources = []struct{ relation, targetType string }{
 
 type eventEntry struct {
 	Event
-	row  int64 // the target's record
-	kind string
-	note int // the place of the target note (from 1), 0 for none
+	row    int64 // the target's record
+	kind   string
+	note   int               // the place of the target note (from 1), 0 for none
+	commit *commitNoteRecord // the note on a commit, for commit_notes
 }
 
 // Events returns the page of project p's imported events f selects and
 // their total, the newest first (by creation, then id). Events of issues
-// v may not see are left out.
+// v may not see are left out, and those of notes on commits unless v may
+// read the code (Event#visible_to_user?: download_code).
 func (r *Reader) Events(ctx context.Context, v Viewer, p ferry.Project, f EventFilter, pg store.Page) ([]Event, int, error) {
 	var entries []eventEntry
 	for _, src := range eventSources {
@@ -87,6 +93,15 @@ func (r *Reader) Events(ctx context.Context, v Viewer, p ferry.Project, f EventF
 			if rec.seenBy(v) {
 				entries = append(entries, rec.entries(f, v, p, row, src.relation, src.targetType)...)
 			}
+			return false, nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+	if auth.CanReadCode(v.User, v.Level, p.Visibility) {
+		err := eachRecord(ctx, r, p, commitNotesRelation, func(row int64, rec *commitNoteRecord) (bool, error) {
+			entries = append(entries, commitNoteEvents(f, v, p, row, rec)...)
 			return false, nil
 		})
 		if err != nil {
@@ -106,7 +121,7 @@ func (r *Reader) Events(ctx context.Context, v Viewer, p ferry.Project, f EventF
 	page, l := window(entries, pg), r.lookups()
 	out := make([]Event, 0, len(page))
 	for _, e := range page {
-		if err := r.eventTarget(ctx, v, p, &e); err != nil && !errors.Is(err, ferry.ErrNotFound) {
+		if err := r.eventTarget(ctx, l, v, p, &e); err != nil && !errors.Is(err, ferry.ErrNotFound) {
 			return nil, 0, err
 		}
 		author, err := l.user(ctx, deref64(e.AuthorID))
@@ -144,10 +159,10 @@ func (o *eventOwner) entries(f EventFilter, v Viewer, p ferry.Project, row int64
 		if !f.keeps(e.action(), targetType, store.UTCText(e.CreatedAt)) {
 			return
 		}
-		iid := o.IID
+		iid, title := o.IID, o.Title
 		out = append(out, eventEntry{row: row, kind: relation, note: note, Event: Event{
 			ID: row*NoteIDBase + place, ProjectID: p.ID, ActionName: actionName(e.action()), TargetIID: &iid,
-			TargetType: targetType, AuthorID: nonZero(e.AuthorID), TargetTitle: o.Title, CreatedAt: timeText(e.CreatedAt)}})
+			TargetType: targetType, AuthorID: nonZero(e.AuthorID), TargetTitle: &title, CreatedAt: timeText(e.CreatedAt)}})
 	}
 	for _, e := range o.Events {
 		add(e, targetType, 0)
@@ -167,6 +182,29 @@ func (o *eventOwner) entries(f EventFilter, v Viewer, p ferry.Project, row int64
 	return out
 }
 
+// commitNoteEvents are the events of a note on a commit f selects and v
+// may see: their target the note (the id of target_id and target_iid is
+// made up as an issuable's note's is: null).
+func commitNoteEvents(f EventFilter, v Viewer, p ferry.Project, row int64, rec *commitNoteRecord) []eventEntry {
+	if rec.internal() && !auth.CanReadConfidential(v.User, v.Level) {
+		return nil
+	}
+	typ := "Note"
+	if rec.Type != nil && *rec.Type != "" {
+		typ = *rec.Type
+	}
+	var out []eventEntry
+	for i, e := range rec.Events {
+		if !f.keeps(e.action(), typ, store.UTCText(e.CreatedAt)) {
+			continue
+		}
+		out = append(out, eventEntry{row: row, kind: commitNotesRelation, commit: rec, Event: Event{
+			ID: row*NoteIDBase + int64(i) + 1, ProjectID: p.ID, ActionName: actionName(e.action()), TargetType: typ,
+			AuthorID: nonZero(e.AuthorID), CreatedAt: timeText(e.CreatedAt), CommitID: deref(rec.CommitID)}})
+	}
+	return out
+}
+
 // seenBy reports whether v may see the owner's events: those of a
 // confidential issue only its Reporters and author (IssuePolicy; its
 // assignees see them on the issue itself).
@@ -177,10 +215,16 @@ func (o *eventOwner) seenBy(v Viewer) bool {
 // eventTarget fills in the target's id: a milestone's row id, an
 // issuable's index id (left null, with ferry.ErrNotFound, for one v may
 // not see as an assignee only of a confidential issue).
-func (r *Reader) eventTarget(ctx context.Context, v Viewer, p ferry.Project, e *eventEntry) error {
-	if e.kind == "milestones" {
+func (r *Reader) eventTarget(ctx context.Context, l *lookups, v Viewer, p ferry.Project, e *eventEntry) error {
+	switch e.kind {
+	case "milestones":
 		e.TargetID = &e.row
 		return nil
+	case commitNotesRelation:
+		n := commitNote{row: e.row, rec: e.commit}
+		note, err := noteEntity(ctx, l, p, n.id(), n.rec.noteRecord, "Commit")
+		e.Note, e.TargetID = &note, &note.ID
+		return err
 	}
 	t, err := r.thread(ctx, v, p, e.kind, *e.TargetIID)
 	if err != nil {

@@ -28,7 +28,7 @@ type Note struct {
 	CreatedAt    string     `json:"created_at"`
 	UpdatedAt    string     `json:"updated_at"`
 	System       bool       `json:"system"`
-	NoteableID   int64      `json:"noteable_id"`
+	NoteableID   *int64     `json:"noteable_id"` // null on a commit
 	NoteableType string     `json:"noteable_type"`
 	ProjectID    int64      `json:"project_id"`
 	*DiffNote
@@ -38,13 +38,15 @@ type Note struct {
 	Internal        bool     `json:"internal"`
 	Imported        bool     `json:"imported"`
 	ImportedFrom    string   `json:"imported_from"`
-	NoteableIID     int64    `json:"noteable_iid"`
+	NoteableIID     *int64   `json:"noteable_iid"`
 	CommandsChanges struct{} `json:"commands_changes"`
 }
 
-// DiffNote is what a note on a merge request's diff adds.
+// DiffNote is what a note on a diff adds: its position, and on a merge
+// request its commit_id (a *string, shown even when null; nil, left out,
+// on a commit).
 type DiffNote struct {
-	CommitID *string        `json:"commit_id"`
+	CommitID any            `json:"commit_id,omitempty"`
 	Position map[string]any `json:"position"`
 }
 
@@ -278,16 +280,13 @@ func (r *Reader) notesAt(ctx context.Context, t *thread, metas []noteMeta) ([]No
 
 func (r *Reader) note(ctx context.Context, l *lookups, t *thread, i int, n noteRecord) (Note, error) {
 	noteable := map[string]string{store.IssueKind: "Issue", store.MergeRequestKind: "MergeRequest"}[t.row.Kind]
-	e := Note{ID: t.row.ID*NoteIDBase + int64(i) + 1, Type: n.Type, Body: n.Note, CreatedAt: store.UTCText(n.CreatedAt),
-		UpdatedAt: store.UTCText(n.UpdatedAt), System: n.System, NoteableID: t.row.ID, NoteableType: noteable,
-		ProjectID: t.p.ID, Confidential: n.internal(), Internal: n.internal(), Imported: true,
-		ImportedFrom: ImportedFrom, NoteableIID: t.row.IID}
-	var err error
-	if e.Author, err = l.user(ctx, n.AuthorID); err != nil {
+	e, err := noteEntity(ctx, l, t.p, t.row.ID*NoteIDBase+int64(i)+1, n, noteable)
+	if err != nil {
 		return e, err
 	}
-	if n.Type != nil && *n.Type == "DiffNote" {
-		e.DiffNote = &DiffNote{CommitID: n.CommitID, Position: n.Position}
+	e.NoteableID, e.NoteableIID = &t.row.ID, &t.row.IID
+	if e.DiffNote != nil {
+		e.DiffNote.CommitID = n.CommitID
 	}
 	// GitLab's Note#resolvable?: a discussion note of a merge request
 	// that is no system note.
@@ -299,6 +298,20 @@ func (r *Reader) note(ctx context.Context, l *lookups, t *thread, i int, n noteR
 		}
 	}
 	return e, nil
+}
+
+// noteEntity is what the Note entity shows of stored note n of project
+// p, on a noteable of type noteable, whatever it is.
+func noteEntity(ctx context.Context, l *lookups, p ferry.Project, id int64, n noteRecord, noteable string) (Note, error) {
+	e := Note{ID: id, Type: n.Type, Body: n.Note, CreatedAt: store.UTCText(n.CreatedAt), UpdatedAt: store.UTCText(n.UpdatedAt),
+		System: n.System, NoteableType: noteable, ProjectID: p.ID, Confidential: n.internal(), Internal: n.internal(),
+		Imported: true, ImportedFrom: ImportedFrom}
+	var err error
+	e.Author, err = l.user(ctx, n.AuthorID)
+	if n.Type != nil && *n.Type == "DiffNote" {
+		e.DiffNote = &DiffNote{Position: n.Position}
+	}
+	return e, err
 }
 
 // eachNote calls fn with each note of an issuable record, in order,

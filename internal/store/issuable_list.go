@@ -70,10 +70,13 @@ const reporterOf = `(n.owner_id = ?
 		AND (m.expires_at IS NULL OR m.expires_at >= ?)
 		AND (g.id = n.id OR substr(n.full_path, 1, length(g.full_path) + 1) = g.full_path || '/')))`
 
-// conds is a WHERE clause being built.
+// conds is a WHERE clause being built, and what the list reads first
+// when not the issuables (drive, "<table> <alias> CROSS JOIN ").
 type conds struct {
-	where []string
-	args  []any
+	where     []string
+	args      []any
+	drive     string
+	driveArgs []any
 }
 
 func (c *conds) add(cond string, args ...any) {
@@ -225,8 +228,9 @@ func (q queries) ListIssuables(ctx context.Context, f IssuableFilter) ([]Issuabl
 			return nil, ListTotal{}, err
 		}
 	}
-	from := ` FROM issuables i JOIN projects p ON p.id = i.project_id JOIN namespaces n ON n.id = p.namespace_id WHERE ` +
+	from := ` FROM ` + c.drive + `issuables i JOIN projects p ON p.id = i.project_id JOIN namespaces n ON n.id = p.namespace_id WHERE ` +
 		strings.Join(c.where, " AND ")
+	c.args = append(c.driveArgs, c.args...)
 	if f.CountLimit <= 0 {
 		var total int
 		if err := q.queryRow(ctx, `SELECT count(*)`+from, c.args...).Scan(&total); err != nil {

@@ -60,15 +60,16 @@ func (f IssuableFilter) searchColumns() []string {
 // which pg_trgm's indexes answer (migration 0016). On SQLite the words
 // index (issuables_search) selects the candidates: a term of letters and
 // digits appears in a text exactly when a word of it contains the term;
-// the other terms are read in the text too.
+// the other terms are read in the text too. The index query is evaluated
+// first (matchRows), so that the list reads what it matches as fits
+// their number.
 func (q queries) searchConditions(ctx context.Context, f IssuableFilter, c *conds) error {
 	terms, exact := searchTerms(f.Search)
 	if len(terms) == 0 && exact == "" {
 		return nil // only spaces: GitLab searches for nothing (blank)
 	}
 	words := map[string][]string{}
-	var parts []string
-	var args []any
+	var cols []searchPart
 	var matches []string // per column, when no column needs more than the index
 	indexOnly := q.dialect == SQLite
 	for _, col := range f.searchColumns() {
@@ -76,26 +77,41 @@ func (q queries) searchConditions(ctx context.Context, f IssuableFilter, c *cond
 		if err != nil {
 			return err
 		}
-		if p.never {
-			continue
+		if !p.never {
+			cols = append(cols, p)
+			matches = append(matches, p.match)
+			indexOnly = indexOnly && p.match != "" && len(p.likes) == 0
 		}
-		indexOnly = indexOnly && p.match != "" && len(p.likes) == 0
-		matches = append(matches, p.match)
-		cond := p.likes
-		cargs := p.likeArgs
-		if p.match != "" {
-			cond = append([]string{searchMatch}, cond...)
-			cargs = append([]any{p.match}, cargs...)
-		}
-		parts = append(parts, "("+strings.Join(cond, " AND ")+")")
-		args = append(args, cargs...)
 	}
 	switch {
-	case len(parts) == 0:
+	case len(cols) == 0:
 		c.add("1 = 0")
 	case indexOnly:
-		c.add(searchMatch, strings.Join(matches, " OR "))
+		match := strings.Join(matches, " OR ")
+		m, err := q.matchRows(ctx, match)
+		if err != nil {
+			return err
+		}
+		if !m.drive(c) {
+			cond, args := m.cond(match)
+			c.add(cond, args...)
+		}
 	default:
+		var parts []string
+		var args []any
+		for _, p := range cols {
+			cond, cargs := p.likes, p.likeArgs
+			if p.match != "" {
+				m, err := q.matchRows(ctx, p.match)
+				if err != nil {
+					return err
+				}
+				mc, margs := m.cond(p.match)
+				cond, cargs = append([]string{mc}, cond...), append(margs, cargs...)
+			}
+			parts = append(parts, "("+strings.Join(cond, " AND ")+")")
+			args = append(args, cargs...)
+		}
 		c.add("("+strings.Join(parts, " OR ")+")", args...)
 	}
 	return nil

@@ -43,26 +43,18 @@ func searchIIDs(t *testing.T, db *store.DB, f store.IssuableFilter) []int64 {
 	return iids
 }
 
-// TestStore_SearchIssuables pins GitLab's fuzzy search
-// (Gitlab::SQL::Pattern): terms of three characters or more, in any
-// letter case and anywhere in a word, all in the title or all in the
-// description; shorter terms dropped; a query without such a term equal
-// to the whole text; "quoted" phrases kept whole. The same on both
-// dialects, with or without the words index.
-func TestStore_SearchIssuables(t *testing.T) {
-	t.Parallel()
-	ctx, db := context.Background(), storetest.Open(t)
-	u := newUser(t, db, "alice")
-	p := newProject(t, db, u)
-	searchRows(t, db, p.ID, [][2]string{
+// searchTexts are the titles and descriptions of TestStore_SearchIssuables'
+// issues, and searchCases what searches find among them.
+var (
+	searchTexts = [][2]string{
 		{"Timeout in the CACHE index", "retry later"},              // 1
 		{"cache", "rebuild the index"},                             // 2
 		{"AB", "index cache"},                                      // 3
 		{"ab cd", "release v1.2.3 of foo-bar"},                     // 4
 		{"Grüße aus Köln", "100% done, see https://example.com/x"}, // 5
 		{"foo bar", "naïve timeouts"},                              // 6
-	})
-	for _, tt := range []struct {
+	}
+	searchCases = []struct {
 		name   string
 		search string
 		in     string
@@ -90,7 +82,22 @@ func TestStore_SearchIssuables(t *testing.T) {
 		{"NoSuchWord", "zebra", "", []int64{}},
 		{"OneTermMissing", "cache zebra", "", []int64{}},
 		{"Blank", "   ", "", []int64{1, 2, 3, 4, 5, 6}},
-	} {
+	}
+)
+
+// TestStore_SearchIssuables pins GitLab's fuzzy search
+// (Gitlab::SQL::Pattern): terms of three characters or more, in any
+// letter case and anywhere in a word, all in the title or all in the
+// description; shorter terms dropped; a query without such a term equal
+// to the whole text; "quoted" phrases kept whole. The same on both
+// dialects, with or without the words index.
+func TestStore_SearchIssuables(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	u := newUser(t, db, "alice")
+	p := newProject(t, db, u)
+	searchRows(t, db, p.ID, searchTexts)
+	for _, tt := range searchCases {
 		t.Run(tt.name, func(t *testing.T) {
 			got := searchIIDs(t, db, store.IssuableFilter{ProjectID: p.ID, Search: tt.search, SearchIn: tt.in})
 			if !slices.Equal(got, tt.want) {
@@ -158,5 +165,57 @@ func TestStore_ListIssuablesCountLimit(t *testing.T) {
 				t.Errorf("%d rows, total %+v; want %d, %+v", len(got), total, tt.wantRows, tt.want)
 			}
 		})
+	}
+}
+
+// TestStore_SearchIssuablesPlans pins that how a search reads what the
+// words index matches changes nothing: a list of few matches, a map of
+// many, or the index query in a subquery (too many, or too spread out)
+// find the same rows, in the same order, with the same totals, on every
+// page and beside other filters. Not parallel: it sets the limits.
+func TestStore_SearchIssuablesPlans(t *testing.T) {
+	ctx, db := context.Background(), storetest.Open(t)
+	// Rows of other projects around the list's.
+	searchRows(t, db, newProject(t, db, newUser(t, db, "bob")).ID, searchTexts[:3])
+	p := newProject(t, db, newUser(t, db, "alice"))
+	searchRows(t, db, p.ID, searchTexts)
+	searchRows(t, db, newProject(t, db, newUser(t, db, "carol")).ID, searchTexts[:3])
+	for _, plan := range []struct {
+		name      string
+		few, ids  int
+		span      int64
+		paginated []int64 // "cache", newest first, two a page: pages 1 and 2
+	}{
+		{"FewListed", 2000, 1 << 18, 4 << 20, []int64{3, 2, 1}},
+		{"ManyMapped", 0, 1 << 18, 4 << 20, []int64{3, 2, 1}},
+		{"TooMany", 0, 0, 4 << 20, []int64{3, 2, 1}},
+		{"TooSpread", 0, 1 << 18, 0, []int64{3, 2, 1}},
+	} {
+		restore := store.SetMatchLimits(plan.few, plan.ids, plan.span)
+		for _, tt := range searchCases {
+			got := searchIIDs(t, db, store.IssuableFilter{ProjectID: p.ID, Search: tt.search, SearchIn: tt.in})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%s: search %q in %q: iids %v, want %v", plan.name, tt.search, tt.in, got, tt.want)
+			}
+		}
+		var paged []int64
+		for n := 1; n <= 2; n++ {
+			f := store.IssuableFilter{Kind: store.IssueKind, ProjectID: p.ID, Admin: true, Search: "cache", State: "opened",
+				CountLimit: 10, Page: store.Page{Number: n, PerPage: 2}}
+			rows, total, err := db.ListIssuables(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total.N != 3 {
+				t.Errorf("%s: page %d total %+v, want 3", plan.name, n, total)
+			}
+			for _, r := range rows {
+				paged = append(paged, r.IID)
+			}
+		}
+		if !slices.Equal(paged, plan.paginated) {
+			t.Errorf("%s: pages %v, want %v", plan.name, paged, plan.paginated)
+		}
+		restore()
 	}
 }
