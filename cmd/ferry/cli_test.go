@@ -27,7 +27,13 @@ func TestCLI_Mistakes(t *testing.T) {
 		{"ServeHelp", []string{"serve", "--help"}, 0, "-listen string"},
 		{"HelpServe", []string{"help", "serve"}, 0, "-listen string"},
 		{"Help", []string{"help"}, 0, "reset-root-token"},
-		{"HelpArchive", []string{"help", "archive"}, 0, "-scale string"},
+		{"HelpArchive", []string{"help", "archive"}, 0, "validate FILE [--json]"},
+		{"ExportNoProject", []string{"export", "--server", "http://127.0.0.1:1"}, 2, `ferry: export takes one project (its id or full path), got ""`},
+		{"ExportBadServer", []string{"export", "--server", "gitlab.example.com", "--token", "x", "g/p"}, 2,
+			`ferry: export: --server "gitlab.example.com": want an absolute http:// or https:// URL`},
+		{"ImportNoPath", []string{"import", "x.tar.gz"}, 2, "ferry: import: --path is required"},
+		{"ImportBadOverride", []string{"import", "--override", "nokey", "x.tar.gz"}, 2, `invalid value "nokey" for flag -override: want KEY=VALUE`},
+		{"InspectTwoFiles", []string{"archive", "inspect", "a", "b"}, 2, `ferry: archive inspect takes one archive file, got "a b"`},
 		{"NoCommand", nil, 2, "ferry: no command given"},
 		{"UnknownCommand", []string{"fly"}, 2, `ferry: unknown command "fly"`},
 		{"UnknownFlag", []string{"serve", "--bogus"}, 2, "flag provided but not defined: -bogus"},
@@ -48,7 +54,7 @@ func TestCLI_Mistakes(t *testing.T) {
 		{"MissingCAFile", []string{"serve", "--ca-file", "/nonexistent/ca.pem"}, 1, "ferry: CA file: open /nonexistent/ca.pem"},
 		{"VersionArgument", []string{"version", "x"}, 2, `ferry: version takes no arguments, got "x"`},
 		{"HelpTwoCommands", []string{"help", "serve", "bench"}, 2, `ferry: help takes one command, got "serve bench"`},
-		{"ArchiveNoSubcommand", []string{"archive"}, 2, "ferry: usage: ferry archive generate --scale huge|reads|s|m|l|xl --out FILE"},
+		{"ArchiveNoSubcommand", []string{"archive"}, 2, "ferry: archive: want a subcommand: generate, inspect or validate"},
 		{"ArchiveNoOut", []string{"archive", "generate", "--scale", "s"}, 2, "ferry: archive generate: --out FILE is required"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,17 +12,11 @@ import (
 	"github.com/ferryhq/ferry/internal/archive"
 )
 
-// packFiles is an archive holding files (name → content).
+// packFiles is an archive of files (name → content).
 func packFiles(t *testing.T, files map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	aw := archive.NewWriter(&buf)
-	for name, data := range files {
-		if err := aw.AddBytes(name, []byte(data)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := aw.Close(); err != nil {
+	if err := archive.Pack(&buf, files); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
