@@ -25,6 +25,9 @@ func exportCmd(ctx context.Context, args []string) error {
 	}
 	project := pos[0]
 	path, err := exportProject(ctx, c, project, *out)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("export of %s: interrupted; the partial download was removed", project)
+	}
 	if err != nil {
 		return fmt.Errorf("export of %s from %s: %w", project, c.Server(), err)
 	}

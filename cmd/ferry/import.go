@@ -49,6 +49,12 @@ func importCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	st, err := importArchive(ctx, c, pos[0], im)
+	if err != nil && ctx.Err() != nil && st.ID != 0 {
+		return fmt.Errorf("import of %s: interrupted; it goes on on the server: GET /projects/%d/import follows it", pos[0], st.ID)
+	}
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("import of %s: interrupted during the upload", pos[0])
+	}
 	if st.ID != 0 {
 		printImport(os.Stdout, st)
 	}
@@ -75,7 +81,7 @@ func importArchive(ctx context.Context, c *remote.Client, file string, im remote
 	if err != nil {
 		return st, err
 	}
-	return c.WaitImport(ctx, st.ID, func(st remote.ImportStatus) {
+	final, err := c.WaitImport(ctx, st.ID, func(st remote.ImportStatus) {
 		records := int64(-1)
 		if s, ok := st.Counts(); ok {
 			records = 0
@@ -85,6 +91,10 @@ func importArchive(ctx context.Context, c *remote.Client, file string, im remote
 		}
 		m.state(st.Status, st.Progress, records)
 	})
+	if final.ID == 0 { // the first read failed
+		final = st
+	}
+	return final, err
 }
 
 // printImport writes an import's outcome: its status, the records of each

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -323,5 +324,69 @@ func TestCLI_ArchiveInspectValidate(t *testing.T) {
 				t.Errorf("validate: exit %d, want 1 and %q once:\n%s", code, tt.want, out)
 			}
 		})
+	}
+}
+
+// stallingProxy sends the first bytes of every download, then holds the
+// connection open until the client goes.
+type stallingProxy struct{ upstream string }
+
+func (p stallingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req, _ := http.NewRequestWithContext(r.Context(), r.Method, p.upstream+r.URL.RequestURI(), r.Body)
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	if !strings.HasSuffix(r.URL.Path, "/export/download") {
+		io.Copy(w, resp.Body)
+		return
+	}
+	io.CopyN(w, resp.Body, 10<<10)
+	w.(http.Flusher).Flush()
+	<-r.Context().Done()
+}
+
+// TestCLI_ExportInterrupted pins that SIGINT during a download stops
+// `ferry export` at once with exit 1, keeping nothing.
+func TestCLI_ExportInterrupted(t *testing.T) {
+	t.Parallel()
+	r, dir := startRemote(t), t.TempDir()
+	r.h.do("PUT", "/application/settings", "project_download_export_limit=0")
+	waitAll(t, r.h, []int64{r.h.importArchive("p", scaleArchive(t))}, nil)
+	proxy := httptest.NewServer(stallingProxy{upstream: r.base})
+	t.Cleanup(proxy.Close)
+	cmd := exec.Command(r.bin, "export", "--server", proxy.URL, "root/p")
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), "FERRY_TOKEN="+scaleToken)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if parts, _ := filepath.Glob(filepath.Join(dir, ".ferry-export-*")); len(parts) == 1 {
+			if info, err := os.Stat(parts[0]); err == nil && info.Size() > 0 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no partial download appeared:\n%s", out.String())
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(out.String(), "interrupted; the partial download was removed") {
+		t.Errorf("export after SIGINT: %v\n%s", err, out.String())
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("left behind: %s", left[0].Name())
 	}
 }
