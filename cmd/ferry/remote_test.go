@@ -132,7 +132,6 @@ func TestCLI_ExportImportRoundTrip(t *testing.T) {
 // download with 429 and Retry-After, cuts the second after some bytes,
 // and passes everything else on, noting the Range headers it saw.
 type flakyProxy struct {
-	t        *testing.T
 	upstream string
 	mu       sync.Mutex
 	downs    int
@@ -155,25 +154,34 @@ func (p *flakyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"message":{"error":"This endpoint has been requested too many times. Try again later."}}`)
 		return
 	}
-	req, _ := http.NewRequest(r.Method, p.upstream+r.URL.RequestURI(), r.Body)
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		p.t.Errorf("proxy: %v", err)
-		w.WriteHeader(http.StatusBadGateway)
+	resp := forward(w, r, p.upstream)
+	if resp == nil {
 		return
 	}
 	defer resp.Body.Close()
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(resp.StatusCode)
 	if n == 2 {
 		io.CopyN(w, resp.Body, 100<<10)
 		w.(http.Flusher).Flush()
 		panic(http.ErrAbortHandler) // the connection drops mid-file
 	}
 	io.Copy(w, resp.Body)
+}
+
+// forward sends r on to upstream and writes the answer's status and
+// headers; the caller copies the body (nil: 502 written).
+func forward(w http.ResponseWriter, r *http.Request, upstream string) *http.Response {
+	req, _ := http.NewRequestWithContext(r.Context(), r.Method, upstream+r.URL.RequestURI(), r.Body)
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return nil
+	}
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	return resp
 }
 
 // TestCLI_ExportResumesAndWaits pins that a download answered 429 waits
@@ -185,7 +193,7 @@ func TestCLI_ExportResumesAndWaits(t *testing.T) {
 	r.h.do("PUT", "/application/settings", "project_download_export_limit=0")
 	id := r.h.importArchive("big", slowArchiveBytes(t))
 	waitAll(t, r.h, []int64{id}, nil)
-	p := &flakyProxy{t: t, upstream: r.base}
+	p := &flakyProxy{upstream: r.base}
 	proxy := httptest.NewServer(p)
 	t.Cleanup(proxy.Close)
 	out, code := runCLI(t, r.bin, dir, []string{"FERRY_TOKEN=" + scaleToken}, "export", "--server", proxy.URL, "root/big",
@@ -332,18 +340,11 @@ func TestCLI_ArchiveInspectValidate(t *testing.T) {
 type stallingProxy struct{ upstream string }
 
 func (p stallingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	req, _ := http.NewRequestWithContext(r.Context(), r.Method, p.upstream+r.URL.RequestURI(), r.Body)
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		w.WriteHeader(http.StatusBadGateway)
+	resp := forward(w, r, p.upstream)
+	if resp == nil {
 		return
 	}
 	defer resp.Body.Close()
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(resp.StatusCode)
 	if !strings.HasSuffix(r.URL.Path, "/export/download") {
 		io.Copy(w, resp.Body)
 		return
