@@ -37,6 +37,9 @@ type Client struct {
 	// Poll is the first wait between two status reads of a job, growing
 	// to MaxPoll.
 	Poll, MaxPoll time.Duration
+	// NoExport is how long an export may show the status none after it
+	// was asked for (an older GitLab's, until its worker starts).
+	NoExport time.Duration
 }
 
 // New returns a client of the server at server (its base URL, with or
@@ -51,7 +54,7 @@ func New(server, token string, logger *slog.Logger) (*Client, error) {
 	base := strings.TrimSuffix(strings.TrimSuffix(u.String(), "/"), "/api/v4")
 	return &Client{base: base + "/api/v4", token: token, http: &http.Client{CheckRedirect: keepToken}, log: logger,
 		Retries: 5, RateLimitWaits: 30, Backoff: time.Second, MaxBackoff: 30 * time.Second,
-		Poll: time.Second, MaxPoll: 5 * time.Second}, nil
+		Poll: time.Second, MaxPoll: 5 * time.Second, NoExport: 15 * time.Minute}, nil
 }
 
 // Server is the server's base URL, as errors name it.

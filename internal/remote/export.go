@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ferryhq/ferry"
 )
@@ -36,10 +37,17 @@ func (c *Client) Export(ctx context.Context, project string) (ExportStatus, erro
 }
 
 // WaitExport reads the export's status until it is finished, calling
-// seen with each. It returns ErrExportFailed when the server says failed.
+// seen with each. It returns ErrExportFailed when the server says failed,
+// or still says none (older GitLab, before its worker starts) after
+// Client.NoExport.
 func (c *Client) WaitExport(ctx context.Context, project string, seen func(ExportStatus)) (ExportStatus, error) {
 	read := func() (ExportStatus, error) { return c.Export(ctx, project) }
+	start := time.Now()
 	return poll(ctx, c, read, seen, func(st ExportStatus) (string, error) {
+		if st.Status == "none" && time.Since(start) > c.NoExport {
+			return "failed", fmt.Errorf("%w: the server shows no export %s after it was asked for one; "+
+				"check its background jobs (Sidekiq), then export again", ErrExportFailed, c.NoExport)
+		}
 		return st.Status, fmt.Errorf("%w (%s): ask its administrator, then export again", ErrExportFailed, st.PathWithNamespace)
 	})
 }
