@@ -30,7 +30,7 @@ func archiveCheckCmd(ctx context.Context, sub string, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, checkErr := checkArchive(ctx, pos[0], *tmp)
+	rep, checkErr := importer.CheckFile(ctx, pos[0], *tmp, ferry.DefaultSettings(), newLogger("text", "error"))
 	if checkErr != nil && !importer.Failed(checkErr) {
 		return fmt.Errorf("archive %s %s: %w", sub, pos[0], checkErr)
 	}
@@ -52,22 +52,6 @@ func archiveCheckCmd(ctx context.Context, sub string, args []string) error {
 		return fmt.Errorf("%s: %w: %d records would be failed relations", pos[0], errInvalid, len(rep.Problems))
 	}
 	return nil
-}
-
-// checkArchive runs the importer's dry run on file, in a folder of tmp
-// that is removed after (also when ctx ends).
-func checkArchive(ctx context.Context, file, tmp string) (*importer.Report, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	work, err := os.MkdirTemp(tmp, "ferry-archive-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(work)
-	return importer.Check(ctx, f, work, ferry.DefaultSettings(), newLogger("text", "error"))
 }
 
 // printInspect writes what the archive holds.

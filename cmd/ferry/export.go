@@ -43,13 +43,6 @@ func exportCmd(ctx context.Context, args []string) error {
 func exportProject(ctx context.Context, c *remote.Client, project, out string) (string, error) {
 	m := newMeter(os.Stderr, "export")
 	defer m.end()
-	if err := c.ScheduleExport(ctx, project); err != nil {
-		return "", err
-	}
-	_, err := c.WaitExport(ctx, project, func(st remote.ExportStatus) { m.state(st.Status, st.Progress, -1) })
-	if err != nil {
-		return "", err
-	}
-	return c.DownloadExport(ctx, project, remote.Download{Out: out, Dir: ".",
-		Bytes: func(done, total int64) { m.bytes("download", done, total) }})
+	return c.ExportArchive(ctx, project, remote.Download{Out: out, Dir: ".", Bytes: func(done, total int64) { m.bytes("download", done, total) }},
+		func(st remote.ExportStatus) { m.state(st.Status, st.Progress, -1) })
 }

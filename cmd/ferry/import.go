@@ -77,24 +77,7 @@ func importArchive(ctx context.Context, c *remote.Client, file string, im remote
 	m := newMeter(os.Stderr, "import")
 	defer m.end()
 	im.Bytes = func(done, total int64) { m.bytes("upload", done, total) }
-	st, err := c.StartImport(ctx, file, im)
-	if err != nil {
-		return st, err
-	}
-	final, err := c.WaitImport(ctx, st.ID, func(st remote.ImportStatus) {
-		records := int64(-1)
-		if s, ok := st.Counts(); ok {
-			records = 0
-			for _, n := range s.Imported {
-				records += n
-			}
-		}
-		m.state(st.Status, st.Progress, records)
-	})
-	if final.ID == 0 { // the first read failed
-		final = st
-	}
-	return final, err
+	return c.ImportArchive(ctx, file, im, func(st remote.ImportStatus) { m.state(st.Status, st.Progress, st.Records()) })
 }
 
 // printImport writes an import's outcome: its status, the records of each

@@ -17,6 +17,7 @@ commands:
   serve           run the HTTP API, git over HTTP and the job workers
   export          export a project from a server (GitLab or Ferry) and download its archive
   import          import an archive into a server and follow the import to its end
+  migrate         move projects from one server to another: export, download, import, verify
   archive inspect   what an archive holds: versions, project, relation counts, bundles
   archive validate  the importer's checks of an archive, without a server (exit 1: problems)
   migrate-store   move an embedded installation to PostgreSQL (and its files to S3)
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string) error {
 		return exportCmd(ctx, args[1:])
 	case "import":
 		return importCmd(ctx, args[1:])
+	case "migrate":
+		return migrateCmd(ctx, args[1:])
 	case "migrate-store":
 		return migrateStore(ctx, args[1:])
 	case "reset-root-token":

@@ -32,28 +32,38 @@ func (f remoteFlags) client(cmd string, logger *slog.Logger) (*remote.Client, er
 	if *f.server == "" {
 		return nil, usagef("%s: --server URL is required", cmd)
 	}
-	token, err := readToken(cmd, *f.server, *f.token)
+	return newClient(cmd, *f.server, "--token", *f.token, logger, "FERRY_TOKEN", "GITLAB_TOKEN")
+}
+
+// newClient is the client of server, with the token of the flag (named
+// flag), of the first environment variable set, or typed.
+func newClient(cmd, server, flag, flagToken string, logger *slog.Logger, envs ...string) (*remote.Client, error) {
+	token, err := readToken(cmd, server, flag, flagToken, envs...)
 	if err != nil {
 		return nil, err
 	}
-	c, err := remote.New(*f.server, token, logger)
+	c, err := remote.New(server, token, logger)
 	if err != nil {
 		return nil, usagef("%s: --%v", cmd, err)
 	}
 	return c, nil
 }
 
-// readToken is the token: the flag's, FERRY_TOKEN's, GITLAB_TOKEN's, or
-// typed on the terminal without echo. It is never printed.
-func readToken(cmd, server, flagValue string) (string, error) {
-	for _, t := range []string{flagValue, os.Getenv("FERRY_TOKEN"), os.Getenv("GITLAB_TOKEN")} {
+// readToken is the token: the flag's, the first of envs set, or typed
+// on the terminal without echo. It is never printed.
+func readToken(cmd, server, flag, flagValue string, envs ...string) (string, error) {
+	values := []string{flagValue}
+	for _, e := range envs {
+		values = append(values, os.Getenv(e))
+	}
+	for _, t := range values {
 		if t = strings.TrimSpace(t); t != "" {
 			return t, nil
 		}
 	}
 	fd := int(os.Stdin.Fd())
 	if !term.IsTerminal(fd) {
-		return "", usagef("%s: no token: give --token, or set FERRY_TOKEN or GITLAB_TOKEN", cmd)
+		return "", usagef("%s: no token for %s: give %s, or set %s", cmd, server, flag, strings.Join(envs, " or "))
 	}
 	fmt.Fprintf(os.Stderr, "Token for %s: ", server)
 	b, err := term.ReadPassword(fd)
@@ -69,7 +79,7 @@ func readToken(cmd, server, flagValue string) (string, error) {
 
 // parseArgs parses flags given before, between or after the arguments
 // and returns the arguments, refusing any number but want (named by
-// names in the message).
+// names in the message; want -1 takes any number).
 func parseArgs(fs *flag.FlagSet, args []string, want int, names string) ([]string, error) {
 	fs.SetOutput(os.Stderr)
 	var pos []string
@@ -87,7 +97,7 @@ func parseArgs(fs *flag.FlagSet, args []string, want int, names string) ([]strin
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if len(pos) != want {
+	if want >= 0 && len(pos) != want {
 		return nil, usagef("%s takes %s, got %q", fs.Name(), names, strings.Join(pos, " "))
 	}
 	return pos, nil

@@ -257,7 +257,7 @@ func TestCLI_RemoteErrors(t *testing.T) {
 			"ferry: export of root/x from " + r.base + ": POST /projects/root%2Fx/export: 401 Unauthorized (the token is wrong"},
 		{"BadTokenFlag", nil, []string{"import", "--server", r.base, "--token", bad, broken, "--path", "p"}, 1, "401 Unauthorized"},
 		{"NoToken", nil, []string{"export", "--server", r.base, "root/x"}, 2,
-			"ferry: export: no token: give --token, or set FERRY_TOKEN or GITLAB_TOKEN"},
+			"ferry: export: no token for " + r.base + ": give --token, or set FERRY_TOKEN or GITLAB_TOKEN"},
 		{"NoProject", []string{"FERRY_TOKEN=" + scaleToken}, []string{"export", "--server", r.base, "root/missing"}, 1,
 			"404 Project Not Found (check --server"},
 		{"NoNamespace", []string{"FERRY_TOKEN=" + scaleToken}, []string{"import", "--server", r.base, broken, "--namespace", "nowhere", "--path", "p"}, 1,

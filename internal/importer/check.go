@@ -152,3 +152,19 @@ func (rep *Report) Size(prefix string) (files int, bytes int64) {
 	}
 	return files, bytes
 }
+
+// CheckFile is Check of the archive file, extracted into a folder of tmp
+// that is removed before it returns (also when ctx ends).
+func CheckFile(ctx context.Context, file, tmp string, settings ferry.Settings, logger *slog.Logger) (*Report, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	work, err := os.MkdirTemp(tmp, ".ferry-check-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	return Check(ctx, f, work, settings, logger)
+}

@@ -98,3 +98,16 @@ func (c *Client) call(ctx context.Context, method, path string, out any) error {
 	}
 	return nil
 }
+
+// ExportArchive schedules an export of project, waits for it (telling
+// seen each status) and downloads it (see DownloadExport): the whole of
+// moving a project's archive off a server. It returns the file's name.
+func (c *Client) ExportArchive(ctx context.Context, project string, opt Download, seen func(ExportStatus)) (string, error) {
+	if err := c.ScheduleExport(ctx, project); err != nil {
+		return "", err
+	}
+	if _, err := c.WaitExport(ctx, project, seen); err != nil {
+		return "", err
+	}
+	return c.DownloadExport(ctx, project, opt)
+}

@@ -177,3 +177,32 @@ func (c *Client) WaitImport(ctx context.Context, id int64, seen func(ImportStatu
 		return st.Status, fmt.Errorf("%w: %s", ErrImportFailed, msg)
 	})
 }
+
+// ImportArchive uploads file (StartImport) and waits for the import's end
+// (WaitImport, telling seen each status). The status returned names the
+// new project once the upload was accepted, also when the wait failed.
+func (c *Client) ImportArchive(ctx context.Context, file string, im Import, seen func(ImportStatus)) (ImportStatus, error) {
+	st, err := c.StartImport(ctx, file, im)
+	if err != nil {
+		return st, err
+	}
+	final, err := c.WaitImport(ctx, st.ID, seen)
+	if final.ID == 0 { // the first read failed
+		final = st
+	}
+	return final, err
+}
+
+// Records is the records the status says were stored so far, -1 when its
+// stats are not Ferry's per-relation counts.
+func (st ImportStatus) Records() int64 {
+	s, ok := st.Counts()
+	if !ok {
+		return -1
+	}
+	var n int64
+	for _, c := range s.Imported {
+		n += c
+	}
+	return n
+}

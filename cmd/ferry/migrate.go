@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/migrate"
+)
+
+// migrateCmd is `ferry migrate`: move projects from one server to
+// another, one after the other, and report how each went.
+func migrateCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	from := fs.String("from", "", "the source server's URL (required)")
+	fromToken := fs.String("from-token", "", "the source's token (default FERRY_FROM_TOKEN, else asked for)")
+	to := fs.String("to", "", "the target server's URL (required)")
+	toToken := fs.String("to-token", "", "the target's token (default FERRY_TO_TOKEN, else asked for)")
+	namespace := fs.String("to-namespace", "", "the target namespace of the projects named on the command line (default: the source's)")
+	list := fs.String("list", "", "a CSV file of projects: source path, target namespace, target path (the last two may be empty)")
+	m := &migrate.Migrator{Logger: cliLogger()}
+	fs.StringVar(&m.Dir, "dir", ".", "the folder the archives pass through")
+	fs.BoolVar(&m.Keep, "keep", false, "keep the archives in --dir")
+	fs.BoolVar(&m.Overwrite, "overwrite", false, "replace projects already at their target paths")
+	report := fs.String("report", "", "write the report as JSON to this file")
+	dryRun := fs.Bool("dry-run", false, "print what would move where, and stop")
+	projects, err := parseArgs(fs, args, -1, "")
+	if err != nil {
+		return err
+	}
+	items, err := migrateItems(projects, *namespace, *list)
+	if err != nil {
+		return err
+	}
+	if *from == "" || *to == "" {
+		return usagef("migrate: --from URL and --to URL are required")
+	}
+	if *dryRun {
+		for _, it := range items {
+			fmt.Printf("%s on %s → %s on %s\n", it.Source, *from, it.Target(), *to)
+		}
+		return nil
+	}
+	if m.From, err = newClient("migrate", *from, "--from-token", *fromToken, m.Logger, "FERRY_FROM_TOKEN"); err != nil {
+		return err
+	}
+	if m.To, err = newClient("migrate", *to, "--to-token", *toToken, m.Logger, "FERRY_TO_TOKEN"); err != nil {
+		return err
+	}
+	return runMigration(ctx, m, items, *report)
+}
+
+// runMigration moves the items with progress on stderr, then prints the
+// report (and writes it as JSON). It fails unless every item moved.
+func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item, report string) error {
+	var mt *meter
+	m.Events = migrate.Events{
+		Step: func(it migrate.Item, step string) {
+			if mt != nil {
+				mt.end()
+			}
+			mt = newMeter(os.Stderr, "migrate "+it.Source)
+		},
+		Bytes: func(_ migrate.Item, what string, done, total int64) { mt.bytes(what, done, total) },
+		State: func(_ migrate.Item, state string, p *ferry.Progress, records int64) { mt.state(state, p, records) },
+	}
+	results := m.Run(ctx, items)
+	if mt != nil {
+		mt.end()
+	}
+	printMigration(os.Stdout, results)
+	if report != "" {
+		b, _ := json.MarshalIndent(results, "", "  ")
+		if err := os.WriteFile(report, append(b, '\n'), 0o600); err != nil {
+			return fmt.Errorf("migrate: report: %w", err)
+		}
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("migrate: interrupted after %d of %d projects", len(results), len(items))
+	}
+	bad := 0
+	for _, r := range results {
+		if r.Outcome != "migrated" {
+			bad++
+		}
+	}
+	if bad > 0 {
+		return fmt.Errorf("migrate: %d of %d projects did not move cleanly", bad, len(items))
+	}
+	return nil
+}
+
+// printMigration writes one line per project, then why each failure
+// failed.
+func printMigration(w io.Writer, results []migrate.Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tTARGET\tOUTCOME\tRECORDS\tARCHIVE\tFAILED RELATIONS\tSECONDS")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%.1f\n", r.Source, r.Target(), r.Outcome, r.Records,
+			sizeText(r.ArchiveBytes), len(r.FailedRelations), r.Seconds)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if r.Error != "" {
+			fmt.Fprintf(w, "%s: %s failed: %s\n", r.Source, r.Step, r.Error)
+		}
+		for _, d := range r.Mismatches {
+			fmt.Fprintf(w, "%s: %s\n", r.Source, d)
+		}
+		for _, f := range r.FailedRelations {
+			fmt.Fprintf(w, "%s: failed relation %s line %d: %s\n", r.Source, f.RelationName, f.LineNumber, f.ExceptionClass)
+		}
+	}
+}
+
+// migrateItems are the projects named on the command line (to
+// namespace) and those of the list file.
+func migrateItems(projects []string, namespace, list string) ([]migrate.Item, error) {
+	var items []migrate.Item
+	for _, p := range projects {
+		items = append(items, migrate.NewItem(p, namespace, ""))
+	}
+	if list != "" {
+		listed, err := readList(list)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, listed...)
+	}
+	if len(items) == 0 {
+		return nil, usagef("migrate: name projects (full paths) or give --list FILE")
+	}
+	return items, nil
+}
+
+// readList reads a CSV list: source path, target namespace, target path;
+// '#' starts a comment, and a first line starting with "source" is a
+// header.
+func readList(file string) ([]migrate.Item, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: --list: %w", err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord, r.Comment, r.TrimLeadingSpace = -1, '#', true
+	var items []migrate.Item
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return items, nil
+		}
+		if err != nil {
+			return nil, usagef("migrate: --list %s: %v", file, err)
+		}
+		rec = append(rec, "", "")
+		if line == 1 && strings.EqualFold(strings.TrimSpace(rec[0]), "source") {
+			continue
+		}
+		if strings.TrimSpace(rec[0]) == "" {
+			return nil, usagef("migrate: --list %s: line %d has no source project", file, line)
+		}
+		items = append(items, migrate.NewItem(strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1]), strings.TrimSpace(rec[2])))
+	}
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCLI_Migrate moves two projects between two `ferry serve`
+// processes (one named on the command line, one through a list with a
+// new path) and fails on a third that does not exist: the report says
+// which moved, with their records verified against the target's stats.
+func TestCLI_Migrate(t *testing.T) {
+	t.Parallel()
+	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
+	src.h.do("PUT", "/application/settings", "project_download_export_limit=0")
+	waitAll(t, src.h, []int64{src.h.importArchive("alpha", scaleArchive(t)), src.h.importArchive("beta", scaleArchive(t))}, nil)
+	list := filepath.Join(dir, "list.csv")
+	os.WriteFile(list, []byte("source,target namespace,target path\nroot/beta,root,beta-copy\n# done later\n"), 0o600)
+	report := filepath.Join(dir, "report.json")
+	env := []string{"FERRY_FROM_TOKEN=" + scaleToken, "FERRY_TO_TOKEN=" + scaleToken}
+	out, code := runCLI(t, src.bin, dir, env, "migrate", "--from", src.base, "--to", dst.base, "root/alpha", "root/missing",
+		"--list", list, "--report", report)
+	if code != 1 || !strings.Contains(out, "root/missing: export failed: on "+src.base+": POST /projects/root%2Fmissing/export: 404 Project Not Found") ||
+		!strings.Contains(out, "migrate: 1 of 3 projects did not move cleanly") {
+		t.Fatalf("migrate: exit %d\n%s", code, out)
+	}
+	t.Logf("migrate:\n%s", out)
+	var results []struct {
+		Source, Outcome string
+		TargetPath      string `json:"target_path"`
+		Records         int64
+	}
+	b, _ := os.ReadFile(report)
+	if err := json.Unmarshal(b, &results); err != nil || len(results) != 3 {
+		t.Fatalf("report: %v\n%s", err, b)
+	}
+	for i, want := range []string{"migrated", "failed", "migrated"} {
+		if results[i].Outcome != want {
+			t.Errorf("%s: %s, want %s", results[i].Source, results[i].Outcome, want)
+		}
+	}
+	if results[2].TargetPath != "beta-copy" || results[0].Records == 0 {
+		t.Errorf("report: %+v", results)
+	}
+	for _, path := range []string{"root/alpha", "root/beta-copy"} {
+		if st := dst.h.importStats(path); len(st.Imported) == 0 {
+			t.Errorf("%s has no import on the target", path)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*.tar.gz")); len(left) > 0 {
+		t.Errorf("archives left without --keep: %q", left)
+	}
+}

@@ -1,0 +1,219 @@
+// Package migrate moves projects between two servers that speak GitLab's
+// project import/export API, one project after the other: export on the
+// source, download the archive, count its records with the importer's dry
+// run (importer.Check), upload it to the target, wait for the import,
+// then verify that the target read every record of the archive and list
+// its failed relations. It is the engine of `ferry migrate`; the servers
+// are reached through internal/remote, whose calls wait out rate limits
+// and retry transient failures.
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/importer"
+	"github.com/ferryhq/ferry/internal/remote"
+)
+
+// Item is one project to move: its full path on the source, and the
+// namespace and path it gets on the target.
+type Item struct {
+	Source    string `json:"source"`
+	Namespace string `json:"target_namespace"`
+	Path      string `json:"target_path"`
+}
+
+// Target is the item's full path on the target.
+func (it Item) Target() string { return it.Namespace + "/" + it.Path }
+
+// NewItem is the item that moves source to namespace/p; an empty
+// namespace or p keeps the source's.
+func NewItem(source, namespace, p string) Item {
+	source = strings.Trim(source, "/")
+	if namespace == "" {
+		namespace = path.Dir(source)
+	}
+	if p == "" {
+		p = path.Base(source)
+	}
+	return Item{Source: source, Namespace: strings.Trim(namespace, "/"), Path: p}
+}
+
+// Migrator moves items from one server to another.
+type Migrator struct {
+	From, To *remote.Client
+	// Dir holds the archives while they move (the current folder when
+	// empty); Keep leaves them there.
+	Dir  string
+	Keep bool
+	// Overwrite replaces a project already at the target path.
+	Overwrite bool
+	Logger    *slog.Logger
+	// Events, if set, is told how each item goes.
+	Events Events
+}
+
+// Events are told how a migration goes; any may be nil.
+type Events struct {
+	// Step says that item begins step: export, download, check, import.
+	Step func(it Item, step string)
+	// Bytes is a transfer's progress (what: download, upload).
+	Bytes func(it Item, what string, done, total int64)
+	// State is a job's status on its server, with Ferry's progress when
+	// it gives one and the records counted so far (-1: unknown).
+	State func(it Item, state string, p *ferry.Progress, records int64)
+}
+
+// Result is how one item ended.
+type Result struct {
+	Item
+	// Outcome is "migrated", or "failed" (Step and Error say where and
+	// why), or "mismatch" (imported, but the target did not read every
+	// record of the archive: Mismatches).
+	Outcome         string                  `json:"outcome"`
+	Step            string                  `json:"step,omitempty"`
+	Error           string                  `json:"error,omitempty"`
+	ProjectID       int64                   `json:"target_project_id,omitempty"`
+	ArchiveBytes    int64                   `json:"archive_bytes"`
+	Records         int64                   `json:"records"`
+	Mismatches      []string                `json:"mismatches,omitempty"`
+	FailedRelations []remote.FailedRelation `json:"failed_relations"`
+	Seconds         float64                 `json:"seconds"`
+}
+
+// Run moves the items in order and returns a result for each; it stops
+// early only when ctx ends.
+func (m *Migrator) Run(ctx context.Context, items []Item) []Result {
+	var results []Result
+	for _, it := range items {
+		if ctx.Err() != nil {
+			break
+		}
+		start := time.Now()
+		r := m.one(ctx, it)
+		r.Seconds = time.Since(start).Round(time.Millisecond).Seconds()
+		if r.FailedRelations == nil {
+			r.FailedRelations = []remote.FailedRelation{}
+		}
+		results = append(results, r)
+		m.Logger.InfoContext(ctx, "project done", "source", it.Source, "target", it.Target(), "outcome", r.Outcome)
+	}
+	return results
+}
+
+// one moves one item.
+func (m *Migrator) one(ctx context.Context, it Item) Result {
+	r := Result{Item: it}
+	fail := func(step string, err error) Result {
+		r.Outcome, r.Step, r.Error = "failed", step, err.Error()
+		return r
+	}
+	file, err := m.export(ctx, it)
+	if err != nil {
+		return fail("export", fmt.Errorf("on %s: %w", m.From.Server(), err))
+	}
+	if !m.Keep {
+		defer os.Remove(file)
+	}
+	if info, err := os.Stat(file); err == nil {
+		r.ArchiveBytes = info.Size()
+	}
+	m.step(it, "check")
+	counts, err := countRecords(ctx, file, m.Dir, m.Logger)
+	if err != nil {
+		return fail("check", err)
+	}
+	for _, n := range counts {
+		r.Records += n
+	}
+	st, err := m.importArchive(ctx, it, file)
+	r.ProjectID, r.FailedRelations = st.ID, st.FailedRelations
+	if err != nil {
+		return fail("import", fmt.Errorf("on %s: %w", m.To.Server(), err))
+	}
+	r.Outcome = "migrated"
+	if r.Mismatches = verify(counts, st); len(r.Mismatches) > 0 {
+		r.Outcome = "mismatch"
+	}
+	return r
+}
+
+func (m *Migrator) step(it Item, step string) {
+	if m.Events.Step != nil {
+		m.Events.Step(it, step)
+	}
+}
+
+func (m *Migrator) bytes(it Item, what string) func(done, total int64) {
+	return func(done, total int64) {
+		if m.Events.Bytes != nil {
+			m.Events.Bytes(it, what, done, total)
+		}
+	}
+}
+
+func (m *Migrator) state(it Item, state string, p *ferry.Progress, records int64) {
+	if m.Events.State != nil {
+		m.Events.State(it, state, p, records)
+	}
+}
+
+// export exports it on the source and downloads the archive into Dir.
+func (m *Migrator) export(ctx context.Context, it Item) (string, error) {
+	m.step(it, "export")
+	return m.From.ExportArchive(ctx, it.Source, remote.Download{Dir: m.dir(), Bytes: m.bytes(it, "download")},
+		func(st remote.ExportStatus) { m.state(it, st.Status, st.Progress, -1) })
+}
+
+func (m *Migrator) dir() string {
+	if m.Dir == "" {
+		return "."
+	}
+	return m.Dir
+}
+
+// importArchive uploads file to the target and waits for its import.
+func (m *Migrator) importArchive(ctx context.Context, it Item, file string) (remote.ImportStatus, error) {
+	m.step(it, "import")
+	im := remote.Import{Namespace: it.Namespace, Path: it.Path, Overwrite: m.Overwrite, Bytes: m.bytes(it, "upload")}
+	return m.To.ImportArchive(ctx, file, im, func(st remote.ImportStatus) { m.state(it, st.Status, st.Progress, st.Records()) })
+}
+
+// countRecords counts the records of each relation of the archive with
+// the importer's dry run.
+func countRecords(ctx context.Context, file, dir string, logger *slog.Logger) (map[string]int64, error) {
+	rep, err := importer.CheckFile(ctx, file, dir, ferry.DefaultSettings(), logger)
+	if err != nil {
+		return nil, fmt.Errorf("the archive would not import: %w", err)
+	}
+	counts := map[string]int64{}
+	for _, rc := range rep.Relations {
+		counts[rc.Name] = rc.Records
+	}
+	return counts, nil
+}
+
+// verify compares the archive's records with what the target says it
+// read (Ferry's stats; a server without them is not compared).
+func verify(counts map[string]int64, st remote.ImportStatus) []string {
+	s, ok := st.Counts()
+	if !ok {
+		return nil
+	}
+	var diffs []string
+	for rel, n := range counts {
+		if got := s.Fetched[rel]; got != n {
+			diffs = append(diffs, fmt.Sprintf("%s: %d records in the archive, %d read by the target", rel, n, got))
+		}
+	}
+	sort.Strings(diffs)
+	return diffs
+}
