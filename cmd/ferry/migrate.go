@@ -31,6 +31,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 	fs.BoolVar(&m.Keep, "keep", false, "keep the archives in --dir")
 	fs.BoolVar(&m.Overwrite, "overwrite", false, "replace projects already at their target paths")
 	report := fs.String("report", "", "write the report as JSON to this file")
+	fs.StringVar(&m.State, "state", "", "a state file: a rerun with it skips the projects that migrated and resumes waiting for a running import")
 	dryRun := fs.Bool("dry-run", false, "print what would move where, and stop")
 	projects, err := parseArgs(fs, args, -1, "")
 	if err != nil {
@@ -72,9 +73,12 @@ func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item
 		Bytes: func(_ migrate.Item, what string, done, total int64) { mt.bytes(what, done, total) },
 		State: func(_ migrate.Item, state string, p *ferry.Progress, records int64) { mt.state(state, p, records) },
 	}
-	results := m.Run(ctx, items)
+	results, err := m.Run(ctx, items)
 	if mt != nil {
 		mt.end()
+	}
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	printMigration(os.Stdout, results)
 	if report != "" {
@@ -104,7 +108,11 @@ func printMigration(w io.Writer, results []migrate.Result) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tTARGET\tOUTCOME\tRECORDS\tARCHIVE\tFAILED RELATIONS\tSECONDS")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%.1f\n", r.Source, r.Target(), r.Outcome, r.Records,
+		outcome := r.Outcome
+		if r.Earlier {
+			outcome += " (earlier run)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%.1f\n", r.Source, r.Target(), outcome, r.Records,
 			sizeText(r.ArchiveBytes), len(r.FailedRelations), r.Seconds)
 	}
 	tw.Flush()

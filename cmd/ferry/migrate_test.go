@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,8 +22,10 @@ func TestCLI_Migrate(t *testing.T) {
 	os.WriteFile(list, []byte("source,target namespace,target path\nroot/beta,root,beta-copy\n# done later\n"), 0o600)
 	report := filepath.Join(dir, "report.json")
 	env := []string{"FERRY_FROM_TOKEN=" + scaleToken, "FERRY_TO_TOKEN=" + scaleToken}
-	out, code := runCLI(t, src.bin, dir, env, "migrate", "--from", src.base, "--to", dst.base, "root/alpha", "root/missing",
-		"--list", list, "--report", report)
+	stateFile := filepath.Join(dir, "state.json")
+	args := []string{"migrate", "--from", src.base, "--to", dst.base, "root/alpha", "root/missing", "--list", list,
+		"--report", report, "--state", stateFile}
+	out, code := runCLI(t, src.bin, dir, env, args...)
 	if code != 1 || !strings.Contains(out, "root/missing: export failed: on "+src.base+": POST /projects/root%2Fmissing/export: 404 Project Not Found") ||
 		!strings.Contains(out, "migrate: 1 of 3 projects did not move cleanly") {
 		t.Fatalf("migrate: exit %d\n%s", code, out)
@@ -52,5 +55,43 @@ func TestCLI_Migrate(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "*.tar.gz")); len(left) > 0 {
 		t.Errorf("archives left without --keep: %q", left)
+	}
+
+	// A rerun with the state file skips what migrated: nothing doubles.
+	out, code = runCLI(t, src.bin, dir, env, args...)
+	if code != 1 || strings.Count(out, "migrated (earlier run)") != 2 || !strings.Contains(out, "root/missing: export failed") {
+		t.Errorf("rerun: exit %d\n%s", code, out)
+	}
+	var projects []struct{ ID int64 }
+	dst.h.decode(dst.h.do("GET", "/projects", ""), &projects)
+	if len(projects) != 2 {
+		t.Errorf("the target has %d projects after the rerun, want 2", len(projects))
+	}
+}
+
+// TestCLI_MigrateResumesAnImport pins that a state file holding an
+// import the target accepted (the run was stopped while it ran) makes
+// the rerun wait for that import and verify it, not upload again.
+func TestCLI_MigrateResumesAnImport(t *testing.T) {
+	t.Parallel()
+	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
+	id := dst.h.importArchive("gamma", scaleArchive(t))
+	stateFile := filepath.Join(dir, "state.json")
+	state := fmt.Sprintf(`{"items":{"root/gamma -> root/gamma":{"source":"root/gamma","target_namespace":"root",
+		"target_path":"gamma","outcome":"importing","target_project_id":%d,"archive_counts":{"issues":12}}}}`, id)
+	os.WriteFile(stateFile, []byte(state), 0o600)
+	env := []string{"FERRY_FROM_TOKEN=" + scaleToken, "FERRY_TO_TOKEN=" + scaleToken}
+	out, code := runCLI(t, src.bin, dir, env, "migrate", "--from", src.base, "--to", dst.base, "root/gamma", "--state", stateFile)
+	if code != 0 || !strings.Contains(out, "root/gamma  root/gamma  migrated") {
+		t.Fatalf("migrate: exit %d\n%s", code, out)
+	}
+	var projects []struct{ ID int64 }
+	dst.h.decode(dst.h.do("GET", "/projects", ""), &projects)
+	if len(projects) != 1 {
+		t.Errorf("the target has %d projects, want the one imported", len(projects))
+	}
+	b, _ := os.ReadFile(stateFile)
+	if !strings.Contains(string(b), `"outcome": "migrated"`) {
+		t.Errorf("state file after the rerun:\n%s", b)
 	}
 }

@@ -59,6 +59,10 @@ type Migrator struct {
 	Logger    *slog.Logger
 	// Events, if set, is told how each item goes.
 	Events Events
+	// State is the state file ("": none): a rerun with it skips the
+	// items that migrated, and waits for an import that was running
+	// instead of uploading the archive again.
+	State string
 }
 
 // Events are told how a migration goes; any may be nil.
@@ -77,8 +81,12 @@ type Result struct {
 	Item
 	// Outcome is "migrated", or "failed" (Step and Error say where and
 	// why), or "mismatch" (imported, but the target did not read every
-	// record of the archive: Mismatches).
-	Outcome         string                  `json:"outcome"`
+	// record of the archive: Mismatches). In the state file, "importing"
+	// marks an import the target accepted but that was not seen ending.
+	Outcome string `json:"outcome"`
+	// Earlier is set when the item had migrated in an earlier run with
+	// the same state file, and was skipped.
+	Earlier         bool                    `json:"earlier_run,omitempty"`
 	Step            string                  `json:"step,omitempty"`
 	Error           string                  `json:"error,omitempty"`
 	ProjectID       int64                   `json:"target_project_id,omitempty"`
@@ -87,34 +95,63 @@ type Result struct {
 	Mismatches      []string                `json:"mismatches,omitempty"`
 	FailedRelations []remote.FailedRelation `json:"failed_relations"`
 	Seconds         float64                 `json:"seconds"`
+	// Counts are the archive's records per relation, kept to verify an
+	// import resumed in a later run.
+	Counts map[string]int64 `json:"archive_counts,omitempty"`
 }
 
 // Run moves the items in order and returns a result for each; it stops
-// early only when ctx ends.
-func (m *Migrator) Run(ctx context.Context, items []Item) []Result {
+// early only when ctx ends, or when the state file cannot be read or
+// written.
+func (m *Migrator) Run(ctx context.Context, items []Item) ([]Result, error) {
+	st, err := loadState(m.State)
+	if err != nil {
+		return nil, err
+	}
 	var results []Result
 	for _, it := range items {
 		if ctx.Err() != nil {
 			break
 		}
+		prev := st.Items[key(it)]
+		if prev != nil && prev.Outcome == "migrated" {
+			r := *prev
+			r.Earlier = true
+			results = append(results, r)
+			continue
+		}
 		start := time.Now()
-		r := m.one(ctx, it)
+		r := m.one(ctx, it, prev, st)
 		r.Seconds = time.Since(start).Round(time.Millisecond).Seconds()
 		if r.FailedRelations == nil {
 			r.FailedRelations = []remote.FailedRelation{}
 		}
 		results = append(results, r)
+		if ctx.Err() == nil { // an interrupted item stays as it was last saved
+			if err := st.set(r); err != nil {
+				return results, err
+			}
+		}
 		m.Logger.InfoContext(ctx, "project done", "source", it.Source, "target", it.Target(), "outcome", r.Outcome)
 	}
-	return results
+	return results, nil
 }
 
-// one moves one item.
-func (m *Migrator) one(ctx context.Context, it Item) Result {
+// one moves one item, or waits for its import when an earlier run saw
+// it accepted (prev).
+func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Result {
 	r := Result{Item: it}
 	fail := func(step string, err error) Result {
 		r.Outcome, r.Step, r.Error = "failed", step, err.Error()
 		return r
+	}
+	if prev != nil && prev.Outcome == "importing" && prev.ProjectID != 0 {
+		r = *prev
+		m.step(it, "import")
+		final, err := m.To.WaitImport(ctx, prev.ProjectID, func(st remote.ImportStatus) {
+			m.state(it, st.Status, st.Progress, st.Records())
+		})
+		return m.imported(r, final, err)
 	}
 	file, err := m.export(ctx, it)
 	if err != nil {
@@ -131,16 +168,32 @@ func (m *Migrator) one(ctx context.Context, it Item) Result {
 	if err != nil {
 		return fail("check", err)
 	}
+	r.Counts = counts
 	for _, n := range counts {
 		r.Records += n
 	}
-	st, err := m.importArchive(ctx, it, file)
-	r.ProjectID, r.FailedRelations = st.ID, st.FailedRelations
-	if err != nil {
-		return fail("import", fmt.Errorf("on %s: %w", m.To.Server(), err))
+	final, err := m.importArchive(ctx, it, file, func(accepted remote.ImportStatus) {
+		r.Outcome, r.ProjectID = "importing", accepted.ID
+		if err := st.set(r); err != nil {
+			m.Logger.WarnContext(ctx, "state file not saved", "error", err)
+		}
+	})
+	return m.imported(r, final, err)
+}
+
+// imported ends r with the import's last status: failed, or migrated
+// when the target read every record of the archive.
+func (m *Migrator) imported(r Result, final remote.ImportStatus, err error) Result {
+	if final.ID != 0 {
+		r.ProjectID = final.ID
 	}
-	r.Outcome = "migrated"
-	if r.Mismatches = verify(counts, st); len(r.Mismatches) > 0 {
+	r.FailedRelations = final.FailedRelations
+	if err != nil {
+		r.Outcome, r.Step, r.Error = "failed", "import", fmt.Sprintf("on %s: %v", m.To.Server(), err)
+		return r
+	}
+	r.Outcome, r.Step, r.Error = "migrated", "", ""
+	if r.Mismatches = verify(r.Counts, final); len(r.Mismatches) > 0 {
 		r.Outcome = "mismatch"
 	}
 	return r
@@ -180,10 +233,12 @@ func (m *Migrator) dir() string {
 	return m.Dir
 }
 
-// importArchive uploads file to the target and waits for its import.
-func (m *Migrator) importArchive(ctx context.Context, it Item, file string) (remote.ImportStatus, error) {
+// importArchive uploads file to the target (telling accepted the new
+// project) and waits for its import.
+func (m *Migrator) importArchive(ctx context.Context, it Item, file string, accepted func(remote.ImportStatus)) (remote.ImportStatus, error) {
 	m.step(it, "import")
-	im := remote.Import{Namespace: it.Namespace, Path: it.Path, Overwrite: m.Overwrite, Bytes: m.bytes(it, "upload")}
+	im := remote.Import{Namespace: it.Namespace, Path: it.Path, Overwrite: m.Overwrite, Bytes: m.bytes(it, "upload"),
+		Accepted: accepted}
 	return m.To.ImportArchive(ctx, file, im, func(st remote.ImportStatus) { m.state(it, st.Status, st.Progress, st.Records()) })
 }
 

@@ -27,6 +27,9 @@ type Import struct {
 	Override map[string]string
 	// Bytes, if set, is told how far the upload is.
 	Bytes func(done, total int64)
+	// Accepted, if set, is told ImportArchive's new project once the
+	// server accepted the upload, before the wait.
+	Accepted func(ImportStatus)
 }
 
 // ImportStatus is GET /projects/:id/import (and the answer to POST
@@ -185,6 +188,9 @@ func (c *Client) ImportArchive(ctx context.Context, file string, im Import, seen
 	st, err := c.StartImport(ctx, file, im)
 	if err != nil {
 		return st, err
+	}
+	if im.Accepted != nil {
+		im.Accepted(st)
 	}
 	final, err := c.WaitImport(ctx, st.ID, seen)
 	if final.ID == 0 { // the first read failed
