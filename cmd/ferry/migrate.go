@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/migrate"
+	"github.com/ferryhq/ferry/internal/remote"
 )
 
 // migrateCmd is `ferry migrate`: move projects from one server to
@@ -24,7 +25,8 @@ func migrateCmd(ctx context.Context, args []string) error {
 	fromToken := fs.String("from-token", "", "the source's token (default FERRY_FROM_TOKEN, else asked for)")
 	to := fs.String("to", "", "the target server's URL (required)")
 	toToken := fs.String("to-token", "", "the target's token (default FERRY_TO_TOKEN, else asked for)")
-	namespace := fs.String("to-namespace", "", "the target namespace of the projects named on the command line (default: the source's)")
+	namespace := fs.String("to-namespace", "", "the target namespace of the projects named or of --group (default: the source's)")
+	group := fs.String("group", "", "move every project of this group and its subgroups (to --to-namespace, keeping the subgroups)")
 	list := fs.String("list", "", "a CSV file of projects: source path, target namespace, target path (the last two may be empty)")
 	m := &migrate.Migrator{Logger: cliLogger()}
 	fs.StringVar(&m.Dir, "dir", ".", "the folder the archives pass through")
@@ -37,21 +39,27 @@ func migrateCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	items, err := migrateItems(projects, *namespace, *list)
-	if err != nil {
-		return err
-	}
 	if *from == "" || *to == "" {
 		return usagef("migrate: --from URL and --to URL are required")
+	}
+	if m.From, err = newClient("migrate", *from, "--from-token", *fromToken, m.Logger, "FERRY_FROM_TOKEN"); err != nil {
+		return err
+	}
+	items, err := migrateItems(projects, *namespace, *list)
+	if err == nil && *group != "" {
+		items, err = addGroup(ctx, m.From, items, *group, *namespace)
+	}
+	if err == nil && len(items) == 0 {
+		err = usagef("migrate: name projects (full paths), or give --group PATH or --list FILE")
+	}
+	if err != nil {
+		return err
 	}
 	if *dryRun {
 		for _, it := range items {
 			fmt.Printf("%s on %s → %s on %s\n", it.Source, *from, it.Target(), *to)
 		}
 		return nil
-	}
-	if m.From, err = newClient("migrate", *from, "--from-token", *fromToken, m.Logger, "FERRY_FROM_TOKEN"); err != nil {
-		return err
 	}
 	if m.To, err = newClient("migrate", *to, "--to-token", *toToken, m.Logger, "FERRY_TO_TOKEN"); err != nil {
 		return err
@@ -143,8 +151,17 @@ func migrateItems(projects []string, namespace, list string) ([]migrate.Item, er
 		}
 		items = append(items, listed...)
 	}
-	if len(items) == 0 {
-		return nil, usagef("migrate: name projects (full paths) or give --list FILE")
+	return items, nil
+}
+
+// addGroup adds the projects of group and its subgroups on the source.
+func addGroup(ctx context.Context, from *remote.Client, items []migrate.Item, group, namespace string) ([]migrate.Item, error) {
+	paths, err := from.GroupProjects(ctx, group)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: the projects of group %s on %s: %w", group, from.Server(), err)
+	}
+	for _, p := range paths {
+		items = append(items, migrate.GroupItem(p, group, namespace))
 	}
 	return items, nil
 }

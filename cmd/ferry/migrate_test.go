@@ -95,3 +95,38 @@ func TestCLI_MigrateResumesAnImport(t *testing.T) {
 		t.Errorf("state file after the rerun:\n%s", b)
 	}
 }
+
+// TestCLI_MigrateGroup moves a group with a subgroup under another
+// group of the target, keeping the subgroup, after a dry run that moves
+// nothing.
+func TestCLI_MigrateGroup(t *testing.T) {
+	t.Parallel()
+	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
+	src.h.do("PUT", "/application/settings", "project_download_export_limit=0")
+	for _, h := range []*scaleHTTP{src.h, dst.h} {
+		var g struct{ ID int64 }
+		name := map[*scaleHTTP]string{src.h: "grp", dst.h: "new"}[h]
+		h.decode(h.do("POST", "/groups", "name="+name+"&path="+name), &g)
+		h.do("POST", "/groups", fmt.Sprintf("name=sub&path=sub&parent_id=%d", g.ID))
+	}
+	waitAll(t, src.h, []int64{
+		src.h.postImport(scaleArchive(t), map[string]string{"path": "one", "namespace": "grp"}),
+		src.h.postImport(scaleArchive(t), map[string]string{"path": "two", "namespace": "grp/sub"}),
+	}, nil)
+	env := []string{"FERRY_FROM_TOKEN=" + scaleToken, "FERRY_TO_TOKEN=" + scaleToken}
+	args := []string{"migrate", "--from", src.base, "--to", dst.base, "--group", "grp", "--to-namespace", "new"}
+	out, code := runCLI(t, src.bin, dir, env, append(args, "--dry-run")...)
+	if code != 0 || !strings.Contains(out, "grp/one on "+src.base+" → new/one on "+dst.base) ||
+		!strings.Contains(out, "grp/sub/two on "+src.base+" → new/sub/two on "+dst.base) {
+		t.Fatalf("dry run: exit %d\n%s", code, out)
+	}
+	out, code = runCLI(t, src.bin, dir, env, args...)
+	if code != 0 || strings.Count(out, "  migrated  ") != 2 {
+		t.Fatalf("migrate: exit %d\n%s", code, out)
+	}
+	for _, path := range []string{"new/one", "new/sub/two"} {
+		if st := dst.h.importStats(path); st.Imported["issues"] != 12 {
+			t.Errorf("%s: %v", path, st.Imported)
+		}
+	}
+}

@@ -47,6 +47,18 @@ func NewItem(source, namespace, p string) Item {
 	return Item{Source: source, Namespace: strings.Trim(namespace, "/"), Path: p}
 }
 
+// GroupItem is the item of source, a project of group or of one of its
+// subgroups: to the same namespace, or under toNamespace with the same
+// subgroups (group/sub/p to toNamespace/sub/p).
+func GroupItem(source, group, toNamespace string) Item {
+	if toNamespace == "" {
+		return NewItem(source, "", "")
+	}
+	source, group = strings.Trim(source, "/"), strings.Trim(group, "/")
+	sub := strings.TrimPrefix(path.Dir(source), group)
+	return NewItem(source, strings.Trim(toNamespace, "/")+sub, "")
+}
+
 // Migrator moves items from one server to another.
 type Migrator struct {
 	From, To *remote.Client

@@ -79,24 +79,30 @@ func poll[T any](ctx context.Context, c *Client, read func() (T, error), seen fu
 // call sends a request without a body and decodes a JSON answer into out
 // (nil: the answer is dropped).
 func (c *Client) call(ctx context.Context, method, path string, out any) error {
+	_, err := c.callHeader(ctx, method, path, out)
+	return err
+}
+
+// callHeader is call that also returns the answer's headers.
+func (c *Client) callHeader(ctx context.Context, method, path string, out any) (http.Header, error) {
 	resp, err := c.send(ctx, func(ctx context.Context) (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, method, c.base+path, nil)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp, err = check(resp); err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if out == nil {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		return nil
+		return resp.Header, nil
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(out); err != nil {
-		return fmt.Errorf("%s %s: unexpected answer: %w", method, strings.SplitN(path, "?", 2)[0], err)
+		return nil, fmt.Errorf("%s %s: unexpected answer: %w", method, strings.SplitN(path, "?", 2)[0], err)
 	}
-	return nil
+	return resp.Header, nil
 }
 
 // ExportArchive schedules an export of project, waits for it (telling
