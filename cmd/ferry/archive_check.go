@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/ferryhq/ferry"
@@ -72,6 +73,9 @@ func printInspect(w io.Writer, file string, rep *importer.Report) {
 			fmt.Fprintf(tw, "%s\t%d files, %s\n", part.label, n, sizeText(size))
 		}
 	}
+	if len(rep.Members) > 0 {
+		fmt.Fprintf(tw, "members (e-mail)\t%s\n", strings.Join(rep.Members, ", "))
+	}
 	fmt.Fprintln(tw, "\nRELATION\tRECORDS")
 	for _, rc := range rep.Relations {
 		fmt.Fprintf(tw, "%s\t%d\n", rc.Name, rc.Records)
@@ -111,9 +115,11 @@ func writeReportJSON(w io.Writer, rep *importer.Report, fatal error) error {
 		Relations     []importer.RelationCount `json:"relations"`
 		Files         []file                   `json:"files"`
 		Problems      []importer.Problem       `json:"problems"`
+		Members       []string                 `json:"members"`
 		Error         string                   `json:"error,omitempty"`
 	}{Version: rep.Version, GitLabVersion: rep.GitLabVersion, Layout: rep.LayoutName(), Name: rep.Name,
-		Description: rep.Description, Relations: rep.Relations, Files: []file{}, Problems: rep.Problems}
+		Description: rep.Description, Relations: rep.Relations, Files: []file{}, Problems: rep.Problems,
+		Members: append([]string{}, rep.Members...)}
 	for _, e := range rep.Files.Entries {
 		if !e.Dir {
 			out.Files = append(out.Files, file{e.Path, e.Size})

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -290,7 +291,7 @@ func TestCLI_ArchiveInspectValidate(t *testing.T) {
 	}
 	fixture := write("fixture.tar.gz", scaleArchive(t))
 	out, code := runCLI(t, bin, dir, nil, "archive", "inspect", fixture)
-	if code != 0 || !strings.Contains(out, "VERSION         0.2.4") || !strings.Contains(out, "layout          NDJSON") {
+	if code != 0 || !regexp.MustCompile(`(?m)^VERSION +0\.2\.4$`).MatchString(out) || !regexp.MustCompile(`(?m)^layout +NDJSON$`).MatchString(out) {
 		t.Fatalf("inspect: exit %d\n%s", code, out)
 	}
 	out, code = runCLI(t, bin, dir, nil, "archive", "inspect", "--json", fixture)

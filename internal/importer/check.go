@@ -28,6 +28,9 @@ type Report struct {
 	Files archive.Manifest
 	// Problems are the records the import would list in failed_relations.
 	Problems []Problem
+	// Members are the e-mails of the project's members (project_members),
+	// by which an administrator's import maps them to local users.
+	Members []string
 }
 
 // RelationCount is the number of records of one relation.
@@ -114,7 +117,13 @@ func (r *restore) checkRelation(ctx context.Context, name string, rep *Report) (
 			return n, permanent(err)
 		}
 		n++
-		_, _, err = r.prepare(ctx, name, dropNULs(raw))
+		raw = dropNULs(raw)
+		if name == "project_members" && r.rec.reset(raw) == nil {
+			if email := memberEmail(&r.rec); email != "" {
+				rep.Members = append(rep.Members, email)
+			}
+		}
+		_, _, err = r.prepare(ctx, name, raw)
 		r.catalog.flushed() // nothing is stored: the titles are kept
 		var re *RecordError
 		if errors.As(err, &re) {

@@ -33,7 +33,9 @@ func TestCheck(t *testing.T) {
 		"tree/project/issues.ndjson": `{"title":"one","iid":1}` + "\n" + `{"title":"","iid":2}` + "\n" +
 			`{"title":"three","iid":3,"label_links":[{"label":{"title":"bug"}}]}` + "\n",
 		"tree/project/labels.ndjson": `{"title":"bug"}` + "\n",
-		archive.BundleFile:           "not checked here",
+		"tree/project/project_members.ndjson": `{"access_level":30,"user":{"email":"ann@example.com"}}` + "\n" +
+			`{"access_level":40,"user":{"public_email":"bob@example.com","email":"b@corp"}}` + "\n",
+		archive.BundleFile: "not checked here",
 	}
 	for _, tt := range []struct {
 		name    string
@@ -42,7 +44,7 @@ func TestCheck(t *testing.T) {
 		records int64
 		problem string
 	}{
-		{name: "OK", records: 4, problem: "issues:1 Validation failed: Title can't be blank"},
+		{name: "OK", records: 6, problem: "issues:1 Validation failed: Title can't be blank"},
 		{name: "BadVersion", edit: map[string]string{archive.VersionFile: "0.1.8"}, wantErr: "0.1.8"},
 		{name: "NoVersion", edit: map[string]string{archive.VersionFile: ""}, wantErr: "Incorrect VERSION format"},
 		{name: "BadLine", edit: map[string]string{"tree/project/labels.ndjson": "{\n"}, wantErr: "Incorrect JSON format"},
@@ -78,6 +80,9 @@ func TestCheck(t *testing.T) {
 			}
 			if n != tt.records || strings.Join(problems, "; ") != tt.problem || rep.Name != "Demo" || rep.GitLabVersion != "17.5.0" {
 				t.Errorf("records %d, problems %q, name %q, GitLab %q", n, problems, rep.Name, rep.GitLabVersion)
+			}
+			if got := strings.Join(rep.Members, " "); got != "ann@example.com bob@example.com" {
+				t.Errorf("members %q", got)
 			}
 			if files, size := rep.Size(archive.BundleFile); files != 1 || size != 16 {
 				t.Errorf("bundle: %d files, %d bytes", files, size)
