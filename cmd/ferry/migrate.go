@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -33,6 +34,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 	fs.BoolVar(&m.Keep, "keep", false, "keep the archives in --dir")
 	fs.BoolVar(&m.Overwrite, "overwrite", false, "replace projects already at their target paths")
 	report := fs.String("report", "", "write the report as JSON to this file")
+	reportCSV := fs.String("report-csv", "", "write the report as CSV to this file")
 	fs.StringVar(&m.State, "state", "", "a state file: a rerun with it skips the projects that migrated and resumes waiting for a running import")
 	dryRun := fs.Bool("dry-run", false, "print what would move where, and stop")
 	projects, err := parseArgs(fs, args, -1, "")
@@ -64,12 +66,12 @@ func migrateCmd(ctx context.Context, args []string) error {
 	if m.To, err = newClient("migrate", *to, "--to-token", *toToken, m.Logger, "FERRY_TO_TOKEN"); err != nil {
 		return err
 	}
-	return runMigration(ctx, m, items, *report)
+	return runMigration(ctx, m, items, *report, *reportCSV)
 }
 
 // runMigration moves the items with progress on stderr, then prints the
 // report (and writes it as JSON). It fails unless every item moved.
-func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item, report string) error {
+func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item, report, reportCSV string) error {
 	var mt *meter
 	m.Events = migrate.Events{
 		Step: func(it migrate.Item, step string) {
@@ -89,11 +91,8 @@ func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item
 		return fmt.Errorf("migrate: %w", err)
 	}
 	printMigration(os.Stdout, results)
-	if report != "" {
-		b, _ := json.MarshalIndent(results, "", "  ")
-		if err := os.WriteFile(report, append(b, '\n'), 0o600); err != nil {
-			return fmt.Errorf("migrate: report: %w", err)
-		}
+	if err := writeReports(results, report, reportCSV); err != nil {
+		return err
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("migrate: interrupted after %d of %d projects", len(results), len(items))
@@ -195,4 +194,31 @@ func readList(file string) ([]migrate.Item, error) {
 		}
 		items = append(items, migrate.NewItem(strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1]), strings.TrimSpace(rec[2])))
 	}
+}
+
+// writeReports writes the results as JSON and as CSV, to the files named.
+func writeReports(results []migrate.Result, jsonFile, csvFile string) error {
+	if jsonFile != "" {
+		b, _ := json.MarshalIndent(results, "", "  ")
+		if err := os.WriteFile(jsonFile, append(b, '\n'), 0o600); err != nil {
+			return fmt.Errorf("migrate: report: %w", err)
+		}
+	}
+	if csvFile == "" {
+		return nil
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write([]string{"source", "target", "outcome", "step", "error", "target_project_id", "records", "archive_bytes",
+		"failed_relations", "seconds"})
+	for _, r := range results {
+		w.Write([]string{r.Source, r.Target(), r.Outcome, r.Step, r.Error, strconv.FormatInt(r.ProjectID, 10),
+			strconv.FormatInt(r.Records, 10), strconv.FormatInt(r.ArchiveBytes, 10),
+			strconv.Itoa(len(r.FailedRelations)), strconv.FormatFloat(r.Seconds, 'f', 1, 64)})
+	}
+	w.Flush()
+	if err := os.WriteFile(csvFile, []byte(b.String()), 0o600); err != nil {
+		return fmt.Errorf("migrate: CSV report: %w", err)
+	}
+	return nil
 }

@@ -24,7 +24,7 @@ func TestCLI_Migrate(t *testing.T) {
 	env := []string{"FERRY_FROM_TOKEN=" + scaleToken, "FERRY_TO_TOKEN=" + scaleToken}
 	stateFile := filepath.Join(dir, "state.json")
 	args := []string{"migrate", "--from", src.base, "--to", dst.base, "root/alpha", "root/missing", "--list", list,
-		"--report", report, "--state", stateFile}
+		"--report", report, "--report-csv", filepath.Join(dir, "report.csv"), "--state", stateFile}
 	out, code := runCLI(t, src.bin, dir, env, args...)
 	if code != 1 || !strings.Contains(out, "root/missing: export failed: on "+src.base+": POST /projects/root%2Fmissing/export: 404 Project Not Found") ||
 		!strings.Contains(out, "migrate: 1 of 3 projects did not move cleanly") {
@@ -47,6 +47,10 @@ func TestCLI_Migrate(t *testing.T) {
 	}
 	if results[2].TargetPath != "beta-copy" || results[0].Records == 0 {
 		t.Errorf("report: %+v", results)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "report.csv")); !strings.Contains(string(b), "root/beta,root/beta-copy,migrated,,,") ||
+		strings.Count(string(b), "\n") != 4 {
+		t.Errorf("CSV report:\n%s", b)
 	}
 	for _, path := range []string{"root/alpha", "root/beta-copy"} {
 		if st := dst.h.importStats(path); len(st.Imported) == 0 {
