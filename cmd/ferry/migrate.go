@@ -33,6 +33,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&m.Dir, "dir", ".", "the folder the archives pass through")
 	fs.BoolVar(&m.Keep, "keep", false, "keep the archives in --dir")
 	fs.BoolVar(&m.Overwrite, "overwrite", false, "replace projects already at their target paths")
+	fs.BoolVar(&m.CreateGroups, "create-groups", false, "create the target groups that are missing (and their parents)")
 	report := fs.String("report", "", "write the report as JSON to this file")
 	reportCSV := fs.String("report-csv", "", "write the report as CSV to this file")
 	fs.StringVar(&m.State, "state", "", "a state file: a rerun with it skips the projects that migrated and resumes waiting for a running import")

@@ -101,18 +101,15 @@ func TestCLI_MigrateResumesAnImport(t *testing.T) {
 }
 
 // TestCLI_MigrateGroup moves a group with a subgroup under another
-// group of the target, keeping the subgroup, after a dry run that moves
-// nothing.
+// group of the target, which --create-groups creates, keeping the
+// subgroup, after a dry run that moves nothing.
 func TestCLI_MigrateGroup(t *testing.T) {
 	t.Parallel()
 	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
 	src.h.do("PUT", "/application/settings", "project_download_export_limit=0")
-	for _, h := range []*scaleHTTP{src.h, dst.h} {
-		var g struct{ ID int64 }
-		name := map[*scaleHTTP]string{src.h: "grp", dst.h: "new"}[h]
-		h.decode(h.do("POST", "/groups", "name="+name+"&path="+name), &g)
-		h.do("POST", "/groups", fmt.Sprintf("name=sub&path=sub&parent_id=%d", g.ID))
-	}
+	var g struct{ ID int64 }
+	src.h.decode(src.h.do("POST", "/groups", "name=grp&path=grp"), &g)
+	src.h.do("POST", "/groups", fmt.Sprintf("name=sub&path=sub&parent_id=%d", g.ID))
 	waitAll(t, src.h, []int64{
 		src.h.postImport(scaleArchive(t), map[string]string{"path": "one", "namespace": "grp"}),
 		src.h.postImport(scaleArchive(t), map[string]string{"path": "two", "namespace": "grp/sub"}),
@@ -124,8 +121,8 @@ func TestCLI_MigrateGroup(t *testing.T) {
 		!strings.Contains(out, "grp/sub/two on "+src.base+" → new/sub/two on "+dst.base) {
 		t.Fatalf("dry run: exit %d\n%s", code, out)
 	}
-	out, code = runCLI(t, src.bin, dir, env, args...)
-	if code != 0 || strings.Count(out, "  migrated  ") != 2 {
+	out, code = runCLI(t, src.bin, dir, env, append(args, "--create-groups")...)
+	if code != 0 || strings.Count(out, "  migrated  ") != 2 || !strings.Contains(out, "group=new/sub") {
 		t.Fatalf("migrate: exit %d\n%s", code, out)
 	}
 	for _, path := range []string{"new/one", "new/sub/two"} {

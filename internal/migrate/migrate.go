@@ -68,7 +68,11 @@ type Migrator struct {
 	Keep bool
 	// Overwrite replaces a project already at the target path.
 	Overwrite bool
-	Logger    *slog.Logger
+	// CreateGroups creates the target namespaces that are missing, as
+	// groups (with their parents).
+	CreateGroups bool
+	ensured      map[string]bool // namespaces known to exist
+	Logger       *slog.Logger
 	// Events, if set, is told how each item goes.
 	Events Events
 	// State is the state file ("": none): a rerun with it skips the
@@ -184,6 +188,9 @@ func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Re
 	for _, n := range counts {
 		r.Records += n
 	}
+	if err := m.ensureNamespace(ctx, it.Namespace); err != nil {
+		return fail("namespace", fmt.Errorf("on %s: %w", m.To.Server(), err))
+	}
 	final, err := m.importArchive(ctx, it, file, func(accepted remote.ImportStatus) {
 		r.Outcome, r.ProjectID = "importing", accepted.ID
 		if err := st.set(r); err != nil {
@@ -209,6 +216,26 @@ func (m *Migrator) imported(r Result, final remote.ImportStatus, err error) Resu
 		r.Outcome = "mismatch"
 	}
 	return r
+}
+
+// ensureNamespace creates the target namespace (and its parents) when
+// CreateGroups is set and it is missing.
+func (m *Migrator) ensureNamespace(ctx context.Context, ns string) error {
+	if !m.CreateGroups || m.ensured[ns] {
+		return nil
+	}
+	created, err := m.To.EnsureGroup(ctx, ns)
+	for _, g := range created {
+		m.Logger.InfoContext(ctx, "group created on the target", "group", g)
+	}
+	if err != nil {
+		return err
+	}
+	if m.ensured == nil {
+		m.ensured = map[string]bool{}
+	}
+	m.ensured[ns] = true
+	return nil
 }
 
 func (m *Migrator) step(it Item, step string) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -79,14 +80,23 @@ func poll[T any](ctx context.Context, c *Client, read func() (T, error), seen fu
 // call sends a request without a body and decodes a JSON answer into out
 // (nil: the answer is dropped).
 func (c *Client) call(ctx context.Context, method, path string, out any) error {
-	_, err := c.callHeader(ctx, method, path, out)
+	_, err := c.request(ctx, method, path, nil, out)
 	return err
 }
 
-// callHeader is call that also returns the answer's headers.
-func (c *Client) callHeader(ctx context.Context, method, path string, out any) (http.Header, error) {
+// request sends a request, with form as its body unless nil, decodes a
+// JSON answer into out (nil: the answer is dropped) and returns the
+// answer's headers.
+func (c *Client) request(ctx context.Context, method, path string, form url.Values, out any) (http.Header, error) {
 	resp, err := c.send(ctx, func(ctx context.Context) (*http.Request, error) {
-		return http.NewRequestWithContext(ctx, method, c.base+path, nil)
+		if form == nil {
+			return http.NewRequestWithContext(ctx, method, c.base+path, nil)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, c.base+path, strings.NewReader(form.Encode()))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		return req, err
 	})
 	if err != nil {
 		return nil, err
