@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/ferryhq/ferry"
@@ -33,6 +34,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&m.Dir, "dir", ".", "the folder the archives pass through")
 	fs.BoolVar(&m.Keep, "keep", false, "keep the archives in --dir")
 	fs.BoolVar(&m.Overwrite, "overwrite", false, "replace projects already at their target paths")
+	fs.IntVar(&m.Jobs, "jobs", 1, "how many projects move at once (the servers' rate limits are honoured: 429s are waited out)")
 	fs.BoolVar(&m.CreateGroups, "create-groups", false, "create the target groups that are missing (and their parents)")
 	report := fs.String("report", "", "write the report as JSON to this file")
 	reportCSV := fs.String("report-csv", "", "write the report as CSV to this file")
@@ -73,21 +75,15 @@ func migrateCmd(ctx context.Context, args []string) error {
 // runMigration moves the items with progress on stderr, then prints the
 // report (and writes it as JSON). It fails unless every item moved.
 func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item, report, reportCSV string) error {
-	var mt *meter
+	meters := itemMeters{jobs: m.Jobs, m: map[string]*meter{}}
 	m.Events = migrate.Events{
-		Step: func(it migrate.Item, step string) {
-			if mt != nil {
-				mt.end()
-			}
-			mt = newMeter(os.Stderr, "migrate "+it.Source)
+		Bytes: func(it migrate.Item, what string, done, total int64) { meters.of(it).bytes(what, done, total) },
+		State: func(it migrate.Item, state string, p *ferry.Progress, records int64) {
+			meters.of(it).state(state, p, records)
 		},
-		Bytes: func(_ migrate.Item, what string, done, total int64) { mt.bytes(what, done, total) },
-		State: func(_ migrate.Item, state string, p *ferry.Progress, records int64) { mt.state(state, p, records) },
 	}
 	results, err := m.Run(ctx, items)
-	if mt != nil {
-		mt.end()
-	}
+	meters.end()
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -108,6 +104,36 @@ func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item
 		return fmt.Errorf("migrate: %d of %d projects did not move cleanly", bad, len(items))
 	}
 	return nil
+}
+
+// itemMeters show each item's progress: bars on a terminal when one item
+// moves at a time, else plain lines naming the project.
+type itemMeters struct {
+	jobs int
+	mu   sync.Mutex
+	m    map[string]*meter
+}
+
+// of is the item's meter (each is used by the goroutine moving its item).
+func (ms *itemMeters) of(it migrate.Item) *meter {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	mt := ms.m[it.Source]
+	if mt == nil {
+		mt = newMeter(os.Stderr, "migrate "+it.Source)
+		mt.tty = mt.tty && ms.jobs <= 1
+		ms.m[it.Source] = mt
+	}
+	return mt
+}
+
+// end ends every bar.
+func (ms *itemMeters) end() {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	for _, mt := range ms.m {
+		mt.end()
+	}
 }
 
 // printMigration writes one line per project, then why each failure

@@ -10,9 +10,10 @@ import (
 )
 
 // TestCLI_Migrate moves two projects between two `ferry serve`
-// processes (one named on the command line, one through a list with a
-// new path) and fails on a third that does not exist: the report says
-// which moved, with their records verified against the target's stats.
+// processes, three at once (one named on the command line, one through a
+// list with a new path) and fails on a third that does not exist: the
+// report says which moved, in the order given, with their records
+// verified against the target's stats.
 func TestCLI_Migrate(t *testing.T) {
 	t.Parallel()
 	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
@@ -24,7 +25,7 @@ func TestCLI_Migrate(t *testing.T) {
 	env := []string{"FERRY_FROM_TOKEN=" + scaleToken, "FERRY_TO_TOKEN=" + scaleToken}
 	stateFile := filepath.Join(dir, "state.json")
 	args := []string{"migrate", "--from", src.base, "--to", dst.base, "root/alpha", "root/missing", "--list", list,
-		"--report", report, "--report-csv", filepath.Join(dir, "report.csv"), "--state", stateFile}
+		"--report", report, "--report-csv", filepath.Join(dir, "report.csv"), "--state", stateFile, "--jobs", "3"}
 	out, code := runCLI(t, src.bin, dir, env, args...)
 	if code != 1 || !strings.Contains(out, "root/missing: export failed: on "+src.base+": POST /projects/root%2Fmissing/export: 404 Project Not Found") ||
 		!strings.Contains(out, "migrate: 1 of 3 projects did not move cleanly") {
@@ -102,7 +103,7 @@ func TestCLI_MigrateResumesAnImport(t *testing.T) {
 
 // TestCLI_MigrateGroup moves a group with a subgroup under another
 // group of the target, which --create-groups creates, keeping the
-// subgroup, after a dry run that moves nothing.
+// subgroup, two projects at once, after a dry run that moves nothing.
 func TestCLI_MigrateGroup(t *testing.T) {
 	t.Parallel()
 	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
@@ -115,7 +116,7 @@ func TestCLI_MigrateGroup(t *testing.T) {
 		src.h.postImport(scaleArchive(t), map[string]string{"path": "two", "namespace": "grp/sub"}),
 	}, nil)
 	env := []string{"FERRY_FROM_TOKEN=" + scaleToken, "FERRY_TO_TOKEN=" + scaleToken}
-	args := []string{"migrate", "--from", src.base, "--to", dst.base, "--group", "grp", "--to-namespace", "new"}
+	args := []string{"migrate", "--from", src.base, "--to", dst.base, "--group", "grp", "--to-namespace", "new", "--jobs", "2"}
 	out, code := runCLI(t, src.bin, dir, env, append(args, "--dry-run")...)
 	if code != 0 || !strings.Contains(out, "grp/one on "+src.base+" → new/one on "+dst.base) ||
 		!strings.Contains(out, "grp/sub/two on "+src.base+" → new/sub/two on "+dst.base) {

@@ -16,6 +16,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferryhq/ferry"
@@ -68,9 +69,14 @@ type Migrator struct {
 	Keep bool
 	// Overwrite replaces a project already at the target path.
 	Overwrite bool
+	// Jobs is how many items move at once (at least 1). The servers'
+	// rate limits are honoured whatever it is: a call the server refuses
+	// with 429 waits its Retry-After.
+	Jobs int
 	// CreateGroups creates the target namespaces that are missing, as
 	// groups (with their parents).
 	CreateGroups bool
+	mu           sync.Mutex
 	ensured      map[string]bool // namespaces known to exist
 	Logger       *slog.Logger
 	// Events, if set, is told how each item goes.
@@ -116,41 +122,63 @@ type Result struct {
 	Counts map[string]int64 `json:"archive_counts,omitempty"`
 }
 
-// Run moves the items in order and returns a result for each; it stops
-// early only when ctx ends, or when the state file cannot be read or
-// written.
+// Run moves the items, Jobs at a time, and returns a result for each
+// item started, in the items' order. It stops starting items when ctx
+// ends or the state file cannot be written (that error is returned).
 func (m *Migrator) Run(ctx context.Context, items []Item) ([]Result, error) {
 	st, err := loadState(m.State)
 	if err != nil {
 		return nil, err
 	}
-	var results []Result
-	for _, it := range items {
-		if ctx.Err() != nil {
+	results, started := make([]Result, len(items)), make([]bool, len(items))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(m.Jobs, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = m.item(ctx, items[i], st)
+			}
+		}()
+	}
+	for i := range items {
+		if ctx.Err() != nil || st.failed() != nil {
 			break
 		}
-		prev := st.Items[key(it)]
-		if prev != nil && prev.Outcome == "migrated" {
-			r := *prev
-			r.Earlier = true
-			results = append(results, r)
-			continue
-		}
-		start := time.Now()
-		r := m.one(ctx, it, prev, st)
-		r.Seconds = time.Since(start).Round(time.Millisecond).Seconds()
-		if r.FailedRelations == nil {
-			r.FailedRelations = []remote.FailedRelation{}
-		}
-		results = append(results, r)
-		if ctx.Err() == nil { // an interrupted item stays as it was last saved
-			if err := st.set(r); err != nil {
-				return results, err
-			}
-		}
-		m.Logger.InfoContext(ctx, "project done", "source", it.Source, "target", it.Target(), "outcome", r.Outcome)
+		next <- i
+		started[i] = true
 	}
-	return results, nil
+	close(next)
+	wg.Wait()
+	var out []Result
+	for i, r := range results {
+		if started[i] {
+			out = append(out, r)
+		}
+	}
+	return out, st.failed()
+}
+
+// item moves one item, unless the state file says it migrated, and saves
+// how it went.
+func (m *Migrator) item(ctx context.Context, it Item, st *state) Result {
+	prev := st.get(it)
+	if prev != nil && prev.Outcome == "migrated" {
+		prev.Earlier = true
+		return *prev
+	}
+	start := time.Now()
+	r := m.one(ctx, it, prev, st)
+	r.Seconds = time.Since(start).Round(time.Millisecond).Seconds()
+	if r.FailedRelations == nil {
+		r.FailedRelations = []remote.FailedRelation{}
+	}
+	if ctx.Err() == nil { // an interrupted item stays as it was last saved
+		st.set(r)
+	}
+	m.Logger.InfoContext(ctx, "project done", "source", it.Source, "target", it.Target(), "outcome", r.Outcome)
+	return r
 }
 
 // one moves one item, or waits for its import when an earlier run saw
@@ -193,9 +221,7 @@ func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Re
 	}
 	final, err := m.importArchive(ctx, it, file, func(accepted remote.ImportStatus) {
 		r.Outcome, r.ProjectID = "importing", accepted.ID
-		if err := st.set(r); err != nil {
-			m.Logger.WarnContext(ctx, "state file not saved", "error", err)
-		}
+		st.set(r)
 	})
 	return m.imported(r, final, err)
 }
@@ -221,7 +247,12 @@ func (m *Migrator) imported(r Result, final remote.ImportStatus, err error) Resu
 // ensureNamespace creates the target namespace (and its parents) when
 // CreateGroups is set and it is missing.
 func (m *Migrator) ensureNamespace(ctx context.Context, ns string) error {
-	if !m.CreateGroups || m.ensured[ns] {
+	if !m.CreateGroups {
+		return nil
+	}
+	m.mu.Lock() // one at a time: two items may share a missing group
+	defer m.mu.Unlock()
+	if m.ensured[ns] {
 		return nil
 	}
 	created, err := m.To.EnsureGroup(ctx, ns)

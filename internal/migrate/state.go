@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // state is the state file of a run: the last result of each item, saved
@@ -15,6 +16,8 @@ import (
 type state struct {
 	path  string             // "": kept in memory only
 	Items map[string]*Result `json:"items"` // by key
+	mu    sync.Mutex         // guards Items and err
+	err   error              // the first failure to save
 }
 
 // key names an item in the state file.
@@ -43,10 +46,37 @@ func loadState(path string) (*state, error) {
 	return s, nil
 }
 
-// set records r and saves the file whole (written beside it, then
-// renamed), so that an interruption never leaves half a file.
-func (s *state) set(r Result) error {
+// get is a copy of the item's last result, nil for none.
+func (s *state) get(it Item) *Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.Items[key(it)]; r != nil {
+		c := *r
+		return &c
+	}
+	return nil
+}
+
+// failed is the first failure to save the file.
+func (s *state) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// set records r and saves the file; a failure is kept for failed.
+func (s *state) set(r Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.Items[key(r.Item)] = &r
+	if err := s.save(); err != nil && s.err == nil {
+		s.err = err
+	}
+}
+
+// save writes the file whole (beside it, then renamed), so that an
+// interruption never leaves half a file.
+func (s *state) save() error {
 	if s.path == "" {
 		return nil
 	}
