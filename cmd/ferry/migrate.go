@@ -140,19 +140,22 @@ func (ms *itemMeters) end() {
 // failed.
 func printMigration(w io.Writer, results []migrate.Result) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tTARGET\tOUTCOME\tRECORDS\tARCHIVE\tFAILED RELATIONS\tSECONDS")
+	fmt.Fprintln(tw, "SOURCE\tTARGET\tOUTCOME\tRECORDS\tREFS\tARCHIVE\tFAILED RELATIONS\tSECONDS")
 	for _, r := range results {
 		outcome := r.Outcome
 		if r.Earlier {
 			outcome += " (earlier run)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%.1f\n", r.Source, r.Target(), outcome, r.Records,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%.1f\n", r.Source, r.Target(), outcome, r.Records, r.Refs,
 			sizeText(r.ArchiveBytes), len(r.FailedRelations), r.Seconds)
 	}
 	tw.Flush()
 	for _, r := range results {
 		if r.Error != "" {
 			fmt.Fprintf(w, "%s: %s failed: %s\n", r.Source, r.Step, r.Error)
+		}
+		for _, warning := range r.Warnings {
+			fmt.Fprintf(w, "%s: warning: %s\n", r.Source, warning)
 		}
 		for _, d := range r.Mismatches {
 			fmt.Fprintf(w, "%s: %s\n", r.Source, d)

@@ -103,7 +103,8 @@ func TestCLI_MigrateResumesAnImport(t *testing.T) {
 
 // TestCLI_MigrateGroup moves a group with a subgroup under another
 // group of the target, which --create-groups creates, keeping the
-// subgroup, two projects at once, after a dry run that moves nothing.
+// subgroup, two projects at once, after a dry run that moves nothing;
+// the repository's branches and tags are compared.
 func TestCLI_MigrateGroup(t *testing.T) {
 	t.Parallel()
 	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
@@ -113,7 +114,7 @@ func TestCLI_MigrateGroup(t *testing.T) {
 	src.h.do("POST", "/groups", fmt.Sprintf("name=sub&path=sub&parent_id=%d", g.ID))
 	waitAll(t, src.h, []int64{
 		src.h.postImport(scaleArchive(t), map[string]string{"path": "one", "namespace": "grp"}),
-		src.h.postImport(scaleArchive(t), map[string]string{"path": "two", "namespace": "grp/sub"}),
+		src.h.postImport(slowArchiveBytes(t), map[string]string{"path": "two", "namespace": "grp/sub"}),
 	}, nil)
 	env := []string{"FERRY_FROM_TOKEN=" + scaleToken, "FERRY_TO_TOKEN=" + scaleToken}
 	args := []string{"migrate", "--from", src.base, "--to", dst.base, "--group", "grp", "--to-namespace", "new", "--jobs", "2"}
@@ -122,13 +123,20 @@ func TestCLI_MigrateGroup(t *testing.T) {
 		!strings.Contains(out, "grp/sub/two on "+src.base+" → new/sub/two on "+dst.base) {
 		t.Fatalf("dry run: exit %d\n%s", code, out)
 	}
-	out, code = runCLI(t, src.bin, dir, env, append(args, "--create-groups")...)
+	report := filepath.Join(dir, "report.json")
+	out, code = runCLI(t, src.bin, dir, env, append(args, "--create-groups", "--report", report)...)
 	if code != 0 || strings.Count(out, "  migrated  ") != 2 || !strings.Contains(out, "group=new/sub") {
 		t.Fatalf("migrate: exit %d\n%s", code, out)
 	}
-	for _, path := range []string{"new/one", "new/sub/two"} {
-		if st := dst.h.importStats(path); st.Imported["issues"] != 12 {
-			t.Errorf("%s: %v", path, st.Imported)
-		}
+	var results []struct {
+		Source string
+		Refs   int
+	}
+	b, _ := os.ReadFile(report)
+	if json.Unmarshal(b, &results); len(results) != 2 || results[0].Refs != 0 || results[1].Refs == 0 {
+		t.Errorf("branches and tags compared: %s", b)
+	}
+	if st := dst.h.importStats("new/one"); st.Imported["issues"] != 12 {
+		t.Errorf("new/one: %v", st.Imported)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -117,6 +118,10 @@ type Result struct {
 	Mismatches      []string                `json:"mismatches,omitempty"`
 	FailedRelations []remote.FailedRelation `json:"failed_relations"`
 	Seconds         float64                 `json:"seconds"`
+	// Refs is how many branches and tags were compared (source against
+	// target); Warnings say what could not be checked.
+	Refs     int      `json:"refs"`
+	Warnings []string `json:"warnings,omitempty"`
 	// Counts are the archive's records per relation, kept to verify an
 	// import resumed in a later run.
 	Counts map[string]int64 `json:"archive_counts,omitempty"`
@@ -195,7 +200,7 @@ func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Re
 		final, err := m.To.WaitImport(ctx, prev.ProjectID, func(st remote.ImportStatus) {
 			m.state(it, st.Status, st.Progress, st.Records())
 		})
-		return m.imported(r, final, err)
+		return m.checkRefs(ctx, m.imported(r, final, err))
 	}
 	file, err := m.export(ctx, it)
 	if err != nil {
@@ -223,7 +228,7 @@ func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Re
 		r.Outcome, r.ProjectID = "importing", accepted.ID
 		st.set(r)
 	})
-	return m.imported(r, final, err)
+	return m.checkRefs(ctx, m.imported(r, final, err))
 }
 
 // imported ends r with the import's last status: failed, or migrated
@@ -324,6 +329,47 @@ func countRecords(ctx context.Context, file, dir string, logger *slog.Logger) (m
 		counts[rc.Name] = rc.Records
 	}
 	return counts, nil
+}
+
+// checkRefs compares the branches and tags of the source's repository
+// with the target's, once the import ended well.
+func (m *Migrator) checkRefs(ctx context.Context, r Result) Result {
+	if r.Outcome != "migrated" && r.Outcome != "mismatch" {
+		return r
+	}
+	src, err := m.From.Refs(ctx, r.Source)
+	var dst map[string]string
+	if err == nil {
+		dst, err = m.To.Refs(ctx, strconv.FormatInt(r.ProjectID, 10))
+	}
+	if err != nil {
+		r.Warnings = append(r.Warnings, "branches and tags not compared: "+err.Error())
+		return r
+	}
+	r.Refs = len(src)
+	if diffs := diffRefs(src, dst); len(diffs) > 0 {
+		r.Outcome, r.Mismatches = "mismatch", append(r.Mismatches, diffs...)
+	}
+	return r
+}
+
+// diffRefs lists the refs that differ between the source and the target.
+func diffRefs(src, dst map[string]string) []string {
+	var diffs []string
+	for name, id := range src {
+		if got, ok := dst[name]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s: %s on the source, missing on the target", name, id))
+		} else if got != id {
+			diffs = append(diffs, fmt.Sprintf("%s: %s on the source, %s on the target", name, id, got))
+		}
+	}
+	for name := range dst {
+		if _, ok := src[name]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s: only on the target", name))
+		}
+	}
+	sort.Strings(diffs)
+	return diffs
 }
 
 // verify compares the archive's records with what the target says it

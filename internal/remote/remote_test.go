@@ -1,6 +1,9 @@
 package remote
 
 import (
+	"bufio"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -72,5 +75,20 @@ func TestExportName(t *testing.T) {
 		if got := exportName(tt.given, "g/p"); got != tt.want {
 			t.Errorf("exportName(%q) = %q, want %q", tt.given, got, tt.want)
 		}
+	}
+}
+
+func TestReadAdvertisement(t *testing.T) {
+	t.Parallel()
+	pkt := func(s string) string { return fmt.Sprintf("%04x%s", len(s)+4, s) }
+	adv := pkt("# service=git-upload-pack\n") + "0000" +
+		pkt("aaa HEAD\x00multi_ack side-band-64k\n") + pkt("aaa refs/heads/main\n") + pkt("bbb refs/tags/v1\n") +
+		pkt("ccc refs/tags/v1^{}\n") + pkt("ddd refs/merge-requests/1/head\n") + "0000"
+	refs, err := readAdvertisement(bufio.NewReader(strings.NewReader(adv)))
+	if err != nil || len(refs) != 2 || refs["refs/heads/main"] != "aaa" || refs["refs/tags/v1"] != "bbb" {
+		t.Errorf("refs %v, %v", refs, err)
+	}
+	if _, err := readAdvertisement(bufio.NewReader(strings.NewReader(pkt("# service=git-upload-pack\n") + "00"))); err == nil {
+		t.Error("a cut advertisement was read")
 	}
 }
