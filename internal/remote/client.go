@@ -84,7 +84,8 @@ func keepToken(req *http.Request, via []*http.Request) error {
 // send sends the request that build makes (afresh for each attempt) and
 // returns the first answer that is neither a 429 nor a transient failure
 // (5xx), waiting Retry-After after a 429 and backing off after a
-// transient failure or a dropped connection. The caller closes the body.
+// transient failure or a dropped connection. A refusal (4xx) is an
+// *APIError; the caller closes the body of a success.
 func (c *Client) send(ctx context.Context, build func(ctx context.Context) (*http.Request, error)) (*http.Response, error) {
 	retries, waits := 0, 0
 	for {
@@ -119,7 +120,7 @@ func (c *Client) send(ctx context.Context, build func(ctx context.Context) (*htt
 			wait = c.backoff(retries)
 			c.log.WarnContext(ctx, "server error, retrying", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode, "wait", wait)
 		default:
-			return resp, nil
+			return check(resp)
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err

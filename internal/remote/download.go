@@ -120,9 +120,6 @@ func (d *download) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if resp, err = check(resp); err != nil {
-			return err
-		}
 		err = d.start(resp)
 		if err == nil {
 			err = d.copy(resp.Body)

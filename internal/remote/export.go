@@ -101,9 +101,6 @@ func (c *Client) request(ctx context.Context, method, path string, form url.Valu
 	if err != nil {
 		return nil, err
 	}
-	if resp, err = check(resp); err != nil {
-		return nil, err
-	}
 	defer resp.Body.Close()
 	if out == nil {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))

@@ -76,9 +76,6 @@ func (c *Client) StartImport(ctx context.Context, file string, im Import) (Impor
 	if err != nil {
 		return ImportStatus{}, err
 	}
-	if resp, err = check(resp); err != nil {
-		return ImportStatus{}, err
-	}
 	defer resp.Body.Close()
 	var st ImportStatus
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(&st); err != nil {

@@ -34,9 +34,6 @@ func (c *Client) Refs(ctx context.Context, project string) (map[string]string, e
 	if err != nil {
 		return nil, err
 	}
-	if resp, err = check(resp); err != nil {
-		return nil, err
-	}
 	defer resp.Body.Close()
 	refs, err := readAdvertisement(bufio.NewReader(io.LimitReader(resp.Body, 256<<20)))
 	if err != nil {
