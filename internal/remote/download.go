@@ -154,6 +154,9 @@ func (d *download) request(ctx context.Context) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The file's own bytes, never a compressed transfer that the client
+	// would decode: offsets must count the file.
+	req.Header.Set("Accept-Encoding", "identity")
 	if d.done > 0 {
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(d.done, 10)+"-")
 		if d.etag != "" {
