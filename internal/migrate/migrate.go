@@ -10,6 +10,7 @@ package migrate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -125,6 +126,7 @@ type Result struct {
 	// Counts are the archive's records per relation, kept to verify an
 	// import resumed in a later run.
 	Counts map[string]int64 `json:"archive_counts,omitempty"`
+	lost   bool             // the import was accepted, its end not seen
 }
 
 // Run moves the items, Jobs at a time, and returns a result for each
@@ -180,7 +182,11 @@ func (m *Migrator) item(ctx context.Context, it Item, st *state) Result {
 		r.FailedRelations = []remote.FailedRelation{}
 	}
 	if ctx.Err() == nil { // an interrupted item stays as it was last saved
-		st.set(r)
+		saved := r
+		if r.lost {
+			saved.Outcome = "importing"
+		}
+		st.set(saved)
 	}
 	m.Logger.InfoContext(ctx, "project done", "source", it.Source, "target", it.Target(), "outcome", r.Outcome)
 	return r
@@ -240,9 +246,12 @@ func (m *Migrator) imported(r Result, final remote.ImportStatus, err error) Resu
 	r.FailedRelations = final.FailedRelations
 	if err != nil {
 		r.Outcome, r.Step, r.Error = "failed", "import", fmt.Sprintf("on %s: %v", m.To.Server(), err)
+		// The target accepted the import but was not seen ending it (it
+		// went away): a rerun waits for that import again.
+		r.lost = r.ProjectID != 0 && !errors.Is(err, remote.ErrImportFailed)
 		return r
 	}
-	r.Outcome, r.Step, r.Error = "migrated", "", ""
+	r.Outcome, r.Step, r.Error, r.lost = "migrated", "", "", false
 	if r.Mismatches = verify(r.Counts, final); len(r.Mismatches) > 0 {
 		r.Outcome = "mismatch"
 	}
