@@ -25,6 +25,7 @@ var errInvalid = errors.New("the archive would not import cleanly")
 // archive holds, validate what an import would refuse or skip.
 func archiveCheckCmd(ctx context.Context, sub string, args []string) error {
 	fs := flag.NewFlagSet("archive "+sub, flag.ContinueOnError)
+	setUsage(fs, "archive "+sub+" [--json] [--tmp DIR] FILE")
 	asJSON := fs.Bool("json", false, "print a JSON report")
 	tmp := fs.String("tmp", os.TempDir(), "the folder the archive is extracted into while it is read")
 	pos, err := parseArgs(fs, args, 1, "one archive file")

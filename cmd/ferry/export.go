@@ -13,6 +13,7 @@ import (
 // follow it, download the archive and verify it.
 func exportCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	setUsage(fs, "export --server URL [--token T] [--out FILE] PROJECT")
 	rf := addRemoteFlags(fs)
 	out := fs.String("out", "", "the archive file to write (default: the server's file name, in the current folder)")
 	pos, err := parseArgs(fs, args, 1, "one project (its id or full path)")

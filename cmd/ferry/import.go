@@ -17,6 +17,7 @@ import (
 // the import to its end and print its outcome.
 func importCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	setUsage(fs, "import --server URL [--token T] --path P [--namespace NS] [--name N] [--overwrite] [--override KEY=VALUE ...] FILE")
 	rf := addRemoteFlags(fs)
 	var im remote.Import
 	fs.StringVar(&im.Namespace, "namespace", "", "the group (full path or id) to import into (default: the token user's namespace)")

@@ -23,6 +23,7 @@ import (
 // another, one after the other, and report how each went.
 func migrateCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	setUsage(fs, "migrate --from URL --to URL [flags] [PROJECT ...] [--group PATH] [--list FILE]")
 	from := fs.String("from", "", "the source server's URL (required)")
 	fromToken := fs.String("from-token", "", "the source's token (default FERRY_FROM_TOKEN, else asked for)")
 	to := fs.String("to", "", "the target server's URL (required)")

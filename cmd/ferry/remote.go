@@ -105,3 +105,11 @@ func parseArgs(fs *flag.FlagSet, args []string, want int, names string) ([]strin
 
 // cliLogger logs the client's waits and retries on stderr.
 func cliLogger() *slog.Logger { return newLogger("text", "info") }
+
+// setUsage makes -h print the command's synopsis before its flags.
+func setUsage(fs *flag.FlagSet, synopsis string) {
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: ferry %s\n\nflags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+}
