@@ -106,16 +106,16 @@ func (c *Client) send(ctx context.Context, build func(ctx context.Context) (*htt
 			wait = c.backoff(retries)
 			c.log.WarnContext(ctx, "request failed, retrying", "method", req.Method, "path", req.URL.Path, "error", unwrapURL(err), "wait", wait)
 		case resp.StatusCode == http.StatusTooManyRequests:
-			resp.Body.Close()
+			refusal := drain(req, resp)
 			if waits++; waits > c.RateLimitWaits {
-				return nil, errorOf(req, resp, nil)
+				return nil, refusal
 			}
 			wait = retryAfter(resp.Header.Get("Retry-After"))
 			c.log.InfoContext(ctx, "rate limited by the server, waiting", "method", req.Method, "path", req.URL.Path, "wait", wait)
 		case transient(resp.StatusCode):
-			resp.Body.Close()
+			refusal := drain(req, resp)
 			if retries++; retries > c.Retries {
-				return nil, errorOf(req, resp, nil)
+				return nil, refusal
 			}
 			wait = c.backoff(retries)
 			c.log.WarnContext(ctx, "server error, retrying", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode, "wait", wait)
@@ -126,6 +126,13 @@ func (c *Client) send(ctx context.Context, build func(ctx context.Context) (*htt
 			return nil, err
 		}
 	}
+}
+
+// drain reads an answer that will be retried, and closes it, returning
+// the error it is if the retries run out.
+func drain(req *http.Request, resp *http.Response) error {
+	defer resp.Body.Close()
+	return errorOf(req, resp, nil)
 }
 
 // transient reports whether a status is worth retrying.

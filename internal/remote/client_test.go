@@ -65,7 +65,7 @@ func TestWaitExport(t *testing.T) {
 			switch {
 			case tt.name == "AlwaysDown":
 				var ae *APIError
-				if !errors.As(err, &ae) || ae.Status != 503 {
+				if !errors.As(err, &ae) || ae.Status != 503 || ae.Message != "down" {
 					t.Errorf("err = %v, want the 503 after the retries", err)
 				}
 			case !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil):
