@@ -13,7 +13,7 @@ import (
 )
 
 // archiveUsage lists the archive subcommands.
-var archiveUsage = `usage: ferry archive <generate|inspect|validate> [flags]
+var archiveUsage = `usage: ferry archive <generate|inspect|validate|rewrite> [flags]
 
   generate --scale ` + strings.Join(generate.ScaleNames(), "|") + ` --out FILE [--seed N]
                     write a GitLab export archive of a named scale
@@ -23,6 +23,9 @@ var archiveUsage = `usage: ferry archive <generate|inspect|validate> [flags]
   validate FILE [--json]
                     the importer's own checks, storing nothing: safe extraction, version,
                     every record read, cleaned and validated; exit 1 with the problems listed
+  rewrite FILE --out NEW [--map-email OLD=NEW] [--map-emails CSV] [--drop RELATION:LINE]
+          [--set KEY=VALUE] [--version V]
+                    the edits made by hand today; what is not edited stays byte for byte
 `
 
 // archiveCmd is `ferry archive <subcommand>`.
@@ -30,9 +33,12 @@ func archiveCmd(ctx context.Context, args []string) error {
 	if len(args) > 0 && (args[0] == "inspect" || args[0] == "validate") {
 		return archiveCheckCmd(ctx, args[0], args[1:])
 	}
+	if len(args) > 0 && args[0] == "rewrite" {
+		return archiveRewriteCmd(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "generate" {
 		fmt.Fprint(os.Stderr, archiveUsage)
-		return usagef("archive: want a subcommand: generate, inspect or validate")
+		return usagef("archive: want a subcommand: generate, inspect, validate or rewrite")
 	}
 	fs := flag.NewFlagSet("archive generate", flag.ContinueOnError)
 	scale := fs.String("scale", "s", "archive size: "+strings.Join(generate.ScaleNames(), ", "))

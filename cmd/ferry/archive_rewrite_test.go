@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestCLI_ArchiveRewrite rewrites GitLab's fixture (a record dropped, a
+// member's e-mail mapped, the description set) and reads the result back
+// with inspect; a broken archive is refused and nothing is written.
+func TestCLI_ArchiveRewrite(t *testing.T) {
+	t.Parallel()
+	bin, dir := buildFerry(t), t.TempDir()
+	in := filepath.Join(dir, "fixture.tar.gz")
+	if err := os.WriteFile(in, scaleArchive(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, code := runCLI(t, bin, dir, nil, "archive", "rewrite", in, "--out", "new.tar.gz", "--drop", "issues:0",
+		"--map-email", "user4@example.com=user4@new.example", "--set", "description=rewritten", "--version", "0.2.4")
+	if code != 0 || !strings.Contains(out, "wrote new.tar.gz") {
+		t.Fatalf("rewrite: exit %d\n%s", code, out)
+	}
+	out, code = runCLI(t, bin, dir, nil, "archive", "inspect", "--json", "new.tar.gz")
+	var rep struct {
+		Description string
+		Members     []string
+		Relations   []struct {
+			Name    string
+			Records int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 {
+		t.Fatalf("inspect: exit %d, %v\n%s", code, err, out)
+	}
+	issues := 0
+	for _, rc := range rep.Relations {
+		if rc.Name == "issues" {
+			issues = rc.Records
+		}
+	}
+	if issues != 11 || rep.Description != "rewritten" || !slices.Contains(rep.Members, "user4@new.example") ||
+		slices.Contains(rep.Members, "user4@example.com") {
+		t.Errorf("after the rewrite: %d issues, description %q, members %q", issues, rep.Description, rep.Members)
+	}
+	broken := filepath.Join(dir, "broken.tar.gz")
+	os.WriteFile(broken, scaleArchive(t)[:3000], 0o600)
+	out, code = runCLI(t, bin, dir, nil, "archive", "rewrite", broken, "--out", "never.tar.gz", "--version", "0.2.4")
+	if code != 1 || !strings.Contains(out, "corrupt archive") {
+		t.Errorf("rewrite of a broken archive: exit %d\n%s", code, out)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".ferry-rewrite-*")); len(left) > 0 || fileExists(filepath.Join(dir, "never.tar.gz")) {
+		t.Errorf("left behind: %q", left)
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
