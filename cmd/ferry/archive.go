@@ -13,7 +13,7 @@ import (
 )
 
 // archiveUsage lists the archive subcommands.
-var archiveUsage = `usage: ferry archive <generate|inspect|validate|rewrite> [flags]
+var archiveUsage = `usage: ferry archive <generate|inspect|validate|rewrite|convert> [flags]
 
   generate --scale ` + strings.Join(generate.ScaleNames(), "|") + ` --out FILE [--seed N]
                     write a GitLab export archive of a named scale
@@ -26,6 +26,9 @@ var archiveUsage = `usage: ferry archive <generate|inspect|validate|rewrite> [fl
   rewrite FILE --out NEW [--map-email OLD=NEW] [--map-emails CSV] [--drop RELATION:LINE]
           [--set KEY=VALUE] [--version V]
                     the edits made by hand today; what is not edited stays byte for byte
+  convert OLD --out NEW
+                    a legacy project.json archive, or one of VERSION 0.2.0 to 0.2.3, in the
+                    NDJSON 0.2.4 layout current GitLab imports (through the export filter)
 `
 
 // archiveCmd is `ferry archive <subcommand>`.
@@ -36,9 +39,12 @@ func archiveCmd(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "rewrite" {
 		return archiveRewriteCmd(ctx, args[1:])
 	}
+	if len(args) > 0 && args[0] == "convert" {
+		return archiveConvertCmd(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "generate" {
 		fmt.Fprint(os.Stderr, archiveUsage)
-		return usagef("archive: want a subcommand: generate, inspect, validate or rewrite")
+		return usagef("archive: want a subcommand: generate, inspect, validate, rewrite or convert")
 	}
 	fs := flag.NewFlagSet("archive generate", flag.ContinueOnError)
 	scale := fs.String("scale", "s", "archive size: "+strings.Join(generate.ScaleNames(), ", "))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -57,7 +58,10 @@ func archiveRewriteCmd(ctx context.Context, args []string) error {
 	if *out == "" {
 		return usagef("archive rewrite: --out NEW is required")
 	}
-	if err := rewriteArchive(ctx, pos[0], *out, *tmp, e); err != nil {
+	err = transformArchive(ctx, pos[0], *out, *tmp, func(dir string, m archive.Manifest, w io.Writer, tmp string) error {
+		return archive.Rewrite(ctx, dir, m, w, e, tmp)
+	})
+	if err != nil {
 		return fmt.Errorf("archive rewrite %s: %w", pos[0], err)
 	}
 	fmt.Printf("wrote %s\n", *out)
@@ -98,11 +102,12 @@ func quoteJSON(s string) []byte {
 	return b
 }
 
-// rewriteArchive extracts in (the codec's safe extraction, within the
-// default size limit) into a folder of tmp, writes the rewritten archive
-// beside out, checks it and renames it to out. Nothing is left behind
-// when it fails or ctx ends.
-func rewriteArchive(ctx context.Context, in, out, tmp string, e archive.Edits) error {
+// transformArchive extracts in (the codec's safe extraction, within the
+// default size limit) into a folder of tmp, has write write the new
+// archive beside out, checks it and renames it to out. Nothing is left
+// behind when it fails or ctx ends.
+func transformArchive(ctx context.Context, in, out, tmp string,
+	write func(dir string, m archive.Manifest, w io.Writer, tmp string) error) error {
 	src, err := os.Open(in)
 	if err != nil {
 		return err
@@ -113,8 +118,12 @@ func rewriteArchive(ctx context.Context, in, out, tmp string, e archive.Edits) e
 		return err
 	}
 	defer os.RemoveAll(work)
+	dir := filepath.Join(work, "archive") // temporary files go beside it
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return err
+	}
 	lim := archive.Limits{MaxDecompressed: ferry.MiB(ferry.DefaultSettings().MaxDecompressedArchiveSize)}
-	m, err := archive.Extract(ctx, src, work, lim)
+	m, err := archive.Extract(ctx, src, dir, lim)
 	if err != nil {
 		return err
 	}
@@ -123,7 +132,7 @@ func rewriteArchive(ctx context.Context, in, out, tmp string, e archive.Edits) e
 		return err
 	}
 	defer os.Remove(f.Name())
-	err = archive.Rewrite(ctx, work, m, f, e, work)
+	err = write(dir, m, f, work)
 	if err == nil {
 		_, err = f.Seek(0, 0)
 	}
@@ -137,4 +146,30 @@ func rewriteArchive(ctx context.Context, in, out, tmp string, e archive.Edits) e
 		return err
 	}
 	return os.Rename(f.Name(), out)
+}
+
+// archiveConvertCmd is `ferry archive convert OLD --out NEW`: an archive
+// current GitLab no longer imports (the legacy project.json layout, or
+// versions 0.2.0 to 0.2.3) rewritten in the NDJSON 0.2.4 layout, through
+// the export filter.
+func archiveConvertCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("archive convert", flag.ContinueOnError)
+	setUsage(fs, "archive convert OLD --out NEW [--tmp DIR]")
+	out := fs.String("out", "", "the new archive (required)")
+	tmp := fs.String("tmp", os.TempDir(), "the folder the archive is extracted into while it is converted")
+	pos, err := parseArgs(fs, args, 1, "one archive file")
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("archive convert: --out NEW is required")
+	}
+	err = transformArchive(ctx, pos[0], *out, *tmp, func(dir string, m archive.Manifest, w io.Writer, tmp string) error {
+		return archive.Convert(ctx, dir, m, w, tmp)
+	})
+	if err != nil {
+		return fmt.Errorf("archive convert %s: %w", pos[0], err)
+	}
+	fmt.Printf("wrote %s\n", *out)
+	return nil
 }

@@ -61,3 +61,28 @@ func fileExists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
 }
+
+// TestCLI_ArchiveConvert converts a legacy project.json archive, which
+// validate then finds importable in the current layout.
+func TestCLI_ArchiveConvert(t *testing.T) {
+	t.Parallel()
+	bin, dir := buildFerry(t), t.TempDir()
+	legacy := packArchive(t, map[string]string{"VERSION": "0.2.1", "project.json": `{"description":"kept since 2019",` +
+		`"issues":[{"iid":1,"title":"a"},{"iid":2,"title":"b"}],"labels":[{"title":"bug"}]}`})
+	if err := os.WriteFile(filepath.Join(dir, "old.tar.gz"), legacy, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, code := runCLI(t, bin, dir, nil, "archive", "convert", "old.tar.gz", "--out", "new.tar.gz")
+	if code != 0 {
+		t.Fatalf("convert: exit %d\n%s", code, out)
+	}
+	out, code = runCLI(t, bin, dir, nil, "archive", "inspect", "new.tar.gz")
+	for _, want := range []string{"VERSION           0.2.4", "layout            NDJSON", "description       kept since 2019"} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("inspect: exit %d, lacks %q:\n%s", code, want, out)
+		}
+	}
+	if out, code = runCLI(t, bin, dir, nil, "archive", "validate", "new.tar.gz"); code != 0 || !strings.Contains(out, "valid: 3 records") {
+		t.Errorf("validate: exit %d\n%s", code, out)
+	}
+}

@@ -59,7 +59,7 @@ func TestCLI_Mistakes(t *testing.T) {
 		{"MissingCAFile", []string{"serve", "--ca-file", "/nonexistent/ca.pem"}, 1, "ferry: CA file: open /nonexistent/ca.pem"},
 		{"VersionArgument", []string{"version", "x"}, 2, `ferry: version takes no arguments, got "x"`},
 		{"HelpTwoCommands", []string{"help", "serve", "bench"}, 2, `ferry: help takes one command, got "serve bench"`},
-		{"ArchiveNoSubcommand", []string{"archive"}, 2, "ferry: archive: want a subcommand: generate, inspect, validate or rewrite"},
+		{"ArchiveNoSubcommand", []string{"archive"}, 2, "ferry: archive: want a subcommand: generate, inspect, validate, rewrite or convert"},
 		{"ArchiveNoOut", []string{"archive", "generate", "--scale", "s"}, 2, "ferry: archive generate: --out FILE is required"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,6 +21,7 @@ commands:
   archive inspect   what an archive holds: versions, project, relation counts, bundles
   archive validate  the importer's checks of an archive, without a server (exit 1: problems)
   archive rewrite   map e-mails, drop records, set attributes or VERSION in an archive
+  archive convert   a legacy or pre-0.2.4 archive in the layout current GitLab imports
   archive generate  write a GitLab export archive of a named scale (s, m, l, xl, huge, reads)
   migrate-store   move an embedded installation to PostgreSQL (and its files to S3)
   bench           measure import and export against the floor at a scale (--reads N: the read API too)

@@ -49,7 +49,7 @@ func Rewrite(ctx context.Context, dir string, m Manifest, w io.Writer, e Edits, 
 		case entry.Path == ProjectFile && len(e.Attributes) > 0:
 			err = rewriteAttributes(aw, dir, e.Attributes)
 		case e.edits(entry.Path):
-			err = rewriteRelation(aw, dir, entry, e, tmp)
+			err = rewriteRelation(ctx, aw, dir, entry, e, tmp)
 		default:
 			err = copyEntry(aw, dir, entry)
 		}
@@ -99,56 +99,85 @@ func rewriteAttributes(aw *Writer, dir string, set map[string]json.RawMessage) e
 }
 
 // rewriteRelation writes the relation's kept records, with the e-mails
-// mapped, to a temporary file, then adds it; when no record changed, the
-// file is copied as it was.
-func rewriteRelation(aw *Writer, dir string, entry Entry, e Edits, tmp string) error {
+// mapped; when no record changed, the file is copied as it was.
+func rewriteRelation(ctx context.Context, aw *Writer, dir string, entry Entry, e Edits, tmp string) error {
 	rel, _ := relationOf(entry.Path)
 	rd, err := OpenRelation(dir, rel)
 	if err != nil {
 		return err
 	}
 	defer rd.Close()
-	f, err := os.CreateTemp(tmp, ".ferry-rewrite-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	var size int64
 	changed := false
-	for {
-		line, raw, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	f, size, err := spool(ctx, rd, tmp, func(line int, raw []byte, err error) ([]byte, error) {
 		if e.Drop[rel][line] {
 			changed = true
-			continue // also an unreadable line: dropping it is the fix
+			return nil, nil // also an unreadable line: dropping it is the fix
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for old, repl := range e.Emails {
 			if q := quote(old); bytes.Contains(raw, q) {
 				raw, changed = bytes.ReplaceAll(raw, q, quote(repl)), true
 			}
 		}
-		// raw may sit in the reader's buffer: never append to it.
-		if _, err := f.Write(raw); err != nil {
-			return err
-		}
-		if _, err := f.Write([]byte{'\n'}); err != nil {
-			return err
-		}
-		size += int64(len(raw)) + 1
+		return raw, nil
+	})
+	if err != nil {
+		return err
 	}
+	defer os.Remove(f.Name())
+	defer f.Close()
 	if !changed {
 		return copyEntry(aw, dir, entry)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
 	return aw.AddFile(filepath.ToSlash(entry.Path), size, f)
+}
+
+// spool writes what fn makes of each record of rd (nil: left out) to a
+// temporary file in tmp, one a line, and returns it rewound, with its
+// size; the caller closes and removes it. fn is also given the errors of
+// unreadable records, and decides.
+func spool(ctx context.Context, rd *RelationReader, tmp string,
+	fn func(line int, raw []byte, err error) ([]byte, error)) (*os.File, int64, error) {
+	f, err := os.CreateTemp(tmp, ".ferry-spool-*")
+	if err != nil {
+		return nil, 0, err
+	}
+	fail := func(err error) (*os.File, int64, error) {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, 0, err
+	}
+	var size int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
+		line, raw, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		out, err := fn(line, raw, err)
+		if err != nil {
+			return fail(err)
+		}
+		if out == nil {
+			continue
+		}
+		// out may sit in the reader's buffer: never append to it.
+		if _, err := f.Write(out); err != nil {
+			return fail(err)
+		}
+		if _, err := f.Write([]byte{'\n'}); err != nil {
+			return fail(err)
+		}
+		size += int64(len(out)) + 1
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fail(err)
+	}
+	return f, size, nil
 }
 
 // quote is s as a JSON string.
