@@ -13,11 +13,12 @@ import (
 // processes, three at once (one named on the command line, one through a
 // list with a new path) and fails on a third that does not exist: the
 // report says which moved, in the order given, with their records
-// verified against the target's stats.
+// verified against the target's stats. The source keeps GitLab's
+// default rate limits: its one download a minute per namespace makes the
+// second download wait (429 and Retry-After) instead of failing.
 func TestCLI_Migrate(t *testing.T) {
 	t.Parallel()
 	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
-	src.h.do("PUT", "/application/settings", "project_download_export_limit=0")
 	waitAll(t, src.h, []int64{src.h.importArchive("alpha", scaleArchive(t)), src.h.importArchive("beta", scaleArchive(t))}, nil)
 	list := filepath.Join(dir, "list.csv")
 	os.WriteFile(list, []byte("source,target namespace,target path\nroot/beta,root,beta-copy\n# done later\n"), 0o600)
@@ -104,11 +105,12 @@ func TestCLI_MigrateResumesAnImport(t *testing.T) {
 // TestCLI_MigrateGroup moves a group with a subgroup under another
 // group of the target, which --create-groups creates, keeping the
 // subgroup, two projects at once, after a dry run that moves nothing;
-// the repository's branches and tags are compared.
+// the repository's branches and tags are compared. The servers keep
+// GitLab's default rate limits (one download a minute): the second
+// download waits for its minute instead of failing.
 func TestCLI_MigrateGroup(t *testing.T) {
 	t.Parallel()
 	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
-	src.h.do("PUT", "/application/settings", "project_download_export_limit=0")
 	var g struct{ ID int64 }
 	src.h.decode(src.h.do("POST", "/groups", "name=grp&path=grp"), &g)
 	src.h.do("POST", "/groups", fmt.Sprintf("name=sub&path=sub&parent_id=%d", g.ID))
