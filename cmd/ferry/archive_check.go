@@ -25,9 +25,11 @@ var errInvalid = errors.New("the archive would not import cleanly")
 // archive holds, validate what an import would refuse or skip.
 func archiveCheckCmd(ctx context.Context, sub string, args []string) error {
 	fs := flag.NewFlagSet("archive "+sub, flag.ContinueOnError)
-	setUsage(fs, "archive "+sub+" [--json] [--tmp DIR] FILE")
+	setUsage(fs, "archive "+sub+" [--json] [--tmp DIR] [--server URL [--token T]] FILE")
 	asJSON := fs.Bool("json", false, "print a JSON report")
 	tmp := fs.String("tmp", os.TempDir(), "the folder the archive is extracted into while it is read")
+	server := fs.String("server", "", "also show to which users of this server (GitLab or Ferry) an import there maps the members")
+	token := fs.String("token", "", "the token for --server (default FERRY_TOKEN or GITLAB_TOKEN, else asked for)")
 	pos, err := parseArgs(fs, args, 1, "one archive file")
 	if err != nil {
 		return err
@@ -44,6 +46,9 @@ func archiveCheckCmd(ctx context.Context, sub string, args []string) error {
 	default:
 		printProblems(os.Stdout, pos[0], rep, checkErr)
 	}
+	if err == nil && *server != "" && checkErr == nil {
+		err = printMapping(ctx, os.Stdout, *server, *token, rep.Members)
+	}
 	if err != nil {
 		return err
 	}
@@ -52,6 +57,38 @@ func archiveCheckCmd(ctx context.Context, sub string, args []string) error {
 	}
 	if sub == "validate" && len(rep.Problems) > 0 {
 		return fmt.Errorf("%s: %w: %d records would be failed relations", pos[0], errInvalid, len(rep.Problems))
+	}
+	return nil
+}
+
+// printMapping writes, for each member e-mail, the user of server an
+// import by the token's user maps it to (members are mapped only when an
+// administrator imports, as in GitLab).
+func printMapping(ctx context.Context, w io.Writer, server, token string, emails []string) error {
+	c, err := newClient("archive", server, "--token", token, cliLogger(), "FERRY_TOKEN", "GITLAB_TOKEN")
+	if err != nil {
+		return err
+	}
+	me, err := c.CurrentUser(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.Server(), err)
+	}
+	if !me.IsAdmin {
+		fmt.Fprintf(w, "members: @%s is not an administrator of %s: an import by @%s maps no member, and every contribution becomes @%s's\n",
+			me.Username, c.Server(), me.Username, me.Username)
+		return nil
+	}
+	fmt.Fprintf(w, "members, as an import by @%s on %s maps them:\n", me.Username, c.Server())
+	for _, email := range emails {
+		u, ok, err := c.UserByEmail(ctx, email)
+		switch {
+		case err != nil:
+			return fmt.Errorf("%s: %w", c.Server(), err)
+		case ok:
+			fmt.Fprintf(w, "  %s -> @%s\n", email, u.Username)
+		default:
+			fmt.Fprintf(w, "  %s -> no user with this e-mail: not a member; contributions become @%s's\n", email, me.Username)
+		}
 	}
 	return nil
 }

@@ -86,3 +86,21 @@ func TestCLI_ArchiveConvert(t *testing.T) {
 		t.Errorf("validate: exit %d\n%s", code, out)
 	}
 }
+
+// TestCLI_ArchiveValidateServer pins that validate --server says to whom
+// an administrator's import there maps each member, by e-mail.
+func TestCLI_ArchiveValidateServer(t *testing.T) {
+	t.Parallel()
+	r, dir := startRemote(t), t.TempDir()
+	r.h.do("POST", "/users", "email=user4@example.com&name=Four&username=four&password=unused-secret-1")
+	if err := os.WriteFile(filepath.Join(dir, "fixture.tar.gz"), scaleArchive(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, code := runCLI(t, r.bin, dir, []string{"FERRY_TOKEN=" + scaleToken}, "archive", "validate", "--server", r.base, "fixture.tar.gz")
+	for _, want := range []string{"members, as an import by @root on " + r.base + " maps them:", "  user4@example.com -> @four",
+		"  saul_will@gitlabexample.com -> no user with this e-mail: not a member; contributions become @root's"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("exit %d, lacks %q:\n%s", code, want, out)
+		}
+	}
+}
