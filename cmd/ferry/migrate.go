@@ -82,6 +82,10 @@ func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item
 		State: func(it migrate.Item, state string, p *ferry.Progress, records int64) {
 			meters.of(it).state(state, p, records)
 		},
+		Done: func(r migrate.Result, done, total int) {
+			meters.of(r.Item).end()
+			fmt.Fprintf(os.Stderr, "migrate: %d of %d projects done: %s %s\n", done, total, r.Source, r.Outcome)
+		},
 	}
 	results, err := m.Run(ctx, items)
 	meters.end()

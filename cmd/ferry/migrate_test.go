@@ -127,7 +127,8 @@ func TestCLI_MigrateGroup(t *testing.T) {
 	}
 	report := filepath.Join(dir, "report.json")
 	out, code = runCLI(t, src.bin, dir, env, append(args, "--create-groups", "--report", report)...)
-	if code != 0 || strings.Count(out, "  migrated  ") != 2 || !strings.Contains(out, "group=new/sub") {
+	if code != 0 || strings.Count(out, "  migrated  ") != 2 || !strings.Contains(out, "group=new/sub") ||
+		!strings.Contains(out, "migrate: 1 of 2 projects done: grp/") || !strings.Contains(out, "migrate: 2 of 2 projects done: grp/") {
 		t.Fatalf("migrate: exit %d\n%s", code, out)
 	}
 	var results []struct {

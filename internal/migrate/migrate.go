@@ -80,6 +80,7 @@ type Migrator struct {
 	CreateGroups bool
 	mu           sync.Mutex
 	ensured      map[string]bool // namespaces known to exist
+	ended        int             // items ended in this run
 	Logger       *slog.Logger
 	// Events, if set, is told how each item goes.
 	Events Events
@@ -98,6 +99,9 @@ type Events struct {
 	// State is a job's status on its server, with Ferry's progress when
 	// it gives one and the records counted so far (-1: unknown).
 	State func(it Item, state string, p *ferry.Progress, records int64)
+	// Done says that an item ended, and how many of all have (calls
+	// come one at a time).
+	Done func(r Result, done, total int)
 }
 
 // Result is how one item ended.
@@ -146,6 +150,7 @@ func (m *Migrator) Run(ctx context.Context, items []Item) ([]Result, error) {
 			defer wg.Done()
 			for i := range next {
 				results[i] = m.item(ctx, items[i], st)
+				m.done(results[i], len(items))
 			}
 		}()
 	}
@@ -281,6 +286,16 @@ func (m *Migrator) ensureNamespace(ctx context.Context, ns string) error {
 	}
 	m.ensured[ns] = true
 	return nil
+}
+
+// done counts an ended item and tells Events.Done.
+func (m *Migrator) done(r Result, total int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ended++
+	if m.Events.Done != nil {
+		m.Events.Done(r, m.ended, total)
+	}
 }
 
 func (m *Migrator) step(it Item, step string) {
