@@ -12,10 +12,39 @@ import (
 	"github.com/ferryhq/ferry/internal/generate"
 )
 
+// archiveUsage lists the archive subcommands.
+var archiveUsage = `usage: ferry archive <generate|inspect|validate|rewrite|convert> [flags]
+
+  generate --scale ` + strings.Join(generate.ScaleNames(), "|") + ` --out FILE [--seed N]
+                    write a GitLab export archive of a named scale
+  inspect FILE [--json]
+                    what an archive holds: VERSION, GITLAB_VERSION, layout, the project's
+                    name and description, records per relation, bundles, uploads, LFS objects
+  validate FILE [--json]
+                    the importer's own checks, storing nothing: safe extraction, version,
+                    every record read, cleaned and validated; exit 1 with the problems listed
+  rewrite FILE --out NEW [--map-email OLD=NEW] [--map-emails CSV] [--drop RELATION:LINE]
+          [--set KEY=VALUE] [--version V]
+                    the edits made by hand today; what is not edited stays byte for byte
+  convert OLD --out NEW
+                    a legacy project.json archive, or one of VERSION 0.2.0 to 0.2.3, in the
+                    NDJSON 0.2.4 layout current GitLab imports (through the export filter)
+`
+
 // archiveCmd is `ferry archive <subcommand>`.
 func archiveCmd(ctx context.Context, args []string) error {
+	if len(args) > 0 && (args[0] == "inspect" || args[0] == "validate") {
+		return archiveCheckCmd(ctx, args[0], args[1:])
+	}
+	if len(args) > 0 && args[0] == "rewrite" {
+		return archiveRewriteCmd(ctx, args[1:])
+	}
+	if len(args) > 0 && args[0] == "convert" {
+		return archiveConvertCmd(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "generate" {
-		return usagef("usage: ferry archive generate --scale %s --out FILE [--seed N]", strings.Join(generate.ScaleNames(), "|"))
+		fmt.Fprint(os.Stderr, archiveUsage)
+		return usagef("archive: want a subcommand: generate, inspect, validate, rewrite or convert")
 	}
 	fs := flag.NewFlagSet("archive generate", flag.ContinueOnError)
 	scale := fs.String("scale", "s", "archive size: "+strings.Join(generate.ScaleNames(), ", "))

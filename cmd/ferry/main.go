@@ -15,8 +15,15 @@ const usage = `usage: ferry <command> [flags]
 
 commands:
   serve           run the HTTP API, git over HTTP and the job workers
-  migrate-store   move an embedded installation to PostgreSQL (and its files to S3)
+  export          export a project from a server (GitLab or Ferry) and download its archive
+  import          import an archive into a server and follow the import to its end
+  migrate         move projects from one server to another: export, download, import, verify
+  archive inspect   what an archive holds: versions, project, relation counts, bundles
+  archive validate  the importer's checks of an archive, without a server (exit 1: problems)
+  archive rewrite   map e-mails, drop records, set attributes or VERSION in an archive
+  archive convert   a legacy or pre-0.2.4 archive in the layout current GitLab imports
   archive generate  write a GitLab export archive of a named scale (s, m, l, xl, huge, reads)
+  migrate-store   move an embedded installation to PostgreSQL (and its files to S3)
   bench           measure import and export against the floor at a scale (--reads N: the read API too)
   reset-root-token  give the administrator root a new token (for a lost one)
   jobs            list, retry and cancel imports and exports of a running server (administrators)
@@ -49,6 +56,12 @@ func run(ctx context.Context, args []string) error {
 		return benchCmd(ctx, args[1:])
 	case "archive":
 		return archiveCmd(ctx, args[1:])
+	case "export":
+		return exportCmd(ctx, args[1:])
+	case "import":
+		return importCmd(ctx, args[1:])
+	case "migrate":
+		return migrateCmd(ctx, args[1:])
 	case "migrate-store":
 		return migrateStore(ctx, args[1:])
 	case "reset-root-token":
@@ -74,7 +87,8 @@ func help(ctx context.Context, args []string) error {
 	case len(args) > 1 || args[0] == "help":
 		return usagef("help takes one command, got %q", strings.Join(args, " "))
 	case args[0] == "archive":
-		return run(ctx, []string{"archive", "generate", "-h"})
+		fmt.Print(archiveUsage)
+		return nil
 	}
 	return run(ctx, []string{args[0], "-h"})
 }

@@ -2,7 +2,12 @@
 // a gzip-compressed tar file. Reading is split in two steps: Extract
 // unpacks an archive, checking every entry, into a directory; CheckVersion,
 // ReadProjectJSON, Relations, OpenRelation and OpenLegacy then read the
-// extracted tree. Everything streams: memory stays flat however large the
+// extracted tree. Check applies Extract's rules to a stream and writes
+// nothing (a download is verified with it); Rewrite writes an extracted
+// archive again with edits (e-mails mapped, records dropped, attributes
+// or VERSION set), copying everything else byte for byte; Convert writes
+// a legacy or pre-0.2.4 one in the current layout through the export
+// filter. Everything streams: memory stays flat however large the
 // archive, its files or its relations are (one JSON record at a time, at
 // most MaxJSONLine bytes, held once: a record is read straight into a
 // buffer of its size, never grown or copied). The Writer writes the same layout, with "./"

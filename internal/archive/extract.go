@@ -105,9 +105,22 @@ func Extract(ctx context.Context, r io.Reader, dir string, lim Limits) (Manifest
 	return x.m, nil
 }
 
+// Check reads a gzip-compressed tar stream from r as Extract does, with
+// the same rules and limits, and writes nothing: the Manifest lists what
+// Extract would write. It is how a downloaded archive is verified (gzip
+// and tar intact to the end) before it is kept.
+func Check(ctx context.Context, r io.Reader, lim Limits) (Manifest, error) {
+	x := &extractor{ctx: ctx, lim: lim, existing: map[string]bool{},
+		buf: make([]byte, 64<<10), m: Manifest{index: map[string]int{}}}
+	if err := x.run(r); err != nil {
+		return Manifest{}, err
+	}
+	return x.m, nil
+}
+
 type extractor struct {
 	ctx      context.Context
-	root     *os.Root
+	root     *os.Root // nil: Check, which writes nothing
 	lim      Limits
 	m        Manifest
 	existing map[string]bool // directories that were already in dir
@@ -291,6 +304,10 @@ func (x *extractor) mkdir(p string) error {
 		}
 		return nil
 	}
+	if x.root == nil {
+		x.add(Entry{Path: p, Dir: true})
+		return nil
+	}
 	err := x.root.Mkdir(p, 0o700)
 	if err == nil {
 		x.created = append(x.created, p)
@@ -327,16 +344,10 @@ func (x *extractor) file(tr *tar.Reader, hdr *tar.Header, name string) error {
 	if max := x.lim.MaxDecompressed; max > 0 && hdr.Size > max-x.m.Bytes {
 		return ErrTooLarge
 	}
-	// O_CREATE|O_EXCL never follows a symbolic link and never truncates an
-	// existing file; os.Root confines the parents to dir.
-	f, err := x.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%w: %q already exists", ErrDuplicate, name)
-	}
+	f, err := x.create(name)
 	if err != nil {
-		return fmt.Errorf("archive: %w", err)
+		return err
 	}
-	x.created = append(x.created, name)
 	// Never trust the header: copy at most Size+1 bytes and compare.
 	lr := &io.LimitedReader{R: tr, N: hdr.Size + 1}
 	n, err := io.CopyBuffer(writerOnly{f}, lr, x.buf)
@@ -373,6 +384,31 @@ func (x *extractor) file(tr *tar.Reader, hdr *tar.Header, name string) error {
 	}
 	return nil
 }
+
+// create opens name for writing: a new file under dir, or nothing for
+// Check.
+func (x *extractor) create(name string) (io.WriteCloser, error) {
+	if x.root == nil {
+		return discard{}, nil
+	}
+	// O_CREATE|O_EXCL never follows a symbolic link and never truncates an
+	// existing file; os.Root confines the parents to dir.
+	f, err := x.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("%w: %q already exists", ErrDuplicate, name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	x.created = append(x.created, name)
+	return f, nil
+}
+
+// discard is the file Check writes: nothing.
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+func (discard) Close() error                { return nil }
 
 func (x *extractor) add(e Entry) {
 	x.m.index[e.Path] = len(x.m.Entries)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // ErrVersionFormat is GitLab's error for a VERSION file holding no version.
@@ -299,3 +300,21 @@ func (l *Legacy) Relation(name string) (*RelationReader, error) {
 
 // Close closes the file; readers from Relation stop working.
 func (l *Legacy) Close() error { return l.f.Close() }
+
+// ReadLine returns the first line (at most 128 bytes) of the small text
+// file dir/name, such as VERSION or GITLAB_VERSION, trimmed. A symbolic
+// link is refused; a missing file gives an error wrapping fs.ErrNotExist.
+func ReadLine(dir, name string) (string, error) {
+	f, _, err := openRegular(dir, name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	buf := make([]byte, 128)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return "", fmt.Errorf("archive: reading %s: %w", name, err)
+	}
+	line, _, _ := strings.Cut(string(buf[:n]), "\n")
+	return strings.TrimSpace(line), nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"time"
 
 	"github.com/klauspost/pgzip"
@@ -116,4 +117,21 @@ func (w *Writer) Close() error {
 		return fmt.Errorf("close gzip: %w", err)
 	}
 	return nil
+}
+
+// Pack writes an archive of files (name → content), in name order: a
+// small archive made in one call (tests, hand-made fixtures).
+func Pack(w io.Writer, files map[string]string) error {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	aw := NewWriter(w)
+	for _, name := range names {
+		if err := aw.AddBytes(name, []byte(files[name])); err != nil {
+			return err
+		}
+	}
+	return aw.Close()
 }

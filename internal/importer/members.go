@@ -15,14 +15,7 @@ func (r *restore) mapMember(ctx context.Context, rec *record) error {
 	if !r.user.IsAdmin {
 		return nil
 	}
-	email := ""
-	if u, ok := rec.field("user"); ok {
-		for _, key := range []string{"public_email", "email"} {
-			if i, ok := rec.objectField(u, key); ok && email == "" {
-				email, _ = rec.stringAt(i)
-			}
-		}
-	}
+	email := memberEmail(rec)
 	if email == "" {
 		return nil
 	}
@@ -46,6 +39,20 @@ func (r *restore) mapMember(ctx context.Context, rec *record) error {
 		return nil
 	}
 	return err
+}
+
+// memberEmail is the e-mail a project_members record gives its user:
+// the public email, else the email ("" for none).
+func memberEmail(rec *record) string {
+	email := ""
+	if u, ok := rec.field("user"); ok {
+		for _, key := range []string{"public_email", "email"} {
+			if i, ok := rec.objectField(u, key); ok && email == "" {
+				email, _ = rec.stringAt(i)
+			}
+		}
+	}
+	return email
 }
 
 // ensureImporterMember makes the importing user a Maintainer of a project

@@ -30,17 +30,23 @@ func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, sett
 		return "", err
 	}
 	prog.Step(ctx, StepExtracting, "", 0, 0, sizeOf(src))
-	err = w.extract(ctx, im, prog.Reader(ctx, src), dir, settings)
+	_, err = w.extract(ctx, im, prog.Reader(ctx, src), dir, settings)
 	prog.Flush(ctx) // how far extraction got, also when it failed
 	if err != nil {
 		return "", err
 	}
+	return dir, checkVersion(dir)
+}
+
+// checkVersion checks the extracted archive's VERSION, as GitLab does
+// before anything is imported.
+func checkVersion(dir string) error {
 	if err := archive.CheckVersion(dir); errors.Is(err, fs.ErrNotExist) {
-		return "", permanent(errors.New("The archive has no VERSION file; it is not a GitLab project export"))
+		return permanent(errors.New("The archive has no VERSION file; it is not a GitLab project export"))
 	} else if err != nil {
-		return "", permanent(err)
+		return permanent(err)
 	}
-	return dir, nil
+	return nil
 }
 
 // sizeOf is the archive's size, 0 when unknown.
@@ -62,7 +68,8 @@ func sizeOf(src io.Reader) int64 {
 // GitLab fails an import that passes either with the same message, as its
 // size check, which decompresses the archive, runs under that timeout.
 // Extract removes what it wrote when it fails.
-func (w *Worker) extract(ctx context.Context, im *ferry.Import, src io.Reader, dir string, settings ferry.Settings) error {
+func (w *Worker) extract(ctx context.Context, im *ferry.Import, src io.Reader, dir string,
+	settings ferry.Settings) (archive.Manifest, error) {
 	xctx := ctx
 	if timeout := ferry.Seconds(settings.DecompressArchiveFileTimeout); timeout > 0 {
 		var cancel context.CancelFunc
@@ -70,20 +77,20 @@ func (w *Worker) extract(ctx context.Context, im *ferry.Import, src io.Reader, d
 		defer cancel()
 	}
 	lim := archive.Limits{MaxDecompressed: ferry.MiB(settings.MaxDecompressedArchiveSize)}
-	_, err := archive.Extract(xctx, src, dir, lim)
+	m, err := archive.Extract(xctx, src, dir, lim)
 	switch {
 	case err == nil:
-		return nil
+		return m, nil
 	case ctx.Err() != nil:
-		return err // the job stops: not the archive's fault
+		return m, err // the job stops: not the archive's fault
 	case errors.Is(context.Cause(xctx), errDecompressTimeout):
 		w.Logger.WarnContext(ctx, fmt.Sprintf("Timeout of %d seconds reached during archive decompression",
 			settings.DecompressArchiveFileTimeout), "project_id", im.ProjectID)
-		return permanent(errSizeValidation)
+		return m, permanent(errSizeValidation)
 	case errors.Is(err, archive.ErrTooLarge):
-		return permanent(errSizeValidation)
+		return m, permanent(errSizeValidation)
 	}
-	return permanent(fmt.Errorf("Unable to decompress the archive: %w", err))
+	return m, permanent(fmt.Errorf("Unable to decompress the archive: %w", err))
 }
 
 var (

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/migrate"
+	"github.com/ferryhq/ferry/internal/remote"
+)
+
+// migrateCmd is `ferry migrate`: move projects from one server to
+// another, one after the other, and report how each went.
+func migrateCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	setUsage(fs, "migrate --from URL --to URL [flags] [PROJECT ...] [--group PATH] [--list FILE]")
+	from := fs.String("from", "", "the source server's URL (required)")
+	fromToken := fs.String("from-token", "", "the source's token (default FERRY_FROM_TOKEN, else asked for)")
+	to := fs.String("to", "", "the target server's URL (required)")
+	toToken := fs.String("to-token", "", "the target's token (default FERRY_TO_TOKEN, else asked for)")
+	namespace := fs.String("to-namespace", "", "the target namespace of the projects named or of --group (default: the source's)")
+	group := fs.String("group", "", "move every project of this group and its subgroups (to --to-namespace, keeping the subgroups)")
+	list := fs.String("list", "", "a CSV file of projects: source path, target namespace, target path (the last two may be empty)")
+	m := &migrate.Migrator{Logger: cliLogger()}
+	fs.StringVar(&m.Dir, "dir", ".", "the folder the archives pass through")
+	fs.BoolVar(&m.Keep, "keep", false, "keep the archives in --dir")
+	fs.BoolVar(&m.Overwrite, "overwrite", false, "replace projects already at their target paths")
+	fs.IntVar(&m.Jobs, "jobs", 1, "how many projects move at once (the servers' rate limits are honoured: 429s are waited out)")
+	fs.BoolVar(&m.CreateGroups, "create-groups", false, "create the target groups that are missing (and their parents)")
+	report := fs.String("report", "", "write the report as JSON to this file")
+	reportCSV := fs.String("report-csv", "", "write the report as CSV to this file")
+	fs.StringVar(&m.State, "state", "", "a state file: a rerun with it skips the projects that migrated and resumes waiting for a running import")
+	dryRun := fs.Bool("dry-run", false, "print what would move where, and stop")
+	projects, err := parseArgs(fs, args, -1, "")
+	if err != nil {
+		return err
+	}
+	if *from == "" || *to == "" {
+		return usagef("migrate: --from URL and --to URL are required")
+	}
+	if m.From, err = newClient("migrate", *from, "--from-token", *fromToken, m.Logger, "FERRY_FROM_TOKEN"); err != nil {
+		return err
+	}
+	items, err := migrateItems(projects, *namespace, *list)
+	if err == nil && *group != "" {
+		items, err = addGroup(ctx, m.From, items, *group, *namespace)
+	}
+	if err == nil && len(items) == 0 {
+		err = usagef("migrate: name projects (full paths), or give --group PATH or --list FILE")
+	}
+	if err != nil {
+		return err
+	}
+	if *dryRun {
+		for _, it := range items {
+			fmt.Printf("%s on %s → %s on %s\n", it.Source, *from, it.Target(), *to)
+		}
+		return nil
+	}
+	if m.To, err = newClient("migrate", *to, "--to-token", *toToken, m.Logger, "FERRY_TO_TOKEN"); err != nil {
+		return err
+	}
+	return runMigration(ctx, m, items, *report, *reportCSV)
+}
+
+// runMigration moves the items with progress on stderr, then prints the
+// report (and writes it as JSON). It fails unless every item moved.
+func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item, report, reportCSV string) error {
+	meters := itemMeters{jobs: m.Jobs, m: map[string]*meter{}}
+	m.Events = migrate.Events{
+		Bytes: func(it migrate.Item, what string, done, total int64) { meters.of(it).bytes(what, done, total) },
+		State: func(it migrate.Item, state string, p *ferry.Progress, records int64) {
+			meters.of(it).state(state, p, records)
+		},
+		Done: func(r migrate.Result, done, total int) {
+			meters.of(r.Item).end()
+			fmt.Fprintf(os.Stderr, "migrate: %d of %d projects done: %s %s\n", done, total, r.Source, r.Outcome)
+		},
+	}
+	results, err := m.Run(ctx, items)
+	meters.end()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	printMigration(os.Stdout, results)
+	if err := writeReports(results, report, reportCSV); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("migrate: interrupted after %d of %d projects", len(results), len(items))
+	}
+	bad := 0
+	for _, r := range results {
+		if r.Outcome != "migrated" {
+			bad++
+		}
+	}
+	if bad > 0 {
+		return fmt.Errorf("migrate: %d of %d projects did not move cleanly", bad, len(items))
+	}
+	return nil
+}
+
+// itemMeters show each item's progress: bars on a terminal when one item
+// moves at a time, else plain lines naming the project.
+type itemMeters struct {
+	jobs int
+	mu   sync.Mutex
+	m    map[string]*meter
+}
+
+// of is the item's meter (each is used by the goroutine moving its item).
+func (ms *itemMeters) of(it migrate.Item) *meter {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	mt := ms.m[it.Source]
+	if mt == nil {
+		mt = newMeter(os.Stderr, "migrate "+it.Source)
+		mt.tty = mt.tty && ms.jobs <= 1
+		ms.m[it.Source] = mt
+	}
+	return mt
+}
+
+// end ends every bar.
+func (ms *itemMeters) end() {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	for _, mt := range ms.m {
+		mt.end()
+	}
+}
+
+// printMigration writes one line per project, then why each failure
+// failed.
+func printMigration(w io.Writer, results []migrate.Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tTARGET\tOUTCOME\tRECORDS\tREFS\tARCHIVE\tFAILED RELATIONS\tSECONDS")
+	for _, r := range results {
+		outcome := r.Outcome
+		if r.Earlier {
+			outcome += " (earlier run)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%.1f\n", r.Source, r.Target(), outcome, r.Records, r.Refs,
+			sizeText(r.ArchiveBytes), len(r.FailedRelations), r.Seconds)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if r.Error != "" {
+			fmt.Fprintf(w, "%s: %s failed: %s\n", r.Source, r.Step, r.Error)
+		}
+		for _, warning := range r.Warnings {
+			fmt.Fprintf(w, "%s: warning: %s\n", r.Source, warning)
+		}
+		for _, d := range r.Mismatches {
+			fmt.Fprintf(w, "%s: %s\n", r.Source, d)
+		}
+		for _, f := range r.FailedRelations {
+			fmt.Fprintf(w, "%s: failed relation %s line %d: %s\n", r.Source, f.RelationName, f.LineNumber, f.ExceptionClass)
+		}
+	}
+}
+
+// migrateItems are the projects named on the command line (to
+// namespace) and those of the list file.
+func migrateItems(projects []string, namespace, list string) ([]migrate.Item, error) {
+	var items []migrate.Item
+	for _, p := range projects {
+		items = append(items, migrate.NewItem(p, namespace, ""))
+	}
+	if list != "" {
+		listed, err := readList(list)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, listed...)
+	}
+	return items, nil
+}
+
+// addGroup adds the projects of group and its subgroups on the source.
+func addGroup(ctx context.Context, from *remote.Client, items []migrate.Item, group, namespace string) ([]migrate.Item, error) {
+	paths, err := from.GroupProjects(ctx, group)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: the projects of group %s on %s: %w", group, from.Server(), err)
+	}
+	for _, p := range paths {
+		items = append(items, migrate.GroupItem(p, group, namespace))
+	}
+	return items, nil
+}
+
+// readList reads a CSV list: source path, target namespace, target path;
+// '#' starts a comment, and a first line starting with "source" is a
+// header.
+func readList(file string) ([]migrate.Item, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: --list: %w", err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord, r.Comment, r.TrimLeadingSpace = -1, '#', true
+	var items []migrate.Item
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return items, nil
+		}
+		if err != nil {
+			return nil, usagef("migrate: --list %s: %v", file, err)
+		}
+		rec = append(rec, "", "")
+		if line == 1 && strings.EqualFold(strings.TrimSpace(rec[0]), "source") {
+			continue
+		}
+		if strings.TrimSpace(rec[0]) == "" {
+			return nil, usagef("migrate: --list %s: line %d has no source project", file, line)
+		}
+		items = append(items, migrate.NewItem(strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1]), strings.TrimSpace(rec[2])))
+	}
+}
+
+// writeReports writes the results as JSON and as CSV, to the files named.
+func writeReports(results []migrate.Result, jsonFile, csvFile string) error {
+	if jsonFile != "" {
+		b, _ := json.MarshalIndent(results, "", "  ")
+		if err := os.WriteFile(jsonFile, append(b, '\n'), 0o600); err != nil {
+			return fmt.Errorf("migrate: report: %w", err)
+		}
+	}
+	if csvFile == "" {
+		return nil
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write([]string{"source", "target", "outcome", "step", "error", "target_project_id", "records", "archive_bytes",
+		"failed_relations", "seconds"})
+	for _, r := range results {
+		w.Write([]string{r.Source, r.Target(), r.Outcome, r.Step, r.Error, strconv.FormatInt(r.ProjectID, 10),
+			strconv.FormatInt(r.Records, 10), strconv.FormatInt(r.ArchiveBytes, 10),
+			strconv.Itoa(len(r.FailedRelations)), strconv.FormatFloat(r.Seconds, 'f', 1, 64)})
+	}
+	w.Flush()
+	if err := os.WriteFile(csvFile, []byte(b.String()), 0o600); err != nil {
+		return fmt.Errorf("migrate: CSV report: %w", err)
+	}
+	return nil
+}
