@@ -30,6 +30,8 @@ func (s *Web) routes() http.Handler {
 	s.projectPage("GET", "raw", s.raw)
 	s.projectPage("GET", "commits", s.commits)
 	s.projectPage("GET", "commit", s.commit)
+	s.projectPage("GET", "issues", s.issues)
+	s.projectPage("GET", "merge_requests", s.mergeRequests)
 
 	s.groupPage("GET", "", s.groupHome)
 

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"html/template"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/content"
+	"github.com/ferryhq/ferry/internal/markdown"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// What the issue and merge request pages share: the list's filters, its
+// state tabs and pages, and the threads of notes under an item.
+
+// listCountLimit is how far a list of issues or merge requests counts
+// (the store stops there, as GitLab's pages do).
+const listCountLimit = 1000
+
+// stateTab is one state filter of a list (opened, closed, ...).
+type stateTab struct {
+	Label, Href string
+	Current     bool
+}
+
+// issuableQuery is what a list's form asks for.
+type issuableQuery struct {
+	State, Search, Label, Milestone string
+}
+
+// issuableList is a list's filters, state tabs and pages.
+type issuableList struct {
+	issuableQuery
+	States []stateTab
+	Pages  pager
+}
+
+// viewer is the visitor as the content service sees them on r's project.
+func viewer(r *request) content.Viewer { return content.Viewer{User: r.user, Level: r.level} }
+
+// issuableFilter reads a list's query: ?state= (one of states, the first
+// by default; "all" for every state), ?search=, ?label_name=,
+// ?milestone_title= and ?page=.
+func (s *Web) issuableFilter(r *request, states []string) (content.Filter, issuableList) {
+	q := r.URL.Query()
+	in := issuableQuery{State: q.Get("state"), Search: strings.TrimSpace(q.Get("search")),
+		Label: q.Get("label_name"), Milestone: q.Get("milestone_title")}
+	if !slices.Contains(states, in.State) {
+		in.State = states[0]
+	}
+	f := content.Filter{ProjectID: r.project.ID, Search: in.Search, Milestone: in.Milestone,
+		CountLimit: listCountLimit, OrderBy: "created_at", Sort: "desc", Page: s.pageOf(r)}
+	if in.State != "all" {
+		f.State = in.State
+	}
+	if in.Label != "" {
+		f.Labels = []string{in.Label}
+	}
+	list := issuableList{issuableQuery: in}
+	for _, st := range states {
+		v := url.Values{"state": {st}}
+		for k, val := range map[string]string{"search": in.Search, "label_name": in.Label, "milestone_title": in.Milestone} {
+			if val != "" {
+				v.Set(k, val)
+			}
+		}
+		list.States = append(list.States, stateTab{Label: strings.ToUpper(st[:1]) + st[1:],
+			Href: r.URL.Path + "?" + v.Encode(), Current: st == in.State})
+	}
+	return f, list
+}
+
+// totalPager links the pages around pg of a list whose total the store
+// counted up to listCountLimit.
+func totalPager(r *request, pg store.Page, total store.ListTotal) pager {
+	n := total.N
+	if total.Over {
+		n = pg.Offset() + pg.PerPage
+		if total.Next {
+			n++
+		}
+	}
+	return newPager(r, pg, n)
+}
+
+// iidOf is r.rest as an issue's or merge request's iid, with what follows
+// it ("diffs" in /-/merge_requests/<iid>/diffs).
+func iidOf(r *request) (int64, string, error) {
+	head, tail, _ := strings.Cut(r.rest, "/")
+	iid, err := strconv.ParseInt(head, 10, 64)
+	if err != nil || iid < 1 {
+		return 0, "", ferry.ErrNotFound
+	}
+	return iid, tail, nil
+}
+
+// threadView is a discussion as the page shows it.
+type threadView struct {
+	ID         string
+	Individual bool
+	Notes      []noteView
+}
+
+// noteView is one note, its body rendered.
+type noteView struct {
+	ID       int64
+	Author   *content.UserBasic
+	Created  string
+	System   bool
+	Internal bool
+	Body     template.HTML
+}
+
+// maxDiscussions is how many discussions an issue's or merge request's
+// page shows.
+const maxDiscussions = 500
+
+// threads are the discussions of the project's issuable iid the visitor
+// may see, their notes rendered.
+func (s *Web) threads(r *request, kind string, iid int64) ([]threadView, error) {
+	list, _, err := s.content.Discussions(r.ctx(), viewer(r), *r.project, kind, iid,
+		store.Page{Number: 1, PerPage: maxDiscussions})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]threadView, 0, len(list))
+	for _, d := range list {
+		t := threadView{ID: d.ID, Individual: d.IndividualNote}
+		for _, n := range d.Notes {
+			body, err := s.markdown(r, n.Body)
+			if err != nil {
+				return nil, err
+			}
+			t.Notes = append(t.Notes, noteView{ID: n.ID, Author: n.Author, Created: n.CreatedAt, System: n.System,
+				Internal: n.Internal, Body: body})
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// markdown renders imported text of r's project, sanitised.
+func (s *Web) markdown(r *request, text string) (template.HTML, error) {
+	return markdown.Render(text, markdown.Options{ProjectPath: r.project.FullPath()})
+}
+
+// markdownOf renders *text ("" for nil).
+func (s *Web) markdownOf(r *request, text *string) (template.HTML, error) {
+	if text == nil {
+		return "", nil
+	}
+	return s.markdown(r, *text)
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/content"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// mergeRequestStates are the merge request list's state filters, the
+// default first.
+var mergeRequestStates = []string{"opened", "merged", "closed", "all"}
+
+// mergeRequestsView is the list of a project's merge requests.
+type mergeRequestsView struct {
+	List          issuableList
+	MergeRequests []content.MergeRequest
+}
+
+// mergeRequests is /<project>/-/merge_requests (the list),
+// /<project>/-/merge_requests/<iid> and its /diffs.
+func (s *Web) mergeRequests(w http.ResponseWriter, r *request) error {
+	if r.rest != "" {
+		return s.mergeRequest(w, r)
+	}
+	f, list := s.issuableFilter(r, mergeRequestStates)
+	items, total, err := s.content.MergeRequests(r.ctx(), viewer(r), f)
+	if err != nil {
+		return err
+	}
+	list.Pages = totalPager(r, f.Page, total)
+	return s.render(w, r, "merge_requests", mergeRequestsView{List: list, MergeRequests: items})
+}
+
+// mergeRequestView is one merge request: its overview with the
+// discussions, or its changes.
+type mergeRequestView struct {
+	MR          content.MergeRequestDetail
+	Description template.HTML
+	Labels      []string
+	Threads     []threadView
+	// Changes is set on /diffs: the stored diff's files.
+	Changes bool
+	Files   []diffFileView
+}
+
+// mergeRequest is /<project>/-/merge_requests/<iid>[/diffs].
+func (s *Web) mergeRequest(w http.ResponseWriter, r *request) error {
+	iid, tail, err := iidOf(r)
+	if err != nil || tail != "" && tail != "diffs" {
+		return ferry.ErrNotFound
+	}
+	mr, err := s.content.MergeRequest(r.ctx(), viewer(r), *r.project, iid)
+	if err != nil {
+		return err
+	}
+	v := mergeRequestView{MR: mr, Labels: labelTitles(mr.Labels), Changes: tail == "diffs"}
+	if v.Changes {
+		diff, err := s.content.MergeRequestDiffs(r.ctx(), viewer(r), *r.project, iid)
+		if err != nil {
+			return err
+		}
+		v.Files = diffFiles(diff.Files)
+		return s.render(w, r, "merge_request", v)
+	}
+	if v.Description, err = s.markdownOf(r, mr.Description); err != nil {
+		return err
+	}
+	if v.Threads, err = s.threads(r, store.MergeRequestKind, iid); err != nil {
+		return err
+	}
+	return s.render(w, r, "merge_request", v)
+}
+
+// diffFileView is one file of a diff, its lines marked.
+type diffFileView struct {
+	content.DiffFile
+	Lines []diffLine
+}
+
+// diffLine is a line of a unified diff and its kind: add, del, hunk or
+// "" (context).
+type diffLine struct {
+	Class, Text string
+}
+
+// diffFiles marks the lines of files' unified diffs.
+func diffFiles(files []content.DiffFile) []diffFileView {
+	out := make([]diffFileView, 0, len(files))
+	for _, f := range files {
+		v := diffFileView{DiffFile: f}
+		for _, line := range strings.Split(strings.TrimSuffix(f.Diff, "\n"), "\n") {
+			if f.Diff == "" {
+				break
+			}
+			v.Lines = append(v.Lines, diffLine{Class: lineClass(line), Text: line})
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// lineClass is a unified diff line's kind.
+func lineClass(line string) string {
+	switch {
+	case strings.HasPrefix(line, "@@"):
+		return "hunk"
+	case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
+		return "file"
+	case strings.HasPrefix(line, "+"):
+		return "add"
+	case strings.HasPrefix(line, "-"):
+		return "del"
+	}
+	return ""
+}
