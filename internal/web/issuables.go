@@ -48,9 +48,7 @@ func (s *Web) issuableFilter(r *request, states []string) (content.Filter, issua
 	q := r.URL.Query()
 	in := issuableQuery{State: q.Get("state"), Search: strings.TrimSpace(q.Get("search")),
 		Label: q.Get("label_name"), Milestone: q.Get("milestone_title")}
-	if !slices.Contains(states, in.State) {
-		in.State = states[0]
-	}
+	in.State, _ = stateTabs(r, states, in.State)
 	f := content.Filter{ProjectID: r.project.ID, Search: in.Search, Milestone: in.Milestone,
 		CountLimit: listCountLimit, OrderBy: "created_at", Sort: "desc", Page: s.pageOf(r)}
 	if in.State != "all" {
@@ -60,17 +58,35 @@ func (s *Web) issuableFilter(r *request, states []string) (content.Filter, issua
 		f.Labels = []string{in.Label}
 	}
 	list := issuableList{issuableQuery: in}
+	keep := url.Values{}
+	for k, val := range map[string]string{"search": in.Search, "label_name": in.Label, "milestone_title": in.Milestone} {
+		if val != "" {
+			keep.Set(k, val)
+		}
+	}
+	_, list.States = stateTabs(r, states, in.State, keep)
+	return f, list
+}
+
+// stateTabs checks state against states (the first by default) and
+// links r's page filtered by each state, with the query keep (if any).
+func stateTabs(r *request, states []string, state string, keep ...url.Values) (string, []stateTab) {
+	if !slices.Contains(states, state) {
+		state = states[0]
+	}
+	tabs := make([]stateTab, 0, len(states))
 	for _, st := range states {
-		v := url.Values{"state": {st}}
-		for k, val := range map[string]string{"search": in.Search, "label_name": in.Label, "milestone_title": in.Milestone} {
-			if val != "" {
-				v.Set(k, val)
+		q := url.Values{}
+		for _, k := range keep {
+			for name, vals := range k {
+				q[name] = vals
 			}
 		}
-		list.States = append(list.States, stateTab{Label: strings.ToUpper(st[:1]) + st[1:],
-			Href: r.URL.Path + "?" + v.Encode(), Current: st == in.State})
+		q.Set("state", st)
+		tabs = append(tabs, stateTab{Label: strings.ToUpper(st[:1]) + st[1:], Href: r.URL.Path + "?" + q.Encode(),
+			Current: st == state})
 	}
-	return f, list
+	return state, tabs
 }
 
 // totalPager links the pages around pg of a list whose total the store

@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/ferryhq/ferry/internal/server/servertest"
@@ -19,10 +17,7 @@ func TestIssuesAndMergeRequests(t *testing.T) {
 	c := webtest.NewClient(t, env)
 	c.SignIn(servertest.RootToken)
 	base := "/" + p.PathWithNamespace
-	cases := []struct {
-		what, path string
-		want, not  []string
-	}{
+	checkPages(t, c, []pageCase{
 		{"open issues", base + "/-/issues", []string{"Issue without assignees", "task by name"}, []string{"issue_with_timelogs"}},
 		{"closed issues", base + "/-/issues?state=closed", []string{"issue_with_timelogs", "task by issue_type"}, []string{"Issue without assignees"}},
 		{"all issues", base + "/-/issues?state=all", []string{"issue_with_timelogs", "Issue without assignees"}, nil},
@@ -32,28 +27,7 @@ func TestIssuesAndMergeRequests(t *testing.T) {
 		{"searched merge requests", base + "/-/merge_requests?search=MR2", []string{"MR2"}, []string{"MR1"}},
 		{"a merge request", base + "/-/merge_requests/8", []string{"MR2", `data-testid="source-branch">feature<`}, nil},
 		{"its diff", base + "/-/merge_requests/8/diffs", []string{"files/ruby/feature.rb", `<span class="add">&#43;class Feature</span>`}, nil},
-	}
-	for _, tc := range cases {
-		resp := c.Get(tc.path)
-		if resp.Status != http.StatusOK {
-			t.Errorf("%s: %s answered %d", tc.what, tc.path, resp.Status)
-			continue
-		}
-		for _, w := range tc.want {
-			if !strings.Contains(resp.Body, w) {
-				t.Errorf("%s: %s lacks %q", tc.what, tc.path, w)
-			}
-		}
-		for _, w := range tc.not {
-			if strings.Contains(resp.Body, w) {
-				t.Errorf("%s: %s shows %q", tc.what, tc.path, w)
-			}
-		}
-	}
-	for _, path := range []string{base + "/-/issues/999", base + "/-/issues/x", base + "/-/issues/1/x",
-		base + "/-/merge_requests/999", base + "/-/merge_requests/1/nope"} {
-		if resp := c.Get(path); resp.Status != http.StatusNotFound {
-			t.Errorf("%s answered %d, want 404", path, resp.Status)
-		}
-	}
+	})
+	checkNotFound(t, c, base+"/-/issues/999", base+"/-/issues/x", base+"/-/issues/1/x",
+		base+"/-/merge_requests/999", base+"/-/merge_requests/1/nope")
 }

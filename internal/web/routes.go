@@ -32,6 +32,11 @@ func (s *Web) routes() http.Handler {
 	s.projectPage("GET", "commit", s.commit)
 	s.projectPage("GET", "issues", s.issues)
 	s.projectPage("GET", "merge_requests", s.mergeRequests)
+	s.projectPage("GET", "wikis", s.wikis)
+	s.projectPage("GET", "releases", s.releases)
+	s.projectPage("GET", "milestones", s.milestones)
+	s.projectPage("GET", "labels", s.labels)
+	s.projectPage("GET", "project_members", s.projectMembers)
 
 	s.groupPage("GET", "", s.groupHome)
 

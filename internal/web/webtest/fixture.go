@@ -89,18 +89,36 @@ func fixtureArchive(t testing.TB) []byte {
 	if err := aw.AddBytes("project.bundle", bundle(t)); err != nil {
 		t.Fatal(err)
 	}
+	if err := aw.AddBytes("project.wiki.bundle", gitBundle(t, WikiFiles, [][]string{{"commit", "-q", "-m", "Wiki pages"}})); err != nil {
+		t.Fatal(err)
+	}
 	if err := aw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
 }
 
+// WikiFiles are the fixture wiki's pages.
+var WikiFiles = map[string]string{
+	"home.md":         "# Welcome\n\nThe fixture's **wiki** home.\n",
+	"guides/setup.md": "Set up with `ferry serve`.\n",
+}
+
 // bundle commits Files on master, tags v1.0, adds a branch feature/web,
 // and returns the repository's bundle.
 func bundle(t testing.TB) []byte {
 	t.Helper()
+	return gitBundle(t, Files, [][]string{{"commit", "-q", "-m", "Add the fixture files"},
+		{"tag", "v1.0"}, {"checkout", "-q", "-b", "feature/web"}, {"commit", "-q", "--allow-empty", "-m", "Feature work"},
+		{"checkout", "-q", "master"}})
+}
+
+// gitBundle adds files to a new repository on master, runs the git
+// commands steps and returns a bundle of every ref.
+func gitBundle(t testing.TB, files map[string]string, steps [][]string) []byte {
+	t.Helper()
 	dir := t.TempDir()
-	for name, text := range Files {
+	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -109,9 +127,8 @@ func bundle(t testing.TB) []byte {
 			t.Fatal(err)
 		}
 	}
-	for _, args := range [][]string{{"init", "-q", "-b", "master"}, {"add", "."}, {"commit", "-q", "-m", "Add the fixture files"},
-		{"tag", "v1.0"}, {"checkout", "-q", "-b", "feature/web"}, {"commit", "-q", "--allow-empty", "-m", "Feature work"},
-		{"checkout", "-q", "master"}, {"bundle", "create", "-q", "project.bundle", "--all"}} {
+	steps = append([][]string{{"init", "-q", "-b", "master"}, {"add", "."}}, steps...)
+	for _, args := range append(steps, []string{"bundle", "create", "-q", ".git/fixture.bundle", "--all"}) {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Ferry Test", "GIT_AUTHOR_EMAIL=test@example.com",
@@ -120,7 +137,7 @@ func bundle(t testing.TB) []byte {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "project.bundle"))
+	b, err := os.ReadFile(filepath.Join(dir, ".git", "fixture.bundle"))
 	if err != nil {
 		t.Fatal(err)
 	}
