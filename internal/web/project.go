@@ -28,22 +28,22 @@ type navTab struct {
 }
 
 // projectTabs are the project's sub-pages: label and segment after /-/
-// ("" for the project's own page). Pages not built yet answer 404.
+// ("" for the project's own page).
 var projectTabs = []struct{ label, segment string }{
 	{"Overview", ""}, {"Files", "tree"}, {"Commits", "commits"}, {"Branches", "branches"}, {"Tags", "tags"},
-	{"Issues", "issues"}, {"Merge requests", "merge_requests"}, {"Wiki", "wikis"}, {"Releases", "releases"},
+	{"Issues", "issues"}, {"Merge requests", "merge_requests"}, {"Pipelines", "pipelines"}, {"Wiki", "wikis"}, {"Releases", "releases"},
 	{"Milestones", "milestones"}, {"Labels", "labels"}, {"Members", "project_members"},
 }
+
+// tabOf is the tab of the pages that have none of their own.
+var tabOf = map[string]string{"blob": "tree", "raw": "tree", "commit": "commits", "compare": "commits", "jobs": "pipelines"}
 
 // projectNav is r's project header, the tab of r's page current.
 func (s *Web) projectNav(r *request) *projectNav {
 	p := r.project
 	_, current, _ := splitPagePath(r.URL.Path)
-	if current == "blob" || current == "raw" {
-		current = "tree"
-	}
-	if current == "commit" {
-		current = "commits"
+	if c, ok := tabOf[current]; ok {
+		current = c
 	}
 	nav := &projectNav{Path: p.FullPath(), Name: p.Name, FullName: p.FullName(), Visibility: p.Visibility}
 	for _, t := range projectTabs {

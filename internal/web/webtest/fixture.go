@@ -104,12 +104,14 @@ var WikiFiles = map[string]string{
 	"guides/setup.md": "Set up with `ferry serve`.\n",
 }
 
-// bundle commits Files on master, tags v1.0, adds a branch feature/web,
+// bundle commits Files on master, tags v1.0 and the fixture's releases
+// (release-1.0 to 1.2, the last annotated), adds a branch feature/web,
 // and returns the repository's bundle.
 func bundle(t testing.TB) []byte {
 	t.Helper()
 	return gitBundle(t, Files, [][]string{{"commit", "-q", "-m", "Add the fixture files"},
-		{"tag", "v1.0"}, {"checkout", "-q", "-b", "feature/web"}, {"commit", "-q", "--allow-empty", "-m", "Feature work"},
+		{"tag", "v1.0"}, {"tag", "release-1.0"}, {"tag", "release-1.1"}, {"tag", "-a", "-m", "Release 1.2", "release-1.2"},
+		{"checkout", "-q", "-b", "feature/web"}, {"commit", "-q", "--allow-empty", "-m", "Feature work"},
 		{"checkout", "-q", "master"}})
 }
 

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/content"
+)
+
+// snippetView is one project snippet.
+type snippetView struct {
+	Snippet     content.Snippet
+	Description template.HTML
+}
+
+// snippets is /<project>/-/snippets/<id> (a snippet's web_url), for who
+// may see the snippet (its own visibility, as the API).
+func (s *Web) snippets(w http.ResponseWriter, r *request) error {
+	id, err := strconv.ParseInt(r.rest, 10, 64)
+	if err != nil {
+		return ferry.ErrNotFound
+	}
+	sn, err := s.content.Snippet(r.ctx(), viewer(r), *r.project, id)
+	if err != nil {
+		return err
+	}
+	v := snippetView{Snippet: sn}
+	if v.Description, err = s.markdownOf(r, sn.Description); err != nil {
+		return err
+	}
+	return s.render(w, r, "snippet", v)
+}
