@@ -38,7 +38,15 @@ func fixtureTree(t testing.TB) string {
 // import to finish and returns the project.
 func ImportFixture(t testing.TB, env *servertest.Env, path string) *gitlab.Project {
 	t.Helper()
-	data := fixtureArchive(t)
+	return ImportEditedFixture(t, env, path, nil)
+}
+
+// ImportEditedFixture imports the fixture as ImportFixture does, each of
+// its files (by its path in the archive, "tree/project/issues.ndjson")
+// passed through edit first when edit is not nil.
+func ImportEditedFixture(t testing.TB, env *servertest.Env, path string, edit func(name string, data []byte) []byte) *gitlab.Project {
+	t.Helper()
+	data := fixtureArchive(t, edit)
 	st, _, err := env.Root.ProjectImportExport.ImportFromFile(bytes.NewReader(data),
 		&gitlab.ImportFileOptions{Path: gitlab.Ptr(path)})
 	if err != nil {
@@ -64,7 +72,7 @@ func ImportFixture(t testing.TB, env *servertest.Env, path string) *gitlab.Proje
 }
 
 // fixtureArchive packs VERSION, the fixture's tree and a bundle of Files.
-func fixtureArchive(t testing.TB) []byte {
+func fixtureArchive(t testing.TB, edit func(name string, data []byte) []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	aw := archive.NewWriter(&buf)
@@ -81,6 +89,9 @@ func fixtureArchive(t testing.TB) []byte {
 			return err
 		}
 		rel, _ := filepath.Rel(filepath.Dir(tree), path)
+		if edit != nil {
+			b = edit(filepath.ToSlash(rel), b)
+		}
 		return aw.AddBytes(filepath.ToSlash(rel), b)
 	})
 	if err != nil {
