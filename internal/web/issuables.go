@@ -83,7 +83,7 @@ func stateTabs(r *request, states []string, state string, keep ...url.Values) (s
 			}
 		}
 		q.Set("state", st)
-		tabs = append(tabs, stateTab{Label: strings.ToUpper(st[:1]) + st[1:], Href: r.URL.Path + "?" + q.Encode(),
+		tabs = append(tabs, stateTab{Label: capitalize(st), Href: r.URL.Path + "?" + q.Encode(),
 			Current: st == state})
 	}
 	return state, tabs
@@ -169,4 +169,33 @@ func (s *Web) markdownOf(r *request, text *string) (template.HTML, error) {
 		return "", nil
 	}
 	return s.markdown(r, *text)
+}
+
+// capitalize is s with its first letter upper case ("opened": "Opened").
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// labelsOf is what the "labels" template shows: an issuable's label
+// titles, each linking to list (an issue or merge request list) filtered
+// by it.
+type labelsOf struct {
+	List   string
+	Titles []string
+}
+
+// labelLinks is the template function "labels": list and labels (the
+// titles the content service gives).
+func labelLinks(list string, labels any) labelsOf {
+	return labelsOf{List: list, Titles: labelTitles(labels)}
+}
+
+// labelTitles are the titles of an issuable's labels (the content
+// service gives titles unless asked for details).
+func labelTitles(labels any) []string {
+	titles, _ := labels.([]string)
+	return titles
 }

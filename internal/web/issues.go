@@ -37,7 +37,6 @@ func (s *Web) issues(w http.ResponseWriter, r *request) error {
 type issueView struct {
 	Issue       content.Issue
 	Description template.HTML
-	Labels      []string
 	Threads     []threadView
 }
 
@@ -52,7 +51,7 @@ func (s *Web) issue(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	v := issueView{Issue: is, Labels: labelTitles(is.Labels)}
+	v := issueView{Issue: is}
 	if v.Description, err = s.markdownOf(r, is.Description); err != nil {
 		return err
 	}
@@ -60,11 +59,4 @@ func (s *Web) issue(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	return s.render(w, r, "issue", v)
-}
-
-// labelTitles are the titles of an issuable's labels (the content
-// service gives titles unless asked for details).
-func labelTitles(labels any) []string {
-	titles, _ := labels.([]string)
-	return titles
 }

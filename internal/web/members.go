@@ -9,13 +9,22 @@ import (
 	"github.com/ferryhq/ferry/internal/store"
 )
 
-// membersView is a project's direct members and, for its Maintainers,
+// membersView is a project's members (direct, and those of its groups)
+// and, for its Maintainers,
 // how its import mapped the exported users.
 type membersView struct {
-	Members      []ferry.Member
+	Members      []memberView
 	CanSeeImport bool
 	Mappings     []userMapping
 	Pages        pager
+}
+
+// memberView is a member, its role named and where its membership
+// comes from.
+type memberView struct {
+	User      ferry.User
+	Role      string
+	Inherited bool
 }
 
 // userMapping is one exported user and the Ferry user their
@@ -33,10 +42,17 @@ func (s *Web) projectMembers(w http.ResponseWriter, r *request) error {
 		return ferry.ErrNotFound
 	}
 	members, err := s.db.Members(r.ctx(), ferry.MemberOfProject, r.project.ID)
+	if err == nil {
+		members, err = s.db.WithInherited(r.ctx(), members, r.project.NamespaceID)
+	}
 	if err != nil {
 		return err
 	}
-	v := membersView{Members: members, CanSeeImport: auth.CanAdminProject(r.level) || auth.IsAdmin(r.user)}
+	v := membersView{CanSeeImport: auth.CanAdminProject(r.level) || auth.IsAdmin(r.user)}
+	for _, m := range members {
+		v.Members = append(v.Members, memberView{User: m.User, Role: capitalize(m.AccessLevel.String()),
+			Inherited: m.SourceKind != ferry.MemberOfProject})
+	}
 	if !v.CanSeeImport {
 		return s.render(w, r, "members", v)
 	}

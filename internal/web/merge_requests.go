@@ -40,7 +40,6 @@ func (s *Web) mergeRequests(w http.ResponseWriter, r *request) error {
 type mergeRequestView struct {
 	MR          content.MergeRequestDetail
 	Description template.HTML
-	Labels      []string
 	Threads     []threadView
 	// Changes is set on /diffs: the stored diff's files.
 	Changes bool
@@ -57,7 +56,7 @@ func (s *Web) mergeRequest(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	v := mergeRequestView{MR: mr, Labels: labelTitles(mr.Labels), Changes: tail == "diffs"}
+	v := mergeRequestView{MR: mr, Changes: tail == "diffs"}
 	if v.Changes {
 		diff, err := s.content.MergeRequestDiffs(r.ctx(), viewer(r), *r.project, iid)
 		if err != nil {

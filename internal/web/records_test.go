@@ -3,6 +3,8 @@ package web_test
 import (
 	"testing"
 
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+
 	"github.com/ferryhq/ferry/internal/server/servertest"
 	"github.com/ferryhq/ferry/internal/web/webtest"
 )
@@ -13,6 +15,11 @@ func TestRecordPages(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)
 	p := webtest.ImportFixture(t, env, "records")
+	helper, _ := webtest.NewUser(t, env, "helper")
+	if _, _, err := env.Root.ProjectMembers.AddProjectMember(p.ID, &gitlab.AddProjectMemberOptions{
+		UserID: helper.ID, AccessLevel: gitlab.Ptr(gitlab.DeveloperPermissions)}); err != nil {
+		t.Fatal(err)
+	}
 	c := webtest.NewClient(t, env)
 	c.SignIn(servertest.RootToken)
 	base := "/" + p.PathWithNamespace
@@ -25,7 +32,7 @@ func TestRecordPages(t *testing.T) {
 		{"release edit link", base + "/-/releases/release-1.1/edit", []string{"release-1.1"}, nil},
 		{"milestones", base + "/-/milestones?state=all", []string{`data-testid="milestones"`}, nil},
 		{"labels", base + "/-/labels", []string{`data-testid="labels"`}, nil},
-		{"members", base + "/-/project_members", []string{"Direct members", `data-testid="user-mappings"`}, nil},
+		{"members", base + "/-/project_members", []string{`href="/helper"`, "Developer", `data-testid="user-mappings"`}, nil},
 	})
 	checkNotFound(t, c, base+"/-/wikis/nope", base+"/-/releases/nope", base+"/-/milestones/999",
 		base+"/-/labels/x", base+"/-/project_members/x", base+"/-/releases/release-1.1/x")

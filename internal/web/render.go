@@ -30,6 +30,7 @@ var funcs = template.FuncMap{
 	"shortSHA": func(sha string) string { return sha[:min(8, len(sha))] },
 	"bytes":    humanBytes,
 	"add":      func(a, b int) int { return a + b },
+	"labels":   labelLinks,
 }
 
 // parsePages parses every page of templates/ within the layout.
