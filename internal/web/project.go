@@ -32,7 +32,7 @@ type navTab struct {
 var projectTabs = []struct{ label, segment string }{
 	{"Overview", ""}, {"Files", "tree"}, {"Commits", "commits"}, {"Branches", "branches"}, {"Tags", "tags"},
 	{"Issues", "issues"}, {"Merge requests", "merge_requests"}, {"Pipelines", "pipelines"}, {"Wiki", "wikis"}, {"Releases", "releases"},
-	{"Milestones", "milestones"}, {"Labels", "labels"}, {"Members", "project_members"},
+	{"Milestones", "milestones"}, {"Labels", "labels"}, {"Snippets", "snippets"}, {"Members", "project_members"},
 }
 
 // tabOf is the tab of the pages that have none of their own.

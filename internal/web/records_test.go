@@ -31,6 +31,7 @@ func TestRecordPages(t *testing.T) {
 		{"release", base + "/-/releases/release-1.1", []string{"release-1.1", base + "/-/archive/release-1.1/records-release-1.1.zip"}, nil},
 		{"release edit link", base + "/-/releases/release-1.1/edit", []string{"release-1.1"}, nil},
 		{"milestones", base + "/-/milestones?state=all", []string{`data-testid="milestones"`}, nil},
+		{"snippets", base + "/-/snippets", []string{`data-testid="snippets"`}, nil},
 		{"labels", base + "/-/labels", []string{`data-testid="labels"`}, nil},
 		{"members", base + "/-/project_members", []string{`href="/helper"`, "Developer", `data-testid="user-mappings"`}, nil},
 	})

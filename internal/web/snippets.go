@@ -15,9 +15,24 @@ type snippetView struct {
 	Description template.HTML
 }
 
-// snippets is /<project>/-/snippets/<id> (a snippet's web_url), for who
-// may see the snippet (its own visibility, as the API).
+// snippetsView is a page of a project's snippets.
+type snippetsView struct {
+	Snippets []content.Snippet
+	Pages    pager
+}
+
+// snippets is /<project>/-/snippets (those the visitor may see) and
+// /<project>/-/snippets/<id> (a snippet's web_url), for who may see the
+// snippet (its own visibility, as the API).
 func (s *Web) snippets(w http.ResponseWriter, r *request) error {
+	if r.rest == "" {
+		pg := s.pageOf(r)
+		list, total, err := s.content.Snippets(r.ctx(), viewer(r), *r.project, pg)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, "snippets", snippetsView{Snippets: list, Pages: newPager(r, pg, total)})
+	}
 	id, err := strconv.ParseInt(r.rest, 10, 64)
 	if err != nil {
 		return ferry.ErrNotFound
