@@ -11,7 +11,8 @@ import (
 
 // archive is /<project>/-/archive/<ref>/<name>.<format>: the tree of ref
 // as an archive (a release's sources), streamed from git archive as the
-// API's repository/archive does, its folder named after the file.
+// API's repository/archive does, its folder and file named as GitLab's
+// (<project>-<ref>).
 func (s *Web) archive(w http.ResponseWriter, r *request) error {
 	dir, err := s.codeDir(r)
 	if err != nil {
@@ -22,14 +23,17 @@ func (s *Web) archive(w http.ResponseWriter, r *request) error {
 		return ferry.ErrNotFound
 	}
 	ref, file := r.rest[:slash], r.rest[slash+1:]
-	name, format := archiveFormat(file)
-	if format == "" || name == "" {
+	format := archiveFormat(file)
+	if format == "" {
 		return ferry.ErrNotFound
 	}
 	sha, err := git.ResolveCommit(r.ctx(), dir, ref)
 	if err != nil {
 		return err
 	}
+	// The folder inside is GitLab's <project>-<ref>, whatever the
+	// requested file is called (a name from the URL could climb out).
+	name := r.project.Path + "-" + strings.ReplaceAll(ref, "/", "-")
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + format}))
@@ -44,18 +48,15 @@ func (s *Web) archive(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// archiveFormat splits an archive's file name into its name and the
-// format git writes for its extension ("" when none is known): the
-// longest known extension wins (.tar.gz over .gz).
-func archiveFormat(file string) (name, format string) {
+// archiveFormat is the format git writes for an archive file's
+// extension ("" when none is known): the longest known extension wins
+// (.tar.gz over .gz).
+func archiveFormat(file string) string {
 	ext := ""
 	for e := range git.ArchiveFormats {
-		if strings.HasSuffix(file, "."+e) && len(e) > len(ext) {
+		if strings.HasSuffix(file, "."+e) && len(e) > len(ext) && len(file) > len(e)+1 {
 			ext = e
 		}
 	}
-	if ext == "" {
-		return file, ""
-	}
-	return strings.TrimSuffix(file, "."+ext), git.ArchiveFormats[ext]
+	return git.ArchiveFormats[ext]
 }

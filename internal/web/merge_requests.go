@@ -78,6 +78,9 @@ func (s *Web) mergeRequest(w http.ResponseWriter, r *request) error {
 type diffFileView struct {
 	content.DiffFile
 	Lines []diffLine
+	// Cut is set when the page shows only part of the file's diff (or
+	// none of it), having shown maxDiffLines.
+	Cut bool
 }
 
 // diffLine is a line of a unified diff and its kind: add, del, hunk or
@@ -86,28 +89,40 @@ type diffLine struct {
 	Class, Text string
 }
 
-// diffFiles marks the lines of files' unified diffs.
+// maxDiffLines is how many lines of a merge request's diff its page
+// shows; the files past it are listed without their lines.
+const maxDiffLines = 20_000
+
+// diffFiles marks the lines of files' unified diffs, up to maxDiffLines
+// in all.
 func diffFiles(files []content.DiffFile) []diffFileView {
 	out := make([]diffFileView, 0, len(files))
+	left := maxDiffLines
 	for _, f := range files {
 		v := diffFileView{DiffFile: f}
-		for _, line := range strings.Split(strings.TrimSuffix(f.Diff, "\n"), "\n") {
-			if f.Diff == "" {
-				break
+		if f.Diff != "" {
+			lines := strings.Split(strings.TrimSuffix(f.Diff, "\n"), "\n")
+			v.Cut = len(lines) > left
+			inHunk := false
+			for _, line := range lines[:min(len(lines), left)] {
+				class := lineClass(line, inHunk)
+				inHunk = inHunk || class == "hunk"
+				v.Lines = append(v.Lines, diffLine{Class: class, Text: line})
 			}
-			v.Lines = append(v.Lines, diffLine{Class: lineClass(line), Text: line})
+			left -= len(v.Lines)
 		}
 		out = append(out, v)
 	}
 	return out
 }
 
-// lineClass is a unified diff line's kind.
-func lineClass(line string) string {
+// lineClass is a unified diff line's kind; before the first hunk
+// (inHunk false), "---" and "+++" name the files.
+func lineClass(line string, inHunk bool) string {
 	switch {
 	case strings.HasPrefix(line, "@@"):
 		return "hunk"
-	case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
+	case !inHunk && (strings.HasPrefix(line, "+++") || strings.HasPrefix(line, "---")):
 		return "file"
 	case strings.HasPrefix(line, "+"):
 		return "add"
