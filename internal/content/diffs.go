@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/store"
@@ -24,12 +25,30 @@ type DiffFile struct {
 	Order       int    `json:"relative_order"`
 }
 
-// MergeRequestDiff is the stored diff of a merge request: its files in
-// their order, and its refs.
+// DiffCommit is one commit of a merge request's stored diff (GitLab's
+// merge_request_diff_commits).
+type DiffCommit struct {
+	SHA          string `json:"sha"`
+	Message      string `json:"message"`
+	AuthorName   string `json:"author_name"`
+	AuthoredDate string `json:"authored_date"`
+	Order        int    `json:"relative_order"`
+}
+
+// Title is the first line of the commit's message.
+func (c DiffCommit) Title() string {
+	title, _, _ := strings.Cut(c.Message, "\n")
+	return title
+}
+
+// MergeRequestDiff is the stored diff of a merge request: its files and
+// commits in their order (the commits newest first, as GitLab keeps
+// them), and its refs.
 type MergeRequestDiff struct {
-	BaseSHA string     `json:"base_commit_sha"`
-	HeadSHA string     `json:"head_commit_sha"`
-	Files   []DiffFile `json:"merge_request_diff_files"`
+	BaseSHA string       `json:"base_commit_sha"`
+	HeadSHA string       `json:"head_commit_sha"`
+	Files   []DiffFile   `json:"merge_request_diff_files"`
+	Commits []DiffCommit `json:"merge_request_diff_commits"`
 }
 
 // MergeRequestDiffs returns the stored diff of p's merge request iid (an
@@ -54,5 +73,6 @@ func (r *Reader) MergeRequestDiffs(ctx context.Context, v Viewer, p ferry.Projec
 		return MergeRequestDiff{}, nil
 	}
 	slices.SortStableFunc(rec.Diff.Files, func(a, b DiffFile) int { return a.Order - b.Order })
+	slices.SortStableFunc(rec.Diff.Commits, func(a, b DiffCommit) int { return a.Order - b.Order })
 	return *rec.Diff, nil
 }

@@ -32,7 +32,8 @@ func TestIssuesAndMergeRequests(t *testing.T) {
 		{"open merge requests", base + "/-/merge_requests", []string{"MR1", "feature_conflict"}, nil},
 		{"searched merge requests", base + "/-/merge_requests?search=MR2", []string{"MR2"}, []string{"MR1"}},
 		{"a merge request", base + "/-/merge_requests/8", []string{"MR2", `data-testid="source-branch">feature<`}, nil},
-		{"its diff", base + "/-/merge_requests/8/diffs", []string{"files/ruby/feature.rb", `<span class="add">&#43;class Feature</span>`}, nil},
+		{"its diff", base + "/-/merge_requests/8/diffs", []string{"files/ruby/feature.rb", `<span class="add">&#43;class Feature</span>`,
+			`data-testid="mr-commits"`}, nil},
 	})
 	checkNotFound(t, c, base+"/-/issues/999", base+"/-/issues/x", base+"/-/issues/1/x",
 		base+"/-/merge_requests/999", base+"/-/merge_requests/1/nope")

@@ -44,6 +44,7 @@ type mergeRequestView struct {
 	// Changes is set on /diffs: the stored diff's files.
 	Changes bool
 	Files   []diffFileView
+	Commits []content.DiffCommit
 }
 
 // mergeRequest is /<project>/-/merge_requests/<iid>[/diffs].
@@ -62,7 +63,7 @@ func (s *Web) mergeRequest(w http.ResponseWriter, r *request) error {
 		if err != nil {
 			return err
 		}
-		v.Files = diffFiles(diff.Files)
+		v.Files, v.Commits = diffFiles(diff.Files), diff.Commits
 		return s.render(w, r, "merge_request", v)
 	}
 	if v.Description, err = s.markdownOf(r, mr.Description); err != nil {

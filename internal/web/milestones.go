@@ -20,9 +20,10 @@ type milestonesView struct {
 	Milestones []content.Milestone
 	Pages      pager
 	// Milestone is set on a milestone's own page.
-	Milestone   *content.Milestone
-	Description template.HTML
-	Issues      []content.Issue
+	Milestone     *content.Milestone
+	Description   template.HTML
+	Issues        []content.Issue
+	MergeRequests []content.MergeRequest
 }
 
 // milestones is /<project>/-/milestones (?state=active, closed or all)
@@ -45,7 +46,8 @@ func (s *Web) milestones(w http.ResponseWriter, r *request) error {
 	return s.render(w, r, "milestones", v)
 }
 
-// milestone is one milestone, with the issues of it the visitor may see.
+// milestone is one milestone, with the issues of it the visitor may see
+// (paged) and its merge requests (the first page).
 func (s *Web) milestone(w http.ResponseWriter, r *request) error {
 	iid, tail, err := iidOf(r)
 	if err != nil || tail != "" {
@@ -70,5 +72,10 @@ func (s *Web) milestone(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	v.Issues, v.Pages = issues, totalPager(r, f.Page, total)
+	// The merge requests of the milestone: the first page of them.
+	f.Page.Number = 1
+	if v.MergeRequests, _, err = s.content.MergeRequests(r.ctx(), viewer(r), f); err != nil {
+		return err
+	}
 	return s.render(w, r, "milestones", v)
 }

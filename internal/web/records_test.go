@@ -32,6 +32,7 @@ func TestRecordPages(t *testing.T) {
 		{"release edit link", base + "/-/releases/release-1.1/edit", []string{"release-1.1"}, nil},
 		{"milestones", base + "/-/milestones?state=all", []string{`data-testid="milestones"`}, nil},
 		{"snippets", base + "/-/snippets", []string{`data-testid="snippets"`}, nil},
+		{"milestone", base + "/-/milestones/1", []string{"test milestone", `href="` + base + `/-/issues/10"`, "No merge requests."}, nil},
 		{"labels", base + "/-/labels", []string{`data-testid="labels"`}, nil},
 		{"members", base + "/-/project_members", []string{`href="/helper"`, "Developer", `data-testid="user-mappings"`}, nil},
 	})
