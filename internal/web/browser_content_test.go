@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+
 	"github.com/ferryhq/ferry/internal/server/servertest"
 	"github.com/ferryhq/ferry/internal/web/webtest"
 )
@@ -18,6 +20,11 @@ func TestBrowser_ReadContent(t *testing.T) {
 	b := webtest.StartBrowser(t, env)
 	p := webtest.ImportFixture(t, env, "reading")
 	hostileProject := webtest.ImportEditedFixture(t, env, "hostile-reading", hostileFixture)
+	// Public: its uploads are the API's, which reads no session (yet).
+	if _, _, err := env.Root.Projects.EditProject(hostileProject.ID, &gitlab.EditProjectOptions{
+		Visibility: gitlab.Ptr(gitlab.PublicVisibility)}); err != nil {
+		t.Fatal(err)
+	}
 	b.SignIn(servertest.RootToken)
 	b.Open("/" + p.PathWithNamespace)
 
@@ -66,6 +73,9 @@ func TestBrowser_ReadContent(t *testing.T) {
 	b.Open("/" + hostileProject.PathWithNamespace + "/-/issues/10")
 	if title := b.Text(`[data-testid="title"]`); !strings.Contains(title, "<script>alert(1)</script>") {
 		t.Errorf("the hostile title is not shown as text: %q", title)
+	}
+	if !b.Loaded(`[data-testid="description"] img[src$="/uploads/` + webtest.UploadSecret + `/logo.png"]`) {
+		t.Errorf("the image of the issue's description does not display")
 	}
 	if b.Has(`main img[src="x"]`) || b.Has(`main a[href^="javascript:"]`) || b.Has(`main script`) {
 		t.Errorf("the hostile issue's page holds live elements")

@@ -32,7 +32,8 @@ func hostileFixture(name string, data []byte) []byte {
 		}
 		switch issue["iid"] {
 		case 10.0:
-			issue["title"], issue["description"] = hostile, "Described: "+hostile
+			issue["title"] = hostile
+			issue["description"] = "Described: ![logo](/uploads/" + webtest.UploadSecret + "/logo.png) " + hostile
 			notes := issue["notes"].([]any)
 			notes[0].(map[string]any)["note"] = "Noted: " + hostile
 			internal := map[string]any{}

@@ -101,13 +101,17 @@
 //	/<p>/-/snippets/<id>                     snippet web_url      snippets.go
 //	/assets/ci_favicons/favicon_<status>.png detailed_status favicon  favicons.go
 //	/help                                    LFS documentation_url  help.go
-//	/<p>/uploads/<secret>/<file>             Markdown uploads     the API
+//	/<p>/uploads/<secret>/<file>             Markdown uploads     the API (by token,
+//	                                         or anonymous on a public project: a
+//	                                         private project's images need the
+//	                                         session handed over as download_export's)
 //	/<p>/download_export                     export _links        the API
 //	/<p>.git                                 http_url_to_repo     the API (git)
 //
 // Not linked from answers but pages of the issue: /<p>/-/wikis[/<slug>]
 // (wikis.go), /<p>/-/labels (labels.go), /<p>/-/project_members with the
-// import's user mapping (members.go), /<p>/-/pipelines (pipelines.go);
+// import's user mapping (members.go), /<p>/-/pipelines (pipelines.go),
+// /<p>/-/snippets (snippets.go);
 // still to add: the import page (/projects/new#import_project,
 // /import/gitlab_project), the export in the project's settings
 // (/<p>/edit), and /admin.

@@ -156,6 +156,23 @@ func (b *Browser) Has(sel string) bool {
 	return run(b, chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(sel)+`).length`)) > 0
 }
 
+// Loaded reports whether the image sel is on the page and was loaded
+// (it has a size), waiting for it at most stepTimeout.
+func (b *Browser) Loaded(sel string) bool {
+	b.t.Helper()
+	q := `document.querySelector(` + strconv.Quote(sel) + `)`
+	expr := q + ` !== null && ` + q + `.complete && ` + q + `.naturalWidth > 0`
+	for deadline := time.Now().Add(stepTimeout); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if run(b, chromedp.Evaluate[bool](expr)) {
+			return true
+		}
+		if run(b, chromedp.Evaluate[bool](q+` === null || `+q+`.complete`)) {
+			return false
+		}
+	}
+	return false
+}
+
 // SignIn signs in with token through the sign-in form.
 func (b *Browser) SignIn(token string) {
 	b.t.Helper()

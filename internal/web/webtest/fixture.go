@@ -2,6 +2,8 @@ package webtest
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,10 +102,31 @@ func fixtureArchive(t testing.TB, edit func(name string, data []byte) []byte) []
 	if err := aw.AddBytes("project.bundle", bundle(t)); err != nil {
 		t.Fatal(err)
 	}
+	if err := aw.AddBytes("uploads/"+UploadSecret+"/logo.png", logoPNG(t)); err != nil {
+		t.Fatal(err)
+	}
 	if err := aw.AddBytes("project.wiki.bundle", gitBundle(t, WikiFiles, [][]string{{"commit", "-q", "-m", "Wiki pages"}})); err != nil {
 		t.Fatal(err)
 	}
 	if err := aw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// UploadSecret is the folder of the fixture's one upload, logo.png (a
+// small image), which README.md shows.
+const UploadSecret = "0123456789abcdef0123456789abcdef"
+
+// logoPNG is a 4×4 PNG image.
+func logoPNG(t testing.TB) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, 4, 4))
+	for i := range img.Pix {
+		img.Pix[i] = 0x80
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
