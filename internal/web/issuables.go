@@ -134,28 +134,35 @@ type noteView struct {
 // page shows.
 const maxDiscussions = 500
 
+// activity is the discussions of an issue or merge request a page shows,
+// and how many more it leaves out (past maxDiscussions).
+type activity struct {
+	Threads []threadView
+	More    int
+}
+
 // threads are the discussions of the project's issuable iid the visitor
-// may see, their notes rendered.
-func (s *Web) threads(r *request, kind string, iid int64) ([]threadView, error) {
-	list, _, err := s.content.Discussions(r.ctx(), viewer(r), *r.project, kind, iid,
+// may see, their notes rendered: the first maxDiscussions of them.
+func (s *Web) threads(r *request, kind string, iid int64) (activity, error) {
+	list, total, err := s.content.Discussions(r.ctx(), viewer(r), *r.project, kind, iid,
 		store.Page{Number: 1, PerPage: maxDiscussions})
 	if err != nil {
-		return nil, err
+		return activity{}, err
 	}
-	out := make([]threadView, 0, len(list))
+	a := activity{Threads: make([]threadView, 0, len(list)), More: total - len(list)}
 	for _, d := range list {
 		t := threadView{ID: d.ID, Individual: d.IndividualNote}
 		for _, n := range d.Notes {
 			body, err := s.markdown(r, n.Body)
 			if err != nil {
-				return nil, err
+				return activity{}, err
 			}
 			t.Notes = append(t.Notes, noteView{ID: n.ID, Author: n.Author, Created: n.CreatedAt, System: n.System,
 				Internal: n.Internal, Body: body})
 		}
-		out = append(out, t)
+		a.Threads = append(a.Threads, t)
 	}
-	return out, nil
+	return a, nil
 }
 
 // markdown renders imported text of r's project, sanitised.

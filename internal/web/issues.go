@@ -37,7 +37,7 @@ func (s *Web) issues(w http.ResponseWriter, r *request) error {
 type issueView struct {
 	Issue       content.Issue
 	Description template.HTML
-	Threads     []threadView
+	Threads     activity
 }
 
 // issue is /<project>/-/issues/<iid>: GitLab hides a confidential issue

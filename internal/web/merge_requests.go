@@ -40,7 +40,7 @@ func (s *Web) mergeRequests(w http.ResponseWriter, r *request) error {
 type mergeRequestView struct {
 	MR          content.MergeRequestDetail
 	Description template.HTML
-	Threads     []threadView
+	Threads     activity
 	// Changes is set on /diffs: the stored diff's files.
 	Changes bool
 	Files   []diffFileView
