@@ -36,6 +36,9 @@ type issuableList struct {
 	issuableQuery
 	States []stateTab
 	Pages  pager
+	// Count is how many the filters select ("1000+" past what the store
+	// counts).
+	Count string
 }
 
 // viewer is the visitor as the content service sees them on r's project.
@@ -87,6 +90,14 @@ func stateTabs(r *request, states []string, state string, keep ...url.Values) (s
 			Current: st == state})
 	}
 	return state, tabs
+}
+
+// countText is total as a list shows it.
+func countText(total store.ListTotal) string {
+	if total.Over {
+		return strconv.Itoa(listCountLimit) + "+"
+	}
+	return strconv.Itoa(total.N)
 }
 
 // totalPager links the pages around pg of a list whose total the store

@@ -29,7 +29,7 @@ func (s *Web) issues(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	list.Pages = totalPager(r, f.Page, total)
+	list.Pages, list.Count = totalPager(r, f.Page, total), countText(total)
 	return s.render(w, r, "issues", issuesView{List: list, Issues: items, Total: total})
 }
 

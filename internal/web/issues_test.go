@@ -19,7 +19,8 @@ func TestIssuesAndMergeRequests(t *testing.T) {
 	base := "/" + p.PathWithNamespace
 	checkPages(t, c, []pageCase{
 		{"open issues", base + "/-/issues", []string{"Issue without assignees", "task by name"}, []string{"issue_with_timelogs"}},
-		{"closed issues", base + "/-/issues?state=closed", []string{"issue_with_timelogs", "task by issue_type"}, []string{"Issue without assignees"}},
+		{"closed issues", base + "/-/issues?state=closed", []string{"issue_with_timelogs", "task by issue_type",
+			`data-testid="count">6<`}, []string{"Issue without assignees"}},
 		{"all issues", base + "/-/issues?state=all", []string{"issue_with_timelogs", "Issue without assignees"}, nil},
 		{"searched issues", base + "/-/issues?state=all&search=timelogs", []string{"issue_with_timelogs"}, []string{"task by name"}},
 		{"an issue", base + "/-/issues/10", []string{"Voluptatem", "Quo reprehenderit aliquam qui", `data-testid="notes"`}, nil},

@@ -31,7 +31,7 @@ func (s *Web) mergeRequests(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	list.Pages = totalPager(r, f.Page, total)
+	list.Pages, list.Count = totalPager(r, f.Page, total), countText(total)
 	return s.render(w, r, "merge_requests", mergeRequestsView{List: list, MergeRequests: items})
 }
 
