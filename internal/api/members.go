@@ -1,10 +1,8 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/ferryhq/ferry"
@@ -27,7 +25,7 @@ func (a *API) listProjectMembers(all bool) handler {
 			return err
 		}
 		if all {
-			if members, err = a.withInherited(r.ctx(), members, p.NamespaceID); err != nil {
+			if members, err = a.db.WithInherited(r.ctx(), members, p.NamespaceID); err != nil {
 				return err
 			}
 		}
@@ -49,7 +47,7 @@ func (a *API) listGroupMembers(all bool) handler {
 		}
 		var members []ferry.Member
 		if all {
-			members, err = a.withInherited(r.ctx(), nil, g.ID)
+			members, err = a.db.WithInherited(r.ctx(), nil, g.ID)
 		} else {
 			members, err = a.db.Members(r.ctx(), ferry.MemberOfNamespace, g.ID)
 		}
@@ -59,39 +57,6 @@ func (a *API) listGroupMembers(all bool) handler {
 		a.writeMembers(w, r, pg, members)
 		return nil
 	}
-}
-
-// withInherited adds the members of namespace id and its ancestor groups to
-// direct, keeping each user's highest level, ordered by user id.
-func (a *API) withInherited(ctx context.Context, direct []ferry.Member, namespaceID int64) ([]ferry.Member, error) {
-	chain, err := a.db.Ancestors(ctx, namespaceID)
-	if err != nil {
-		return nil, err
-	}
-	best := map[int64]ferry.Member{}
-	for _, m := range direct {
-		best[m.User.ID] = m
-	}
-	for _, n := range chain {
-		if !n.IsGroup() {
-			continue
-		}
-		members, err := a.db.Members(ctx, ferry.MemberOfNamespace, n.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range members {
-			if cur, ok := best[m.User.ID]; !ok || m.AccessLevel > cur.AccessLevel {
-				best[m.User.ID] = m
-			}
-		}
-	}
-	out := make([]ferry.Member, 0, len(best))
-	for _, m := range best {
-		out = append(out, m)
-	}
-	slices.SortFunc(out, func(x, y ferry.Member) int { return int(x.User.ID - y.User.ID) })
-	return out, nil
 }
 
 // writeMembers answers pg's page of members.
@@ -188,7 +153,7 @@ func (a *API) getProjectMember(all bool) handler {
 		}
 		members, err := a.db.Members(r.ctx(), ferry.MemberOfProject, p.ID)
 		if err == nil && all {
-			members, err = a.withInherited(r.ctx(), members, p.NamespaceID)
+			members, err = a.db.WithInherited(r.ctx(), members, p.NamespaceID)
 		}
 		if err != nil {
 			return err

@@ -3,22 +3,13 @@ package api
 import (
 	"errors"
 	"net/http"
-	"os"
-	"path"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/ferryhq/ferry/internal/git"
+	"github.com/ferryhq/ferry/internal/wiki"
 )
-
-// wikiFormats are the markups GitLab's wiki knows, by file extension.
-var wikiFormats = map[string]string{
-	"md": "markdown", "markdown": "markdown", "mdown": "markdown", "mkd": "markdown", "mkdn": "markdown",
-	"rdoc": "rdoc", "asciidoc": "asciidoc", "adoc": "asciidoc", "asc": "asciidoc", "org": "org",
-	"textile": "textile", "creole": "creole", "rst": "rst", "mediawiki": "mediawiki", "wiki": "mediawiki",
-	"pod": "pod",
-}
 
 // wikiPage is GitLab's Entities::WikiPage (content and encoding only with
 // content, as Entities::WikiPageBasic has not).
@@ -41,8 +32,8 @@ func (a *API) wiki(r *request, version string) (string, []wikiPage, error) {
 		return "", nil, err
 	}
 	dir := a.repos.WikiDir(p.ID)
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		return dir, nil, nil
+	if ok, err := wiki.Exists(dir); err != nil || !ok {
+		return dir, nil, err
 	}
 	head, err := git.Head(r.ctx(), dir)
 	if version != "" {
@@ -54,20 +45,14 @@ func (a *API) wiki(r *request, version string) (string, []wikiPage, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	entries, err := git.Tree(r.ctx(), dir, head, "", true)
+	found, err := wiki.Pages(r.ctx(), dir, head)
 	if err != nil {
 		return "", nil, err
 	}
-	var pages []wikiPage
-	for _, e := range entries {
-		ext := strings.TrimPrefix(path.Ext(e.Name), ".")
-		if format, ok := wikiFormats[ext]; ok && e.Type == "blob" {
-			slug := strings.TrimSuffix(e.Path, "."+ext)
-			pages = append(pages, wikiPage{Format: format, Slug: slug,
-				Title: strings.ReplaceAll(path.Base(slug), "-", " "), blob: e.ID})
-		}
+	pages := make([]wikiPage, 0, len(found))
+	for _, pg := range found {
+		pages = append(pages, wikiPage{Format: pg.Format, Slug: pg.Slug, Title: pg.Title, blob: pg.Blob})
 	}
-	slices.SortFunc(pages, func(x, y wikiPage) int { return strings.Compare(x.Slug, y.Slug) })
 	return dir, pages, nil
 }
 

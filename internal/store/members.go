@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ferryhq/ferry"
@@ -70,4 +71,37 @@ func (q queries) MembershipsOf(ctx context.Context, userID int64, sources []Sour
 		return nil, err
 	}
 	return collect(rows, scanMember)
+}
+
+// WithInherited adds the members of namespace id and its ancestor groups to
+// direct, keeping each user's highest level, ordered by user id.
+func (q queries) WithInherited(ctx context.Context, direct []ferry.Member, namespaceID int64) ([]ferry.Member, error) {
+	chain, err := q.Ancestors(ctx, namespaceID)
+	if err != nil {
+		return nil, err
+	}
+	best := map[int64]ferry.Member{}
+	for _, m := range direct {
+		best[m.User.ID] = m
+	}
+	for _, n := range chain {
+		if !n.IsGroup() {
+			continue
+		}
+		members, err := q.Members(ctx, ferry.MemberOfNamespace, n.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range members {
+			if cur, ok := best[m.User.ID]; !ok || m.AccessLevel > cur.AccessLevel {
+				best[m.User.ID] = m
+			}
+		}
+	}
+	out := make([]ferry.Member, 0, len(best))
+	for _, m := range best {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(x, y ferry.Member) int { return int(x.User.ID - y.User.ID) })
+	return out, nil
 }

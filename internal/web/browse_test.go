@@ -40,7 +40,8 @@ func TestWebURLs(t *testing.T) {
 		what, url string
 		want      []string
 	}{
-		{"project", p.WebURL, []string{"Fixture project", "Imported content", `href="/root/links/-/tree"`}},
+		{"project", p.WebURL, []string{"Fixture project", "Imported content", `href="/root/links/-/tree"`,
+			`href="/root/links/-/issues?state=all"`, `href="/root/links/-/merge_requests?state=all"`}},
 		{"group", g.WebURL, []string{"Team"}},
 		{"group at its path", env.URL + "/team", []string{"Team"}},
 		{"user", user.WebURL, []string{"@root", `href="/root/links"`}},

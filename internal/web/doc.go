@@ -29,9 +29,24 @@
 //	              /explore/groups
 //	namespaces.go /groups/<path>, /<group path>, /<username>
 //	project.go    /<project full path>: description, README, counts
-//	refs.go       /-/branches, /-/tags
+//	refs.go       /-/branches, /-/tags[/<tag>]
 //	tree.go       /-/tree, /-/blob, /-/raw
 //	commits.go    /-/commits, /-/commit
+//	compare.go    /-/compare
+//	archive.go    /-/archive (release sources)
+//	issuables.go  what issues and merge requests share: filters, state
+//	              tabs, threads of notes
+//	issues.go     /-/issues
+//	merge_requests.go /-/merge_requests (and their stored diffs)
+//	wikis.go      /-/wikis
+//	releases.go   /-/releases
+//	milestones.go /-/milestones
+//	labels.go     /-/labels
+//	members.go    /-/project_members
+//	pipelines.go  /-/pipelines, /-/jobs
+//	snippets.go   /-/snippets
+//	favicons.go   /assets/ci_favicons (drawn, not stored)
+//	help.go       /help
 //
 // # How to add a page
 //
@@ -73,27 +88,31 @@
 //	/<username>                              user and namespace   namespaces.go
 //	/<p>/-/tree/<branch>                     branch web_url       tree.go
 //	/<p>/-/commit/<sha>                      commit web_url, release commit_path  commits.go
-//	/<p>/uploads/<secret>/<file>             Markdown uploads     the API
+//	/<p>/-/issues/<iid>                      issue web_url        issues.go
+//	/<p>/-/merge_requests/<iid>[/diffs]      MR web_url           merge_requests.go
+//	/<p>/-/milestones/<iid>                  milestone web_url    milestones.go
+//	/<p>/-/releases/<tag>, .../edit          release _links       releases.go
+//	/<p>/-/releases/<tag>/downloads/<path>   asset direct_asset_url (302 to the link)  releases.go
+//	/<p>/-/tags/<tag>                        release tag_path     refs.go
+//	/<p>/-/archive/<tag>/<name>.<format>     release sources      archive.go
+//	/<p>/-/compare/<from>...<to>             compare web_url      compare.go
+//	/<p>/-/pipelines/<id>                    pipeline web_url, details_path  pipelines.go
+//	/<p>/-/jobs/<id>                         job web_url          pipelines.go
+//	/<p>/-/snippets/<id>                     snippet web_url      snippets.go
+//	/assets/ci_favicons/favicon_<status>.png detailed_status favicon  favicons.go
+//	/help                                    LFS documentation_url  help.go
+//	/<p>/uploads/<secret>/<file>             Markdown uploads     the API (by token,
+//	                                         or anonymous on a public project: a
+//	                                         private project's images need the
+//	                                         session handed over as download_export's)
 //	/<p>/download_export                     export _links        the API
 //	/<p>.git                                 http_url_to_repo     the API (git)
 //
-//	still to add (404 until then)
-//	/<p>/-/issues/<iid>                      issue web_url        content pages (next)
-//	/<p>/-/merge_requests/<iid>              MR web_url           content pages (next)
-//	/<p>/-/milestones/<iid>                  milestone web_url    content pages (next)
-//	/<p>/-/releases/<tag>, .../edit          release _links       content pages (next)
-//	/<p>/-/releases/<tag>/downloads/<path>   release asset direct_asset_url
-//	/<p>/-/tags/<tag>                        release tag_path
-//	/<p>/-/archive/<tag>/<name>.<format>     release sources
-//	/<p>/-/compare/<from>...<to>             compare web_url
-//	/<p>/-/pipelines/<id>                    pipeline web_url, details_path
-//	/<p>/-/jobs/<id>                         job web_url
-//	/<p>/-/snippets/<id>                     snippet web_url
-//	/assets/ci_favicons/favicon_<status>.png detailed_status favicon
-//	/help                                    LFS documentation_url
-//
-// Not linked from answers but pages of the issue: /<p>/-/wikis/<slug>,
-// /<p>/-/labels, /<p>/-/project_members (wiki, labels, members), the
-// import page (/projects/new#import_project, /import/gitlab_project), the
-// export in the project's settings (/<p>/edit), and /admin.
+// Not linked from answers but pages of the issue: /<p>/-/wikis[/<slug>]
+// (wikis.go), /<p>/-/labels (labels.go), /<p>/-/project_members with the
+// import's user mapping (members.go), /<p>/-/pipelines (pipelines.go),
+// /<p>/-/snippets (snippets.go);
+// still to add: the import page (/projects/new#import_project,
+// /import/gitlab_project), the export in the project's settings
+// (/<p>/edit), and /admin.
 package web

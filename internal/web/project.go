@@ -28,22 +28,22 @@ type navTab struct {
 }
 
 // projectTabs are the project's sub-pages: label and segment after /-/
-// ("" for the project's own page). Pages not built yet answer 404.
+// ("" for the project's own page).
 var projectTabs = []struct{ label, segment string }{
 	{"Overview", ""}, {"Files", "tree"}, {"Commits", "commits"}, {"Branches", "branches"}, {"Tags", "tags"},
-	{"Issues", "issues"}, {"Merge requests", "merge_requests"}, {"Wiki", "wikis"}, {"Releases", "releases"},
-	{"Milestones", "milestones"}, {"Labels", "labels"}, {"Members", "project_members"},
+	{"Issues", "issues"}, {"Merge requests", "merge_requests"}, {"Pipelines", "pipelines"}, {"Wiki", "wikis"}, {"Releases", "releases"},
+	{"Milestones", "milestones"}, {"Labels", "labels"}, {"Snippets", "snippets"}, {"Members", "project_members"},
 }
+
+// tabOf is the tab of the pages that have none of their own.
+var tabOf = map[string]string{"blob": "tree", "raw": "tree", "commit": "commits", "compare": "commits", "jobs": "pipelines"}
 
 // projectNav is r's project header, the tab of r's page current.
 func (s *Web) projectNav(r *request) *projectNav {
 	p := r.project
 	_, current, _ := splitPagePath(r.URL.Path)
-	if current == "blob" || current == "raw" {
-		current = "tree"
-	}
-	if current == "commit" {
-		current = "commits"
+	if c, ok := tabOf[current]; ok {
+		current = c
 	}
 	nav := &projectNav{Path: p.FullPath(), Name: p.Name, FullName: p.FullName(), Visibility: p.Visibility}
 	for _, t := range projectTabs {
@@ -70,18 +70,21 @@ type projectView struct {
 	ReadmeText    string
 }
 
-// count is how many records of one kind the import stored.
+// count is how many records of one kind the import stored, and the
+// page listing them ("" for none).
 type count struct {
 	Label string
 	N     int64
+	Href  string
 }
 
 // countLabels name the relations whose counts the project page shows,
-// in that order.
-var countLabels = []struct{ relation, label string }{
-	{"issues", "Issues"}, {"merge_requests", "Merge requests"}, {"ci_pipelines", "Pipelines"},
-	{"milestones", "Milestones"}, {"labels", "Labels"}, {"releases", "Releases"}, {"snippets", "Snippets"},
-	{"commit_notes", "Commit notes"}, {"protected_branches", "Protected branches"}, {"project_members", "Members"},
+// in that order, with the segment of their page.
+var countLabels = []struct{ relation, label, segment string }{
+	{"issues", "Issues", "issues"}, {"merge_requests", "Merge requests", "merge_requests"},
+	{"ci_pipelines", "Pipelines", "pipelines"}, {"milestones", "Milestones", "milestones"}, {"labels", "Labels", "labels"},
+	{"releases", "Releases", "releases"}, {"snippets", "Snippets", "snippets"}, {"commit_notes", "Commit notes", ""},
+	{"protected_branches", "Protected branches", ""}, {"project_members", "Members", "project_members"},
 }
 
 // projectHome is /<project>: description, what the import stored, and
@@ -98,7 +101,7 @@ func (s *Web) projectHome(w http.ResponseWriter, r *request) error {
 		}
 		for _, c := range countLabels {
 			if n, ok := im.Stats.Imported[c.relation]; ok {
-				v.Counts = append(v.Counts, count{Label: c.label, N: n})
+				v.Counts = append(v.Counts, count{Label: c.label, N: n, Href: countHref(p, c.segment)})
 			}
 		}
 	case !errors.Is(err, ferry.ErrNotFound):
@@ -110,6 +113,19 @@ func (s *Web) projectHome(w http.ResponseWriter, r *request) error {
 		}
 	}
 	return s.render(w, r, "project", v)
+}
+
+// countHref is the page of p listing what a count counts.
+func countHref(p ferry.Project, segment string) string {
+	switch segment {
+	case "":
+		return ""
+	case "milestones":
+		return "/" + p.FullPath() + "/-/milestones?state=all"
+	case "issues", "merge_requests":
+		return "/" + p.FullPath() + "/-/" + segment + "?state=all"
+	}
+	return "/" + p.FullPath() + "/-/" + segment
 }
 
 // readmeNames are the README files GitLab shows, most preferred first.

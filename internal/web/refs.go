@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/ferryhq/ferry"
@@ -73,7 +74,7 @@ func (s *Web) branches(w http.ResponseWriter, r *request) error {
 	})
 }
 
-// tags is /<project>/-/tags, newest first.
+// tags is /<project>/-/tags, newest first, and /<project>/-/tags/<tag>.
 func (s *Web) tags(w http.ResponseWriter, r *request) error {
 	return s.refs(w, r, "Tags", func(dir string) ([]git.Ref, error) {
 		return git.TagRefs(r.ctx(), dir, "-creatordate")
@@ -84,12 +85,15 @@ func (s *Web) tags(w http.ResponseWriter, r *request) error {
 const maxRefs = 200
 
 func (s *Web) refs(w http.ResponseWriter, r *request, kind string, list func(dir string) ([]git.Ref, error)) error {
-	if r.rest != "" {
-		return ferry.ErrNotFound
-	}
 	dir, err := s.codeDir(r)
 	if err != nil {
 		return err
+	}
+	switch {
+	case r.rest != "" && kind == "Tags":
+		return s.tag(w, r, dir)
+	case r.rest != "":
+		return ferry.ErrNotFound
 	}
 	refs, err := list(dir)
 	if err != nil {
@@ -103,4 +107,31 @@ func (s *Web) refs(w http.ResponseWriter, r *request, kind string, list func(dir
 		}
 	}
 	return s.render(w, r, "refs", v)
+}
+
+// tagView is one tag.
+type tagView struct {
+	Tag     git.Ref
+	Release bool
+}
+
+// tag is /<project>/-/tags/<tag>: its commit and message, and its
+// release if it has one (a release's tag_path).
+func (s *Web) tag(w http.ResponseWriter, r *request, dir string) error {
+	refs, err := git.TagRefs(r.ctx(), dir, "refname")
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(refs, func(ref git.Ref) bool { return ref.Name == r.rest })
+	if i < 0 {
+		return ferry.ErrNotFound
+	}
+	v := tagView{Tag: refs[i]}
+	switch _, err := s.content.Release(r.ctx(), viewer(r), *r.project, r.rest); {
+	case err == nil:
+		v.Release = true
+	case !errors.Is(err, ferry.ErrNotFound):
+		return err
+	}
+	return s.render(w, r, "tag", v)
 }

@@ -30,6 +30,28 @@ var funcs = template.FuncMap{
 	"shortSHA": func(sha string) string { return sha[:min(8, len(sha))] },
 	"bytes":    humanBytes,
 	"add":      func(a, b int) int { return a + b },
+	"labels":   labelLinks,
+	"when":     when,
+}
+
+// when shows a time the content service gives as text (RFC 3339, a
+// string or *string) as "date" does; other text as it is.
+func when(v any) string {
+	var s string
+	switch x := v.(type) {
+	case string:
+		s = x
+	case *string:
+		if x == nil {
+			return ""
+		}
+		s = *x
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 // parsePages parses every page of templates/ within the layout.

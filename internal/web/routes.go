@@ -11,6 +11,8 @@ import (
 func (s *Web) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /assets/", assetServer())
+	mux.Handle("GET /assets/ci_favicons/", s.page(s.favicon))
+	mux.Handle("GET /help", s.page(s.help))
 
 	mux.Handle("GET /{$}", s.page(s.home))
 	mux.Handle("GET /dashboard/projects", s.page(s.dashboardProjects))
@@ -30,6 +32,18 @@ func (s *Web) routes() http.Handler {
 	s.projectPage("GET", "raw", s.raw)
 	s.projectPage("GET", "commits", s.commits)
 	s.projectPage("GET", "commit", s.commit)
+	s.projectPage("GET", "issues", s.issues)
+	s.projectPage("GET", "merge_requests", s.mergeRequests)
+	s.projectPage("GET", "wikis", s.wikis)
+	s.projectPage("GET", "releases", s.releases)
+	s.projectPage("GET", "milestones", s.milestones)
+	s.projectPage("GET", "labels", s.labels)
+	s.projectPage("GET", "project_members", s.projectMembers)
+	s.projectPage("GET", "archive", s.archive)
+	s.projectPage("GET", "compare", s.compare)
+	s.projectPage("GET", "pipelines", s.pipelines)
+	s.projectPage("GET", "jobs", s.job)
+	s.projectPage("GET", "snippets", s.snippets)
 
 	s.groupPage("GET", "", s.groupHome)
 

@@ -106,7 +106,12 @@ func TestPrivateProject(t *testing.T) {
 
 	base := "/" + p.PathWithNamespace
 	pages := []string{base, base + "/-/tree/master", base + "/-/tree/master/src", base + "/-/blob/master/README.md",
-		base + "/-/raw/master/README.md", base + "/-/commits/master", base + "/-/branches", base + "/-/tags"}
+		base + "/-/raw/master/README.md", base + "/-/commits/master", base + "/-/branches", base + "/-/tags",
+		base + "/-/tags/v1.0", base + "/-/issues", base + "/-/issues/10", base + "/-/merge_requests",
+		base + "/-/merge_requests/8", base + "/-/merge_requests/8/diffs", base + "/-/wikis", base + "/-/wikis/home",
+		base + "/-/releases", base + "/-/releases/release-1.0", base + "/-/milestones", base + "/-/labels",
+		base + "/-/project_members", base + "/-/pipelines", base + "/-/compare/v1.0...feature/web",
+		base + "/-/archive/v1.0/secret-v1.0.tar.gz"}
 	for _, path := range pages {
 		if resp := root.Get(path); resp.Status != http.StatusOK {
 			t.Errorf("root: %s answered %d", path, resp.Status)

@@ -3,9 +3,11 @@ package webtest
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/ferryhq/ferry/internal/server/servertest"
@@ -22,6 +24,9 @@ type Browser struct {
 	t    testing.TB
 	base string
 	ctx  context.Context
+	// dialogs counts the JavaScript dialogs (alert, confirm, prompt) pages
+	// opened: a page of Ferry opens none.
+	dialogs atomic.Int64
 }
 
 // StartBrowser starts a headless chromium for t (skipped, or failed when
@@ -40,8 +45,20 @@ func StartBrowser(t testing.TB, env *servertest.Env) *Browser {
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return &Browser{t: t, base: env.URL, ctx: ctx}
+	b := &Browser{t: t, base: env.URL, ctx: ctx}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			b.dialogs.Add(1)
+		}
+	}); err != nil {
+		t.Fatalf("listen to chromium: %v", err)
+	}
+	return b
 }
+
+// Dialogs is how many JavaScript dialogs the pages opened so far (an
+// alert() of injected script among them).
+func (b *Browser) Dialogs() int64 { return b.dialogs.Load() }
 
 // stepTimeout bounds each browser step.
 const stepTimeout = 30 * time.Second
@@ -137,6 +154,23 @@ func (b *Browser) Location() string {
 func (b *Browser) Has(sel string) bool {
 	b.t.Helper()
 	return run(b, chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(sel)+`).length`)) > 0
+}
+
+// Loaded reports whether the image sel is on the page and was loaded
+// (it has a size), waiting for it at most stepTimeout.
+func (b *Browser) Loaded(sel string) bool {
+	b.t.Helper()
+	q := `document.querySelector(` + strconv.Quote(sel) + `)`
+	expr := q + ` !== null && ` + q + `.complete && ` + q + `.naturalWidth > 0`
+	for deadline := time.Now().Add(stepTimeout); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if run(b, chromedp.Evaluate[bool](expr)) {
+			return true
+		}
+		if run(b, chromedp.Evaluate[bool](q+` === null || `+q+`.complete`)) {
+			return false
+		}
+	}
+	return false
 }
 
 // SignIn signs in with token through the sign-in form.

@@ -2,6 +2,8 @@ package webtest
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,7 +40,15 @@ func fixtureTree(t testing.TB) string {
 // import to finish and returns the project.
 func ImportFixture(t testing.TB, env *servertest.Env, path string) *gitlab.Project {
 	t.Helper()
-	data := fixtureArchive(t)
+	return ImportEditedFixture(t, env, path, nil)
+}
+
+// ImportEditedFixture imports the fixture as ImportFixture does, each of
+// its files (by its path in the archive, "tree/project/issues.ndjson")
+// passed through edit first when edit is not nil.
+func ImportEditedFixture(t testing.TB, env *servertest.Env, path string, edit func(name string, data []byte) []byte) *gitlab.Project {
+	t.Helper()
+	data := fixtureArchive(t, edit)
 	st, _, err := env.Root.ProjectImportExport.ImportFromFile(bytes.NewReader(data),
 		&gitlab.ImportFileOptions{Path: gitlab.Ptr(path)})
 	if err != nil {
@@ -64,7 +74,7 @@ func ImportFixture(t testing.TB, env *servertest.Env, path string) *gitlab.Proje
 }
 
 // fixtureArchive packs VERSION, the fixture's tree and a bundle of Files.
-func fixtureArchive(t testing.TB) []byte {
+func fixtureArchive(t testing.TB, edit func(name string, data []byte) []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	aw := archive.NewWriter(&buf)
@@ -81,6 +91,9 @@ func fixtureArchive(t testing.TB) []byte {
 			return err
 		}
 		rel, _ := filepath.Rel(filepath.Dir(tree), path)
+		if edit != nil {
+			b = edit(filepath.ToSlash(rel), b)
+		}
 		return aw.AddBytes(filepath.ToSlash(rel), b)
 	})
 	if err != nil {
@@ -89,18 +102,59 @@ func fixtureArchive(t testing.TB) []byte {
 	if err := aw.AddBytes("project.bundle", bundle(t)); err != nil {
 		t.Fatal(err)
 	}
+	if err := aw.AddBytes("uploads/"+UploadSecret+"/logo.png", logoPNG(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := aw.AddBytes("project.wiki.bundle", gitBundle(t, WikiFiles, [][]string{{"commit", "-q", "-m", "Wiki pages"}})); err != nil {
+		t.Fatal(err)
+	}
 	if err := aw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
 }
 
-// bundle commits Files on master, tags v1.0, adds a branch feature/web,
+// UploadSecret is the folder of the fixture's one upload, logo.png (a
+// small image), which README.md shows.
+const UploadSecret = "0123456789abcdef0123456789abcdef"
+
+// logoPNG is a 4×4 PNG image.
+func logoPNG(t testing.TB) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, 4, 4))
+	for i := range img.Pix {
+		img.Pix[i] = 0x80
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// WikiFiles are the fixture wiki's pages.
+var WikiFiles = map[string]string{
+	"home.md":         "# Welcome\n\nThe fixture's **wiki** home.\n",
+	"guides/setup.md": "Set up with `ferry serve`.\n",
+}
+
+// bundle commits Files on master, tags v1.0 and the fixture's releases
+// (release-1.0 to 1.2, the last annotated), adds a branch feature/web,
 // and returns the repository's bundle.
 func bundle(t testing.TB) []byte {
 	t.Helper()
+	return gitBundle(t, Files, [][]string{{"commit", "-q", "-m", "Add the fixture files"},
+		{"tag", "v1.0"}, {"tag", "release-1.0"}, {"tag", "release-1.1"}, {"tag", "-a", "-m", "Release 1.2", "release-1.2"},
+		{"checkout", "-q", "-b", "feature/web"}, {"commit", "-q", "--allow-empty", "-m", "Feature work"},
+		{"checkout", "-q", "master"}})
+}
+
+// gitBundle adds files to a new repository on master, runs the git
+// commands steps and returns a bundle of every ref.
+func gitBundle(t testing.TB, files map[string]string, steps [][]string) []byte {
+	t.Helper()
 	dir := t.TempDir()
-	for name, text := range Files {
+	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -109,9 +163,8 @@ func bundle(t testing.TB) []byte {
 			t.Fatal(err)
 		}
 	}
-	for _, args := range [][]string{{"init", "-q", "-b", "master"}, {"add", "."}, {"commit", "-q", "-m", "Add the fixture files"},
-		{"tag", "v1.0"}, {"checkout", "-q", "-b", "feature/web"}, {"commit", "-q", "--allow-empty", "-m", "Feature work"},
-		{"checkout", "-q", "master"}, {"bundle", "create", "-q", "project.bundle", "--all"}} {
+	steps = append([][]string{{"init", "-q", "-b", "master"}, {"add", "."}}, steps...)
+	for _, args := range append(steps, []string{"bundle", "create", "-q", ".git/fixture.bundle", "--all"}) {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Ferry Test", "GIT_AUTHOR_EMAIL=test@example.com",
@@ -120,7 +173,7 @@ func bundle(t testing.TB) []byte {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "project.bundle"))
+	b, err := os.ReadFile(filepath.Join(dir, ".git", "fixture.bundle"))
 	if err != nil {
 		t.Fatal(err)
 	}
