@@ -75,6 +75,8 @@ type API struct {
 	metrics  *metrics.Metrics
 	pages    http.Handler
 	jobAdmin *jobadmin.Service
+	// forPages is the handler ServeAs runs (see pages.go).
+	forPages pageHandler
 }
 
 // New returns the API over cfg's components.
@@ -203,6 +205,9 @@ func (a *API) serve(w http.ResponseWriter, r *request, h handler, rt route) erro
 // access_token parameter. No token is an anonymous caller (nil, nil); a
 // token that does not authenticate is ferry.ErrUnauthorized.
 func (a *API) authenticate(r *http.Request, p params) (auth.Caller, error) {
+	if c, ok := fromPages(r); ok {
+		return pageCallerOf(c), nil
+	}
 	token, _ := p.str("private_token")
 	if token == "" {
 		token = r.Header.Get("Private-Token")

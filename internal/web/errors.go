@@ -23,7 +23,10 @@ var (
 // statusOf is the one table from errors to the status of their page.
 func statusOf(err error) int {
 	var invalid *ferry.ValidationError
+	var refused *apiRefusal
 	switch {
+	case errors.As(err, &refused):
+		return refused.Status
 	case errors.Is(err, ferry.ErrNotFound), errors.Is(err, git.ErrNoRef):
 		return http.StatusNotFound
 	case errors.Is(err, ferry.ErrForbidden):

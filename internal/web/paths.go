@@ -28,6 +28,9 @@ func (s *Web) byPath(w http.ResponseWriter, r *request) error {
 	if full == "" {
 		return ferry.ErrNotFound
 	}
+	if strings.HasSuffix(full, "/download_export") && segment == "" && method(r) == http.MethodGet {
+		return s.downloadExport(w, r) // handed over by the API for a session (exports.go)
+	}
 	if strings.Contains(full, "/") {
 		p, err := s.db.ProjectByFullPath(r.ctx(), full)
 		if err == nil {

@@ -38,7 +38,14 @@ func fixtureTree(t testing.TB) string {
 // import to finish and returns the project.
 func ImportFixture(t testing.TB, env *servertest.Env, path string) *gitlab.Project {
 	t.Helper()
-	data := fixtureArchive(t)
+	return ImportArchive(t, env, FixtureArchive(t), path)
+}
+
+// ImportArchive imports the export archive data at path (in root's
+// namespace) through the API, waits for it to finish and returns the
+// project.
+func ImportArchive(t testing.TB, env *servertest.Env, data []byte, path string) *gitlab.Project {
+	t.Helper()
 	st, _, err := env.Root.ProjectImportExport.ImportFromFile(bytes.NewReader(data),
 		&gitlab.ImportFileOptions{Path: gitlab.Ptr(path)})
 	if err != nil {
@@ -63,8 +70,9 @@ func ImportFixture(t testing.TB, env *servertest.Env, path string) *gitlab.Proje
 	return p
 }
 
-// fixtureArchive packs VERSION, the fixture's tree and a bundle of Files.
-func fixtureArchive(t testing.TB) []byte {
+// FixtureArchive packs VERSION, the fixture's tree and a bundle of Files:
+// an export archive (.tar.gz).
+func FixtureArchive(t testing.TB) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	aw := archive.NewWriter(&buf)
