@@ -116,14 +116,21 @@ func apiMessage(body []byte) string {
 	if json.Unmarshal(m.Message, &text) == nil && text != "" {
 		return text
 	}
+	var parts []string
 	var fields map[string][]string
-	if json.Unmarshal(m.Message, &fields) == nil && len(fields) > 0 {
-		var parts []string
+	var texts map[string]string // {"message": {"error": "..."}}
+	if json.Unmarshal(m.Message, &fields) == nil {
 		for f, msgs := range fields {
 			for _, msg := range msgs {
 				parts = append(parts, f+" "+msg)
 			}
 		}
+	} else if json.Unmarshal(m.Message, &texts) == nil {
+		for _, text := range texts {
+			parts = append(parts, text)
+		}
+	}
+	if len(parts) > 0 {
 		slices.Sort(parts)
 		return strings.Join(parts, "; ")
 	}

@@ -8,7 +8,15 @@
 // the repository is read through internal/git, Markdown is rendered by
 // internal/markdown. internal/server mounts it behind the API (api.Config
 // Pages): the API keeps /api/v4, /-/ (health, metrics), git smart HTTP,
-// LFS, uploads and download_export; every other path comes here.
+// LFS, uploads and download_export (a download_export without a token
+// comes here, and goes back to the API with the visitor); every other
+// path comes here.
+//
+// The import, export and administration pages act through the API's own
+// endpoints, in process: UseAPI gives them api.(*API).ServeAs, which runs
+// an /api/v4 request with the signed-in visitor as the caller, so that a
+// form runs exactly the rules, limits and messages of the token call
+// (apicall.go).
 //
 // # Files
 //
@@ -32,6 +40,18 @@
 //	refs.go       /-/branches, /-/tags
 //	tree.go       /-/tree, /-/blob, /-/raw
 //	commits.go    /-/commits, /-/commit
+//	apicall.go    UseAPI, callAPI: the API's endpoints for the visitor
+//	imports.go    /projects/new, /import/gitlab_project/new (the form,
+//	              posting to /import/gitlab_project and .../remote),
+//	              /<p>/-/import (and status.json): POST /projects/import,
+//	              /projects/remote-import, GET /projects/:id/import
+//	exports.go    /<p>/-/export (and status.json, POST to schedule),
+//	              /<p>/download_export for a session: the export routes
+//	admin.go      /admin (jobs, retry, cancel: /ferry/jobs),
+//	              /admin/application_settings (/application/settings)
+//	assets/jobs.js the upload's progress bar (X-CSRF-Token header, so
+//	              the body streams to the import) and the live status
+//	              (polls status.json every second)
 //
 // # How to add a page
 //
@@ -74,7 +94,7 @@
 //	/<p>/-/tree/<branch>                     branch web_url       tree.go
 //	/<p>/-/commit/<sha>                      commit web_url, release commit_path  commits.go
 //	/<p>/uploads/<secret>/<file>             Markdown uploads     the API
-//	/<p>/download_export                     export _links        the API
+//	/<p>/download_export                     export _links        the API, or exports.go for a session
 //	/<p>.git                                 http_url_to_repo     the API (git)
 //
 //	still to add (404 until then)
@@ -93,7 +113,9 @@
 //	/help                                    LFS documentation_url
 //
 // Not linked from answers but pages of the issue: /<p>/-/wikis/<slug>,
-// /<p>/-/labels, /<p>/-/project_members (wiki, labels, members), the
-// import page (/projects/new#import_project, /import/gitlab_project), the
-// export in the project's settings (/<p>/edit), and /admin.
+// /<p>/-/labels, /<p>/-/project_members (wiki, labels, members); built:
+// the import page (/projects/new#import_project,
+// /import/gitlab_project/new), the import's page (/<p>/-/import), the
+// export (/<p>/-/export: GitLab's is a section of /<p>/edit posting to
+// /<p>/export), and /admin.
 package web

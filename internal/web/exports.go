@@ -122,6 +122,43 @@ func (s *Web) downloadExport(w http.ResponseWriter, r *request) error {
 			req.Header.Set(h, v)
 		}
 	}
-	s.api(w, req, r.user)
+	out := &download{w: w}
+	s.api(out, req, r.user)
+	if out.refused != nil {
+		return &apiRefusal{Status: out.refused.status, Message: apiMessage(out.refused.body.Bytes())}
+	}
 	return nil
 }
+
+// download passes the API's file through to the browser, keeping a
+// refusal (status 400 and above) for the error page instead.
+type download struct {
+	w       http.ResponseWriter
+	refused *answer
+}
+
+func (d *download) Header() http.Header {
+	if d.refused != nil {
+		return d.refused.header
+	}
+	return d.w.Header()
+}
+
+func (d *download) WriteHeader(status int) {
+	if status >= http.StatusBadRequest {
+		d.refused = &answer{status: status, header: http.Header{}}
+		return
+	}
+	d.w.WriteHeader(status)
+}
+
+func (d *download) Write(b []byte) (int, error) {
+	if d.refused != nil {
+		return d.refused.body.Write(b)
+	}
+	return d.w.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (the file's
+// write deadline).
+func (d *download) Unwrap() http.ResponseWriter { return d.w }
