@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ferryhq/ferry"
 )
@@ -67,11 +69,11 @@ func (s *Web) importFormPage(w http.ResponseWriter, r *request, status int, f im
 	return s.renderStatus(w, r, status, "import_new", f)
 }
 
-// importUpload is POST /import/gitlab_project: the file goes to the
-// import endpoint as it arrives. A script's upload sends its CSRF token
-// in a header, so the body reaches the endpoint unread; a plain form's
-// body was read by the CSRF check (large files spooled to disk) and is
-// streamed to the endpoint again.
+// importUpload is POST /import/gitlab_project: the file goes on to the
+// import endpoint as it arrives, never held here. A script sends the
+// CSRF token in a header and its body goes on as it is; a plain form's
+// token is its first field (streamPage), and its other parts go on in a
+// new multipart body, one by one.
 func (s *Web) importUpload(w http.ResponseWriter, r *request) error {
 	if r.user == nil {
 		return errSignIn
@@ -80,16 +82,95 @@ func (s *Web) importUpload(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if r.MultipartForm == nil && r.PostForm == nil {
+	if r.parts == nil && r.PostForm == nil {
 		req.Body, req.ContentLength = r.Body, r.ContentLength
 		req.Header.Set("Content-Type", r.Header.Get("Content-Type"))
-		return s.scheduled(w, r, req, importForm{})
+		return s.scheduled(w, r, req, &typedFields{})
 	}
-	body, contentType := reencodeForm(r)
-	defer body.Close()
-	req.Body = body
-	req.Header.Set("Content-Type", contentType)
-	return s.scheduled(w, r, req, formFields(r))
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	typed := &typedFields{}
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		pw.CloseWithError(copyForm(mw, r, typed))
+	}()
+	defer func() {
+		pr.Close() // a refusal before the end: the copy stops at its next write
+		<-copied   // and touches the body no more once the handler returns
+	}()
+	req.Body = pr
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return s.scheduled(w, r, req, typed)
+}
+
+// typedFields keeps the fields of a form as they pass, to fill the form
+// again after a refusal.
+type typedFields struct {
+	mu     sync.Mutex
+	fields url.Values
+}
+
+func (t *typedFields) set(name, value string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.fields == nil {
+		t.fields = url.Values{}
+	}
+	t.fields.Set(name, value)
+}
+
+// form is what was typed so far.
+func (t *typedFields) form() importForm {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return importForm{Namespace: t.fields.Get("namespace"), Path: t.fields.Get("path"), Name: t.fields.Get("name"),
+		URL: t.fields.Get("url")}
+}
+
+// copyForm writes r's form to mw: the parts after the CSRF token as they
+// arrive, or the fields of a form without parts; typed keeps the fields
+// the form shows.
+func copyForm(mw *multipart.Writer, r *request, typed *typedFields) error {
+	if r.parts == nil {
+		for k, vs := range r.PostForm {
+			for _, v := range vs {
+				if k == csrfField {
+					continue
+				}
+				typed.set(k, v)
+				if err := mw.WriteField(k, v); err != nil {
+					return err
+				}
+			}
+		}
+		return mw.Close()
+	}
+	for {
+		part, err := r.parts.NextPart()
+		if errors.Is(err, io.EOF) {
+			return mw.Close()
+		}
+		if err != nil {
+			return err
+		}
+		dst, err := mw.CreatePart(part.Header)
+		if err != nil {
+			return err
+		}
+		var src io.Reader = part
+		if name := part.FormName(); part.FileName() == "" && slices.Contains(shownFields, name) {
+			value, err := io.ReadAll(io.LimitReader(part, 4096))
+			if err != nil {
+				return err
+			}
+			typed.set(name, string(value))
+			src = io.MultiReader(bytes.NewReader(value), part)
+		}
+		if _, err := io.Copy(dst, src); err != nil {
+			return err
+		}
+	}
 }
 
 // importRemote is POST /import/gitlab_project/remote: an archive at a URL.
@@ -115,7 +196,7 @@ func (s *Web) importRemote(w http.ResponseWriter, r *request) error {
 // scheduled relays an import request and answers: the import's page
 // (303; JSON {"location"} to a script), or the form again with the
 // API's message (JSON {"message"} to a script).
-func (s *Web) scheduled(w http.ResponseWriter, r *request, req *http.Request, f importForm) error {
+func (s *Web) scheduled(w http.ResponseWriter, r *request, req *http.Request, typed *typedFields) error {
 	var st struct {
 		PathWithNamespace string `json:"path_with_namespace"`
 	}
@@ -126,6 +207,7 @@ func (s *Web) scheduled(w http.ResponseWriter, r *request, req *http.Request, f 
 		if script {
 			return writeJSON(w, refused.Status, map[string]string{"message": refused.Message})
 		}
+		f := typed.form()
 		f.Error = refused.Message
 		return s.importFormPage(w, r, refused.Status, f)
 	}
@@ -140,63 +222,17 @@ func (s *Web) scheduled(w http.ResponseWriter, r *request, req *http.Request, f 
 	return nil
 }
 
-// formFields is what the visitor typed, to fill the form again (a
-// streamed upload's fields went to the API unread: its form comes back
-// empty but for the error).
-func formFields(r *request) importForm {
-	return importForm{Namespace: r.FormValue("namespace"), Path: r.FormValue("path"), Name: r.FormValue("name"),
-		URL: r.FormValue("url")}
-}
+// shownFields are the fields the form shows again after a refusal.
+var shownFields = []string{"namespace", "path", "name", "url"}
 
-// reencodeForm streams r's parsed form (its file from memory or the
-// temporary file it spooled to) as a new multipart body, without the
-// CSRF token.
-func reencodeForm(r *request) (io.ReadCloser, string) {
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		pw.CloseWithError(writeForm(mw, r))
-	}()
-	return pr, mw.FormDataContentType()
-}
-
-func writeForm(mw *multipart.Writer, r *request) error {
-	values := r.PostForm
-	if r.MultipartForm != nil {
-		values = r.MultipartForm.Value
+// formFields is what the visitor typed in a form read before its
+// handler.
+func formFields(r *request) *typedFields {
+	t := &typedFields{}
+	for _, name := range shownFields {
+		t.set(name, r.FormValue(name))
 	}
-	for k, vs := range values {
-		if k == csrfField {
-			continue
-		}
-		for _, v := range vs {
-			if err := mw.WriteField(k, v); err != nil {
-				return err
-			}
-		}
-	}
-	if r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File["file"] {
-			if err := copyFile(mw, fh); err != nil {
-				return err
-			}
-		}
-	}
-	return mw.Close()
-}
-
-func copyFile(mw *multipart.Writer, fh *multipart.FileHeader) error {
-	src, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := mw.CreateFormFile("file", fh.Filename)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(dst, src)
-	return err
+	return t
 }
 
 // importStatus is GitLab's ProjectImportStatus as the API answers it.

@@ -21,20 +21,29 @@ import (
 // multipart, the CSRF token a field of the form.
 func postFile(t *testing.T, env *servertest.Env, c *webtest.Client, fields map[string]string, data []byte) webtest.Response {
 	t.Helper()
-	return sendUpload(t, env, c, fields, data, false)
+	return sendUpload(t, env, c, fields, data, asForm)
 }
 
-// sendUpload posts the import form; script sends it as jobs.js does (the
-// CSRF token in a header, JSON answers).
-func sendUpload(t *testing.T, env *servertest.Env, c *webtest.Client, fields map[string]string, data []byte, script bool) webtest.Response {
+// How sendUpload sends the CSRF token.
+const (
+	asForm   = iota // the form's first field, as the page's form
+	asScript        // in a header with JSON answers, as jobs.js
+	asLast          // a field after the others
+)
+
+// sendUpload posts the import form with the CSRF token sent as mode.
+func sendUpload(t *testing.T, env *servertest.Env, c *webtest.Client, fields map[string]string, data []byte, mode int) webtest.Response {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	if !script {
+	if mode == asForm {
 		_ = mw.WriteField("authenticity_token", c.CSRF)
 	}
 	for k, v := range fields {
 		_ = mw.WriteField(k, v)
+	}
+	if mode == asLast {
+		_ = mw.WriteField("authenticity_token", c.CSRF)
 	}
 	fw, _ := mw.CreateFormFile("file", "archive.tar.gz")
 	_, _ = fw.Write(data)
@@ -44,7 +53,7 @@ func sendUpload(t *testing.T, env *servertest.Env, c *webtest.Client, fields map
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if script {
+	if mode == asScript {
 		req.Header.Set("X-CSRF-Token", c.CSRF)
 		req.Header.Set("Accept", "application/json")
 	}
@@ -96,7 +105,10 @@ func TestImportForm_Refusals(t *testing.T) {
 				!strings.Contains(page.Body, `data-testid="import-error"`) {
 				t.Errorf("form: %d %s, want %d with %q", page.Status, page.Body, tt.wantStatus, tt.want)
 			}
-			scripted := sendUpload(t, env, c, tt.fields, tt.data, true)
+			if path := tt.fields["path"]; path != "" && !strings.Contains(page.Body, `value="`+path+`"`) {
+				t.Errorf("the form lost the path typed: %s", page.Body)
+			}
+			scripted := sendUpload(t, env, c, tt.fields, tt.data, asScript)
 			var answer struct{ Message string }
 			if err := json.Unmarshal([]byte(scripted.Body), &answer); err != nil || scripted.Status != tt.wantStatus ||
 				answer.Message != tt.want {
@@ -141,6 +153,12 @@ func TestJobPages_CSRF(t *testing.T) {
 	}
 	c := webtest.NewClient(t, env)
 	c.SignIn(servertest.RootToken)
+	// A streamed form's token must be its first field.
+	c.Get("/import/gitlab_project/new")
+	late := sendUpload(t, env, c, map[string]string{"path": "late"}, []byte("x"), asLast)
+	if late.Status != http.StatusUnprocessableEntity {
+		t.Errorf("an upload whose token is not first: %d", late.Status)
+	}
 	for _, path := range []string{"/import/gitlab_project", "/import/gitlab_project/remote", "/" + p.PathWithNamespace + "/-/export",
 		"/admin/application_settings", "/admin/jobs/imports/1/retry"} {
 		if page := c.Post(path, url.Values{"path": {"x"}, "url": {"https://example.com/a.tar.gz"}}, false); page.Status != http.StatusUnprocessableEntity {

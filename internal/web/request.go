@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"mime/multipart"
 	"net/http"
 
 	"github.com/ferryhq/ferry"
@@ -25,6 +26,9 @@ type request struct {
 	// rest is the path after a project or group page's segment, without
 	// its leading slash.
 	rest string
+	// parts is the rest of a streamed multipart form, after its CSRF
+	// token (see streamPage); nil otherwise.
+	parts *multipart.Reader
 }
 
 func (r *request) ctx() context.Context { return r.Context() }
@@ -34,11 +38,19 @@ type handler func(w http.ResponseWriter, r *request) error
 
 // page wraps h: it loads the session, refuses a form sent without its
 // CSRF token, and turns h's error into an error page.
-func (s *Web) page(h handler) http.Handler {
+func (s *Web) page(h handler) http.Handler { return s.pageWith(h, s.checkCSRF) }
+
+// streamPage is page for a form too large to read before its handler
+// runs (an import's archive): the CSRF token comes in the header or as
+// the multipart form's first field, and the handler reads the rest of
+// the body (r.parts, or r.Body after a header token) as it arrives.
+func (s *Web) streamPage(h handler) http.Handler { return s.pageWith(h, s.checkStreamCSRF) }
+
+func (s *Web) pageWith(h handler, check func(*request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
 		r, err := s.newRequest(w, hr)
 		if err == nil {
-			err = s.checkCSRF(r)
+			err = check(r)
 		}
 		if err == nil {
 			err = h(w, r)

@@ -23,7 +23,7 @@ func (s *Web) routes() http.Handler {
 	mux.Handle("/groups/{path...}", s.page(s.groupPath))
 	mux.Handle("GET /projects/new", s.page(s.newProject))
 	mux.Handle("GET /import/gitlab_project/new", s.page(s.importNew))
-	mux.Handle("POST /import/gitlab_project", s.page(s.importUpload))
+	mux.Handle("POST /import/gitlab_project", s.streamPage(s.importUpload))
 	mux.Handle("POST /import/gitlab_project/remote", s.page(s.importRemote))
 	mux.Handle("GET /admin", s.page(s.admin))
 	mux.Handle("POST /admin/jobs/{kind}/{id}/{action}", s.page(s.jobAction))
