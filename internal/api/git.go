@@ -15,7 +15,7 @@ import (
 // and git over HTTP.
 func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
 	if full, ok := strings.CutSuffix(r.URL.Path, "/download_export"); ok && r.Method == http.MethodGet && len(full) > 1 {
-		if a.pages != nil && sessionDownload(r) {
+		if a.pages != nil && a.sessionDownload(r) {
 			a.pages.ServeHTTP(w, r) // the pages hand it back with their visitor (ServeAs)
 			return
 		}
@@ -33,9 +33,13 @@ func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
 }
 
 // sessionDownload reports whether a download_export link was followed
-// from a browser's session: no token, not yet handed over by the pages.
-func sessionDownload(r *http.Request) bool {
-	if _, ok := fromPages(r); ok {
+// from a browser's session: its cookie, no token, not yet handed over by
+// the pages.
+func (a *API) sessionDownload(r *http.Request) bool {
+	if _, ok := fromPages(r); ok || a.session == "" {
+		return false
+	}
+	if _, err := r.Cookie(a.session); err != nil {
 		return false
 	}
 	q := r.URL.Query()

@@ -8,9 +8,9 @@
 // the repository is read through internal/git, Markdown is rendered by
 // internal/markdown. internal/server mounts it behind the API (api.Config
 // Pages): the API keeps /api/v4, /-/ (health, metrics), git smart HTTP,
-// LFS, uploads and download_export (a download_export without a token
-// comes here, and goes back to the API with the visitor); every other
-// path comes here.
+// LFS, uploads and download_export (a download_export with the session
+// cookie and no token comes here, and goes back to the API with the
+// visitor); every other path comes here.
 //
 // The import, export and administration pages act through the API's own
 // endpoints, in process: UseAPI gives them api.(*API).ServeAs, which runs
@@ -76,8 +76,10 @@
 //     A form posts back {{template "csrf" .}}; its handler finds the form
 //     parsed by the CSRF check (multipart with ParseMultipartForm: files
 //     over 32 MiB spool to temporary files; send X-CSRF-Token instead to
-//     stream a body yourself). A signed-in visitor's body has no
-//     anonymous deadline (Config.TrustBody).
+//     stream a body yourself, or mount the form with s.streamPage: its
+//     token is then the form's first field and the handler reads the
+//     other parts as they arrive, r.parts). A signed-in visitor's body
+//     has no anonymous deadline (Config.TrustBody).
 //  4. Test: plain HTTP tests with webtest.Client for status, access and
 //     forms; a browser test with webtest.StartBrowser(t, env), b.SignIn,
 //     b.Open, b.Click, b.Text (see internal/web/webtest).
