@@ -282,3 +282,42 @@ func importState(t *testing.T, env *servertest.Env, id int64) string {
 	}
 	return st.ImportStatus
 }
+
+// TestExportPage_Schedule schedules an export from the page and shows
+// the export endpoint's refusals: its rate limit and a bad upload URL.
+func TestExportPage_Schedule(t *testing.T) {
+	t.Parallel()
+	env := servertest.StartWith(t, servertest.Options{NoWork: true})
+	p, _, err := env.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("exported")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/" + p.PathWithNamespace + "/-/export"
+	c := webtest.NewClient(t, env)
+	c.SignIn(servertest.RootToken)
+	if got := c.Get(page); got.Status != http.StatusOK || !strings.Contains(got.Body, `data-testid="export-status"`) {
+		t.Fatalf("export page: %d %s", got.Status, got.Body)
+	}
+	c.Get(page)
+	if resp := c.Post(page, url.Values{"upload_url": {"ftp://example.com/x"}, "upload_method": {"PUT"}}, true); resp.Status != http.StatusBadRequest ||
+		!strings.Contains(resp.Body, `data-testid="export-error"`) {
+		t.Errorf("an ftp upload URL: %d %s", resp.Status, resp.Body)
+	}
+	// Two a minute: the refused URL above counted, as in GitLab (the limit
+	// comes before the URL's check).
+	if _, _, err := env.Root.Settings.UpdateSettings(&gitlab.UpdateSettingsOptions{ProjectExportLimit: gitlab.Ptr(int64(2))}); err != nil {
+		t.Fatal(err)
+	}
+	c.Get(page)
+	if resp := c.Post(page, nil, true); resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != page {
+		t.Fatalf("schedule: %d %s", resp.Status, resp.Body)
+	}
+	if got := c.Get(page + "/status.json"); !strings.Contains(got.Body, `"export_status":"queued"`) {
+		t.Errorf("status after scheduling: %s", got.Body)
+	}
+	resp := c.Post(page, nil, true)
+	if resp.Status != http.StatusTooManyRequests ||
+		!strings.Contains(resp.Body, "This endpoint has been requested too many times. Try again later.") {
+		t.Errorf("over the rate limit: %d %s", resp.Status, resp.Body)
+	}
+}
