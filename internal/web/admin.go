@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/store"
 )
 
 // Administration, for administrators only (anyone else: 404, as GitLab):
@@ -73,31 +74,33 @@ func (s *Web) admin(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Web) adminPage(w http.ResponseWriter, r *request, status int, message string) error {
-	var jobs []adminJob
-	if err := s.callAPI(r, http.MethodGet, "/api/v4/ferry/jobs?per_page=100", nil, &jobs); err != nil {
+	// The failed ones first (the newest hundred), then the newest hundred
+	// of all.
+	var failed, recent []adminJob
+	if err := s.callAPI(r, http.MethodGet, "/api/v4/ferry/jobs?state=failed&per_page=100", nil, &failed); err != nil {
+		return err
+	}
+	if err := s.callAPI(r, http.MethodGet, "/api/v4/ferry/jobs?per_page=100", nil, &recent); err != nil {
 		return err
 	}
 	now := time.Now()
 	v := adminView{Error: message}
-	for _, j := range jobs {
-		row := jobRow{adminJob: j, Duration: duration(j.StartedAt, j.FinishedAt, now)}
-		active := j.State == ferry.ImportScheduled || j.State == ferry.ExportQueued || j.State == ferry.ImportStarted
-		row.Cancel = active
-		row.Retry = j.Kind == "import" && j.State == ferry.ImportFailed
-		v.Jobs = append(v.Jobs, row)
+	for _, j := range append(failed, recent...) {
+		if !slices.ContainsFunc(v.Jobs, func(r jobRow) bool { return j.same(r.adminJob) }) {
+			v.Jobs = append(v.Jobs, jobRow{adminJob: j})
+		}
 	}
-	slices.SortStableFunc(v.Jobs, func(a, b jobRow) int {
-		return boolRank(b.State == ferry.ImportFailed) - boolRank(a.State == ferry.ImportFailed)
-	})
+	for i := range v.Jobs {
+		j := &v.Jobs[i]
+		j.Duration = duration(j.StartedAt, j.FinishedAt, now)
+		j.Cancel = j.State == ferry.ImportScheduled || j.State == ferry.ExportQueued || j.State == ferry.ImportStarted
+		j.Retry = j.Kind == store.JobImport && j.State == ferry.ImportFailed
+	}
 	return s.renderStatus(w, r, status, "admin", v)
 }
 
-func boolRank(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
+// same reports whether j and o are the same job.
+func (j adminJob) same(o adminJob) bool { return j.Kind == o.Kind && j.ID == o.ID }
 
 // duration is how long a job ran (runs, while unfinished).
 func duration(started, finished *time.Time, now time.Time) string {

@@ -244,9 +244,19 @@ func TestAdmin_JobsAndSettings(t *testing.T) {
 	if got := importState(t, env, st.ID); got != "failed" {
 		t.Fatalf("after cancel the import is %s", got)
 	}
+	later, _, err := env.Root.ProjectImportExport.ImportFromFile(bytes.NewReader(webtest.FixtureArchive(t)),
+		&gitlab.ImportFileOptions{Path: gitlab.Ptr("later")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	page = c.Get("/admin")
 	if !strings.Contains(page.Body, `action="/admin/jobs/imports/`+id+`/retry"`) {
 		t.Fatalf("a failed import has no retry button: %s", page.Body)
+	}
+	failedAt, laterAt := strings.Index(page.Body, `data-job="import-`+id+`"`),
+		strings.Index(page.Body, `data-job="import-`+strconv.FormatInt(later.ID, 10)+`"`)
+	if failedAt < 0 || laterAt < 0 || failedAt > laterAt || strings.Count(page.Body, `data-job="import-`+id+`"`) != 1 {
+		t.Errorf("the failed import is not listed once, first (%d, newer scheduled one %d)", failedAt, laterAt)
 	}
 	if resp := c.Post("/admin/jobs/imports/"+id+"/cancel", nil, true); resp.Status < 400 ||
 		!strings.Contains(resp.Body, "only a scheduled or started import can be cancelled") {
