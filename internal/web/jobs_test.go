@@ -6,10 +6,12 @@ import (
 	"html"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
@@ -329,5 +331,59 @@ func TestExportPage_Schedule(t *testing.T) {
 	if resp.Status != http.StatusTooManyRequests ||
 		!strings.Contains(resp.Body, "This endpoint has been requested too many times. Try again later.") {
 		t.Errorf("over the rate limit: %d %s", resp.Status, resp.Body)
+	}
+}
+
+// TestImportForm_RemoteURL: an administrator allows local requests on the
+// settings page, then a user imports from an https URL on loopback
+// through the form; the import's page follows it to finished. Before the
+// setting, the same URL is refused with the API's message.
+func TestImportForm_RemoteURL(t *testing.T) {
+	t.Parallel()
+	archive := webtest.FixtureArchive(t)
+	source := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/gzip")
+		w.Header().Set("Content-Length", strconv.Itoa(len(archive)))
+		if r.Method == http.MethodGet {
+			_, _ = w.Write(archive)
+		}
+	}))
+	t.Cleanup(source.Close)
+	env := servertest.StartWith(t, servertest.Options{CAFile: servertest.CAFile(t, source)})
+	c := webtest.NewClient(t, env)
+	c.SignIn(servertest.RootToken)
+	form := url.Values{"url": {source.URL + "/export.tar.gz"}, "path": {"remote"}, "namespace": {"root"}}
+
+	c.Get("/import/gitlab_project/new")
+	refused := c.Post("/import/gitlab_project/remote", form, true)
+	if refused.Status < 400 || !strings.Contains(refused.Body, `data-testid="import-error"`) ||
+		!strings.Contains(refused.Body, `value="remote"`) {
+		t.Fatalf("a loopback URL with local requests refused: %d %s", refused.Status, refused.Body)
+	}
+
+	c.Get("/admin/application_settings")
+	if resp := c.Post("/admin/application_settings", url.Values{"allow_local_requests_from_web_hooks_and_services": {"true"}},
+		true); resp.Status != http.StatusSeeOther {
+		t.Fatalf("allow local requests: %d %s", resp.Status, resp.Body)
+	}
+	c.Get("/import/gitlab_project/new")
+	resp := c.Post("/import/gitlab_project/remote", form, true)
+	if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != "/root/remote/-/import" {
+		t.Fatalf("remote import: %d %s", resp.Status, resp.Body)
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		page := c.Get("/root/remote/-/import")
+		if strings.Contains(page.Body, `class="state-finished">finished<`) {
+			if strings.Contains(page.Body, `http-equiv="refresh"`) {
+				t.Errorf("a finished import's page still refreshes itself")
+			}
+			break
+		}
+		if strings.Contains(page.Body, "state-failed") || time.Now().After(deadline) {
+			t.Fatalf("remote import did not finish: %s", page.Body)
+		}
+		if !strings.Contains(page.Body, `http-equiv="refresh"`) {
+			t.Fatalf("a running import's page does not refresh without JavaScript: %s", page.Body)
+		}
 	}
 }
