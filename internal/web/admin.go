@@ -111,7 +111,11 @@ func duration(started, finished *time.Time, now time.Time) string {
 	if finished != nil {
 		end = *finished
 	}
-	return end.Sub(*started).Round(time.Second).String()
+	d := end.Sub(*started).Round(time.Second)
+	if d == 0 {
+		return "under 1s"
+	}
+	return d.String()
 }
 
 // jobAction is POST /admin/jobs/{kind}/{id}/{action}: retry or cancel.
