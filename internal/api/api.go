@@ -212,7 +212,7 @@ func (a *API) serve(w http.ResponseWriter, r *request, h handler, rt route) erro
 // token that does not authenticate is ferry.ErrUnauthorized.
 func (a *API) authenticate(r *http.Request, p params) (auth.Caller, error) {
 	if c, ok := fromPages(r); ok {
-		return pageCallerOf(c), nil
+		return c.caller, nil
 	}
 	token, _ := p.str("private_token")
 	if token == "" {

@@ -212,7 +212,7 @@ func (s *Web) updateSettings(w http.ResponseWriter, r *request) error {
 	}
 	err := s.callAPI(r, http.MethodPut, "/api/v4/application/settings", form, nil)
 	var refused *apiRefusal
-	if errors.As(err, &refused) && refused.Status == http.StatusBadRequest {
+	if errors.As(err, &refused) && refused.Status != http.StatusNotFound {
 		return s.settingsPage(w, r, refused.Status, settingsView{Error: refused.Message}, form)
 	}
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
 )
 
 // The import, export and administration pages hold no rules: they call
@@ -20,9 +20,10 @@ import (
 // a token call runs (validation, rate limits, size limits, overwrite,
 // access) and shows GitLab's messages.
 
-// APIFunc answers an API request for the pages' visitor (nil: anonymous):
+// APIFunc answers an API request for the pages' visitor, a caller with
+// the scopes of the token that opened their session (none: anonymous):
 // api.(*API).ServeAs.
-type APIFunc func(w http.ResponseWriter, r *http.Request, user *ferry.User)
+type APIFunc func(w http.ResponseWriter, r *http.Request, caller auth.Caller)
 
 // UseAPI gives the pages the API they act through. internal/server calls
 // it once the API is built (the API mounts the pages, so it comes after).
@@ -85,7 +86,7 @@ func (s *Web) relay(r *request, req *http.Request, out any) error {
 		req.Header.Set("X-Request-Id", id)
 	}
 	ans := &answer{header: http.Header{}}
-	s.api(ans, req, r.user)
+	s.api(ans, req, r.caller)
 	if ans.status == 0 {
 		ans.status = http.StatusOK
 	}
@@ -106,8 +107,9 @@ func (s *Web) relay(r *request, req *http.Request, out any) error {
 // text (Workhorse's 413).
 func apiMessage(body []byte) string {
 	var m struct {
-		Message json.RawMessage `json:"message"`
-		Error   string          `json:"error"`
+		Message          json.RawMessage `json:"message"`
+		Error            string          `json:"error"`
+		ErrorDescription string          `json:"error_description"` // insufficient_scope
 	}
 	if err := json.Unmarshal(body, &m); err != nil {
 		return strings.TrimSpace(string(body))
@@ -133,6 +135,9 @@ func apiMessage(body []byte) string {
 	if len(parts) > 0 {
 		slices.Sort(parts)
 		return strings.Join(parts, "; ")
+	}
+	if m.ErrorDescription != "" {
+		return m.ErrorDescription
 	}
 	if m.Error != "" {
 		return m.Error

@@ -96,7 +96,7 @@ func (s *Web) scheduleExport(w http.ResponseWriter, r *request) error {
 	}
 	err := s.callAPI(r, http.MethodPost, exportPath(r), form, nil)
 	var refused *apiRefusal
-	if errors.As(err, &refused) && refused.Status != http.StatusNotFound && refused.Status != http.StatusForbidden {
+	if errors.As(err, &refused) && refused.Status != http.StatusNotFound {
 		return s.exportView(w, r, refused.Status, exportView{URL: target, Error: refused.Message})
 	}
 	if err != nil {
@@ -123,7 +123,7 @@ func (s *Web) downloadExport(w http.ResponseWriter, r *request) error {
 		}
 	}
 	out := &download{w: w}
-	s.api(out, req, r.user)
+	s.api(out, req, r.caller)
 	if out.refused != nil {
 		return &apiRefusal{Status: out.refused.status, Message: apiMessage(out.refused.body.Bytes())}
 	}

@@ -387,3 +387,43 @@ func TestImportForm_RemoteURL(t *testing.T) {
 		}
 	}
 }
+
+// TestJobPages_ReadAPISession: a session opened with a read_api token
+// reads the pages but changes nothing through them, as the token could
+// not through the API.
+func TestJobPages_ReadAPISession(t *testing.T) {
+	t.Parallel()
+	env := servertest.StartWith(t, servertest.Options{NoWork: true})
+	p, _, err := env.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Path: gitlab.Ptr("readonly")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := env.Root.Users.CreatePersonalAccessToken(1, &gitlab.CreatePersonalAccessTokenOptions{
+		Name: gitlab.Ptr("reader"), Scopes: &[]string{"read_api"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := webtest.NewClient(t, env)
+	c.SignIn(tok.Token)
+	page := "/" + p.PathWithNamespace + "/-/export"
+	if got := c.Get(page); got.Status != http.StatusOK {
+		t.Fatalf("export page with read_api: %d", got.Status)
+	}
+	const refused = "The request requires higher privileges than provided by the access token."
+	for _, tt := range []struct {
+		path string
+		form url.Values
+	}{
+		{page, nil},
+		{"/import/gitlab_project/remote", url.Values{"url": {"https://example.com/a.tar.gz"}, "path": {"x"}}},
+		{"/admin/application_settings", url.Values{"project_import_limit": {"3"}}},
+	} {
+		c.Get("/admin")
+		if resp := c.Post(tt.path, tt.form, true); resp.Status != http.StatusForbidden || !strings.Contains(resp.Body, refused) {
+			t.Errorf("POST %s with a read_api session: %d %s", tt.path, resp.Status, resp.Body)
+		}
+	}
+	if got := c.Get(page + "/status.json"); !strings.Contains(got.Body, `"export_status":"none"`) {
+		t.Errorf("an export was scheduled with read_api: %s", got.Body)
+	}
+}

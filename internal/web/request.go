@@ -6,14 +6,18 @@ import (
 	"net/http"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
 )
 
 // request is one page view: the HTTP request, who is looking, and, on
 // project and group pages, what they are looking at.
 type request struct {
 	*http.Request
-	// user is the signed-in visitor, nil for anonymous.
-	user *ferry.User
+	// user is the signed-in visitor, nil for anonymous; caller is the
+	// visitor with the scopes of the token that opened the session (what
+	// the pages act with in the API).
+	user   *ferry.User
+	caller auth.Caller
 	// sessionID is the session cookie's value ("" for anonymous); csrf
 	// the token every form of the page must send back.
 	sessionID string
@@ -65,12 +69,12 @@ func (s *Web) pageWith(h handler, check func(*request) error) http.Handler {
 // one) and the CSRF token of their pages.
 func (s *Web) newRequest(w http.ResponseWriter, hr *http.Request) (*request, error) {
 	r := &request{Request: hr}
-	user, id, err := s.loadSession(w, hr)
+	caller, id, err := s.loadSession(w, hr)
 	if err != nil {
 		return r, err
 	}
-	r.user, r.sessionID = user, id
-	if user != nil && s.trust != nil {
+	r.user, r.caller, r.sessionID = caller.User, caller, id
+	if r.user != nil && s.trust != nil {
 		s.trust(hr) // a signed-in visitor's form (an upload) may take its time
 	}
 	r.csrf = s.csrfToken(w, r)
