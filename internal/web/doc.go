@@ -14,9 +14,9 @@
 //
 // The import, export and administration pages act through the API's own
 // endpoints, in process: UseAPI gives them api.(*API).ServeAs, which runs
-// an /api/v4 request with the signed-in visitor as the caller, so that a
-// form runs exactly the rules, limits and messages of the token call
-// (apicall.go).
+// an /api/v4 request with the signed-in visitor as the caller (with the
+// scopes of the token that opened the session), so that a form runs
+// exactly the rules, limits and messages of the token call (apicall.go).
 //
 // # Files
 //
