@@ -53,6 +53,10 @@ type Config struct {
 	// outside /api/v4, /-/ and a project's git, LFS, uploads and
 	// download_export paths): the web interface. Nil: 404.
 	Pages http.Handler
+	// SessionCookie names the pages' session cookie: a download_export
+	// link followed with it and no token goes to the pages, which hand it
+	// back with their visitor (see pages.go). "": never.
+	SessionCookie string
 }
 
 // API is the HTTP API.
@@ -74,7 +78,10 @@ type API struct {
 	content  *content.Reader
 	metrics  *metrics.Metrics
 	pages    http.Handler
+	session  string
 	jobAdmin *jobadmin.Service
+	// forPages is the handler ServeAs runs (see pages.go).
+	forPages pageHandler
 }
 
 // New returns the API over cfg's components.
@@ -91,6 +98,7 @@ func New(cfg Config) *API {
 		content: content.New(cfg.DB, strings.TrimSuffix(cfg.ExternalURL, "/")),
 		metrics: cfg.Metrics,
 		pages:   cfg.Pages,
+		session: cfg.SessionCookie,
 		jobAdmin: &jobadmin.Service{DB: cfg.DB, Jobs: cfg.Jobs, Blobs: cfg.Blobs,
 			Logger: cfg.Logger.With("component", "jobadmin")},
 	}
@@ -203,6 +211,9 @@ func (a *API) serve(w http.ResponseWriter, r *request, h handler, rt route) erro
 // access_token parameter. No token is an anonymous caller (nil, nil); a
 // token that does not authenticate is ferry.ErrUnauthorized.
 func (a *API) authenticate(r *http.Request, p params) (auth.Caller, error) {
+	if c, ok := fromPages(r); ok {
+		return c.caller, nil
+	}
 	token, _ := p.str("private_token")
 	if token == "" {
 		token = r.Header.Get("Private-Token")

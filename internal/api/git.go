@@ -15,6 +15,10 @@ import (
 // and git over HTTP.
 func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
 	if full, ok := strings.CutSuffix(r.URL.Path, "/download_export"); ok && r.Method == http.MethodGet && len(full) > 1 {
+		if a.pages != nil && a.sessionHandover(r) {
+			a.pages.ServeHTTP(w, r) // the pages hand it back with their visitor (ServeAs)
+			return
+		}
 		a.open(a.downloadExportWeb(strings.TrimPrefix(full, "/"))).ServeHTTP(w, r)
 		return
 	}
@@ -26,6 +30,21 @@ func (a *API) serveWeb(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.serveGit(w, r)
+}
+
+// sessionHandover reports whether a download_export link or a project's
+// upload was followed from a browser's session: its cookie, no token, not
+// yet handed over by the pages (which hand it back with their visitor).
+func (a *API) sessionHandover(r *http.Request) bool {
+	if _, ok := fromPages(r); ok || a.session == "" {
+		return false
+	}
+	if _, err := r.Cookie(a.session); err != nil {
+		return false
+	}
+	q := r.URL.Query()
+	return r.Header.Get("Private-Token") == "" && r.Header.Get("Authorization") == "" &&
+		q.Get("private_token") == "" && q.Get("access_token") == ""
 }
 
 // pagePath reports whether the pages answer r's path: not git's, LFS's

@@ -12,6 +12,10 @@ func (a *API) serveProjectPath(w http.ResponseWriter, r *http.Request) bool {
 	p := r.URL.Path
 	get := r.Method == http.MethodGet || r.Method == http.MethodHead
 	if full, secret, name, ok := uploadWebPath(p); ok && get {
+		if a.pages != nil && a.sessionHandover(r) {
+			a.pages.ServeHTTP(w, r) // a private project's image in a signed-in page
+			return true
+		}
 		webToken(a.open(a.projectUploadWeb(full, secret, name))).ServeHTTP(w, r)
 		return true
 	}

@@ -234,9 +234,10 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.api = api.New(api.Config{DB: db, Pages: pages, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
+	s.api = api.New(api.Config{DB: db, Pages: pages, SessionCookie: web.SessionCookie, Jobs: s.Jobs, Repos: s.Repos, Blobs: s.Blobs, Box: box, ExternalURL: cfg.ExternalURL,
 		S3: s3src, Outbound: s.outboundPolicy, Limits: cfg.Limits.Limits,
 		Git: &githttp.Backend{Logger: cfg.Logger.With("component", "git")}, Logger: cfg.Logger, Metrics: s.Metrics})
+	pages.UseAPI(s.api.ServeAs)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -68,6 +69,36 @@ func (s *Web) checkCSRF(r *request) error {
 	if sent == "" || !hmac.Equal([]byte(sent), []byte(r.csrf)) {
 		return errCSRF
 	}
+	return nil
+}
+
+// checkStreamCSRF is checkCSRF for a multipart form read as it arrives
+// (streamPage): without the header, the token must be the form's first
+// field (every form starts with {{template "csrf"}}); the parts after it
+// are left in r.parts.
+func (s *Web) checkStreamCSRF(r *request) error {
+	if r.Header.Get(csrfHeader) != "" || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return s.checkCSRF(r)
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return fmt.Errorf("read form: %w: %v", ferry.ErrInvalid, err)
+	}
+	part, err := mr.NextPart()
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("read form: %w", err)
+	}
+	if err != nil || part.FormName() != csrfField {
+		return errCSRF
+	}
+	sent, err := io.ReadAll(io.LimitReader(part, 256))
+	if err != nil {
+		return fmt.Errorf("read form: %w", err)
+	}
+	if !hmac.Equal(sent, []byte(r.csrf)) {
+		return errCSRF
+	}
+	r.parts = mr
 	return nil
 }
 

@@ -8,7 +8,15 @@
 // the repository is read through internal/git, Markdown is rendered by
 // internal/markdown. internal/server mounts it behind the API (api.Config
 // Pages): the API keeps /api/v4, /-/ (health, metrics), git smart HTTP,
-// LFS, uploads and download_export; every other path comes here.
+// LFS, uploads and download_export (a download_export with the session
+// cookie and no token comes here, and goes back to the API with the
+// visitor); every other path comes here.
+//
+// The import, export and administration pages act through the API's own
+// endpoints, in process: UseAPI gives them api.(*API).ServeAs, which runs
+// an /api/v4 request with the signed-in visitor as the caller (with the
+// scopes of the token that opened the session), so that a form runs
+// exactly the rules, limits and messages of the token call (apicall.go).
 //
 // # Files
 //
@@ -47,6 +55,18 @@
 //	snippets.go   /-/snippets
 //	favicons.go   /assets/ci_favicons (drawn, not stored)
 //	help.go       /help
+//	apicall.go    UseAPI, callAPI: the API's endpoints for the visitor
+//	imports.go    /projects/new, /import/gitlab_project/new (the form,
+//	              posting to /import/gitlab_project and .../remote),
+//	              /<p>/-/import (and status.json): POST /projects/import,
+//	              /projects/remote-import, GET /projects/:id/import
+//	exports.go    /<p>/-/export (and status.json, POST to schedule),
+//	              /<p>/download_export for a session: the export routes
+//	admin.go      /admin (jobs, retry, cancel: /ferry/jobs),
+//	              /admin/application_settings (/application/settings)
+//	assets/jobs.js the upload's progress bar (X-CSRF-Token header, so
+//	              the body streams to the import) and the live status
+//	              (polls status.json every second)
 //
 // # How to add a page
 //
@@ -71,8 +91,10 @@
 //     A form posts back {{template "csrf" .}}; its handler finds the form
 //     parsed by the CSRF check (multipart with ParseMultipartForm: files
 //     over 32 MiB spool to temporary files; send X-CSRF-Token instead to
-//     stream a body yourself). A signed-in visitor's body has no
-//     anonymous deadline (Config.TrustBody).
+//     stream a body yourself, or mount the form with s.streamPage: its
+//     token is then the form's first field and the handler reads the
+//     other parts as they arrive, r.parts). A signed-in visitor's body
+//     has no anonymous deadline (Config.TrustBody).
 //  4. Test: plain HTTP tests with webtest.Client for status, access and
 //     forms; a browser test with webtest.StartBrowser(t, env), b.SignIn,
 //     b.Open, b.Click, b.Text (see internal/web/webtest).
@@ -101,18 +123,16 @@
 //	/<p>/-/snippets/<id>                     snippet web_url      snippets.go
 //	/assets/ci_favicons/favicon_<status>.png detailed_status favicon  favicons.go
 //	/help                                    LFS documentation_url  help.go
-//	/<p>/uploads/<secret>/<file>             Markdown uploads     the API (by token,
-//	                                         or anonymous on a public project: a
-//	                                         private project's images need the
-//	                                         session handed over as download_export's)
-//	/<p>/download_export                     export _links        the API
+//	/<p>/uploads/<secret>/<file>             Markdown uploads     the API, or exports.go's
+//	                                         handOver for a session (private images)
+//	/<p>/download_export                     export _links        the API, or exports.go for a session
 //	/<p>.git                                 http_url_to_repo     the API (git)
 //
 // Not linked from answers but pages of the issue: /<p>/-/wikis[/<slug>]
 // (wikis.go), /<p>/-/labels (labels.go), /<p>/-/project_members with the
 // import's user mapping (members.go), /<p>/-/pipelines (pipelines.go),
-// /<p>/-/snippets (snippets.go);
-// still to add: the import page (/projects/new#import_project,
-// /import/gitlab_project), the export in the project's settings
-// (/<p>/edit), and /admin.
+// /<p>/-/snippets (snippets.go), the import page (/projects/new,
+// /import/gitlab_project/new), the import's page (/<p>/-/import), the
+// export (/<p>/-/export: GitLab's is a section of /<p>/edit posting to
+// /<p>/export), and /admin (imports.go, exports.go, admin.go).
 package web

@@ -23,7 +23,10 @@ var (
 // statusOf is the one table from errors to the status of their page.
 func statusOf(err error) int {
 	var invalid *ferry.ValidationError
+	var refused *apiRefusal
 	switch {
+	case errors.As(err, &refused):
+		return refused.Status
 	case errors.Is(err, ferry.ErrNotFound), errors.Is(err, git.ErrNoRef):
 		return http.StatusNotFound
 	case errors.Is(err, ferry.ErrForbidden):
@@ -49,6 +52,9 @@ type errorView struct {
 	Status        int
 	Text          string
 	CorrelationID string
+	// Message is the API's message of a refusal (apicall.go), "" for
+	// others; a 404 keeps its own words (it hides what exists).
+	Message string
 }
 
 // writeError answers err with its page (or, for errSignIn, a redirect to
@@ -61,6 +67,10 @@ func (s *Web) writeError(w http.ResponseWriter, r *request, err error) {
 	}
 	status := statusOf(err)
 	v := errorView{Status: status, Text: http.StatusText(status)}
+	var refused *apiRefusal
+	if errors.As(err, &refused) && status != http.StatusNotFound {
+		v.Message = refused.Message
+	}
 	if status == http.StatusInternalServerError {
 		v.CorrelationID = correlation.ID(r.ctx())
 		s.logger.ErrorContext(r.ctx(), "page failed", slog.String("path", r.URL.Path), slog.Any("error", err))

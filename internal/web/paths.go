@@ -28,6 +28,9 @@ func (s *Web) byPath(w http.ResponseWriter, r *request) error {
 	if full == "" {
 		return ferry.ErrNotFound
 	}
+	if handedOver(full, segment, method(r)) {
+		return s.handOver(w, r) // the API's file, for this session's visitor (exports.go)
+	}
 	if strings.Contains(full, "/") {
 		p, err := s.db.ProjectByFullPath(r.ctx(), full)
 		if err == nil {
@@ -48,6 +51,16 @@ func (s *Web) byPath(w http.ResponseWriter, r *request) error {
 		return s.userHome(w, r, n)
 	}
 	return s.serveGroupPage(w, r, n, segment, rest)
+}
+
+// handedOver reports whether the API handed the request over for the
+// session's visitor: an export's download_export link or a project's
+// upload (/<p>/uploads/<secret>/<file>), which the API answers.
+func handedOver(full, segment, m string) bool {
+	if segment != "" || (m != http.MethodGet && m != http.MethodHead) {
+		return false
+	}
+	return strings.HasSuffix(full, "/download_export") || strings.Contains(full, "/uploads/")
 }
 
 // groupPath answers /groups/<group>[/-/<page>].

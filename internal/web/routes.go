@@ -23,6 +23,14 @@ func (s *Web) routes() http.Handler {
 	mux.Handle("POST /users/sign_in", s.page(s.signIn))
 	mux.Handle("POST /users/sign_out", s.page(s.signOut))
 	mux.Handle("/groups/{path...}", s.page(s.groupPath))
+	mux.Handle("GET /projects/new", s.page(s.newProject))
+	mux.Handle("GET /import/gitlab_project/new", s.page(s.importNew))
+	mux.Handle("POST /import/gitlab_project", s.streamPage(s.importUpload))
+	mux.Handle("POST /import/gitlab_project/remote", s.page(s.importRemote))
+	mux.Handle("GET /admin", s.page(s.admin))
+	mux.Handle("POST /admin/jobs/{kind}/{id}/{action}", s.page(s.jobAction))
+	mux.Handle("GET /admin/application_settings", s.page(s.settings))
+	mux.Handle("POST /admin/application_settings", s.page(s.updateSettings))
 
 	s.projectPage("GET", "", s.projectHome)
 	s.projectPage("GET", "branches", s.branches)
@@ -44,6 +52,9 @@ func (s *Web) routes() http.Handler {
 	s.projectPage("GET", "pipelines", s.pipelines)
 	s.projectPage("GET", "jobs", s.job)
 	s.projectPage("GET", "snippets", s.snippets)
+	s.projectPage("GET", "import", s.importPage)
+	s.projectPage("GET", "export", s.exportPage)
+	s.projectPage("POST", "export", s.scheduleExport)
 
 	s.groupPage("GET", "", s.groupHome)
 

@@ -19,23 +19,24 @@ const SessionCookie = "_ferry_session"
 // session_expire_delay, a week); never longer than its token.
 const SessionLifetime = 7 * 24 * time.Hour
 
-// loadSession returns the signed-in user of hr's session cookie and the
-// session id, or nil and "" when there is no valid session: unknown,
+// loadSession returns the signed-in caller of hr's session cookie (the
+// user and their token's scopes) and the session id, or no caller and ""
+// when there is no valid session: unknown,
 // expired, or its token no longer valid (such a session is ended and its
 // cookie cleared).
-func (s *Web) loadSession(w http.ResponseWriter, hr *http.Request) (*ferry.User, string, error) {
+func (s *Web) loadSession(w http.ResponseWriter, hr *http.Request) (auth.Caller, string, error) {
 	c, err := hr.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
-		return nil, "", nil
+		return auth.Caller{}, "", nil
 	}
 	digest := auth.Digest(c.Value)
 	sess, err := s.db.WebSessionByDigest(hr.Context(), digest)
 	if errors.Is(err, ferry.ErrNotFound) {
 		s.clearCookie(w, hr, SessionCookie)
-		return nil, "", nil
+		return auth.Caller{}, "", nil
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("look up session: %w", err)
+		return auth.Caller{}, "", fmt.Errorf("look up session: %w", err)
 	}
 	var caller auth.Caller
 	if time.Now().Before(sess.ExpiresAt) {
@@ -45,12 +46,12 @@ func (s *Web) loadSession(w http.ResponseWriter, hr *http.Request) (*ferry.User,
 	}
 	if errors.Is(err, ferry.ErrUnauthorized) || err == nil && caller.User.ID != sess.UserID {
 		s.clearCookie(w, hr, SessionCookie)
-		return nil, "", s.db.DeleteWebSession(hr.Context(), digest)
+		return auth.Caller{}, "", s.db.DeleteWebSession(hr.Context(), digest)
 	}
 	if err != nil {
-		return nil, "", err
+		return auth.Caller{}, "", err
 	}
-	return caller.User, c.Value, nil
+	return caller, c.Value, nil
 }
 
 // startSession opens a session for the caller who signed in and sets its

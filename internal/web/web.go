@@ -38,7 +38,9 @@ type Web struct {
 	secure  bool
 	logger  *slog.Logger
 	trust   func(*http.Request)
-	pages   *pages
+	// api is how the import, export and admin pages act (apicall.go).
+	api   APIFunc
+	pages *pages
 	// projectPages and groupPages are the pages under /<path>/-/,
 	// keyed by method and first segment (see routes.go).
 	projectPages map[string]handler

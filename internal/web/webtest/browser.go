@@ -2,6 +2,7 @@ package webtest
 
 import (
 	"context"
+	"encoding/base64"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -99,6 +100,32 @@ func (b *Browser) Open(path string) {
 func (b *Browser) waitForNewPage() {
 	b.t.Helper()
 	b.waitFor(`window.__ferryOld === undefined && document.readyState === "complete"`)
+}
+
+// WaitFor waits until the JavaScript expression is true (a live page
+// reaching a state).
+func (b *Browser) WaitFor(expr string) {
+	b.t.Helper()
+	b.waitFor(expr)
+}
+
+// Fetch downloads path with the browser's session (its cookies) and
+// returns the body; a status other than 200 fails t.
+func (b *Browser) Fetch(path string) []byte {
+	b.t.Helper()
+	js := `fetch(` + strconv.Quote(path) + `, {credentials: "same-origin"}).then(async r => {
+	  if (r.status !== 200) { throw new Error("status " + r.status); }
+	  const bytes = new Uint8Array(await r.arrayBuffer());
+	  let s = "";
+	  for (let i = 0; i < bytes.length; i += 8192) { s += String.fromCharCode(...bytes.subarray(i, i + 8192)); }
+	  return btoa(s);
+	})`
+	encoded := run(b, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	data, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		b.t.Fatalf("fetch %s: %v", path, err)
+	}
+	return data
 }
 
 // waitFor evaluates the JavaScript expression until it is true. Errors

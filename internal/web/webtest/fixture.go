@@ -48,7 +48,14 @@ func ImportFixture(t testing.TB, env *servertest.Env, path string) *gitlab.Proje
 // passed through edit first when edit is not nil.
 func ImportEditedFixture(t testing.TB, env *servertest.Env, path string, edit func(name string, data []byte) []byte) *gitlab.Project {
 	t.Helper()
-	data := fixtureArchive(t, edit)
+	return ImportArchive(t, env, fixtureArchive(t, edit), path)
+}
+
+// ImportArchive imports the export archive data at path (in root's
+// namespace) through the API, waits for it to finish and returns the
+// project.
+func ImportArchive(t testing.TB, env *servertest.Env, data []byte, path string) *gitlab.Project {
+	t.Helper()
 	st, _, err := env.Root.ProjectImportExport.ImportFromFile(bytes.NewReader(data),
 		&gitlab.ImportFileOptions{Path: gitlab.Ptr(path)})
 	if err != nil {
@@ -73,7 +80,12 @@ func ImportEditedFixture(t testing.TB, env *servertest.Env, path string, edit fu
 	return p
 }
 
-// fixtureArchive packs VERSION, the fixture's tree and a bundle of Files.
+// FixtureArchive packs VERSION, the fixture's tree and a bundle of Files:
+// an export archive (.tar.gz).
+func FixtureArchive(t testing.TB) []byte { return fixtureArchive(t, nil) }
+
+// fixtureArchive is FixtureArchive with each file passed through edit
+// first when edit is not nil.
 func fixtureArchive(t testing.TB, edit func(name string, data []byte) []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
