@@ -43,12 +43,17 @@ func migrateCmd(ctx context.Context, args []string) error {
 	reportCSV := fs.String("report-csv", "", "write the report as CSV to this file")
 	fs.StringVar(&m.State, "state", "", "a state file: a rerun with it skips the projects that migrated and resumes waiting for a running import")
 	dryRun := fs.Bool("dry-run", false, "print what would move where, and stop")
+	var viaS3 s3StageFlags
+	viaS3.register(fs)
 	projects, err := parseArgs(fs, args, -1, "")
 	if err != nil {
 		return err
 	}
 	if *from == "" || *to == "" {
 		return usagef("migrate: --from URL and --to URL are required")
+	}
+	if m.Stage, err = viaS3.stager(m.Dir); err != nil {
+		return err
 	}
 	if m.From, err = newClient("migrate", *from, "--from-token", *fromToken, m.Logger, "FERRY_FROM_TOKEN"); err != nil {
 		return err

@@ -78,10 +78,13 @@ type Migrator struct {
 	// CreateGroups creates the target namespaces that are missing, as
 	// groups (with their parents).
 	CreateGroups bool
-	mu           sync.Mutex
-	ensured      map[string]bool // namespaces known to exist
-	ended        int             // items ended in this run
-	Logger       *slog.Logger
+	// Stage, if set, moves each archive through a place the target
+	// downloads it from (remote-import) instead of uploading it.
+	Stage   Stager
+	mu      sync.Mutex
+	ensured map[string]bool // namespaces known to exist
+	ended   int             // items ended in this run
+	Logger  *slog.Logger
 	// Events, if set, is told how each item goes.
 	Events Events
 	// State is the state file ("": none): a rerun with it skips the
@@ -235,7 +238,7 @@ func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Re
 	if err := m.ensureNamespace(ctx, it.Namespace); err != nil {
 		return fail("namespace", fmt.Errorf("on %s: %w", m.To.Server(), err))
 	}
-	final, err := m.importArchive(ctx, it, file, func(accepted remote.ImportStatus) {
+	final, err := m.importArchive(ctx, it, file, &r, func(accepted remote.ImportStatus) {
 		r.Outcome, r.ProjectID = "importing", accepted.ID
 		st.set(r)
 	})
@@ -332,13 +335,28 @@ func (m *Migrator) dir() string {
 	return m.Dir
 }
 
-// importArchive uploads file to the target (telling accepted the new
-// project) and waits for its import.
-func (m *Migrator) importArchive(ctx context.Context, it Item, file string, accepted func(remote.ImportStatus)) (remote.ImportStatus, error) {
+// importArchive uploads file to the target, or stages it where the
+// target downloads it (Stage), telling accepted the new project, and
+// waits for its import. Staging that cannot be undone is a warning of r.
+func (m *Migrator) importArchive(ctx context.Context, it Item, file string, r *Result, accepted func(remote.ImportStatus)) (remote.ImportStatus, error) {
 	m.step(it, "import")
 	im := remote.Import{Namespace: it.Namespace, Path: it.Path, Overwrite: m.Overwrite, Bytes: m.bytes(it, "upload"),
 		Accepted: accepted}
-	return m.To.ImportArchive(ctx, file, im, func(st remote.ImportStatus) { m.state(it, st.Status, st.Progress, st.Records()) })
+	seen := func(st remote.ImportStatus) { m.state(it, st.Status, st.Progress, st.Records()) }
+	if m.Stage == nil {
+		return m.To.ImportArchive(ctx, file, im, seen)
+	}
+	url, remove, err := m.Stage.Stage(ctx, file, m.bytes(it, "upload"))
+	if err != nil {
+		return remote.ImportStatus{}, fmt.Errorf("staging the archive: %w", err)
+	}
+	defer func() {
+		if err := remove(context.WithoutCancel(ctx)); err != nil {
+			m.Logger.WarnContext(ctx, "staged archive not deleted", "source", it.Source, "error", err)
+			r.Warnings = append(r.Warnings, "staged archive not deleted: "+err.Error())
+		}
+	}()
+	return m.To.ImportURL(ctx, url, im, seen)
 }
 
 // countRecords counts the records of each relation of the archive with

@@ -1,0 +1,44 @@
+package migrate
+
+import (
+	"context"
+	"crypto/rand"
+	"path/filepath"
+	"time"
+
+	"github.com/ferryhq/ferry/internal/blob/s3blob"
+)
+
+// Stager puts an archive where the target can download it, for
+// remote-import.
+type Stager interface {
+	// Stage stores the archive at file (telling sent its progress) and
+	// returns the https URL the target GETs it from, and remove, which
+	// deletes what was stored.
+	Stage(ctx context.Context, file string, sent func(done, total int64)) (url string, remove func(context.Context) error, err error)
+}
+
+// S3Stage stages archives in an S3 bucket (under the store's prefix,
+// each at a random key) and hands the target a pre-signed GET URL valid
+// for Expires: the target needs no credentials, and the object is
+// deleted once the import ended.
+type S3Stage struct {
+	Store   *s3blob.Store
+	Expires time.Duration
+}
+
+// Stage uploads file and pre-signs its URL.
+func (s S3Stage) Stage(ctx context.Context, file string, sent func(done, total int64)) (string, func(context.Context) error, error) {
+	key := "ferry-migrate-" + rand.Text() + "/" + filepath.Base(file)
+	remove := func(ctx context.Context) error { return s.Store.Delete(ctx, key) }
+	if err := s.Store.PutFile(ctx, key, file, "application/gzip", sent); err != nil {
+		_ = remove(context.WithoutCancel(ctx)) // a multipart upload is aborted already; a PUT leaves nothing
+		return "", nil, err
+	}
+	url, err := s.Store.PresignGet(ctx, key, s.Expires)
+	if err != nil {
+		_ = remove(context.WithoutCancel(ctx))
+		return "", nil, err
+	}
+	return url, remove, nil
+}
