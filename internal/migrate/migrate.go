@@ -337,7 +337,10 @@ func (m *Migrator) dir() string {
 
 // importArchive uploads file to the target, or stages it where the
 // target downloads it (Stage), telling accepted the new project, and
-// waits for its import. Staging that cannot be undone is a warning of r.
+// waits for its import. The staged archive is deleted once the import
+// ended, or was never accepted; an import whose end was not seen keeps
+// it (a rerun waits for that import, which may not have read it yet),
+// and r warns where it is, as when deleting fails.
 func (m *Migrator) importArchive(ctx context.Context, it Item, file string, r *Result, accepted func(remote.ImportStatus)) (remote.ImportStatus, error) {
 	m.step(it, "import")
 	im := remote.Import{Namespace: it.Namespace, Path: it.Path, Overwrite: m.Overwrite, Bytes: m.bytes(it, "upload"),
@@ -346,17 +349,21 @@ func (m *Migrator) importArchive(ctx context.Context, it Item, file string, r *R
 	if m.Stage == nil {
 		return m.To.ImportArchive(ctx, file, im, seen)
 	}
-	url, remove, err := m.Stage.Stage(ctx, file, m.bytes(it, "upload"))
+	staged, err := m.Stage.Stage(ctx, file, m.bytes(it, "upload"))
 	if err != nil {
 		return remote.ImportStatus{}, fmt.Errorf("staging the archive: %w", err)
 	}
-	defer func() {
-		if err := remove(context.WithoutCancel(ctx)); err != nil {
-			m.Logger.WarnContext(ctx, "staged archive not deleted", "source", it.Source, "error", err)
-			r.Warnings = append(r.Warnings, "staged archive not deleted: "+err.Error())
-		}
-	}()
-	return m.To.ImportURL(ctx, url, im, seen)
+	final, err := m.To.ImportURL(ctx, staged.URL, im, seen)
+	warn := func(msg string) {
+		m.Logger.WarnContext(ctx, msg, "source", it.Source, "staged", staged.Where)
+		r.Warnings = append(r.Warnings, msg+": "+staged.Where)
+	}
+	if final.ID != 0 && err != nil && !errors.Is(err, remote.ErrImportFailed) {
+		warn("staged archive kept for the import still running on the target; delete it once it ended")
+	} else if rerr := staged.Remove(context.WithoutCancel(ctx)); rerr != nil {
+		warn("staged archive not deleted (" + rerr.Error() + ")")
+	}
+	return final, err
 }
 
 // countRecords counts the records of each relation of the archive with

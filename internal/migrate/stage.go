@@ -12,10 +12,19 @@ import (
 // Stager puts an archive where the target can download it, for
 // remote-import.
 type Stager interface {
-	// Stage stores the archive at file (telling sent its progress) and
-	// returns the https URL the target GETs it from, and remove, which
-	// deletes what was stored.
-	Stage(ctx context.Context, file string, sent func(done, total int64)) (url string, remove func(context.Context) error, err error)
+	// Stage stores the archive at file, telling sent its progress.
+	Stage(ctx context.Context, file string, sent func(done, total int64)) (Staged, error)
+}
+
+// Staged is an archive a Stager stored.
+type Staged struct {
+	// URL is the https URL the target GETs it from (a secret: never
+	// logged).
+	URL string
+	// Where names it for people (s3://bucket/key).
+	Where string
+	// Remove deletes it.
+	Remove func(context.Context) error
 }
 
 // S3Stage stages archives in an S3 bucket (under the store's prefix,
@@ -28,17 +37,18 @@ type S3Stage struct {
 }
 
 // Stage uploads file and pre-signs its URL.
-func (s S3Stage) Stage(ctx context.Context, file string, sent func(done, total int64)) (string, func(context.Context) error, error) {
+func (s S3Stage) Stage(ctx context.Context, file string, sent func(done, total int64)) (Staged, error) {
 	key := "ferry-migrate-" + rand.Text() + "/" + filepath.Base(file)
-	remove := func(ctx context.Context) error { return s.Store.Delete(ctx, key) }
+	st := Staged{Where: s.Store.Where(key), Remove: func(ctx context.Context) error { return s.Store.Delete(ctx, key) }}
 	if err := s.Store.PutFile(ctx, key, file, "application/gzip", sent); err != nil {
-		_ = remove(context.WithoutCancel(ctx)) // a multipart upload is aborted already; a PUT leaves nothing
-		return "", nil, err
+		_ = st.Remove(context.WithoutCancel(ctx)) // a multipart upload is aborted already; a PUT leaves nothing
+		return Staged{}, err
 	}
 	url, err := s.Store.PresignGet(ctx, key, s.Expires)
 	if err != nil {
-		_ = remove(context.WithoutCancel(ctx))
-		return "", nil, err
+		_ = st.Remove(context.WithoutCancel(ctx))
+		return Staged{}, err
 	}
-	return url, remove, nil
+	st.URL = url
+	return st, nil
 }

@@ -48,3 +48,6 @@ func (s *Store) PresignGet(ctx context.Context, key string, expires time.Duratio
 	}
 	return req.URL, nil
 }
+
+// Where names key for people: s3://bucket/prefix/key.
+func (s *Store) Where(key string) string { return "s3://" + s.bucket + "/" + s.key(key) }
