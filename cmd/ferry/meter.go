@@ -37,11 +37,37 @@ func newMeter(f *os.File, name string) *meter {
 // bytes shows a transfer (what: "download", "upload") at done of total
 // bytes (total -1: unknown).
 func (m *meter) bytes(what string, done, total int64) {
-	line := fmt.Sprintf("%s: %s %s", m.name, what, sizeText(done))
-	if total > 0 {
-		line += fmt.Sprintf(" of %s (%d%%)", sizeText(total), done*100/total)
-	}
+	line := m.name + ": " + transferText(what, done, total)
 	m.show("bytes:"+what, m.name+": "+what, total, true, done, line, done == total)
+}
+
+// transferText says how a transfer (what) goes: done of total bytes
+// (total -1: unknown).
+func transferText(what string, done, total int64) string {
+	s := what + " " + sizeText(done)
+	if total > 0 {
+		s += fmt.Sprintf(" of %s (%d%%)", sizeText(total), done*100/total)
+	}
+	return s
+}
+
+// stateText says a job's state with the progress the server gives and
+// the records counted so far (-1: none).
+func stateText(state string, p *ferry.Progress, records int64) string {
+	s := state
+	if p != nil && state != "finished" && state != "failed" {
+		s += ", " + p.Step
+		if p.Item != "" {
+			s += fmt.Sprintf(" %s (%d/%d)", p.Item, p.ItemIndex, p.ItemCount)
+		}
+		if p.TotalBytes > 0 {
+			s += fmt.Sprintf(": %s of %s", sizeText(p.DoneBytes), sizeText(p.TotalBytes))
+		}
+	}
+	if records >= 0 {
+		s += fmt.Sprintf(", %d records", records)
+	}
+	return s
 }
 
 // state shows a job's state with the progress the server gives (Ferry's

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"text/tabwriter"
 
+	"golang.org/x/term"
+
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/migrate"
 	"github.com/ferryhq/ferry/internal/remote"
@@ -41,12 +43,17 @@ func migrateCmd(ctx context.Context, args []string) error {
 	reportCSV := fs.String("report-csv", "", "write the report as CSV to this file")
 	fs.StringVar(&m.State, "state", "", "a state file: a rerun with it skips the projects that migrated and resumes waiting for a running import")
 	dryRun := fs.Bool("dry-run", false, "print what would move where, and stop")
+	var viaS3 s3StageFlags
+	viaS3.register(fs)
 	projects, err := parseArgs(fs, args, -1, "")
 	if err != nil {
 		return err
 	}
 	if *from == "" || *to == "" {
 		return usagef("migrate: --from URL and --to URL are required")
+	}
+	if m.Stage, err = viaS3.stager(m.Dir); err != nil {
+		return err
 	}
 	if m.From, err = newClient("migrate", *from, "--from-token", *fromToken, m.Logger, "FERRY_FROM_TOKEN"); err != nil {
 		return err
@@ -76,19 +83,16 @@ func migrateCmd(ctx context.Context, args []string) error {
 // runMigration moves the items with progress on stderr, then prints the
 // report (and writes it as JSON). It fails unless every item moved.
 func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item, report, reportCSV string) error {
-	meters := itemMeters{jobs: m.Jobs, m: map[string]*meter{}}
-	m.Events = migrate.Events{
-		Bytes: func(it migrate.Item, what string, done, total int64) { meters.of(it).bytes(what, done, total) },
-		State: func(it migrate.Item, state string, p *ferry.Progress, records int64) {
-			meters.of(it).state(state, p, records)
-		},
-		Done: func(r migrate.Result, done, total int) {
-			meters.of(r.Item).end()
-			fmt.Fprintf(os.Stderr, "migrate: %d of %d projects done: %s %s\n", done, total, r.Source, r.Outcome)
-		},
+	var endProgress func()
+	if term.IsTerminal(int(os.Stderr.Fd())) {
+		b := newBoard(os.Stderr, len(items), false)
+		m.Events, endProgress = b.events(), b.end
+	} else {
+		meters := itemMeters{m: map[string]*meter{}}
+		m.Events, endProgress = meters.events(), meters.end
 	}
 	results, err := m.Run(ctx, items)
-	meters.end()
+	endProgress()
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -111,12 +115,25 @@ func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item
 	return nil
 }
 
-// itemMeters show each item's progress: bars on a terminal when one item
-// moves at a time, else plain lines naming the project.
+// itemMeters show each item's progress where stderr is not a terminal:
+// plain lines naming the project.
 type itemMeters struct {
-	jobs int
-	mu   sync.Mutex
-	m    map[string]*meter
+	mu sync.Mutex
+	m  map[string]*meter
+}
+
+// events are the migrator's events written as lines.
+func (ms *itemMeters) events() migrate.Events {
+	return migrate.Events{
+		Bytes: func(it migrate.Item, what string, done, total int64) { ms.of(it).bytes(what, done, total) },
+		State: func(it migrate.Item, state string, p *ferry.Progress, records int64) {
+			ms.of(it).state(state, p, records)
+		},
+		Done: func(r migrate.Result, done, total int) {
+			ms.of(r.Item).end()
+			fmt.Fprintf(os.Stderr, "migrate: %d of %d projects done: %s %s\n", done, total, r.Source, r.Outcome)
+		},
+	}
 }
 
 // of is the item's meter (each is used by the goroutine moving its item).
@@ -126,7 +143,7 @@ func (ms *itemMeters) of(it migrate.Item) *meter {
 	mt := ms.m[it.Source]
 	if mt == nil {
 		mt = newMeter(os.Stderr, "migrate "+it.Source)
-		mt.tty = mt.tty && ms.jobs <= 1
+		mt.tty = false
 		ms.m[it.Source] = mt
 	}
 	return mt

@@ -33,10 +33,11 @@ type remoteEnv struct {
 	h         *scaleHTTP
 }
 
-func startRemote(t *testing.T) *remoteEnv {
+func startRemote(t *testing.T, extraEnv ...string) *remoteEnv {
 	t.Helper()
 	bin, addr := buildFerry(t), freeAddr(t)
 	env := []string{"FERRY_DATABASE_URL=" + storetest.URL(t), "FERRY_DATA=" + t.TempDir(), "FERRY_ROOT_TOKEN=" + scaleToken}
+	env = append(env, extraEnv...)
 	startFerry(t, bin, env, "--listen", addr)
 	waitHealthy(t, "http://"+addr)
 	return &remoteEnv{bin: bin, base: "http://" + addr, h: &scaleHTTP{t: t, base: "http://" + addr + "/api/v4"}}

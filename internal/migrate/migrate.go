@@ -78,10 +78,13 @@ type Migrator struct {
 	// CreateGroups creates the target namespaces that are missing, as
 	// groups (with their parents).
 	CreateGroups bool
-	mu           sync.Mutex
-	ensured      map[string]bool // namespaces known to exist
-	ended        int             // items ended in this run
-	Logger       *slog.Logger
+	// Stage, if set, moves each archive through a place the target
+	// downloads it from (remote-import) instead of uploading it.
+	Stage   Stager
+	mu      sync.Mutex
+	ensured map[string]bool // namespaces known to exist
+	ended   int             // items ended in this run
+	Logger  *slog.Logger
 	// Events, if set, is told how each item goes.
 	Events Events
 	// State is the state file ("": none): a rerun with it skips the
@@ -235,7 +238,7 @@ func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Re
 	if err := m.ensureNamespace(ctx, it.Namespace); err != nil {
 		return fail("namespace", fmt.Errorf("on %s: %w", m.To.Server(), err))
 	}
-	final, err := m.importArchive(ctx, it, file, func(accepted remote.ImportStatus) {
+	final, err := m.importArchive(ctx, it, file, &r, func(accepted remote.ImportStatus) {
 		r.Outcome, r.ProjectID = "importing", accepted.ID
 		st.set(r)
 	})
@@ -332,13 +335,35 @@ func (m *Migrator) dir() string {
 	return m.Dir
 }
 
-// importArchive uploads file to the target (telling accepted the new
-// project) and waits for its import.
-func (m *Migrator) importArchive(ctx context.Context, it Item, file string, accepted func(remote.ImportStatus)) (remote.ImportStatus, error) {
+// importArchive uploads file to the target, or stages it where the
+// target downloads it (Stage), telling accepted the new project, and
+// waits for its import. The staged archive is deleted once the import
+// ended, or was never accepted; an import whose end was not seen keeps
+// it (a rerun waits for that import, which may not have read it yet),
+// and r warns where it is, as when deleting fails.
+func (m *Migrator) importArchive(ctx context.Context, it Item, file string, r *Result, accepted func(remote.ImportStatus)) (remote.ImportStatus, error) {
 	m.step(it, "import")
 	im := remote.Import{Namespace: it.Namespace, Path: it.Path, Overwrite: m.Overwrite, Bytes: m.bytes(it, "upload"),
 		Accepted: accepted}
-	return m.To.ImportArchive(ctx, file, im, func(st remote.ImportStatus) { m.state(it, st.Status, st.Progress, st.Records()) })
+	seen := func(st remote.ImportStatus) { m.state(it, st.Status, st.Progress, st.Records()) }
+	if m.Stage == nil {
+		return m.To.ImportArchive(ctx, file, im, seen)
+	}
+	staged, err := m.Stage.Stage(ctx, file, m.bytes(it, "upload"))
+	if err != nil {
+		return remote.ImportStatus{}, fmt.Errorf("staging the archive: %w", err)
+	}
+	final, err := m.To.ImportURL(ctx, staged.URL, im, seen)
+	warn := func(msg string) {
+		m.Logger.WarnContext(ctx, msg, "source", it.Source, "staged", staged.Where)
+		r.Warnings = append(r.Warnings, msg+": "+staged.Where)
+	}
+	if final.ID != 0 && err != nil && !errors.Is(err, remote.ErrImportFailed) {
+		warn("staged archive kept for the import still running on the target; delete it once it ended")
+	} else if rerr := staged.Remove(context.WithoutCancel(ctx)); rerr != nil {
+		warn("staged archive not deleted (" + rerr.Error() + ")")
+	}
+	return final, err
 }
 
 // countRecords counts the records of each relation of the archive with

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -108,25 +109,7 @@ func (c *Client) uploadRequest(ctx context.Context, file string, size int64, im 
 
 // writeForm writes the fields, then the file, then the closing boundary.
 func writeForm(mw *multipart.Writer, f io.Reader, name string, size int64, im Import) error {
-	fields := [][2]string{{"path", im.Path}, {"namespace", im.Namespace}}
-	if im.Name != "" {
-		fields = append(fields, [2]string{"name", im.Name})
-	}
-	if im.Overwrite {
-		fields = append(fields, [2]string{"overwrite", "true"})
-	}
-	keys := make([]string, 0, len(im.Override))
-	for k := range im.Override {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fields = append(fields, [2]string{"override_params[" + k + "]", im.Override[k]})
-	}
-	for _, kv := range fields {
-		if kv[1] == "" {
-			continue
-		}
+	for _, kv := range im.fields() {
 		if err := mw.WriteField(kv[0], kv[1]); err != nil {
 			return err
 		}
@@ -139,6 +122,24 @@ func writeForm(mw *multipart.Writer, f io.Reader, name string, size int64, im Im
 		return err
 	}
 	return mw.Close()
+}
+
+// fields are the import's parameters besides its archive, the empty
+// left out.
+func (im Import) fields() [][2]string {
+	fields := [][2]string{{"path", im.Path}, {"namespace", im.Namespace}, {"name", im.Name}}
+	if im.Overwrite {
+		fields = append(fields, [2]string{"overwrite", "true"})
+	}
+	keys := make([]string, 0, len(im.Override))
+	for k := range im.Override {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fields = append(fields, [2]string{"override_params[" + k + "]", im.Override[k]})
+	}
+	return slices.DeleteFunc(fields, func(kv [2]string) bool { return kv[1] == "" })
 }
 
 // counter tells bytes how much of r was read.
@@ -183,6 +184,19 @@ func (c *Client) WaitImport(ctx context.Context, id int64, seen func(ImportStatu
 // new project once the upload was accepted, also when the wait failed.
 func (c *Client) ImportArchive(ctx context.Context, file string, im Import, seen func(ImportStatus)) (ImportStatus, error) {
 	st, err := c.StartImport(ctx, file, im)
+	return c.follow(ctx, st, err, im, seen)
+}
+
+// ImportURL asks the server to download the archive at archiveURL
+// itself (StartRemoteImport) and waits for the import's end, as
+// ImportArchive.
+func (c *Client) ImportURL(ctx context.Context, archiveURL string, im Import, seen func(ImportStatus)) (ImportStatus, error) {
+	st, err := c.StartRemoteImport(ctx, archiveURL, im)
+	return c.follow(ctx, st, err, im, seen)
+}
+
+// follow tells im.Accepted the started import st, then waits for its end.
+func (c *Client) follow(ctx context.Context, st ImportStatus, err error, im Import, seen func(ImportStatus)) (ImportStatus, error) {
 	if err != nil {
 		return st, err
 	}

@@ -36,42 +36,58 @@ func (w *writer) Commit() error {
 	if err != nil {
 		return err
 	}
-	if size <= w.s.partSize() {
-		_, err = w.s.client.PutObject(w.ctx, &s3.PutObjectInput{Bucket: &w.s.bucket, Key: &w.key,
-			Body: io.NewSectionReader(w.f, 0, size), ContentLength: aws.Int64(size)})
-	} else {
-		err = w.multipart(size)
-	}
-	if err != nil {
+	if err := w.s.put(w.ctx, w.key, w.f, size, "", nil); err != nil {
 		return fmt.Errorf("store blob %s: %w", w.key, err)
 	}
 	return nil
 }
 
-func (w *writer) multipart(size int64) error {
-	c, ctx := w.s.client, w.ctx
-	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &w.s.bucket, Key: &w.key})
+// put sends size bytes of f to the bucket's key, with contentType unless
+// empty: one PUT up to PartSize, a multipart upload above it (aborted
+// when a part fails). sent, if set, is told the bytes sent after each
+// part.
+func (s *Store) put(ctx context.Context, key string, f io.ReaderAt, size int64, contentType string, sent func(done, total int64)) error {
+	var ct *string
+	if contentType != "" {
+		ct = &contentType
+	}
+	if sent == nil {
+		sent = func(int64, int64) {}
+	}
+	if size <= s.partSize() {
+		_, err := s.client.PutObject(ctx, &s3.PutObjectInput{Bucket: &s.bucket, Key: &key,
+			Body: io.NewSectionReader(f, 0, size), ContentLength: aws.Int64(size), ContentType: ct})
+		if err == nil {
+			sent(size, size)
+		}
+		return err
+	}
+	c := s.client
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &s.bucket, Key: &key, ContentType: ct})
 	if err != nil {
 		return err
 	}
+	abort := func() {
+		_, _ = c.AbortMultipartUpload(context.WithoutCancel(ctx), &s3.AbortMultipartUploadInput{
+			Bucket: &s.bucket, Key: &key, UploadId: up.UploadId})
+	}
 	var parts []types.CompletedPart
-	part := w.s.partSize()
+	part := s.partSize()
 	for n, off := int32(1), int64(0); off < size; n, off = n+1, off+part {
 		length := min(part, size-off)
-		out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: &w.s.bucket, Key: &w.key, UploadId: up.UploadId,
-			PartNumber: aws.Int32(n), Body: io.NewSectionReader(w.f, off, length), ContentLength: aws.Int64(length)})
+		out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: &s.bucket, Key: &key, UploadId: up.UploadId,
+			PartNumber: aws.Int32(n), Body: io.NewSectionReader(f, off, length), ContentLength: aws.Int64(length)})
 		if err != nil {
-			_, _ = c.AbortMultipartUpload(context.WithoutCancel(ctx), &s3.AbortMultipartUploadInput{
-				Bucket: &w.s.bucket, Key: &w.key, UploadId: up.UploadId})
+			abort()
 			return err
 		}
 		parts = append(parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n)})
+		sent(off+length, size)
 	}
-	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: &w.s.bucket, Key: &w.key,
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: &s.bucket, Key: &key,
 		UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
 	if err != nil {
-		_, _ = c.AbortMultipartUpload(context.WithoutCancel(ctx), &s3.AbortMultipartUploadInput{
-			Bucket: &w.s.bucket, Key: &w.key, UploadId: up.UploadId})
+		abort()
 	}
 	return err
 }
