@@ -41,26 +41,35 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
+// projectKey holds Options.ProjectPath in a conversion's parser context,
+// for uploadLinks.
+var projectKey = parser.NewContextKey()
+
+// md is the renderer, built once: GFM, heading ids and uploadLinks.
+var md = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(parser.WithAutoHeadingID(),
+		parser.WithASTTransformers(util.Prioritized(uploadLinks{}, 100))),
+)
+
 // Render returns src rendered as sanitised HTML.
 func Render(src string, opts Options) (template.HTML, error) {
-	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(uploadLinks{project: opts.ProjectPath}, 100))),
-	)
+	pc := parser.NewContext()
+	pc.Set(projectKey, opts.ProjectPath)
 	var buf bytes.Buffer
-	if err := md.Convert([]byte(src), &buf); err != nil {
+	if err := md.Convert([]byte(src), &buf, parser.WithContext(pc)); err != nil {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
 	return template.HTML(policy.SanitizeBytes(buf.Bytes())), nil //nolint:gosec // sanitised just above
 }
 
-// uploadLinks points /uploads/... links and images at the project's
-// upload path (/<project>/uploads/...).
-type uploadLinks struct{ project string }
+// uploadLinks points /uploads/... links and images at the upload path
+// (/<project>/uploads/...) of the project in the parser context.
+type uploadLinks struct{}
 
-func (u uploadLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
-	if u.project == "" {
+func (uploadLinks) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
+	project, _ := pc.Get(projectKey).(string)
+	if project == "" {
 		return
 	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -69,17 +78,17 @@ func (u uploadLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Contex
 		}
 		switch n := n.(type) {
 		case *ast.Link:
-			n.Destination = u.rewrite(n.Destination)
+			n.Destination = rewrite(project, n.Destination)
 		case *ast.Image:
-			n.Destination = u.rewrite(n.Destination)
+			n.Destination = rewrite(project, n.Destination)
 		}
 		return ast.WalkContinue, nil
 	})
 }
 
-func (u uploadLinks) rewrite(dest []byte) []byte {
+func rewrite(project string, dest []byte) []byte {
 	if s := string(dest); strings.HasPrefix(s, "/uploads/") {
-		return []byte("/" + u.project + s)
+		return []byte("/" + project + s)
 	}
 	return dest
 }
