@@ -101,8 +101,12 @@ func (s *Web) refs(w http.ResponseWriter, r *request, kind string, list func(dir
 	}
 	search := r.URL.Query().Get("search")
 	v := refsView{Kind: kind, Default: r.project.DefaultBranch, Search: search}
+	lower := strings.ToLower(search)
 	for _, ref := range refs {
-		if strings.Contains(strings.ToLower(ref.Name), strings.ToLower(search)) && len(v.Refs) < maxRefs {
+		if len(v.Refs) == maxRefs {
+			break
+		}
+		if strings.Contains(strings.ToLower(ref.Name), lower) {
 			v.Refs = append(v.Refs, ref)
 		}
 	}
