@@ -48,10 +48,7 @@ func (s *Web) tree(w http.ResponseWriter, r *request) error {
 	}
 	v := treeView{refPath: at, Crumbs: crumbs(r.project.FullPath(), at.Ref, at.Path), Entries: entries}
 	if at.Path != "" {
-		v.Parent = "/" + r.project.FullPath() + "/-/tree/" + at.Ref
-		if parent := path.Dir(at.Path); parent != "." {
-			v.Parent += "/" + parent
-		}
+		v.Parent = v.Crumbs[len(v.Crumbs)-2].Href
 	}
 	return s.render(w, r, "tree", v)
 }
