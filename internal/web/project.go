@@ -176,8 +176,16 @@ func (s *Web) readme(r *request, v *projectView) error {
 // not binary (ok false otherwise).
 func (s *Web) blobText(r *request, dir, sha string, limit int64) (string, bool, error) {
 	size, err := git.BlobSize(r.ctx(), dir, sha)
-	if err != nil || size > limit {
+	if err != nil {
 		return "", false, err
+	}
+	return s.sizedBlobText(r, dir, sha, size, limit)
+}
+
+// sizedBlobText is blobText for a blob whose size is known (git.BlobAt's).
+func (s *Web) sizedBlobText(r *request, dir, sha string, size, limit int64) (string, bool, error) {
+	if size > limit {
+		return "", false, nil
 	}
 	var buf bytes.Buffer
 	if err := git.StreamBlob(r.ctx(), dir, sha, &buf); err != nil {

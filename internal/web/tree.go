@@ -74,7 +74,7 @@ func (s *Web) blob(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	v := blobView{refPath: at, Crumbs: crumbs(r.project.FullPath(), at.Ref, at.Path), Size: b.Size}
-	text, ok, err := s.blobText(r, dir, b.ID, maxBlobView)
+	text, ok, err := s.sizedBlobText(r, dir, b.ID, b.Size, maxBlobView)
 	switch {
 	case err != nil:
 		return err
@@ -97,7 +97,7 @@ func (s *Web) raw(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	text, isText, err := s.blobText(r, dir, b.ID, maxBlobView)
+	text, isText, err := s.sizedBlobText(r, dir, b.ID, b.Size, maxBlobView)
 	if err != nil {
 		return err
 	}
