@@ -11,7 +11,6 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/git"
-	"github.com/ferryhq/ferry/internal/markdown"
 )
 
 // projectNav is the project header and tabs the layout shows on every
@@ -165,7 +164,7 @@ func (s *Web) readme(r *request, v *projectView) error {
 	}
 	v.ReadmeName = found.Name
 	if lower := strings.ToLower(found.Name); strings.HasSuffix(lower, ".md") || strings.HasSuffix(lower, ".markdown") {
-		v.Readme, err = markdown.Render(text, markdown.Options{ProjectPath: v.Project.FullPath()})
+		v.Readme, err = s.markdown(r, text)
 		return err
 	}
 	v.ReadmeIsPlain, v.ReadmeText = true, text
