@@ -21,8 +21,6 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
-func upper(s string) string { return strings.ToUpper(s) }
-
 // humanTime is a duration in seconds as GitLab's TimeTrackingFormatter
 // writes it ("1w 2d 3h 4m": weeks of 5 days of 8 hours); null for 0.
 func humanTime(seconds int64) *string {

@@ -3,6 +3,7 @@ package content
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/store"
@@ -114,7 +115,7 @@ func (r *Reader) issue(ctx context.Context, l *lookups, row store.Issuable) (Iss
 	if e.IssueType == "" {
 		e.IssueType = "issue"
 	}
-	e.Type = upper(e.IssueType)
+	e.Type = strings.ToUpper(e.IssueType)
 	if e.Milestone, err = l.milestone(ctx, p, row.Milestone); err != nil {
 		return e, err
 	}
