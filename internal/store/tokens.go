@@ -41,13 +41,6 @@ func (q queries) CreateToken(ctx context.Context, t *ferry.PersonalAccessToken, 
 	return nil
 }
 
-func nullText(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // TokenByDigest returns the token with digest and its user, or
 // ferry.ErrNotFound. It does not check expiry or revocation.
 func (q queries) TokenByDigest(ctx context.Context, digest string) (ferry.PersonalAccessToken, ferry.User, error) {
