@@ -64,10 +64,7 @@ func (q queries) RevokeToken(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("revoke token %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ferry.ErrNotFound
-	}
-	return nil
+	return gone(res)
 }
 
 // TouchToken records that token id was used at when, at most once a minute
