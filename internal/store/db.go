@@ -291,6 +291,14 @@ func timePtr(nt sql.NullTime) *time.Time {
 	return &t
 }
 
+// nullText stores "" as NULL.
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func nullID(id int64) any {
 	if id == 0 {
 		return nil

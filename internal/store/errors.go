@@ -87,8 +87,9 @@ func IsDataError(err error) bool {
 	return false
 }
 
-// gone turns an UPDATE that changed no row into ferry.ErrNotFound: the row
-// was deleted under the caller.
+// gone turns an UPDATE or DELETE that touched no row into
+// ferry.ErrNotFound: the row does not exist (or was deleted under the
+// caller).
 func gone(res sql.Result) error {
 	n, err := res.RowsAffected()
 	if err != nil {

@@ -48,3 +48,33 @@ func TestStore_UpdatesOfDeletedRows(t *testing.T) {
 		})
 	}
 }
+
+// TestStore_ChangesOfMissingRows pins that a delete, revoke or update of
+// a row that does not exist answers ferry.ErrNotFound (the API's 404), not
+// success.
+func TestStore_ChangesOfMissingRows(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	const missing = 999999
+	p := newProject(t, db, newUser(t, db, "alice"))
+	changes := []struct {
+		name   string
+		change func() error
+	}{
+		{"DeleteUser", func() error { return db.DeleteUser(ctx, missing) }},
+		{"DeleteGroup", func() error { return db.DeleteGroup(ctx, missing) }},
+		{"DeleteProject", func() error { return db.DeleteProject(ctx, missing) }},
+		{"UpdateProject", func() error { return db.UpdateProject(ctx, &ferry.Project{ID: missing, Name: "q", Path: "q"}) }},
+		{"RevokeToken", func() error { return db.RevokeToken(ctx, missing) }},
+		{"UpdateRelationRecord", func() error {
+			return db.UpdateRelationRecord(ctx, p.ID, "issues", missing, []byte(`{}`))
+		}},
+	}
+	for _, tt := range changes {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.change(); !errors.Is(err, ferry.ErrNotFound) {
+				t.Errorf("%v, want ErrNotFound", err)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -102,6 +103,6 @@ func (q queries) WithInherited(ctx context.Context, direct []ferry.Member, names
 	for _, m := range best {
 		out = append(out, m)
 	}
-	slices.SortFunc(out, func(x, y ferry.Member) int { return int(x.User.ID - y.User.ID) })
+	slices.SortFunc(out, func(x, y ferry.Member) int { return cmp.Compare(x.User.ID, y.User.ID) })
 	return out, nil
 }

@@ -173,10 +173,7 @@ func (q queries) DeleteGroup(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("delete group %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ferry.ErrNotFound
-	}
-	return nil
+	return gone(res)
 }
 
 // SoloOwnedGroups returns the groups userID is the only Owner of, counting

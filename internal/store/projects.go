@@ -75,10 +75,7 @@ func (q queries) UpdateProject(ctx context.Context, p *ferry.Project) error {
 	if err != nil {
 		return fmt.Errorf("update project %d: %w", p.ID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ferry.ErrNotFound
-	}
-	return nil
+	return gone(res)
 }
 
 // DeleteProject removes project id and its memberships. Returns
@@ -91,10 +88,7 @@ func (q queries) DeleteProject(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("delete project %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ferry.ErrNotFound
-	}
-	return nil
+	return gone(res)
 }
 
 // ProjectFilter selects projects for ListProjects.

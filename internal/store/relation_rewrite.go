@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-
-	"github.com/ferryhq/ferry"
 )
 
 // RelationRecord is one stored record of a relation and its position.
@@ -58,10 +56,8 @@ func (q queries) UpdateRelationRecord(ctx context.Context, projectID int64, rela
 	if err != nil {
 		return fmt.Errorf("update %s record: %w", relation, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return mapError(err)
-	} else if n == 0 {
-		return ferry.ErrNotFound
+	if err := gone(res); err != nil {
+		return err
 	}
 	return q.InsertRelationRecords(ctx, projectID, relation, position, []string{string(data)})
 }

@@ -41,13 +41,6 @@ func (q queries) CreateToken(ctx context.Context, t *ferry.PersonalAccessToken, 
 	return nil
 }
 
-func nullText(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // TokenByDigest returns the token with digest and its user, or
 // ferry.ErrNotFound. It does not check expiry or revocation.
 func (q queries) TokenByDigest(ctx context.Context, digest string) (ferry.PersonalAccessToken, ferry.User, error) {
@@ -71,10 +64,7 @@ func (q queries) RevokeToken(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("revoke token %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ferry.ErrNotFound
-	}
-	return nil
+	return gone(res)
 }
 
 // TouchToken records that token id was used at when, at most once a minute

@@ -83,10 +83,7 @@ func (q queries) DeleteUser(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("delete user %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ferry.ErrNotFound
-	}
-	return nil
+	return gone(res)
 }
 
 // conflictAs renames the field of a conflict on a shared index (a user's

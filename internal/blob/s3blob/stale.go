@@ -15,12 +15,8 @@ import (
 // is aborted. It returns how many it aborted; it stops at the first
 // error.
 func (s *Store) AbortUploadsBefore(ctx context.Context, t time.Time) (int, error) {
-	prefix := ""
-	if s.prefix != "" {
-		prefix = s.prefix + "/"
-	}
 	pages := s3.NewListMultipartUploadsPaginator(s.client, &s3.ListMultipartUploadsInput{Bucket: &s.bucket,
-		Prefix: aws.String(prefix)})
+		Prefix: aws.String(s.key(""))})
 	n := 0
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
