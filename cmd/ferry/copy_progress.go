@@ -21,7 +21,6 @@ type copyProgress struct {
 	total int64
 	done  int64
 	last  time.Time
-	every time.Duration
 }
 
 // copyLineEvery is the least time between two plain progress lines.
@@ -30,7 +29,7 @@ const copyLineEvery = 5 * time.Second
 // newCopyProgress reports a copy of total units (what says of what) to f,
 // with a bar when f is a terminal.
 func newCopyProgress(f *os.File, what, unit string, total int64) *copyProgress {
-	p := &copyProgress{w: f, unit: unit, total: total, every: copyLineEvery, last: time.Now()}
+	p := &copyProgress{w: f, unit: unit, total: total, last: time.Now()}
 	if term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription(what),
 			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString(unit),
@@ -58,7 +57,7 @@ func (p *copyProgress) add(n int64) {
 		_ = p.bar.Add64(n)
 		return
 	}
-	if now := time.Now(); now.Sub(p.last) >= p.every {
+	if now := time.Now(); now.Sub(p.last) >= copyLineEvery {
 		p.last = now
 		fmt.Fprintf(p.w, "migrate-store: %d of %d %s copied (%d%%)\n", p.done, p.total, p.unit, p.done*100/max(p.total, 1))
 	}

@@ -18,20 +18,19 @@ import (
 // otherwise plain lines: one when something new starts and one every
 // meterLineEvery while it runs.
 type meter struct {
-	w     io.Writer
-	tty   bool
-	name  string // "export", "import"
-	bar   *progressbar.ProgressBar
-	key   string // what is shown: a transfer, or a state and step
-	last  time.Time
-	every time.Duration
+	w    io.Writer
+	tty  bool
+	name string // "export", "import"
+	bar  *progressbar.ProgressBar
+	key  string // what is shown: a transfer, or a state and step
+	last time.Time
 }
 
 // meterLineEvery is the least time between two plain progress lines.
 const meterLineEvery = 5 * time.Second
 
 func newMeter(f *os.File, name string) *meter {
-	return &meter{w: f, tty: term.IsTerminal(int(f.Fd())), name: name, every: meterLineEvery}
+	return &meter{w: f, tty: term.IsTerminal(int(f.Fd())), name: name}
 }
 
 // bytes shows a transfer (what: "download", "upload") at done of total
@@ -99,7 +98,7 @@ func (m *meter) show(key, desc string, total int64, bytes bool, done int64, line
 	changed := key != m.key
 	m.key = key
 	if !m.tty {
-		if now := time.Now(); changed || last || now.Sub(m.last) >= m.every {
+		if now := time.Now(); changed || last || now.Sub(m.last) >= meterLineEvery {
 			m.last = now
 			fmt.Fprintln(m.w, line)
 		}

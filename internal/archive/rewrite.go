@@ -107,6 +107,11 @@ func rewriteRelation(ctx context.Context, aw *Writer, dir string, entry Entry, e
 		return err
 	}
 	defer rd.Close()
+	type swap struct{ old, repl []byte }
+	swaps := make([]swap, 0, len(e.Emails))
+	for old, repl := range e.Emails { // quoted once, not per record
+		swaps = append(swaps, swap{quote(old), quote(repl)})
+	}
 	changed := false
 	f, size, err := spool(ctx, rd, tmp, func(line int, raw []byte, err error) ([]byte, error) {
 		if e.Drop[rel][line] {
@@ -116,9 +121,9 @@ func rewriteRelation(ctx context.Context, aw *Writer, dir string, entry Entry, e
 		if err != nil {
 			return nil, err
 		}
-		for old, repl := range e.Emails {
-			if q := quote(old); bytes.Contains(raw, q) {
-				raw, changed = bytes.ReplaceAll(raw, q, quote(repl)), true
+		for _, sw := range swaps {
+			if bytes.Contains(raw, sw.old) {
+				raw, changed = bytes.ReplaceAll(raw, sw.old, sw.repl), true
 			}
 		}
 		return raw, nil

@@ -211,9 +211,7 @@ func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Re
 	if prev != nil && prev.Outcome == "importing" && prev.ProjectID != 0 {
 		r = *prev
 		m.step(it, "import")
-		final, err := m.To.WaitImport(ctx, prev.ProjectID, func(st remote.ImportStatus) {
-			m.state(it, st.Status, st.Progress, st.Records())
-		})
+		final, err := m.To.WaitImport(ctx, prev.ProjectID, m.importSeen(it))
 		return m.checkRefs(ctx, m.imported(r, final, err))
 	}
 	file, err := m.export(ctx, it)
@@ -321,6 +319,11 @@ func (m *Migrator) state(it Item, state string, p *ferry.Progress, records int64
 	}
 }
 
+// importSeen tells Events.State each import status of it.
+func (m *Migrator) importSeen(it Item) func(remote.ImportStatus) {
+	return func(st remote.ImportStatus) { m.state(it, st.Status, st.Progress, st.Records()) }
+}
+
 // export exports it on the source and downloads the archive into Dir.
 func (m *Migrator) export(ctx context.Context, it Item) (string, error) {
 	m.step(it, "export")
@@ -345,7 +348,7 @@ func (m *Migrator) importArchive(ctx context.Context, it Item, file string, r *R
 	m.step(it, "import")
 	im := remote.Import{Namespace: it.Namespace, Path: it.Path, Overwrite: m.Overwrite, Bytes: m.bytes(it, "upload"),
 		Accepted: accepted}
-	seen := func(st remote.ImportStatus) { m.state(it, st.Status, st.Progress, st.Records()) }
+	seen := m.importSeen(it)
 	if m.Stage == nil {
 		return m.To.ImportArchive(ctx, file, im, seen)
 	}

@@ -132,7 +132,7 @@ func (c *Client) send(ctx context.Context, build func(ctx context.Context) (*htt
 // the error it is if the retries run out.
 func drain(req *http.Request, resp *http.Response) error {
 	defer resp.Body.Close()
-	return errorOf(req, resp, nil)
+	return errorOf(req, resp)
 }
 
 // transient reports whether a status is worth retrying.

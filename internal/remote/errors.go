@@ -66,11 +66,9 @@ var hints = map[int]string{
 	http.StatusRequestEntityTooLarge: "the archive is larger than the server's max_import_size",
 }
 
-// errorOf reads a refusal; body is resp.Body when nil.
-func errorOf(req *http.Request, resp *http.Response, body []byte) error {
-	if body == nil {
-		body, _ = io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	}
+// errorOf reads a refusal from resp's body.
+func errorOf(req *http.Request, resp *http.Response) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	return &APIError{Method: req.Method, Path: strings.TrimPrefix(req.URL.EscapedPath(), "/api/v4"),
 		Status: resp.StatusCode, Message: message(body)}
 }
@@ -117,5 +115,5 @@ func check(resp *http.Response) (*http.Response, error) {
 		return resp, nil
 	}
 	defer resp.Body.Close()
-	return nil, errorOf(resp.Request, resp, nil)
+	return nil, errorOf(resp.Request, resp)
 }
