@@ -12,12 +12,12 @@ import (
 // satisfied (parents first; rows by id). Rate-limit counters and
 // heartbeats are not worth moving.
 var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
-	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "issuables", "project_exports", "project_imports",
+	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "group_attributes", "group_relations", "issuables", "project_exports", "project_imports",
 	"import_failures", "import_user_mappings", "dropped_imports"}
 
 // keyedByProject are the tables whose key is a project's id: they have no
 // id sequence of their own.
-var keyedByProject = map[string]bool{"project_attributes": true, "project_imports": true, "dropped_imports": true}
+var keyedByProject = map[string]bool{"group_attributes": true, "project_attributes": true, "project_imports": true, "dropped_imports": true}
 
 // CopiedTables are the tables CopyTo copies, in its order.
 func CopiedTables() []string { return slices.Clone(copyTables) }

@@ -89,8 +89,12 @@ func scanIssuable(rows *sql.Rows) (Issuable, error) {
 // RelationRecordAt returns the record of relation at position, put
 // together from its parts. Returns ErrNotFound if there is none.
 func (q queries) RelationRecordAt(ctx context.Context, projectID int64, relation string, position int64) ([]byte, error) {
-	rows, err := q.query(ctx, `SELECT data FROM project_relations
-		WHERE project_id = ? AND relation = ? AND position = ? ORDER BY part`, projectID, relation, position)
+	return q.recordAt(ctx, projectRecords, projectID, relation, position)
+}
+
+func (q queries) recordAt(ctx context.Context, t recordTable, ownerID int64, relation string, position int64) ([]byte, error) {
+	rows, err := q.query(ctx, `SELECT data FROM `+t.records+`
+		WHERE `+t.owner+` = ? AND relation = ? AND position = ? ORDER BY part`, ownerID, relation, position)
 	if err != nil {
 		return nil, err
 	}

@@ -16,15 +16,19 @@ type RelationRecord struct {
 // together: a page, so that a pass over a huge relation that rewrites
 // records as it goes holds one page at a time.
 func (q queries) RelationRecordsFrom(ctx context.Context, projectID int64, relation string, from int64, limit int) ([]RelationRecord, error) {
+	return q.recordsFrom(ctx, projectRecords, projectID, relation, from, limit)
+}
+
+func (q queries) recordsFrom(ctx context.Context, t recordTable, ownerID int64, relation string, from int64, limit int) ([]RelationRecord, error) {
 	// The page's positions are chosen in SQL (every record has a part 0),
 	// so the query reads one page, not the rest of the relation.
-	rows, err := q.query(ctx, `SELECT position, part, data FROM project_relations
-		WHERE project_id = ? AND relation = ? AND position IN (
-			SELECT position FROM project_relations
-			WHERE project_id = ? AND relation = ? AND position >= ? AND part = 0
+	rows, err := q.query(ctx, `SELECT position, part, data FROM `+t.records+`
+		WHERE `+t.owner+` = ? AND relation = ? AND position IN (
+			SELECT position FROM `+t.records+`
+			WHERE `+t.owner+` = ? AND relation = ? AND position >= ? AND part = 0
 			ORDER BY position LIMIT ?)
 		ORDER BY position, part`,
-		projectID, relation, projectID, relation, from, limit)
+		ownerID, relation, ownerID, relation, from, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -51,13 +55,23 @@ func (q queries) RelationRecordsFrom(ctx context.Context, projectID int64, relat
 // UpdateRelationRecord replaces the record of relation at position (all
 // its parts). Returns ErrNotFound if there is none.
 func (q queries) UpdateRelationRecord(ctx context.Context, projectID int64, relation string, position int64, data []byte) error {
-	res, err := q.exec(ctx, `DELETE FROM project_relations WHERE project_id = ? AND relation = ? AND position = ?`,
-		projectID, relation, position)
-	if err != nil {
+	return q.updateRecord(ctx, projectRecords, projectID, relation, position, data)
+}
+
+func (q queries) updateRecord(ctx context.Context, t recordTable, ownerID int64, relation string, position int64, data []byte) error {
+	if err := q.deleteRecord(ctx, t, ownerID, relation, position); err != nil {
 		return fmt.Errorf("update %s record: %w", relation, err)
 	}
-	if err := gone(res); err != nil {
-		return err
+	return q.insertRecords(ctx, t, ownerID, relation, position, []string{string(data)})
+}
+
+// deleteRecord removes the record of relation at position (all its
+// parts). Returns ErrNotFound if there is none.
+func (q queries) deleteRecord(ctx context.Context, t recordTable, ownerID int64, relation string, position int64) error {
+	res, err := q.exec(ctx, `DELETE FROM `+t.records+` WHERE `+t.owner+` = ? AND relation = ? AND position = ?`,
+		ownerID, relation, position)
+	if err != nil {
+		return fmt.Errorf("delete %s record: %w", relation, err)
 	}
-	return q.InsertRelationRecords(ctx, projectID, relation, position, []string{string(data)})
+	return gone(res)
 }

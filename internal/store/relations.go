@@ -8,11 +8,25 @@ import (
 	"unicode/utf8"
 )
 
+// recordTable names the tables that keep an owner's archive attributes
+// and relation records, and their owner column: projects and groups keep
+// theirs alike.
+type recordTable struct{ attributes, records, owner string }
+
+var (
+	projectRecords = recordTable{"project_attributes", "project_relations", "project_id"}
+	groupRecords   = recordTable{"group_attributes", "group_relations", "group_id"}
+)
+
 // ProjectAttributes returns the stored tree/project.json attributes of a
 // project (nil when it has none).
 func (q queries) ProjectAttributes(ctx context.Context, projectID int64) (map[string]json.RawMessage, error) {
+	return q.attributes(ctx, projectRecords, projectID)
+}
+
+func (q queries) attributes(ctx context.Context, t recordTable, ownerID int64) (map[string]json.RawMessage, error) {
 	var data string
-	err := q.queryRow(ctx, `SELECT data FROM project_attributes WHERE project_id = ?`, projectID).Scan(&data)
+	err := q.queryRow(ctx, `SELECT data FROM `+t.attributes+` WHERE `+t.owner+` = ?`, ownerID).Scan(&data)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -21,21 +35,29 @@ func (q queries) ProjectAttributes(ctx context.Context, projectID int64) (map[st
 	}
 	var attrs map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(data), &attrs); err != nil {
-		return nil, fmt.Errorf("decode project %d attributes: %w", projectID, err)
+		return nil, fmt.Errorf("decode %s of %d: %w", t.attributes, ownerID, err)
 	}
 	return attrs, nil
 }
 
 // SaveProjectAttributes stores a project's tree/project.json attributes.
 func (q queries) SaveProjectAttributes(ctx context.Context, projectID int64, data string) error {
-	_, err := q.exec(ctx, `INSERT INTO project_attributes (project_id, data) VALUES (?, ?)
-		ON CONFLICT (project_id) DO UPDATE SET data = excluded.data`, projectID, data)
+	return q.saveAttributes(ctx, projectRecords, projectID, data)
+}
+
+func (q queries) saveAttributes(ctx context.Context, t recordTable, ownerID int64, data string) error {
+	_, err := q.exec(ctx, `INSERT INTO `+t.attributes+` (`+t.owner+`, data) VALUES (?, ?)
+		ON CONFLICT (`+t.owner+`) DO UPDATE SET data = excluded.data`, ownerID, data)
 	return err
 }
 
 // RelationNames returns the relations a project has records of.
 func (q queries) RelationNames(ctx context.Context, projectID int64) ([]string, error) {
-	rows, err := q.query(ctx, `SELECT DISTINCT relation FROM project_relations WHERE project_id = ? ORDER BY relation`, projectID)
+	return q.relationNames(ctx, projectRecords, projectID)
+}
+
+func (q queries) relationNames(ctx context.Context, t recordTable, ownerID int64) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT DISTINCT relation FROM `+t.records+` WHERE `+t.owner+` = ? ORDER BY relation`, ownerID)
 	if err != nil {
 		return nil, err
 	}
@@ -61,11 +83,15 @@ func (q queries) EachRelationRecord(ctx context.Context, projectID int64, relati
 // EachRelationRow is EachRelationRecord with each record's row id (the id
 // of its first part): a stable id for a record the archive kept none of.
 func (q queries) EachRelationRow(ctx context.Context, projectID int64, relation string, fn func(id int64, data []byte) error) error {
+	return q.eachRow(ctx, projectRecords, projectID, relation, fn)
+}
+
+func (q queries) eachRow(ctx context.Context, t recordTable, ownerID int64, relation string, fn func(id int64, data []byte) error) error {
 	var (
 		rec   []byte
 		first int64
 	)
-	return q.eachPart(ctx, projectID, relation, func(id int64, data []byte, end bool) error {
+	return q.eachPart(ctx, t, ownerID, relation, func(id int64, data []byte, end bool) error {
 		if rec == nil {
 			first = id
 		}
@@ -85,12 +111,12 @@ func (q queries) EachRelationRow(ctx context.Context, projectID int64, relation 
 // at most PartSize bytes come in one part. Nothing bigger than a part is
 // ever held in memory.
 func (q queries) EachRelationPart(ctx context.Context, projectID int64, relation string, fn func(data []byte, end bool) error) error {
-	return q.eachPart(ctx, projectID, relation, func(_ int64, data []byte, end bool) error { return fn(data, end) })
+	return q.eachPart(ctx, projectRecords, projectID, relation, func(_ int64, data []byte, end bool) error { return fn(data, end) })
 }
 
-func (q queries) eachPart(ctx context.Context, projectID int64, relation string, fn func(id int64, data []byte, end bool) error) error {
-	rows, err := q.query(ctx, `SELECT id, part, data FROM project_relations WHERE project_id = ? AND relation = ?
-		ORDER BY position, part`, projectID, relation)
+func (q queries) eachPart(ctx context.Context, t recordTable, ownerID int64, relation string, fn func(id int64, data []byte, end bool) error) error {
+	rows, err := q.query(ctx, `SELECT id, part, data FROM `+t.records+` WHERE `+t.owner+` = ? AND relation = ?
+		ORDER BY position, part`, ownerID, relation)
 	if err != nil {
 		return err
 	}
@@ -128,11 +154,15 @@ func (q queries) eachPart(ctx context.Context, projectID int64, relation string,
 // position first, inside the caller's transaction: one statement per
 // record, or per part of a record bigger than PartSize.
 func (q queries) InsertRelationRecords(ctx context.Context, projectID int64, relation string, first int64, records []string) error {
+	return q.insertRecords(ctx, projectRecords, projectID, relation, first, records)
+}
+
+func (q queries) insertRecords(ctx context.Context, t recordTable, ownerID int64, relation string, first int64, records []string) error {
 	for i, data := range records {
 		for part := 0; part == 0 || data != ""; part++ {
 			n := partLen(data)
-			if _, err := q.exec(ctx, `INSERT INTO project_relations (project_id, relation, position, part, data)
-				VALUES (?, ?, ?, ?, ?)`, projectID, relation, first+int64(i), part, data[:n]); err != nil {
+			if _, err := q.exec(ctx, `INSERT INTO `+t.records+` (`+t.owner+`, relation, position, part, data)
+				VALUES (?, ?, ?, ?, ?)`, ownerID, relation, first+int64(i), part, data[:n]); err != nil {
 				return fmt.Errorf("insert %s record: %w", relation, err)
 			}
 			data = data[n:]
