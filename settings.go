@@ -26,6 +26,9 @@ type Settings struct {
 	ProjectExportLimit                        int      `json:"project_export_limit"`
 	ProjectImportLimit                        int      `json:"project_import_limit"`
 	ProjectDownloadExportLimit                int      `json:"project_download_export_limit"`
+	GroupExportLimit                          int      `json:"group_export_limit"`
+	GroupImportLimit                          int      `json:"group_import_limit"`
+	GroupDownloadExportLimit                  int      `json:"group_download_export_limit"`
 }
 
 // DefaultSettings are GitLab's defaults, except that the project import
@@ -43,6 +46,9 @@ func DefaultSettings() Settings {
 		ProjectExportLimit:             6,
 		ProjectImportLimit:             6,
 		ProjectDownloadExportLimit:     1,
+		GroupExportLimit:               6,
+		GroupImportLimit:               6,
+		GroupDownloadExportLimit:       1,
 	}
 }
 
@@ -70,6 +76,9 @@ func (s Settings) Validate() error {
 		{"project_export_limit", s.ProjectExportLimit},
 		{"project_import_limit", s.ProjectImportLimit},
 		{"project_download_export_limit", s.ProjectDownloadExportLimit},
+		{"group_export_limit", s.GroupExportLimit},
+		{"group_import_limit", s.GroupImportLimit},
+		{"group_download_export_limit", s.GroupDownloadExportLimit},
 	}
 	if !ValidVisibility(s.DefaultProjectVisibility) {
 		return &ParamError{Param: "default_project_visibility", Reason: "does not have a valid value"}

@@ -156,6 +156,9 @@ var settingFields = []settingField{
 	{Name: "project_import_limit", Label: "Imports per minute per user"},
 	{Name: "project_export_limit", Label: "Exports per minute per user"},
 	{Name: "project_download_export_limit", Label: "Export downloads per minute per user"},
+	{Name: "group_import_limit", Label: "Group imports per minute per user"},
+	{Name: "group_export_limit", Label: "Group exports per minute per user"},
+	{Name: "group_download_export_limit", Label: "Group export downloads per minute per user and group"},
 	{Name: "project_export_enabled", Label: "Project export enabled", Bool: true},
 	{Name: "allow_local_requests_from_web_hooks_and_services", Label: "Allow requests to the local network", Bool: true},
 }
