@@ -35,6 +35,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/groups/{id}/members", a.open(a.listGroupMembers(false)))
 	mux.Handle("GET "+v4+"/groups/{id}/members/all", a.open(a.listGroupMembers(true)))
 	mux.Handle("POST "+v4+"/groups/{id}/members", a.authed(a.addGroupMember))
+	a.groupContentRoutes(mux, v4)
 
 	mux.Handle("GET "+v4+"/namespaces", a.authed(a.listNamespaces))
 	mux.Handle("GET "+v4+"/namespaces/{id}", a.authed(a.getNamespace))
