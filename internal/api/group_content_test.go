@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
@@ -382,5 +383,84 @@ func TestGroupContent_Boards(t *testing.T) {
 	e.must(t, 204, "DELETE", "/groups/pub%2Fsub/boards/"+subBoard, "reporter", "")
 	if body := e.must(t, 200, "GET", "/groups/pub%2Fsub/boards", "guest", ""); body != "[]" {
 		t.Errorf("sub boards after the delete: %s", body)
+	}
+}
+
+// TestGroupContent_ProjectLists pins that a project's labels include its
+// group's and (include_ancestor_groups, the default) the group's
+// ancestors', and its milestones the groups' with include_parent_milestones.
+func TestGroupContent_ProjectLists(t *testing.T) {
+	t.Parallel()
+	e := setupGroupContent(t)
+	p, _, err := e.env.Root.Projects.CreateProject(&gitlab.CreateProjectOptions{Name: gitlab.Ptr("Proj"),
+		NamespaceID: gitlab.Ptr(groupID(t, e, "pub/sub")), Visibility: gitlab.Ptr(gitlab.PublicVisibility)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := idOf(t, e.must(t, 201, "POST", "/groups/pub/labels", "reporter", "name=top&color=%23000000"))
+	sub := idOf(t, e.must(t, 201, "POST", "/groups/pub%2Fsub/labels", "reporter", "name=sub&color=%23000000"))
+	e.must(t, 201, "POST", "/groups/pub/milestones", "reporter", "title=top-v1&due_date=2030-01-01")
+	e.must(t, 201, "POST", "/groups/pub%2Fsub/milestones", "reporter", "title=sub-v1")
+	label := func(id, name string) string {
+		return `{"id":` + id + `,"name":"` + name + `","color":"#000000","description":null,"description_html":null,` +
+			`"text_color":"#FFFFFF","remove_on_close":false,"subscribed":false,"priority":null,"is_project_label":false}`
+	}
+	path := "/api/v4/projects/" + fmt.Sprint(p.ID)
+	checkCalls(t, e.env, []apiCase{
+		{"Labels", "GET", path + "/labels", e.tokens["guest"], "", "", 200, "[" + label(sub, "sub") + "," + label(top, "top") + "]"},
+		{"LabelsOwnGroup", "GET", path + "/labels?include_ancestor_groups=false", e.tokens["guest"], "", "", 200, "[" + label(sub, "sub") + "]"},
+		{"LabelsSearch", "GET", path + "/labels?search=to", e.tokens["stranger"], "", "", 200, "[" + label(top, "top") + "]"},
+		{"Milestones", "GET", path + "/milestones", e.tokens["guest"], "", "", 200, "[]"},
+	})
+	body := e.must(t, 200, "GET", "/projects/"+fmt.Sprint(p.ID)+"/milestones?include_parent_milestones=true", "guest", "")
+	if !strings.Contains(body, `"title":"top-v1"`) || !strings.Contains(body, `"title":"sub-v1"`) ||
+		strings.Index(body, "top-v1") > strings.Index(body, "sub-v1") || !strings.Contains(body, `"group_id":`) {
+		t.Errorf("milestones with the groups': %s", body)
+	}
+}
+
+// TestGroupContent_ConcurrentWrites pins that writes to one group's
+// records at once each get their own record: distinct ids and iids, none
+// lost.
+func TestGroupContent_ConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	e := setupGroupContent(t)
+	const n = 8
+	bodies := make(chan string, 2*n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, body, _ := call(t, e.env, "POST", "/api/v4/groups/pub/milestones", e.tokens["reporter"], formType, fmt.Sprintf("title=m%d", i))
+			bodies <- body
+		}()
+		go func() {
+			defer wg.Done()
+			_, body, _ := call(t, e.env, "POST", "/api/v4/groups/pub/labels", e.tokens["reporter"], formType, fmt.Sprintf("name=l%d&color=red", i))
+			bodies <- body
+		}()
+	}
+	wg.Wait()
+	close(bodies)
+	ids, iids := map[float64]bool{}, map[float64]bool{}
+	for body := range bodies {
+		m := decode(t, body)
+		id, ok := m["id"].(float64)
+		if !ok || ids[id] {
+			t.Fatalf("answer %s: no id or one given twice", body)
+		}
+		ids[id] = true
+		if iid, ok := m["iid"].(float64); ok {
+			iids[iid] = true
+		}
+	}
+	if len(iids) != n {
+		t.Errorf("%d distinct iids, want %d", len(iids), n)
+	}
+	for _, path := range []string{"/groups/pub/milestones", "/groups/pub/labels"} {
+		if body := e.must(t, 200, "GET", path+"?per_page=100", "guest", ""); strings.Count(body, `"id":`) != n {
+			t.Errorf("%s: %s, want %d records", path, body, n)
+		}
 	}
 }

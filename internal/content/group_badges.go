@@ -94,7 +94,7 @@ func (r *Reader) CreateGroupBadge(ctx context.Context, g ferry.Namespace, p *fer
 		return Badge{}, err
 	}
 	var out Badge
-	err := r.inTx(ctx, func(tx *store.Tx) error {
+	err := r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		f := newFields(g.ID, archiveNow())
 		f.set("link_url", b.LinkURL)
 		f.set("image_url", b.ImageURL)
@@ -112,7 +112,7 @@ func (r *Reader) CreateGroupBadge(ctx context.Context, g ferry.Namespace, p *fer
 // does.
 func (r *Reader) UpdateGroupBadge(ctx context.Context, g ferry.Namespace, p *ferry.Project, id int64, in BadgeInput) (Badge, error) {
 	var out Badge
-	err := r.inTx(ctx, func(tx *store.Tx) error {
+	err := r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		_, data, err := tx.GroupRelationRecordByID(ctx, g.ID, "badges", id)
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func (r *Reader) UpdateGroupBadge(ctx context.Context, g ferry.Namespace, p *fer
 // DeleteGroupBadge removes badge id of group g. Returns
 // ferry.ErrNotFound if g has none.
 func (r *Reader) DeleteGroupBadge(ctx context.Context, g ferry.Namespace, id int64) error {
-	return r.inTx(ctx, func(tx *store.Tx) error { return deleteByID(ctx, tx, g.ID, "badges", id) })
+	return r.groupTx(ctx, g.ID, func(tx *store.Tx) error { return deleteByID(ctx, tx, g.ID, "badges", id) })
 }
 
 var badgePlaceholder = regexp.MustCompile(`%\{[a-z_]+\}`)

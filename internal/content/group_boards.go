@@ -269,7 +269,7 @@ func (r *Reader) CreateGroupBoard(ctx context.Context, g ferry.Namespace, in Boa
 		return Board{}, &InvalidError{Fields: []FieldError{{"name", "can't be blank"}}}
 	}
 	var out Board
-	err := r.inTx(ctx, func(tx *store.Tx) error {
+	err := r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		all, err := groupRecords[boardRecord](ctx, tx, "boards", g.ID)
 		if err != nil {
 			return err
@@ -308,7 +308,7 @@ func (r *Reader) CreateGroupBoard(ctx context.Context, g ferry.Namespace, in Boa
 // if g has none.
 func (r *Reader) UpdateGroupBoard(ctx context.Context, g ferry.Namespace, labelGroups []int64, id int64, in BoardInput) (Board, error) {
 	var out Board
-	err := r.inTx(ctx, func(tx *store.Tx) error {
+	err := r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		if in.Name != nil && *in.Name == "" {
 			return &InvalidError{Fields: []FieldError{{"name", "can't be blank"}}}
 		}
@@ -337,7 +337,7 @@ func (r *Reader) UpdateGroupBoard(ctx context.Context, g ferry.Namespace, labelG
 // DeleteGroupBoard removes board id of group g. Returns ferry.ErrNotFound
 // if g has none.
 func (r *Reader) DeleteGroupBoard(ctx context.Context, g ferry.Namespace, id int64) error {
-	return r.inTx(ctx, func(tx *store.Tx) error { return deleteByID(ctx, tx, g.ID, "boards", id) })
+	return r.groupTx(ctx, g.ID, func(tx *store.Tx) error { return deleteByID(ctx, tx, g.ID, "boards", id) })
 }
 
 // BoardLists returns the page of board id's label lists by position, and
@@ -373,7 +373,7 @@ func (r *Reader) BoardList(ctx context.Context, g ferry.Namespace, labelGroups [
 func (r *Reader) changeLists(ctx context.Context, g ferry.Namespace, labelGroups []int64, id int64,
 	fn func(tx *store.Tx, lists []boardListRecord, labels map[string]LabelBasic) ([]boardListRecord, int, error)) (BoardList, error) {
 	var out BoardList
-	err := r.inTx(ctx, func(tx *store.Tx) error {
+	err := r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		labels, err := r.boardLabels(ctx, tx, labelGroups)
 		if err != nil {
 			return err
@@ -495,6 +495,9 @@ func (r *Reader) DeleteBoardList(ctx context.Context, g ferry.Namespace, labelGr
 func rewriteBoardLists(ctx context.Context, tx *store.Tx, groups []int64,
 	fn func(lists []boardListRecord) ([]boardListRecord, bool)) error {
 	for _, g := range groups {
+		if err := tx.LockNamespace(ctx, g); err != nil {
+			return err
+		}
 		boards, err := groupRecords[boardRecord](ctx, tx, "boards", g)
 		if err != nil {
 			return err

@@ -147,7 +147,7 @@ type LabelInput struct {
 // Label model refuses.
 func (r *Reader) CreateGroupLabel(ctx context.Context, g ferry.Namespace, available []int64, in LabelInput) (GroupLabel, error) {
 	var out GroupLabel
-	err := r.inTx(ctx, func(tx *store.Tx) error {
+	err := r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		all, err := groupRecords[labelRecord](ctx, tx, "labels", available...)
 		if err != nil {
 			return err
@@ -158,7 +158,8 @@ func (r *Reader) CreateGroupLabel(ctx context.Context, g ferry.Namespace, availa
 			}
 		}
 		title, color := strings.TrimSpace(deref(in.Title)), labelColor(deref(in.Color))
-		if err := validateLabel(title, color, false); err != nil {
+		taken := slices.ContainsFunc(all, func(l groupRecord[labelRecord]) bool { return l.groupID == g.ID && l.rec.Title == title })
+		if err := validateLabel(title, color, taken); err != nil {
 			return err
 		}
 		f := newFields(g.ID, archiveNow())
@@ -184,7 +185,7 @@ func (r *Reader) CreateGroupLabel(ctx context.Context, g ferry.Namespace, availa
 // an *InvalidError as CreateGroupLabel does or for a title g already has.
 func (r *Reader) UpdateGroupLabel(ctx context.Context, g ferry.Namespace, id int64, in LabelInput, boards []int64) (GroupLabel, error) {
 	var out GroupLabel
-	err := r.inTx(ctx, func(tx *store.Tx) error {
+	err := r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		own, err := groupRecords[labelRecord](ctx, tx, "labels", g.ID)
 		if err != nil {
 			return err
@@ -238,7 +239,7 @@ func (r *Reader) UpdateGroupLabel(ctx context.Context, g ferry.Namespace, id int
 // boards' groups that show it (GitLab's lists go with their label).
 // Returns ferry.ErrNotFound if g has no label id.
 func (r *Reader) DeleteGroupLabel(ctx context.Context, g ferry.Namespace, id int64, boards []int64) error {
-	return r.inTx(ctx, func(tx *store.Tx) error {
+	return r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		_, data, err := tx.GroupRelationRecordByID(ctx, g.ID, "labels", id)
 		if err != nil {
 			return err

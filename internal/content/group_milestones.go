@@ -111,7 +111,7 @@ type MilestoneInput struct {
 // Milestone model refuses.
 func (r *Reader) CreateGroupMilestone(ctx context.Context, g ferry.Namespace, in MilestoneInput) (GroupMilestone, error) {
 	var out GroupMilestone
-	err := r.inTx(ctx, func(tx *store.Tx) error {
+	err := r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		all, err := groupRecords[milestoneRecord](ctx, tx, "milestones", g.ID)
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func (r *Reader) CreateGroupMilestone(ctx context.Context, g ferry.Namespace, in
 // CreateGroupMilestone does.
 func (r *Reader) UpdateGroupMilestone(ctx context.Context, g ferry.Namespace, id int64, in MilestoneInput) (GroupMilestone, error) {
 	var out GroupMilestone
-	err := r.inTx(ctx, func(tx *store.Tx) error {
+	err := r.groupTx(ctx, g.ID, func(tx *store.Tx) error {
 		all, err := groupRecords[milestoneRecord](ctx, tx, "milestones", g.ID)
 		if err != nil {
 			return err
@@ -201,7 +201,7 @@ func (r *Reader) UpdateGroupMilestone(ctx context.Context, g ferry.Namespace, id
 // DeleteGroupMilestone removes milestone id of group g. Returns
 // ferry.ErrNotFound if g has none.
 func (r *Reader) DeleteGroupMilestone(ctx context.Context, g ferry.Namespace, id int64) error {
-	return r.inTx(ctx, func(tx *store.Tx) error { return deleteByID(ctx, tx, g.ID, "milestones", id) })
+	return r.groupTx(ctx, g.ID, func(tx *store.Tx) error { return deleteByID(ctx, tx, g.ID, "milestones", id) })
 }
 
 // validateMilestone is GitLab's Milestone validations: a title present,

@@ -99,9 +99,17 @@ func newFields(groupID int64, now string) recordFields {
 // archiveNow is the current time as GitLab's archives write times.
 func archiveNow() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
 
-// inTx runs fn in a transaction of r's store.
-func (r *Reader) inTx(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return r.db.Tx(ctx, fn)
+// groupTx runs fn in a transaction of r's store that holds group id's
+// row (on PostgreSQL; SQLite writes one at a time), so that the writes to
+// one group's records run one after the other: a record appended takes
+// the position after the last, and a title checked stays free.
+func (r *Reader) groupTx(ctx context.Context, id int64, fn func(tx *store.Tx) error) error {
+	return r.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockNamespace(ctx, id); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 // updateByID rewrites the record of groupID's relation whose row id is
