@@ -137,6 +137,9 @@ func TestGroupContent_Labels(t *testing.T) {
 		{"DeleteGuest", "DELETE", "/api/v4/groups/pub/labels/defect", e.tokens["guest"], "", "", 403, `{"message":"403 Forbidden"}`},
 		{"DeleteOldFormNoName", "DELETE", "/api/v4/groups/pub/labels", e.tokens["reporter"], "", "", 400, `{"error":"name is missing"}`},
 	})
+	if body := e.must(t, 201, "POST", "/groups/priv/labels", "root", "name=admin&color=%23000"); !strings.Contains(body, `"name":"admin"`) {
+		t.Errorf("an administrator's label on a group they are no member of: %s", body)
+	}
 	e.must(t, 204, "DELETE", "/groups/pub/labels/defect", "reporter", "")
 	e.must(t, 204, "DELETE", "/groups/pub/labels?name=feature", "root", "")
 	if body := e.must(t, 200, "GET", "/groups/pub/labels", "guest", ""); body != "[]" {
@@ -412,6 +415,10 @@ func TestGroupContent_ProjectLists(t *testing.T) {
 		{"LabelsSearch", "GET", path + "/labels?search=to", e.tokens["stranger"], "", "", 200, "[" + label(top, "top") + "]"},
 		{"Milestones", "GET", path + "/milestones", e.tokens["guest"], "", "", 200, "[]"},
 	})
+	counted := e.must(t, 200, "GET", "/groups/pub/labels?with_counts=true&include_descendant_groups=true&only_group_labels=false", "guest", "")
+	if strings.Count(counted, `"open_issues_count":0,"closed_issues_count":0,"open_merge_requests_count":0,"subscribed":false`) != 2 {
+		t.Errorf("labels with counts: %s", counted)
+	}
 	body := e.must(t, 200, "GET", "/projects/"+fmt.Sprint(p.ID)+"/milestones?include_parent_milestones=true", "guest", "")
 	if !strings.Contains(body, `"title":"top-v1"`) || !strings.Contains(body, `"title":"sub-v1"`) ||
 		strings.Index(body, "top-v1") > strings.Index(body, "sub-v1") || !strings.Contains(body, `"group_id":`) {
