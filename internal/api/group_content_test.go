@@ -366,7 +366,7 @@ func TestGroupContent_Boards(t *testing.T) {
 	// A sub-group's board lists its ancestors' labels too.
 	subBoard := idOf(t, e.must(t, 201, "POST", "/groups/pub%2Fsub/boards", "reporter", "name=Sub"))
 	subFirst := idOf(t, e.must(t, 201, "POST", "/groups/pub%2Fsub/boards/"+subBoard+"/lists", "reporter", "label_id="+bug))
-	e.must(t, 201, "POST", "/groups/pub%2Fsub/boards/"+subBoard+"/lists", "reporter", "label_id="+own)
+	subOwn := idOf(t, e.must(t, 201, "POST", "/groups/pub%2Fsub/boards/"+subBoard+"/lists", "reporter", "label_id="+own))
 	// A renamed label shows under its new name on every board; a deleted
 	// one takes its lists along, the lists after them moving up.
 	e.must(t, 200, "PUT", "/groups/pub/labels/bug", "reporter", "new_name=defect")
@@ -382,6 +382,11 @@ func TestGroupContent_Boards(t *testing.T) {
 	if body := e.must(t, 200, "GET", "/groups/pub%2Fsub/boards/"+subBoard+"/lists", "guest", ""); strings.Contains(body, "defect") ||
 		!strings.Contains(body, `"name":"own","color":"#000000"`) || !strings.Contains(body, `"position":0`) {
 		t.Errorf("sub lists after a delete: %s", body)
+	}
+	// A list keeps its id when one before it goes.
+	e.must(t, 200, "GET", "/groups/pub%2Fsub/boards/"+subBoard+"/lists/"+subOwn, "guest", "")
+	if again := idOf(t, e.must(t, 201, "POST", "/groups/pub%2Fsub/boards/"+subBoard+"/lists", "reporter", "label_id="+bug)); again == subFirst {
+		t.Errorf("a new list took the id %s of a deleted one", again)
 	}
 	e.must(t, 204, "DELETE", "/groups/pub%2Fsub/boards/"+subBoard, "reporter", "")
 	if body := e.must(t, 200, "GET", "/groups/pub%2Fsub/boards", "guest", ""); body != "[]" {

@@ -11,8 +11,12 @@ import (
 )
 
 // ListIDBase makes a board list's id: lists are embedded in their board's
-// record, so a list's id is its board's id times ListIDBase plus its place
-// in the board's lists (from 1).
+// record, so a list's id is its board's id times ListIDBase plus a number
+// of its own (from 1). A list an archive brought has its place in the
+// board's lists (or the id it keeps, when that is one of its board's); the
+// first write to a board stores every list's id in it under "id", so that
+// ids stay as they were shown, and a new list takes the number after the
+// highest.
 const ListIDBase = 1_000
 
 // Board is GitLab's Board entity for a group's board (GitLab's
@@ -62,6 +66,7 @@ type boardRecord struct {
 
 // boardListRecord is one list embedded in a board record, every key kept.
 type boardListRecord struct {
+	ID       int64
 	ListType string
 	Position *int64
 	Label    json.RawMessage
@@ -72,7 +77,7 @@ type boardListRecord struct {
 // them as numbers.
 var listTypes = map[string]string{"0": "backlog", "1": "label", "2": "closed", "3": "assignee", "4": "milestone", "5": "iteration"}
 
-func parseLists(raw []json.RawMessage) ([]boardListRecord, error) {
+func parseLists(boardID int64, raw []json.RawMessage) ([]boardListRecord, error) {
 	out := make([]boardListRecord, 0, len(raw))
 	for _, r := range raw {
 		f, err := parseFields(r)
@@ -94,13 +99,47 @@ func parseLists(raw []json.RawMessage) ([]boardListRecord, error) {
 		}
 		out = append(out, li)
 	}
+	// Ids: the stored ones that are the board's, once each, then the
+	// others by place (or the next free number).
+	first, used := boardID*ListIDBase, map[int64]bool{}
+	for i := range out {
+		var id int64
+		if json.Unmarshal(out[i].fields["id"], &id) == nil && id > first && id < first+ListIDBase && !used[id] {
+			out[i].ID, used[id] = id, true
+		}
+	}
+	next := first + 1
+	for i := range out {
+		if out[i].ID != 0 {
+			continue
+		}
+		id := first + int64(i) + 1
+		for used[id] {
+			id, next = next, next+1
+		}
+		out[i].ID, used[id] = id, true
+	}
 	return out, nil
+}
+
+// nextListID is the id of a list added to lists: after the highest.
+func nextListID(boardID int64, lists []boardListRecord) int64 {
+	id := boardID * ListIDBase
+	for _, li := range lists {
+		id = max(id, li.ID)
+	}
+	return id + 1
 }
 
 func (li boardListRecord) encode() json.RawMessage {
 	f := li.fields
 	if f == nil {
 		f = recordFields{}
+	}
+	if li.ID != 0 {
+		f.set("id", li.ID)
+	} else {
+		delete(f, "id")
 	}
 	f.set("list_type", li.ListType)
 	f.set("position", li.Position)
@@ -181,20 +220,20 @@ func (r *Reader) boardLabels(ctx context.Context, q groupRows, labelGroups []int
 }
 
 func (r *Reader) board(g ferry.Namespace, id int64, b *boardRecord, labels map[string]LabelBasic) (Board, error) {
-	lists, err := parseLists(b.Lists)
+	lists, err := parseLists(id, b.Lists)
 	if err != nil {
 		return Board{}, err
 	}
 	e := Board{ID: id, Name: b.Name, HideBacklogList: b.HideBacklogList, HideClosedList: b.HideClosedList,
 		Lists: []BoardList{}, Group: BoardGroup{ID: g.ID, WebURL: r.base + "/groups/" + g.FullPath, Name: g.Name}}
 	for _, i := range labelListOrder(lists) {
-		e.Lists = append(e.Lists, boardList(id, i, lists[i], labels))
+		e.Lists = append(e.Lists, boardList(lists[i], labels))
 	}
 	return e, nil
 }
 
-func boardList(boardID int64, i int, li boardListRecord, labels map[string]LabelBasic) BoardList {
-	e := BoardList{ID: boardID*ListIDBase + int64(i) + 1, Position: li.Position}
+func boardList(li boardListRecord, labels map[string]LabelBasic) BoardList {
+	e := BoardList{ID: li.ID, Position: li.Position}
 	if li.Label != nil {
 		if l, ok := labels[li.label()]; ok {
 			e.Label = &l
@@ -383,7 +422,7 @@ func (r *Reader) changeLists(ctx context.Context, g ferry.Namespace, labelGroups
 			if err := json.Unmarshal(f.bytes(), &b); err != nil {
 				return err
 			}
-			lists, err := parseLists(b.Lists)
+			lists, err := parseLists(id, b.Lists)
 			if err != nil {
 				return err
 			}
@@ -392,7 +431,7 @@ func (r *Reader) changeLists(ctx context.Context, g ferry.Namespace, labelGroups
 				return err
 			}
 			if shown >= 0 {
-				out = boardList(id, shown, lists[shown], labels)
+				out = boardList(lists[shown], labels)
 			}
 			f.set("lists", encodeLists(lists))
 			f.set("updated_at", archiveNow())
@@ -405,12 +444,13 @@ func (r *Reader) changeLists(ctx context.Context, g ferry.Namespace, labelGroups
 
 // listPlace is the place in lists of the label list whose id is listID,
 // or -1.
-func listPlace(boardID, listID int64, lists []boardListRecord) int {
-	i := int(listID - boardID*ListIDBase - 1)
-	if i < 0 || i >= len(lists) || lists[i].ListType != "label" {
-		return -1
+func listPlace(listID int64, lists []boardListRecord) int {
+	for i, li := range lists {
+		if li.ID == listID && li.ListType == "label" {
+			return i
+		}
 	}
-	return i
+	return -1
 }
 
 // CreateBoardList adds a list of label labelID (one of labelGroups') to
@@ -444,7 +484,7 @@ func (r *Reader) CreateBoardList(ctx context.Context, g ferry.Namespace, labelGr
 		lf := recordFields{}
 		lf.set("created_at", now)
 		lf.set("updated_at", now)
-		lists = append(lists, boardListRecord{ListType: "label", Position: &next, Label: label.raw, fields: lf})
+		lists = append(lists, boardListRecord{ID: nextListID(id, lists), ListType: "label", Position: &next, Label: label.raw, fields: lf})
 		return lists, len(lists) - 1, nil
 	})
 }
@@ -455,7 +495,7 @@ func (r *Reader) CreateBoardList(ctx context.Context, g ferry.Namespace, labelGr
 // ErrNoMove for a position it refuses.
 func (r *Reader) MoveBoardList(ctx context.Context, g ferry.Namespace, labelGroups []int64, id, listID, position int64) (BoardList, error) {
 	return r.changeLists(ctx, g, labelGroups, id, func(_ *store.Tx, lists []boardListRecord, _ map[string]LabelBasic) ([]boardListRecord, int, error) {
-		i := listPlace(id, listID, lists)
+		i := listPlace(listID, lists)
 		if i < 0 {
 			return nil, 0, ErrNoList
 		}
@@ -479,7 +519,7 @@ func (r *Reader) MoveBoardList(ctx context.Context, g ferry.Namespace, labelGrou
 // for no such list.
 func (r *Reader) DeleteBoardList(ctx context.Context, g ferry.Namespace, labelGroups []int64, id, listID int64) error {
 	_, err := r.changeLists(ctx, g, labelGroups, id, func(_ *store.Tx, lists []boardListRecord, _ map[string]LabelBasic) ([]boardListRecord, int, error) {
-		i := listPlace(id, listID, lists)
+		i := listPlace(listID, lists)
 		if i < 0 {
 			return nil, 0, ErrNoList
 		}
@@ -503,7 +543,7 @@ func rewriteBoardLists(ctx context.Context, tx *store.Tx, groups []int64,
 			return err
 		}
 		for _, b := range boards {
-			lists, err := parseLists(b.rec.Lists)
+			lists, err := parseLists(b.id, b.rec.Lists)
 			if err != nil {
 				return err
 			}
