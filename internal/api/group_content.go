@@ -532,6 +532,21 @@ func milestoneFilter(r *request) (content.MilestoneFilter, error) {
 	return f, nil
 }
 
+// groupProjectIDs are the ids of g's own projects (not its sub-groups').
+func (a *API) groupProjectIDs(r *request, g ferry.Namespace) ([]int64, error) {
+	_, projects, err := a.db.NamespaceTree(r.ctx(), g.ID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, p := range projects {
+		if p.NamespaceID == g.ID {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids, nil
+}
+
 // groupMilestoneID reads :milestone_id (Integer).
 func groupMilestoneID(r *request) (int64, error) { return idParam(r, "milestone_id") }
 
@@ -576,8 +591,13 @@ func (a *API) createGroupMilestone(w http.ResponseWriter, r *request) error {
 	if !canAdminGroupContent(level) {
 		return forbidden("")
 	}
+	projects, err := a.groupProjectIDs(r, g)
+	if err != nil {
+		return err
+	}
 	m, err := a.content.CreateGroupMilestone(r.ctx(), g, content.MilestoneInput{Title: optStr(r, "title"),
-		Description: optStr(r, "description"), DueDate: optStr(r, "due_date"), StartDate: optStr(r, "start_date")})
+		Description: optStr(r, "description"), DueDate: optStr(r, "due_date"), StartDate: optStr(r, "start_date"),
+		Projects: projects})
 	if e, ok := content.AsInvalid(err); ok {
 		return apiError(http.StatusBadRequest, "Failed to create milestone "+rubyErrors(e))
 	}
@@ -610,9 +630,13 @@ func (a *API) updateGroupMilestone(w http.ResponseWriter, r *request) error {
 	if !canAdminGroupContent(level) {
 		return forbidden("")
 	}
+	projects, err := a.groupProjectIDs(r, g)
+	if err != nil {
+		return err
+	}
 	m, err := a.content.UpdateGroupMilestone(r.ctx(), g, id, content.MilestoneInput{Title: optStr(r, "title"),
 		Description: optStr(r, "description"), DueDate: optStr(r, "due_date"), StartDate: optStr(r, "start_date"),
-		StateEvent: event})
+		StateEvent: event, Projects: projects})
 	if e, ok := content.AsInvalid(err); ok {
 		return apiError(http.StatusBadRequest, "Failed to update milestone "+rubyErrors(e))
 	}

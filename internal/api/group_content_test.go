@@ -476,3 +476,24 @@ func TestGroupContent_ConcurrentWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupContent_MilestoneTitleOfAProject pins that a group milestone
+// may not take the title of a milestone of one of the group's projects
+// (GitLab's Milestone#uniqueness_of_title), and that such a project lists
+// the group's milestones with include_parent_milestones.
+func TestGroupContent_MilestoneTitleOfAProject(t *testing.T) {
+	t.Parallel()
+	e := setupGroupContent(t)
+	setAdmin(t, e.env, &gitlab.UpdateSettingsOptions{ProjectImportLimit: gitlab.Ptr(int64(0))})
+	id := importFinished(t, e.env, fixtureArchive(t, "0.2.4", nil), map[string]string{"path": "imp", "namespace": "pub"})
+	checkCalls(t, e.env, []apiCase{
+		{"Taken", "POST", "/api/v4/groups/pub/milestones", e.tokens["reporter"], formType, "title=v4.0", 400,
+			`{"message":"Failed to create milestone {:title=>[\"already being used for another group or project milestone.\"]}"}`},
+	})
+	e.must(t, 201, "POST", "/groups/pub%2Fsub/milestones", "reporter", "title=v4.0") // not the sub-group's project
+	e.must(t, 201, "POST", "/groups/pub/milestones", "reporter", "title=group+only")
+	body := e.must(t, 200, "GET", "/projects/"+fmt.Sprint(id)+"/milestones?include_parent_milestones=true&search=only", "guest", "")
+	if !strings.Contains(body, `"title":"group only"`) || strings.Contains(body, "v4.0") {
+		t.Errorf("project milestones with the group's: %s", body)
+	}
+}

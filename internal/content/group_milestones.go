@@ -104,6 +104,9 @@ func (r *Reader) GroupMilestone(ctx context.Context, g ferry.Namespace, id int64
 type MilestoneInput struct {
 	Title, Description, DueDate, StartDate *string
 	StateEvent                             string
+	// Projects are the group's projects, whose milestones' titles a group
+	// milestone may not take either.
+	Projects []int64
 }
 
 // CreateGroupMilestone adds a milestone to group g with the next iid.
@@ -122,7 +125,7 @@ func (r *Reader) CreateGroupMilestone(ctx context.Context, g ferry.Namespace, in
 			m.IID = max(m.IID, o.rec.IID)
 		}
 		m.IID++
-		if err := validateMilestone(m, all, -1); err != nil {
+		if err := r.validateMilestone(ctx, m, all, -1, in.Projects); err != nil {
 			return err
 		}
 		now := archiveNow()
@@ -177,7 +180,7 @@ func (r *Reader) UpdateGroupMilestone(ctx context.Context, g ferry.Namespace, id
 		case "activate":
 			m.State = "active"
 		}
-		if err := validateMilestone(m, all, id); err != nil {
+		if err := r.validateMilestone(ctx, m, all, id, in.Projects); err != nil {
 			return err
 		}
 		m.UpdatedAt = archiveNow()
@@ -205,17 +208,33 @@ func (r *Reader) DeleteGroupMilestone(ctx context.Context, g ferry.Namespace, id
 }
 
 // validateMilestone is GitLab's Milestone validations: a title present,
-// of at most 255 characters, not another milestone's of the group; a
-// start date not after the due date.
-func validateMilestone(m milestoneRecord, all []groupRecord[milestoneRecord], self int64) error {
+// of at most 255 characters, not another milestone's of the group or of
+// one of its projects; a start date not after the due date.
+func (r *Reader) validateMilestone(ctx context.Context, m milestoneRecord, all []groupRecord[milestoneRecord], self int64, projects []int64) error {
 	e := &InvalidError{}
+	taken := slices.ContainsFunc(all, func(o groupRecord[milestoneRecord]) bool { return o.id != self && o.rec.Title == m.Title })
+	for _, p := range projects {
+		if taken {
+			break
+		}
+		err := r.db.EachRelationRow(ctx, p, "milestones", func(id int64, data []byte) error {
+			pm, err := decode[milestoneRecord]("milestones", id, data)
+			if err == nil && pm.Title == m.Title {
+				taken, err = true, errStop
+			}
+			return err
+		})
+		if err != nil && err != errStop {
+			return err
+		}
+	}
 	if m.Title == "" {
 		e.add("title", "can't be blank")
 	}
 	if len([]rune(m.Title)) > 255 {
 		e.add("title", "is too long (maximum is 255 characters)")
 	}
-	if slices.ContainsFunc(all, func(o groupRecord[milestoneRecord]) bool { return o.id != self && o.rec.Title == m.Title }) {
+	if taken {
 		e.add("title", "already being used for another group or project milestone.")
 	}
 	if m.StartDate != nil && m.DueDate != nil && *m.DueDate < *m.StartDate {
