@@ -264,8 +264,9 @@ func (a *API) listGroupLabels(w http.ResponseWriter, r *request) error {
 }
 
 // labelCounter counts, for a label title, the open and closed issues and
-// open merge requests of g's projects and its sub-groups' that the caller
-// may read (GitLab's label counts of a group label).
+// open merge requests of g's own projects that the caller may read
+// (GitLab's Label#issues_count: IssuesFinder with the group, without its
+// sub-groups).
 func (a *API) labelCounter(r *request, g ferry.Namespace) (content.LabelCounter, error) {
 	_, projects, err := a.db.NamespaceTree(r.ctx(), g.ID)
 	if err != nil {
@@ -277,6 +278,9 @@ func (a *API) labelCounter(r *request, g ferry.Namespace) (content.LabelCounter,
 	}
 	var seen []readable
 	for _, p := range projects {
+		if p.NamespaceID != g.ID {
+			continue
+		}
 		if level, err := a.access.ReadableProject(r.ctx(), r.user, p); err == nil {
 			seen = append(seen, readable{p.ID, level})
 		}
