@@ -477,11 +477,12 @@ func TestGroupContent_ConcurrentWrites(t *testing.T) {
 	}
 }
 
-// TestGroupContent_MilestoneTitleOfAProject pins that a group milestone
-// may not take the title of a milestone of one of the group's projects
-// (GitLab's Milestone#uniqueness_of_title), and that such a project lists
-// the group's milestones with include_parent_milestones.
-func TestGroupContent_MilestoneTitleOfAProject(t *testing.T) {
+// TestGroupContent_WithAProject pins, with an imported project in the
+// group, that a group milestone may not take the title of a milestone of
+// one of the group's projects (GitLab's Milestone#uniqueness_of_title),
+// that the project lists the group's milestones with
+// include_parent_milestones, and a group label's counts.
+func TestGroupContent_WithAProject(t *testing.T) {
 	t.Parallel()
 	e := setupGroupContent(t)
 	setAdmin(t, e.env, &gitlab.UpdateSettingsOptions{ProjectImportLimit: gitlab.Ptr(int64(0))})
@@ -495,5 +496,22 @@ func TestGroupContent_MilestoneTitleOfAProject(t *testing.T) {
 	body := e.must(t, 200, "GET", "/projects/"+fmt.Sprint(id)+"/milestones?include_parent_milestones=true&search=only", "guest", "")
 	if !strings.Contains(body, `"title":"group only"`) || strings.Contains(body, "v4.0") {
 		t.Errorf("project milestones with the group's: %s", body)
+	}
+	// A group label counts the issues and merge requests of the group's
+	// projects that carry its title.
+	total := func(path string) string {
+		t.Helper()
+		status, body, h := call(t, e.env, "GET", "/api/v4/projects/"+fmt.Sprint(id)+path, e.tokens["reporter"], "", "")
+		if status != 200 {
+			t.Fatalf("%s: %d %s", path, status, body)
+		}
+		return h.Get("X-Total")
+	}
+	e.must(t, 201, "POST", "/groups/pub/labels", "reporter", "name=test2&color=red")
+	want := fmt.Sprintf(`"open_issues_count":%s,"closed_issues_count":%s,"open_merge_requests_count":%s`,
+		total("/issues?labels=test2&state=opened"), total("/issues?labels=test2&state=closed"),
+		total("/merge_requests?labels=test2&state=opened"))
+	if body := e.must(t, 200, "GET", "/groups/pub/labels?with_counts=true", "reporter", ""); !strings.Contains(body, want) {
+		t.Errorf("counts: %s, want %s", body, want)
 	}
 }
