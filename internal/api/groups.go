@@ -162,8 +162,9 @@ func (a *API) deleteGroup(w http.ResponseWriter, r *request) error {
 }
 
 // deleteGroupTree removes group id, its sub-groups and their projects in
-// tx, as deleteProjects does. Returns ferry.ErrNotFound if the group is
-// gone.
+// tx, as deleteProjects does, and returns the files to delete once tx
+// commits (unfinished imports' uploads, the groups' export archives).
+// Returns ferry.ErrNotFound if the group is gone.
 func (a *API) deleteGroupTree(ctx context.Context, tx *store.Tx, id int64) ([]string, error) {
 	groups, projects, err := tx.NamespaceTree(ctx, id)
 	if err != nil {
@@ -171,6 +172,11 @@ func (a *API) deleteGroupTree(ctx context.Context, tx *store.Tx, id int64) ([]st
 	}
 	uploads, err := a.deleteProjects(ctx, tx, projects)
 	for _, g := range groups {
+		var files []string
+		if err == nil {
+			files, err = tx.DeleteGroupExports(ctx, g.ID, 0)
+			uploads = append(uploads, files...)
+		}
 		if err == nil {
 			err = tx.DeleteGroup(ctx, g.ID)
 		}

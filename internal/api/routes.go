@@ -35,6 +35,9 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/groups/{id}/members", a.open(a.listGroupMembers(false)))
 	mux.Handle("GET "+v4+"/groups/{id}/members/all", a.open(a.listGroupMembers(true)))
 	mux.Handle("POST "+v4+"/groups/{id}/members", a.authed(a.addGroupMember))
+	mux.Handle("POST "+v4+"/groups/{id}/export", a.open(a.scheduleGroupExport))
+	mux.Handle("GET "+v4+"/groups/{id}/export/download", a.open(a.downloadGroupExport))
+	mux.Handle("GET "+v4+"/ferry/groups/{id}/export", a.open(a.groupExportStatus))
 
 	mux.Handle("GET "+v4+"/namespaces", a.authed(a.listNamespaces))
 	mux.Handle("GET "+v4+"/namespaces/{id}", a.authed(a.getNamespace))

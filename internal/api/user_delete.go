@@ -80,5 +80,10 @@ func (a *API) deleteUserTx(r *request, tx *store.Tx, u ferry.User, hard bool) ([
 	if err != nil {
 		return nil, err
 	}
+	groupExports, err := tx.DeleteGroupExports(ctx, 0, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	exports = append(exports, groupExports...)
 	return append(append(files, uploads...), exports...), tx.DeleteUser(ctx, u.ID)
 }

@@ -221,6 +221,8 @@ func (s *Server) build(ctx context.Context) error {
 		Transfers: transfers})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "importer"),
 		Enqueue: s.enqueue})
+	river.AddWorker(workers, &exporter.GroupWorker{DB: db, Blobs: s.Blobs, TempDir: tmp, GitLabVersion: "ferry-" + api.Version,
+		Logger: cfg.Logger.With("component", "exporter"), Metrics: s.Metrics})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
 		RetryPolicy: cfg.RetryPolicy, ClientID: s.clientID,

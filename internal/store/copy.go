@@ -12,7 +12,7 @@ import (
 // satisfied (parents first; rows by id). Rate-limit counters and
 // heartbeats are not worth moving.
 var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
-	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "group_attributes", "group_relations", "issuables", "project_exports", "project_imports",
+	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "group_attributes", "group_relations", "issuables", "project_exports", "group_exports", "project_imports",
 	"import_failures", "import_user_mappings", "dropped_imports"}
 
 // keyedByProject are the tables whose key is a project's id: they have no
