@@ -23,6 +23,7 @@ type groupMemberRecord struct {
 	UpdatedAt         string     `json:"updated_at"`
 	CreatedByID       *int64     `json:"created_by_id"`
 	InviteEmail       *string    `json:"invite_email"`
+	InviteToken       *string    `json:"invite_token"`
 	InviteAcceptedAt  *string    `json:"invite_accepted_at"`
 	RequestedAt       *string    `json:"requested_at"`
 	ExpiresAt         *string    `json:"expires_at"`
