@@ -30,6 +30,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST "+v4+"/groups", a.authed(a.createGroup))
 	mux.Handle("GET "+v4+"/groups/{id}", a.open(a.getGroup))
 	mux.Handle("DELETE "+v4+"/groups/{id}", a.authed(a.deleteGroup))
+	mux.Handle("POST "+v4+"/groups/{id}/restore", a.authed(a.restoreGroup))
 	mux.Handle("GET "+v4+"/groups/{id}/subgroups", a.open(a.listSubgroups))
 	mux.Handle("GET "+v4+"/groups/{id}/projects", a.open(a.listGroupProjects))
 	mux.Handle("GET "+v4+"/groups/{id}/members", a.open(a.listGroupMembers(false)))

@@ -22,5 +22,15 @@ CREATE TABLE group_exports (
 CREATE INDEX group_exports_owner ON group_exports (group_id, user_id, id);
 CREATE INDEX group_exports_status ON group_exports (status, updated_at);
 
+-- A group marked for deletion (DELETE /groups/:id, as GitLab 18): when and
+-- by whom; the group is removed for good after deletion_adjourned_period
+-- days.
+ALTER TABLE namespaces ADD COLUMN marked_for_deletion_at TIMESTAMP;
+ALTER TABLE namespaces ADD COLUMN deleting_user_id BIGINT;
+CREATE INDEX namespaces_marked_for_deletion ON namespaces (marked_for_deletion_at);
+
 -- +goose Down
+DROP INDEX namespaces_marked_for_deletion;
+ALTER TABLE namespaces DROP COLUMN deleting_user_id;
+ALTER TABLE namespaces DROP COLUMN marked_for_deletion_at;
 DROP TABLE group_exports;
