@@ -507,3 +507,35 @@ func TestGroupExport_PythonGitlab(t *testing.T) {
 		t.Errorf("python-gitlab saw %s", b)
 	}
 }
+
+// TestGroupExport_GroupRemovedWithItsFiles pins that removing a group for
+// good (permanently_remove after DELETE marked it) removes its export
+// archives and their records with it.
+func TestGroupExport_GroupRemovedWithItsFiles(t *testing.T) {
+	t.Parallel()
+	s := setupGroupExport(t, servertest.Options{})
+	s.export(t, "acme/web", "olga", "finished")
+	ctx, db := context.Background(), s.env.Server.DB
+	exports, err := db.GroupExports(ctx, s.ids["acme/web"], s.users["olga"].ID)
+	if err != nil || len(exports) != 1 {
+		t.Fatalf("exports %v %v", exports, err)
+	}
+	obj, err := s.env.Server.Blobs.Open(ctx, exports[0].FileKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj.Close()
+	web := s.path("acme/web", "")
+	marked := "acme/web-deletion_scheduled-" + itoa(s.ids["acme/web"])
+	checkCalls(t, s.env, []apiCase{
+		{"Mark", "DELETE", web, s.tokens["olga"], "", "", 202, `{"message":"202 Accepted"}`},
+		{"Remove", "DELETE", web + "?permanently_remove=true&full_path=" + marked, s.tokens["olga"], "", "", 202,
+			`{"message":"202 Accepted"}`},
+	})
+	if _, err := s.env.Server.Blobs.Open(ctx, exports[0].FileKey); err == nil {
+		t.Error("the removed group's export archive is still stored")
+	}
+	if _, err := db.GroupExportByID(ctx, exports[0].ID); err == nil {
+		t.Error("the removed group's export record is still there")
+	}
+}
