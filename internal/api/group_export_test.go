@@ -180,9 +180,12 @@ func TestGroupExport_Archive(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("download: %d %s", status, body)
 	}
-	name := strings.TrimSuffix(strings.TrimPrefix(hdr.Get("Content-Disposition"), `attachment; filename="`), `"; filename*=UTF-8''`)
-	if !strings.HasSuffix(hdr.Get("Content-Disposition"), "_acme_export.tar.gz") || !strings.Contains(name, "_acme_export.tar.gz") ||
-		hdr.Get("Content-Type") != "application/octet-stream" {
+	// GitLab's export_filename: "<%Y-%m-%d_%H-%M-%3N>_<full path>_export.tar.gz".
+	name := regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{3}_acme_export\.tar\.gz$`)
+	disposition := regexp.MustCompile(`^attachment; filename="(.+)"; filename\*=UTF-8''(.+)$`).FindStringSubmatch(
+		hdr.Get("Content-Disposition"))
+	if disposition == nil || !name.MatchString(disposition[1]) || disposition[2] != disposition[1] ||
+		hdr.Get("Content-Type") != "application/octet-stream" || hdr.Get("Content-Transfer-Encoding") != "binary" {
 		t.Errorf("headers %v", hdr)
 	}
 	files := untar(t, []byte(body))
