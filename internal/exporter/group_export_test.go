@@ -1,8 +1,6 @@
 package exporter
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -222,19 +220,9 @@ func archiveNames(t *testing.T, blobs blob.Store, key string) []string {
 		t.Fatal(err)
 	}
 	defer obj.Close()
-	gz, err := gzip.NewReader(obj)
+	data, err := io.ReadAll(obj)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for tr := tar.NewReader(gz); ; {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return names
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, h.Name)
-	}
+	return tarNames(t, data)
 }
