@@ -13,11 +13,11 @@ import (
 // heartbeats are not worth moving.
 var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
 	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "group_attributes", "group_relations", "issuables", "project_exports", "project_imports",
-	"import_failures", "import_user_mappings", "dropped_imports"}
+	"import_failures", "import_user_mappings", "dropped_imports", "group_imports"}
 
 // keyedByProject are the tables whose key is a project's id: they have no
 // id sequence of their own.
-var keyedByProject = map[string]bool{"group_attributes": true, "project_attributes": true, "project_imports": true, "dropped_imports": true}
+var keyedByProject = map[string]bool{"group_attributes": true, "project_attributes": true, "project_imports": true, "dropped_imports": true, "group_imports": true}
 
 // CopiedTables are the tables CopyTo copies, in its order.
 func CopiedTables() []string { return slices.Clone(copyTables) }
