@@ -210,3 +210,32 @@ func TestGroupImport_PythonGitlab(t *testing.T) {
 		t.Errorf("import %s %v", st.ImportStatus, st.Stats)
 	}
 }
+
+// TestGroupImport_LabelTitles pins GitLab's group ObjectBuilder: a label
+// title repeated in labels.ndjson is stored once, and a board list's label
+// the group does not hold becomes a group label.
+func TestGroupImport_LabelTitles(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	tree := exportTree(t, "complex")
+	var kept [][]byte
+	for _, line := range bytes.Split(bytes.TrimSpace(tree["tree/groups/4351/labels.ndjson"]), []byte("\n")) {
+		if !bytes.Contains(line, []byte(`"title":"TSL"`)) {
+			kept = append(kept, line)
+		}
+	}
+	kept = append(kept, kept[0]) // Bruffefunc twice
+	tree["tree/groups/4351/labels.ndjson"] = append(bytes.Join(kept, []byte("\n")), '\n')
+	g, st := groupImported(t, env, groupArchive(t, tree), map[string]string{"path": "titles", "name": "Titles"})
+	if st.ImportStatus != "finished" {
+		t.Fatalf("import %s %s", st.ImportStatus, deref(st.ImportError))
+	}
+	labels := groupRecords(t, env, g.ID, "labels")
+	var titles []string
+	for _, l := range labels {
+		titles = append(titles, l["title"].(string))
+	}
+	if len(titles) != 10 || titles[0] != "Bruffefunc" || titles[9] != "TSL" || st.Stats["labels"] != 10 {
+		t.Errorf("labels %v (stats %d), want the 9 unique ones then TSL", titles, st.Stats["labels"])
+	}
+}

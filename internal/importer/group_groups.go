@@ -97,6 +97,7 @@ func (g *groupRestore) restoreGroup(ctx context.Context, ns ferry.Namespace, src
 		}
 		return g.user.ID
 	}}
+	g.titles = newGroupTitles()
 	for _, rel := range keptGroupRelations {
 		if err := g.relation(ctx, ns, src, rel, c); err != nil {
 			return err
@@ -154,14 +155,20 @@ func (g *groupRestore) relation(ctx context.Context, ns ferry.Namespace, src gro
 				ExceptionClass: re.Class, ExceptionMessage: re.Message})
 			return nil
 		}
+		if g.titles.seen(rel, &g.rec) {
+			return nil
+		}
 		if batch = append(batch, c.clean(&g.rec)); len(batch) == groupBatch {
 			return flush()
 		}
 		return nil
 	})
 	g.rec.release()
-	if err != nil {
+	if err == nil {
+		err = flush()
+	}
+	if err != nil || rel != "boards" {
 		return err
 	}
-	return flush()
+	return g.boardLabels(ctx, ns)
 }

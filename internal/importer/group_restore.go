@@ -61,6 +61,7 @@ type groupRestore struct {
 	top    ferry.Namespace
 	logger *slog.Logger
 	rec    record
+	titles *groupTitles // of the group being restored
 }
 
 func (g *groupRestore) run(ctx context.Context) error {
