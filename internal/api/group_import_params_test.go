@@ -5,6 +5,8 @@ import (
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
+	"github.com/ferryhq/ferry"
+
 	"github.com/ferryhq/ferry/internal/server/servertest"
 )
 
@@ -117,5 +119,39 @@ func TestGroupImport_Status(t *testing.T) {
 				t.Errorf("%d %s, want %d", status, body, tt.status)
 			}
 		})
+	}
+}
+
+// TestGroupImport_NonAdminMembers pins GitLab's MembersMapper for a user
+// who is not an administrator: no archive member is mapped, the importer
+// is the group's only member (its Owner), and so of each sub-group.
+func TestGroupImport_NonAdminMembers(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	newUserWithEmail(t, env, "adriene", "adriene.mcclure@gitlabexample.com")
+	user, _, token := newUser(t, env, "importer")
+	if status, body := importGroup(t, env, token, groupArchive(t, exportTree(t, "complex")),
+		map[string]string{"path": "nonadmin", "name": "Nonadmin"}); status != 202 {
+		t.Fatalf("%d %s", status, body)
+	}
+	g, _, err := env.Root.Groups.GetGroup("nonadmin", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := waitGroupImport(t, env, g.ID); st.ImportStatus != "finished" || st.Stats["members"] != 0 {
+		t.Fatalf("import %s %v", st.ImportStatus, st.Stats)
+	}
+	groups := []int64{g.ID}
+	for _, c := range subgroups(t, env, g.ID) {
+		groups = append(groups, c.ID)
+	}
+	for _, id := range groups {
+		members, err := env.Server.DB.Members(t.Context(), ferry.MemberOfNamespace, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(members) != 1 || members[0].User.ID != user.ID || members[0].AccessLevel != ferry.Owner {
+			t.Errorf("group %d members %+v, want the importer as Owner", id, members)
+		}
 	}
 }
