@@ -6,7 +6,6 @@ import (
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/ferryhq/ferry"
-
 	"github.com/ferryhq/ferry/internal/server/servertest"
 )
 
