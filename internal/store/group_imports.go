@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/ferryhq/ferry"
 )
@@ -84,4 +86,15 @@ func (q queries) SetGroupDetails(ctx context.Context, id int64, description, vis
 		return fmt.Errorf("update group %d: %w", id, err)
 	}
 	return gone(res)
+}
+
+// StaleGroupImports returns up to 1000 group imports scheduled or started
+// and not updated since before.
+func (q queries) StaleGroupImports(ctx context.Context, before time.Time) ([]ferry.GroupImport, error) {
+	rows, err := q.query(ctx, `SELECT `+groupImportColumns+` FROM group_imports
+		WHERE status IN ('scheduled', 'started') AND updated_at < ? ORDER BY group_id LIMIT 1000`, before.UTC())
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r *sql.Rows) (ferry.GroupImport, error) { return scanGroupImport(r) })
 }
