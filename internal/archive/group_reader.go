@@ -13,9 +13,10 @@ import (
 	"strings"
 )
 
-// The group archive (GitLab's group export, read as GitLab 17.x's
-// Gitlab::ImportExport::Group::TreeRestorer reads it, and its legacy
-// layout as LegacyTreeRestorer read it until 15.8):
+// The group archive (GitLab's group export, read as GitLab 17.x-18.x's
+// lib/gitlab/import_export/group/tree_restorer.rb reads it, and its
+// legacy layout as legacy_tree_restorer.rb read it until 15.8; see
+// internal/importer/group_import.go for the files and commits followed):
 //
 //	VERSION                               as for projects (CheckVersion)
 //	tree/groups/_all.ndjson               the group ids, one a line, the exported group first

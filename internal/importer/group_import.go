@@ -1,12 +1,16 @@
 package importer
 
 // The group import job: GitLab's GroupImportWorker running
-// Groups::ImportExport::ImportService (app/services/groups/import_export/
-// import_service.rb, lib/gitlab/import_export/group/tree_restorer.rb,
-// legacy_tree_restorer.rb, group_restorer.rb, relation_tree_restorer.rb,
-// relation_factory.rb, members_mapper.rb; gitlabhq master of 2025, GitLab
-// 18.x, which reads only the NDJSON layout; the legacy group.json is read
-// as GitLab 15.7's LegacyTreeRestorer read it).
+// Groups::ImportExport::ImportService. Followed, in gitlabhq/gitlabhq
+// (GitLab 17.x-18.x master; the mirror commit of each file read):
+// app/services/groups/import_export/import_service.rb (05f0ebba),
+// lib/gitlab/import_export/group/tree_restorer.rb (4555e1b2),
+// group_restorer.rb (5c8c561a), relation_tree_restorer.rb (022301b9),
+// relation_factory.rb (1d20d436), import_export.yml (017a6c12),
+// lib/gitlab/import_export/members_mapper.rb (0fe671b0) and
+// spec/lib/gitlab/import_export/group/tree_restorer_spec.rb (0f6fb8a8).
+// GitLab reads only the NDJSON layout since 15.8; the legacy group.json
+// is read as legacy_tree_restorer.rb (983a0bba, GitLab 13.x-15.7) did.
 
 import (
 	"context"
