@@ -278,25 +278,27 @@ func TestGroupImport_Visibility(t *testing.T) {
 	env := servertest.Start(t)
 	tree := exportTree(t, "visibility_levels/internal")
 	for _, tt := range []struct {
-		parent string
-		want   map[string]string // sub-group path -> visibility
+		parent, level string            // the parent's visibility, the archive top group's level
+		want          map[string]string // sub-group path -> visibility
 	}{
-		{"public", map[string]string{"public": "public", "internal": "internal", "private": "private"}},
-		{"private", map[string]string{"public": "private", "internal": "private", "private": "private"}},
-		{"internal", map[string]string{"public": "internal", "internal": "internal", "private": "private"}},
+		{"public", "20", map[string]string{"public": "public", "internal": "internal", "private": "private"}},
+		{"private", "0", map[string]string{"public": "private", "internal": "private", "private": "private"}},
+		{"internal", "10", map[string]string{"public": "internal", "internal": "internal", "private": "private"}},
+		// An archive more visible than the parent is capped at the
+		// parent's level (GitLab would refuse to save the group).
+		{"private", "20", map[string]string{"public": "private", "internal": "private", "private": "private"}},
 	} {
-		t.Run(tt.parent, func(t *testing.T) {
-			parent, _, err := env.Root.Groups.CreateGroup(&gitlab.CreateGroupOptions{Name: gitlab.Ptr(tt.parent + "-parent"),
-				Path: gitlab.Ptr(tt.parent + "-parent"), Visibility: gitlab.Ptr(gitlab.VisibilityValue(tt.parent))})
+		t.Run(tt.parent+"-"+tt.level, func(t *testing.T) {
+			parent, _, err := env.Root.Groups.CreateGroup(&gitlab.CreateGroupOptions{Name: gitlab.Ptr(tt.parent + "-" + tt.level),
+				Path: gitlab.Ptr(tt.parent + "-" + tt.level), Visibility: gitlab.Ptr(gitlab.VisibilityValue(tt.parent))})
 			if err != nil {
 				t.Fatal(err)
 			}
 			// GitLab's public and private fixtures differ from the
 			// internal one in their top group's level only.
 			files := maps.Clone(tree)
-			level := map[string]string{"public": "20", "internal": "10", "private": "0"}[tt.parent]
 			files["tree/groups/283.json"] = bytes.Replace(files["tree/groups/283.json"], []byte(`"visibility_level":10`),
-				[]byte(`"visibility_level":`+level), 1)
+				[]byte(`"visibility_level":`+tt.level), 1)
 			g, st := groupImported(t, env, groupArchive(t, files),
 				map[string]string{"path": "top", "name": "Top", "parent_id": itoa(parent.ID)})
 			if st.ImportStatus != "finished" {
