@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"testing"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
@@ -152,5 +153,21 @@ func TestGroupImport_NonAdminMembers(t *testing.T) {
 		if len(members) != 1 || members[0].User.ID != user.ID || members[0].AccessLevel != ferry.Owner {
 			t.Errorf("group %d members %+v, want the importer as Owner", id, members)
 		}
+	}
+}
+
+// TestGroupImport_TooLarge pins max_import_size: a larger upload is cut
+// off with Workhorse's 413 and no group is created.
+func TestGroupImport_TooLarge(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	setAdmin(t, env, &gitlab.UpdateSettingsOptions{MaxImportSize: gitlab.Ptr(int64(1))})
+	status, body := postArchive(t, env, "/api/v4/groups/import", servertest.RootToken, "g.tar.gz",
+		bytes.Repeat([]byte("x"), 2<<20), map[string]string{"path": "big", "name": "big"})
+	if status != 413 || body != "Request Entity Too Large" {
+		t.Errorf("%d %s, want 413", status, body)
+	}
+	if _, resp, _ := env.Root.Groups.GetGroup("big", nil); statusOf(resp) != 404 {
+		t.Errorf("the group was created: %d", statusOf(resp))
 	}
 }
