@@ -144,6 +144,8 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET "+v4+"/projects/{id}/export/download", a.open(a.downloadExport))
 
 	mux.Handle("POST "+v4+"/projects/import", a.streamed(a.importFile))
+	mux.Handle("POST "+v4+"/groups/import", a.streamed(a.importGroup))
+	mux.Handle("GET "+v4+"/ferry/groups/{id}/import", a.authed(a.getGroupImport))
 	mux.Handle("POST "+v4+"/projects/remote-import", a.authed(a.remoteImport))
 	mux.Handle("POST "+v4+"/projects/remote-import-s3", a.authed(a.remoteImportS3))
 	mux.Handle("GET "+v4+"/projects/{id}/import", a.authed(a.getImport))

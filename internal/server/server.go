@@ -220,6 +220,8 @@ func (s *Server) build(ctx context.Context) error {
 	river.AddWorker(workers, &importer.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, TempDir: tmp,
 		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers, Metrics: s.Metrics,
 		Transfers: transfers})
+	river.AddWorker(workers, &importer.GroupWorker{DB: db, Blobs: s.Blobs, TempDir: tmp,
+		Logger: cfg.Logger.With("component", "group_importer")})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "importer"),
 		Enqueue: s.enqueue})
 	river.AddWorker(workers, &exporter.GroupWorker{DB: db, Blobs: s.Blobs, TempDir: tmp, GitLabVersion: "ferry-" + api.Version,

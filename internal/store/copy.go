@@ -13,12 +13,12 @@ import (
 // heartbeats are not worth moving.
 var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
 	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "group_attributes", "group_relations", "issuables", "project_exports", "group_exports", "project_imports",
-	"import_failures", "import_user_mappings", "dropped_imports"}
+	"import_failures", "import_user_mappings", "dropped_imports", "group_imports"}
 
 // keyedByOwner are the tables whose key is their project's or group's id
 // (the column named): they have no id sequence of their own.
 var keyedByOwner = map[string]string{"group_attributes": "group_id", "project_attributes": "project_id",
-	"project_imports": "project_id", "dropped_imports": "project_id"}
+	"project_imports": "project_id", "dropped_imports": "project_id", "group_imports": "group_id"}
 
 // CopiedTables are the tables CopyTo copies, in its order.
 func CopiedTables() []string { return slices.Clone(copyTables) }
