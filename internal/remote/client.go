@@ -40,6 +40,11 @@ type Client struct {
 	// NoExport is how long an export may show the status none after it
 	// was asked for (an older GitLab's, until its worker starts).
 	NoExport time.Duration
+	// GroupWait is how long a group export or import is waited for on a
+	// server that gives no status of them (GitLab); Settle is how long
+	// a group GitLab imports must stay unchanged to be taken as
+	// imported.
+	GroupWait, Settle time.Duration
 }
 
 // New returns a client of the server at server (its base URL, with or
@@ -54,7 +59,8 @@ func New(server, token string, logger *slog.Logger) (*Client, error) {
 	base := strings.TrimSuffix(strings.TrimSuffix(u.String(), "/"), "/api/v4")
 	return &Client{base: base + "/api/v4", token: token, http: &http.Client{CheckRedirect: keepToken}, log: logger,
 		Retries: 5, RateLimitWaits: 30, Backoff: time.Second, MaxBackoff: 30 * time.Second,
-		Poll: time.Second, MaxPoll: 5 * time.Second, NoExport: 15 * time.Minute}, nil
+		Poll: time.Second, MaxPoll: 5 * time.Second, NoExport: 15 * time.Minute,
+		GroupWait: 2 * time.Hour, Settle: 30 * time.Second}, nil
 }
 
 // Server is the server's base URL, as errors name it.

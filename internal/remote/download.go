@@ -38,6 +38,13 @@ type Download struct {
 // it fails or ctx ends. It returns ErrNotAnArchive (wrapped) when the
 // file is not an export archive.
 func (c *Client) DownloadExport(ctx context.Context, project string, opt Download) (string, error) {
+	fallback := strings.ReplaceAll(strings.Trim(project, "/"), "/", "_") + "_export.tar.gz"
+	return c.downloadArchive(ctx, "/projects/"+ProjectID(project)+"/export/download", fallback, opt)
+}
+
+// downloadArchive downloads the export archive at path (of the API) as
+// DownloadExport says, naming it fallback when the server gives no name.
+func (c *Client) downloadArchive(ctx context.Context, path, fallback string, opt Download) (string, error) {
 	dir := opt.Dir
 	if opt.Out != "" {
 		dir = filepath.Dir(opt.Out)
@@ -53,7 +60,7 @@ func (c *Client) DownloadExport(ctx context.Context, project string, opt Downloa
 			os.Remove(f.Name())
 		}
 	}()
-	d := &download{c: c, path: "/projects/" + ProjectID(project) + "/export/download", f: f, total: -1, bytes: opt.Bytes}
+	d := &download{c: c, path: path, f: f, total: -1, bytes: opt.Bytes}
 	if err := d.run(ctx); err != nil {
 		return "", err
 	}
@@ -65,7 +72,7 @@ func (c *Client) DownloadExport(ctx context.Context, project string, opt Downloa
 	}
 	out := opt.Out
 	if out == "" {
-		out = filepath.Join(dir, exportName(d.name, project))
+		out = filepath.Join(dir, exportName(d.name, fallback))
 	}
 	if err := os.Rename(f.Name(), out); err != nil {
 		return "", fmt.Errorf("download: %w", err)
@@ -92,12 +99,11 @@ func verify(ctx context.Context, f *os.File) error {
 	return nil
 }
 
-// exportName is the file name the server gave, made safe, or one made of
-// the project's path.
-func exportName(given, project string) string {
+// exportName is the file name the server gave, made safe, or fallback.
+func exportName(given, fallback string) string {
 	given = filepath.Base(strings.ReplaceAll(given, "\\", "/"))
 	if given == "." || given == "/" || given == ".." || strings.HasPrefix(given, ".") || given == "" {
-		return strings.ReplaceAll(strings.Trim(project, "/"), "/", "_") + "_export.tar.gz"
+		return fallback
 	}
 	return given
 }
