@@ -33,7 +33,19 @@ type GroupExportStatus struct {
 // ScheduleGroupExport asks for a new export of group (an id or a full
 // path): POST /groups/:id/export.
 func (c *Client) ScheduleGroupExport(ctx context.Context, group string) error {
-	return c.call(ctx, http.MethodPost, "/groups/"+ProjectID(group)+"/export", nil)
+	_, err := c.scheduleGroupExport(ctx, group)
+	return err
+}
+
+// scheduleGroupExport asks for an export and returns when the server
+// took the request (its Date; zero when it gives none).
+func (c *Client) scheduleGroupExport(ctx context.Context, group string) (time.Time, error) {
+	h, err := c.request(ctx, http.MethodPost, "/groups/"+ProjectID(group)+"/export", nil, nil)
+	if err != nil {
+		return time.Time{}, err
+	}
+	at, _ := http.ParseTime(h.Get("Date"))
+	return at, nil
 }
 
 // GroupExport reads Ferry's status of group's export. Since a group that
@@ -64,12 +76,14 @@ func (c *Client) DownloadGroupExport(ctx context.Context, group string, opt Down
 // It returns ErrExportFailed (wrapped) when the export failed, or never
 // appeared.
 func (c *Client) ExportGroupArchive(ctx context.Context, group string, opt Download, seen func(GroupExportStatus)) (string, error) {
-	if err := c.ScheduleGroupExport(ctx, group); err != nil {
+	scheduled, err := c.scheduleGroupExport(ctx, group)
+	if err != nil {
 		return "", err
 	}
-	_, err := c.GroupExport(ctx, group)
+	_, err = c.GroupExport(ctx, group)
 	switch {
 	case errors.Is(err, ErrNoStatus):
+		opt.since = scheduled
 		return c.awaitGroupDownload(ctx, group, opt, seen)
 	case err != nil:
 		return "", err
@@ -96,9 +110,11 @@ func (c *Client) ExportGroupArchive(ctx context.Context, group string, opt Downl
 // it, as GitLab must be followed: 404 "not available yet" while the
 // export is written, "404 Not found or has expired" before its worker
 // starts (for at most NoExport) and after it failed (once it was seen
-// being written). Each ask counts against GitLab's download limit (one
-// a minute by default), whose 429s wait out their Retry-After. It gives
-// up after GroupWait.
+// being written). Until its worker starts, GitLab still serves an
+// earlier export: a file last modified before opt.since (when the
+// export was asked for) is dropped and asked for again. Each ask counts
+// against GitLab's download limit (one a minute by default), whose 429s
+// wait out their Retry-After. It gives up after GroupWait.
 func (c *Client) awaitGroupDownload(ctx context.Context, group string, opt Download, seen func(GroupExportStatus)) (string, error) {
 	start, running, wait := time.Now(), false, c.Poll
 	for {
@@ -110,6 +126,10 @@ func (c *Client) awaitGroupDownload(ctx context.Context, group string, opt Downl
 			return file, nil
 		case ctx.Err() != nil:
 			return "", ctx.Err()
+		case errors.Is(err, errStale) && !running && time.Since(start) <= c.NoExport:
+			seen(GroupExportStatus{Status: "queued"})
+		case errors.Is(err, errStale):
+			return "", fmt.Errorf("%w: group %s: the server still gives an earlier export (%v)", ErrExportFailed, group, err)
 		case !errors.As(err, &ae) || ae.Status != http.StatusNotFound:
 			return "", err
 		case strings.Contains(ae.Message, msgExportNotReady):

@@ -20,7 +20,9 @@ import (
 	"github.com/ferryhq/ferry/internal/archive"
 )
 
-// answer is one answer of a fake server: status, Retry-After, body.
+// answer is one answer of a fake server: status, Retry-After, body (a
+// body "X-Total:N rest" is rest with that header, "Last-Modified:D rest"
+// rest last modified D from now).
 type answer struct {
 	code  int
 	after string
@@ -73,6 +75,12 @@ func (s *groupServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a := list[min(n, len(list)-1)]
 	if a.after != "" {
 		w.Header().Set("Retry-After", a.after)
+	}
+	if rest, ok := strings.CutPrefix(a.body, "Last-Modified:"); ok {
+		at, body, _ := strings.Cut(rest, " ")
+		d, _ := time.ParseDuration(at)
+		w.Header().Set("Last-Modified", time.Now().Add(d).UTC().Format(http.TimeFormat))
+		a.body = body
 	}
 	if strings.HasPrefix(a.body, "X-Total:") {
 		total, body, _ := strings.Cut(strings.TrimPrefix(a.body, "X-Total:"), " ")
@@ -131,7 +139,8 @@ const (
 // from Ferry through its status route, then one download; from GitLab,
 // which has no status route, by asking for the download until it is the
 // file (a 404 "not available yet" while it is written, "Not found or
-// has expired" before its worker starts, 429s waited out), failing when
+// has expired" before its worker starts, 429s waited out, an earlier
+// export it still serves until then dropped and asked for again), failing when
 // the file goes away after it was being written, never appears, or is
 // not there within GroupWait.
 func TestExportGroupArchive(t *testing.T) {
@@ -152,6 +161,9 @@ func TestExportGroupArchive(t *testing.T) {
 		{"FerryFailed", []answer{{200, "", `{"status":"failed","error":"disk full"}`}}, []answer{ok}, ErrExportFailed, 0, nil},
 		{"GitLab", nil, []answer{{404, "", expired}, {404, "", notReady}, {429, "0", `{"message":"429 Too Many Requests"}`},
 			{404, "", notReady}, ok}, nil, 5, []string{"queued", "started", "started", "finished"}},
+		{"GitLabEarlierExport", nil, []answer{{200, "", "Last-Modified:-1h " + file}, {404, "", notReady},
+			{200, "", "Last-Modified:1m " + file}},
+			nil, 3, []string{"queued", "started", "finished"}},
 		{"GitLabFailed", nil, []answer{{404, "", notReady}, {404, "", expired}}, ErrExportFailed, 2, []string{"started"}},
 		{"GitLabNeverStarts", nil, []answer{{404, "", expired}}, ErrExportFailed, 0, nil},
 		{"GitLabTooLong", nil, []answer{{404, "", notReady}}, ErrExportFailed, 0, nil},
