@@ -3,7 +3,10 @@
 // source, download the archive, count its records with the importer's dry
 // run (importer.Check), upload it to the target, wait for the import,
 // then verify that the target read every record of the archive and list
-// its failed relations. It is the engine of `ferry migrate`; the servers
+// its failed relations. A group may go first, through GitLab's group
+// import/export API (group.go), so that its projects land in the
+// sub-groups, with the labels and milestones, it brought. It is the
+// engine of `ferry migrate`; the servers
 // are reached through internal/remote, whose calls wait out rate limits
 // and retry transient failures.
 package migrate

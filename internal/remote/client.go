@@ -1,8 +1,11 @@
 // Package remote is the command line's client of a server that speaks
-// GitLab's project import/export API (GitLab or Ferry): it schedules and
-// follows exports, downloads them (resuming with Range after a dropped
-// connection), uploads archives to import (streamed, never held in
-// memory) and follows imports. Only GitLab's documented API is used.
+// GitLab's project and group import/export APIs (GitLab or Ferry): it
+// schedules and follows exports, downloads them (resuming with Range
+// after a dropped connection), uploads archives to import (streamed,
+// never held in memory) and follows imports. Only GitLab's documented
+// API is used, and Ferry's status routes of group jobs where the server
+// has them (GitLab has none: see ExportGroupArchive and
+// WaitGroupImport).
 // Every call honours 429 with Retry-After and retries transient failures
 // (5xx, a dropped connection) with backoff; other refusals are an
 // *APIError that says what to do. The token is sent in the PRIVATE-TOKEN
