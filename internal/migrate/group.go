@@ -128,6 +128,7 @@ func (m *Migrator) groupSeen(it Item) func(remote.GroupImportStatus) {
 // migrated when the target counts every record of the archive it
 // reports on.
 func (m *Migrator) groupImported(r Result, final remote.GroupImportStatus, err error) Result {
+	r.FailedRelations = final.FailedRelations
 	if err != nil {
 		r.Outcome, r.Step, r.Error = "failed", "import", fmt.Sprintf("on %s: %v", m.To.Server(), err)
 		r.lost = r.GroupID != 0 && !errors.Is(err, remote.ErrImportFailed)

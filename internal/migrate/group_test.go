@@ -155,7 +155,7 @@ func TestMigrator_GroupFirst(t *testing.T) {
 // skipped in the next run.
 func TestMigrator_GroupResumed(t *testing.T) {
 	t.Parallel()
-	to, _ := server(t, map[string][2]string{"GET /ferry/groups/7/import": {"200", `{"status":"finished","counts":{"groups":2}}`}})
+	to, _ := server(t, map[string][2]string{"GET /ferry/groups/7/import": {"200", `{"import_status":"finished","stats":{"groups":2}}`}})
 	from, fromCalls := server(t, nil)
 	it := GroupArchiveItem("grp", "new")
 	stateFile := filepath.Join(t.TempDir(), "state.json")

@@ -26,8 +26,8 @@ const (
 // GroupExportStatus is Ferry's GET /ferry/groups/:id/export: none,
 // queued, started, finished or failed, and why it failed.
 type GroupExportStatus struct {
-	Status string  `json:"status"`
-	Error  *string `json:"error"`
+	Status string `json:"export_status"`
+	Error  string `json:"export_error"`
 }
 
 // ScheduleGroupExport asks for a new export of group (an id or a full
@@ -94,9 +94,9 @@ func (c *Client) ExportGroupArchive(ctx context.Context, group string, opt Downl
 		if st.Status == "none" && time.Since(start) > c.NoExport {
 			return "failed", fmt.Errorf("%w: group %s shows no export %s after it was asked for one", ErrExportFailed, group, c.NoExport)
 		}
-		why := "no reason given"
-		if st.Error != nil && *st.Error != "" {
-			why = *st.Error
+		why := st.Error
+		if why == "" {
+			why = "no reason given"
 		}
 		return st.Status, fmt.Errorf("%w: group %s: %s", ErrExportFailed, group, why)
 	})

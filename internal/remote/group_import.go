@@ -33,13 +33,14 @@ type Group struct {
 
 // GroupImportStatus is how a group import goes: Ferry's GET
 // /ferry/groups/:id/import (status created, scheduled, started, finished
-// or failed; the records imported per relation, "groups" included), or,
-// from GitLab, what was seen of the new group (Counts: "groups", the
-// group and its descendants, and "labels", theirs).
+// or failed; the records imported per relation, "groups" included; what
+// failed), or, from GitLab, what was seen of the new group (Counts:
+// "groups", the group and its descendants, and "labels", theirs).
 type GroupImportStatus struct {
-	Status string           `json:"status"`
-	Error  *string          `json:"import_error"`
-	Counts map[string]int64 `json:"counts"`
+	Status          string           `json:"import_status"`
+	Error           *string          `json:"import_error"`
+	Counts          map[string]int64 `json:"stats"`
+	FailedRelations []FailedRelation `json:"failed_relations"`
 }
 
 // GroupOf reads group (an id or a full path): GET /groups/:id.

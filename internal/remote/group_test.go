@@ -156,9 +156,9 @@ func TestExportGroupArchive(t *testing.T) {
 		downloads int
 		seen      []string
 	}{
-		{"Ferry", []answer{{200, "", `{"status":"queued"}`}, {200, "", `{"status":"started"}`}, {200, "", `{"status":"finished"}`}},
+		{"Ferry", []answer{{200, "", `{"export_status":"queued"}`}, {200, "", `{"export_status":"started"}`}, {200, "", `{"export_status":"finished"}`}},
 			[]answer{ok}, nil, 1, []string{"started", "finished"}},
-		{"FerryFailed", []answer{{200, "", `{"status":"failed","error":"disk full"}`}}, []answer{ok}, ErrExportFailed, 0, nil},
+		{"FerryFailed", []answer{{200, "", `{"export_status":"failed","export_error":"disk full"}`}}, []answer{ok}, ErrExportFailed, 0, nil},
 		{"GitLab", nil, []answer{{404, "", expired}, {404, "", notReady}, {429, "0", `{"message":"429 Too Many Requests"}`},
 			{404, "", notReady}, ok}, nil, 5, []string{"queued", "started", "started", "finished"}},
 		{"GitLabEarlierExport", nil, []answer{{200, "", "Last-Modified:-1h " + file}, {404, "", notReady},
@@ -233,10 +233,10 @@ func TestImportGroupArchive(t *testing.T) {
 		want       error
 		counts     map[string]int64
 	}{
-		{"Ferry", map[string][]answer{"GET /ferry/groups/7/import": {{200, "", `{"status":"scheduled"}`},
-			{200, "", `{"status":"started"}`}, {200, "", `{"status":"finished","counts":{"groups":3,"labels":4}}`}}},
+		{"Ferry", map[string][]answer{"GET /ferry/groups/7/import": {{200, "", `{"import_status":"scheduled"}`},
+			{200, "", `{"import_status":"started"}`}, {200, "", `{"import_status":"finished","stats":{"groups":3,"labels":4}}`}}},
 			3, nil, map[string]int64{"groups": 3, "labels": 4}},
-		{"FerryFailed", map[string][]answer{"GET /ferry/groups/7/import": {{200, "", `{"status":"failed","import_error":"bad tree"}`}}},
+		{"FerryFailed", map[string][]answer{"GET /ferry/groups/7/import": {{200, "", `{"import_status":"failed","import_error":"bad tree"}`}}},
 			3, ErrImportFailed, nil},
 		{"GitLab", map[string][]answer{"GET /groups/7/descendant_groups": growing(2), "GET /groups/7/labels": labels},
 			3, nil, map[string]int64{"groups": 3, "labels": 3}},
