@@ -112,25 +112,28 @@ func server(t *testing.T, routes map[string][2]string) (*remote.Client, *atomic.
 // TestMigrator_GroupFirst pins the order of a run with a group: the
 // group's step goes first, and when it fails no project is started
 // (they would have no group to go to); a group already at the target
-// path is refused before anything is exported.
+// path is refused before anything is exported, and so is a missing
+// parent group without CreateGroups.
 func TestMigrator_GroupFirst(t *testing.T) {
 	t.Parallel()
-	items := []Item{GroupArchiveItem("grp", "new"), GroupItem("grp/p", "grp", "new")}
+	source := map[string][2]string{"GET /groups/grp": {"200", `{"id":1,"name":"Group"}`},
+		"POST /groups/grp/export": {"403", `{"message":"403 Forbidden"}`}}
 	for _, tt := range []struct {
 		name        string
-		from, to    map[string][2]string
+		to          string // the target namespace
+		from, dst   map[string][2]string
 		step, error string
 	}{
-		{"ExportRefused", map[string][2]string{"GET /groups/grp": {"200", `{"id":1,"name":"Group"}`},
-			"POST /groups/grp/export": {"403", `{"message":"403 Forbidden"}`}}, nil,
-			"export", "POST /groups/grp/export: 403 Forbidden"},
-		{"TargetTaken", nil, map[string][2]string{"GET /groups/new": {"200", `{"id":9}`}},
+		{"ExportRefused", "new", source, nil, "export", "POST /groups/grp/export: 403 Forbidden"},
+		{"TargetTaken", "new", nil, map[string][2]string{"GET /groups/new": {"200", `{"id":9}`}},
 			"namespace", "group new exists already"},
+		{"ParentMissing", "parent/new", source, nil, "namespace", "the parent group must exist: create it, or give --create-groups"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			items := []Item{GroupArchiveItem("grp", tt.to), GroupItem("grp/p", "grp", tt.to)}
 			from, fromCalls := server(t, tt.from)
-			to, _ := server(t, tt.to)
+			to, _ := server(t, tt.dst)
 			var done []string
 			m := &Migrator{From: from, To: to, Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 				Events: Events{Done: func(r Result, n, total int) { done = append(done, fmt.Sprint(r.Kind, n, total)) }}}
