@@ -126,6 +126,8 @@ func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item
 	switch {
 	case groupsBad > 0 && len(results) < len(items):
 		return fmt.Errorf("migrate: the group did not move, so no project moved")
+	case groupsBad > 0 && bad == 0:
+		return fmt.Errorf("migrate: the group did not move cleanly")
 	case groupsBad > 0:
 		return fmt.Errorf("migrate: the group did not move cleanly, %d of %d projects did not", bad, projectCount(items))
 	case bad > 0:
