@@ -19,7 +19,8 @@ import (
 // sub-group, the group's label, milestone, badge, board and member
 // (mapped by e-mail to the target's user), and the project in the
 // sub-group; the report's first line is the group's. A rerun with the
-// state file imports nothing again.
+// state file imports nothing again; one without it is refused, the
+// group's path being taken, and moves no project.
 func TestCLI_MigrateGroupArchive(t *testing.T) {
 	t.Parallel()
 	src, dst, dir := startRemote(t), startRemote(t), t.TempDir()
@@ -80,6 +81,14 @@ func TestCLI_MigrateGroupArchive(t *testing.T) {
 	}
 	if got := groupList(t, dst, "moved", "/subgroups", "path"); len(got) != 1 {
 		t.Errorf("the target's group has subgroups %q after the rerun, want one", got)
+	}
+
+	// Without the state file the group's path is taken: refused, and no
+	// project moves.
+	out, code = runCLI(t, src.bin, dir, env, args[:len(args)-2]...)
+	if code != 1 || !strings.Contains(out, "group grp: namespace failed: on "+dst.base+": group moved exists already") ||
+		!strings.Contains(out, "migrate: the group did not move, so no project moved") || strings.Contains(out, "grp/sub/one") {
+		t.Errorf("run without the state file: exit %d\n%s", code, out)
 	}
 }
 
