@@ -27,11 +27,20 @@ type jobProject struct {
 	PathWithNamespace string `json:"path_with_namespace"`
 }
 
-// jobEntity is one import or export in Ferry's job list.
+// jobGroup names a group job's group.
+type jobGroup struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	FullPath string `json:"full_path"`
+}
+
+// jobEntity is one import or export in Ferry's job list: a project's
+// (project set, group null) or a group's (group set, project null).
 type jobEntity struct {
 	Kind         string          `json:"kind"`
 	ID           int64           `json:"id"`
 	Project      *jobProject     `json:"project"`
+	Group        *jobGroup       `json:"group"`
 	State        string          `json:"state"`
 	UploadStatus *string         `json:"upload_status,omitempty"`
 	Progress     *ferry.Progress `json:"progress"`
@@ -54,6 +63,9 @@ func (a *API) jobEntity(j jobadmin.Job) jobEntity {
 	if p := j.Project; p != nil {
 		e.Project = &jobProject{ID: p.ID, Name: p.Name, PathWithNamespace: p.FullPath()}
 	}
+	if g := j.Group; g != nil {
+		e.Group = &jobGroup{ID: g.ID, Name: g.Name, FullPath: g.FullPath}
+	}
 	if j.User != nil {
 		u := a.userBasic(*j.User)
 		e.User = &u
@@ -69,9 +81,9 @@ func tsOrNil(t *time.Time) *timestamp {
 	return &v
 }
 
-// listFerryJobs is GET /ferry/jobs: imports and exports across projects, newest
-// first, filtered by kind, state, project_id, created_after and
-// created_before, in pages.
+// listFerryJobs is GET /ferry/jobs: imports and exports across projects
+// and groups, newest first, filtered by kind, state, project_id, group_id,
+// created_after and created_before, in pages.
 func (a *API) listFerryJobs(w http.ResponseWriter, r *request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
@@ -100,13 +112,16 @@ func readFerryJobFilter(p params) (store.JobFilter, pager, error) {
 		return f, pg, err
 	}
 	f.Page = pg.store()
-	if f.Kind, err = p.oneOf("kind", "", store.JobImport, store.JobExport); err != nil {
+	if f.Kind, err = p.oneOf("kind", "", store.JobImport, store.JobExport, store.JobGroupImport, store.JobGroupExport); err != nil {
 		return f, pg, err
 	}
 	if f.Status, err = p.oneOf("state", "", jobStates...); err != nil {
 		return f, pg, err
 	}
 	if f.ProjectID, err = p.integer("project_id", 0); err != nil {
+		return f, pg, err
+	}
+	if f.GroupID, err = p.integer("group_id", 0); err != nil {
 		return f, pg, err
 	}
 	if f.CreatedAfter, err = p.dateTime("created_after"); err != nil {

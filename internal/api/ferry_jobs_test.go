@@ -25,6 +25,10 @@ type jobSeen struct {
 		ID                int64  `json:"id"`
 		PathWithNamespace string `json:"path_with_namespace"`
 	} `json:"project"`
+	Group *struct {
+		ID       int64  `json:"id"`
+		FullPath string `json:"full_path"`
+	} `json:"group"`
 	State        string          `json:"state"`
 	UploadStatus *string         `json:"upload_status"`
 	Progress     json.RawMessage `json:"progress"`
@@ -430,5 +434,54 @@ func TestFerryJobs_CancelRunningExport(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(env.DataDir, "tmp", "*", "export-*")); len(left) != 0 {
 		t.Errorf("export scratch left: %v", left)
+	}
+}
+
+// TestFerryJobs_GroupJobs pins that the operators' list shows group
+// imports and exports beside the projects' (kind group_import or
+// group_export, the group named, no project), filtered by kind and
+// group_id, and that retry and cancel stay project jobs' actions.
+func TestFerryJobs_GroupJobs(t *testing.T) {
+	t.Parallel()
+	env := servertest.Start(t)
+	imported, st := groupImported(t, env, groupArchive(t, exportTree(t, "complex")), map[string]string{"path": "imported", "name": "Imported"})
+	if st.ImportStatus != "finished" {
+		t.Fatalf("group import: %+v", st)
+	}
+	code, body, _ := call(t, env, "POST", "/api/v4/groups/imported/export", servertest.RootToken, "", "")
+	if code != 202 {
+		t.Fatalf("group export: %d %s", code, body)
+	}
+	var export jobSeen
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		jobs, _ := listJobs(t, env, "kind=group_export")
+		if len(jobs) == 1 && jobs[0].State == "finished" {
+			export = jobs[0]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("group export never listed as finished: %+v", jobs)
+		}
+	}
+	if export.Project != nil || export.Group == nil || export.Group.ID != imported.ID || export.Group.FullPath != "imported" ||
+		export.User == nil || export.User.Username != "root" || export.FinishedAt == nil || export.Attempts != 1 {
+		t.Errorf("group export job: %+v", export)
+	}
+	jobs, h := listJobs(t, env, "kind=group_import")
+	if len(jobs) != 1 || h["X-Total"] != "1" {
+		t.Fatalf("group imports: %+v %v", jobs, h)
+	}
+	if j := jobs[0]; j.ID != imported.ID || j.Project != nil || j.Group == nil || j.Group.FullPath != "imported" ||
+		j.State != "finished" || j.FinishedAt == nil || j.Error != nil {
+		t.Errorf("group import job: %+v", j)
+	}
+	if jobs, _ := listJobs(t, env, "group_id="+itoa(imported.ID)); len(jobs) != 2 || jobs[0].Kind != "group_export" || jobs[1].Kind != "group_import" {
+		t.Errorf("the group's jobs, newest first: %+v", jobs)
+	}
+	if jobs, _ := listJobs(t, env, "kind=import"); len(jobs) != 0 {
+		t.Errorf("project imports listed group ones: %+v", jobs)
+	}
+	if code, body, _ := call(t, env, "GET", "/api/v4/ferry/jobs?kind=groups", servertest.RootToken, "", ""); code != 400 {
+		t.Errorf("an unknown kind: %d %s", code, body)
 	}
 }

@@ -29,11 +29,14 @@ type Service struct {
 
 // Job is one import or export as an administrator sees it.
 type Job struct {
-	// Kind is store.JobImport or store.JobExport.
+	// Kind is store.JobImport, store.JobExport, store.JobGroupImport or
+	// store.JobGroupExport.
 	Kind string
-	// ID is the export's id, or the imported project's id.
-	ID        int64
+	// ID is the export's id, or the imported project's or group's id.
+	ID int64
+	// ProjectID is a project job's project, GroupID a group job's group.
 	ProjectID int64
+	GroupID   int64
 	UserID    int64
 	// Status is the import's or export's status; UploadStatus an export's
 	// upload to upload[url] ("" for none).
@@ -45,8 +48,10 @@ type Job struct {
 	CreatedAt    time.Time
 	StartedAt    *time.Time
 	FinishedAt   *time.Time
-	// Project and User are nil when they are gone.
+	// Project, Group and User are nil when they are gone (or the job is
+	// not a project's or a group's).
 	Project *ferry.Project
+	Group   *ferry.Namespace
 	User    *ferry.User
 }
 
@@ -87,20 +92,36 @@ func (s *Service) job(ctx context.Context, k store.JobKey) (Job, error) {
 		j   Job
 		err error
 	)
-	if k.Kind == store.JobImport {
+	switch k.Kind {
+	case store.JobImport:
 		var im ferry.Import
 		im, err = s.DB.ImportOf(ctx, k.ID)
 		j = importJob(im)
-	} else {
+	case store.JobExport:
 		var e ferry.Export
 		e, err = s.DB.ExportByID(ctx, k.ID)
 		j = exportJob(e)
+	case store.JobGroupImport:
+		var im ferry.GroupImport
+		im, err = s.DB.GroupImportOf(ctx, k.ID)
+		j = groupImportJob(im)
+	default:
+		var e ferry.GroupExport
+		e, err = s.DB.GroupExportByID(ctx, k.ID)
+		j = groupExportJob(e)
 	}
 	if err != nil {
 		return j, fmt.Errorf("%s %d: %w", k.Kind, k.ID, err)
 	}
-	if p, err := s.DB.ProjectByID(ctx, j.ProjectID); err == nil {
-		j.Project = &p
+	if j.ProjectID != 0 {
+		if p, err := s.DB.ProjectByID(ctx, j.ProjectID); err == nil {
+			j.Project = &p
+		}
+	}
+	if j.GroupID != 0 {
+		if g, err := s.DB.NamespaceByID(ctx, j.GroupID); err == nil {
+			j.Group = &g
+		}
 	}
 	if u, err := s.DB.UserByID(ctx, j.UserID); err == nil {
 		j.User = &u
@@ -118,6 +139,24 @@ func exportJob(e ferry.Export) Job {
 	return Job{Kind: store.JobExport, ID: e.ID, ProjectID: e.ProjectID, UserID: e.UserID, Status: e.Status,
 		UploadStatus: e.UploadStatus, Error: e.Error, Progress: e.Progress, Attempts: e.Attempts,
 		CreatedAt: e.CreatedAt, StartedAt: e.StartedAt, FinishedAt: e.FinishedAt}
+}
+
+// groupImportJob is a group's import as a job: its counts are its
+// progress' records, and it has no start or end time of its own (the
+// row's last change ends a finished or failed one).
+func groupImportJob(im ferry.GroupImport) Job {
+	j := Job{Kind: store.JobGroupImport, ID: im.GroupID, GroupID: im.GroupID, UserID: im.UserID, Status: im.Status,
+		Error: im.Error, Attempts: im.Attempts, CreatedAt: im.CreatedAt}
+	if im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
+		end := im.UpdatedAt
+		j.FinishedAt = &end
+	}
+	return j
+}
+
+func groupExportJob(e ferry.GroupExport) Job {
+	return Job{Kind: store.JobGroupExport, ID: e.ID, GroupID: e.GroupID, UserID: e.UserID, Status: e.Status,
+		Error: e.Error, Attempts: e.Attempts, CreatedAt: e.CreatedAt, StartedAt: e.StartedAt, FinishedAt: e.FinishedAt}
 }
 
 // Import returns project id's import. Returns ferry.ErrNotFound when the

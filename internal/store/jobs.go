@@ -10,8 +10,10 @@ import (
 
 // Kinds of job in JobKey and JobFilter.
 const (
-	JobImport = "import"
-	JobExport = "export"
+	JobImport      = "import"
+	JobExport      = "export"
+	JobGroupImport = "group_import"
+	JobGroupExport = "group_export"
 )
 
 // JobFilter selects imports and exports across projects for ListJobs.
@@ -21,23 +23,27 @@ type JobFilter struct {
 	// Status keeps the jobs in this state (an import's or an export's
 	// status; "" for any).
 	Status string
-	// ProjectID keeps one project's jobs (0: every project's).
+	// ProjectID keeps one project's jobs, GroupID one group's (0: every
+	// project's or group's).
 	ProjectID int64
+	GroupID   int64
 	// CreatedAfter and CreatedBefore bound when the job was requested.
 	CreatedAfter, CreatedBefore *time.Time
 	Page                        Page
 }
 
-// JobKey names one import (ID is its project's) or export (ID is the
-// export's).
+// JobKey names one import (ID is its project's or group's) or export (ID
+// is the export's).
 type JobKey struct {
 	Kind string
 	ID   int64
 }
 
 // jobsUnion is every import and export with the columns JobFilter reads.
-const jobsUnion = `(SELECT 'import' AS kind, project_id AS id, project_id, status, created_at FROM project_imports
-	UNION ALL SELECT 'export' AS kind, id, project_id, status, created_at FROM project_exports) j`
+const jobsUnion = `(SELECT 'import' AS kind, project_id AS id, project_id, CAST(NULL AS BIGINT) AS group_id, status, created_at FROM project_imports
+	UNION ALL SELECT 'export' AS kind, id, project_id, CAST(NULL AS BIGINT) AS group_id, status, created_at FROM project_exports
+	UNION ALL SELECT 'group_import' AS kind, group_id AS id, CAST(NULL AS BIGINT) AS project_id, group_id, status, created_at FROM group_imports
+	UNION ALL SELECT 'group_export' AS kind, id, CAST(NULL AS BIGINT) AS project_id, group_id, status, created_at FROM group_exports) j`
 
 // ListJobs returns the page of imports and exports f selects, newest
 // first, and how many it selects in all.
@@ -52,6 +58,9 @@ func (q queries) ListJobs(ctx context.Context, f JobFilter) ([]JobKey, int, erro
 	}
 	if f.ProjectID != 0 {
 		add("j.project_id = ?", f.ProjectID)
+	}
+	if f.GroupID != 0 {
+		add("j.group_id = ?", f.GroupID)
 	}
 	if f.CreatedAfter != nil {
 		add("j.created_at > ?", f.CreatedAfter.UTC())

@@ -14,7 +14,7 @@ import (
 )
 
 // Administration, for administrators only (anyone else: 404, as GitLab):
-// /admin lists every import and export across projects, failed ones
+// /admin lists every import and export across projects and groups, failed ones
 // first, with retry and cancel (POST /admin/jobs/<kind>/<id>/<action>);
 // /admin/application_settings edits the import/export settings. They
 // call GET /api/v4/ferry/jobs and its actions (internal/jobadmin's
@@ -28,6 +28,9 @@ type adminJob struct {
 	Project *struct {
 		PathWithNamespace string `json:"path_with_namespace"`
 	} `json:"project"`
+	Group *struct {
+		FullPath string `json:"full_path"`
+	} `json:"group"`
 	State        string     `json:"state"`
 	UploadStatus string     `json:"upload_status"`
 	Attempts     int        `json:"attempts"`
@@ -93,7 +96,10 @@ func (s *Web) adminPage(w http.ResponseWriter, r *request, status int, message s
 	for i := range v.Jobs {
 		j := &v.Jobs[i]
 		j.Duration = duration(j.StartedAt, j.FinishedAt, now)
-		j.Cancel = j.State == ferry.ImportScheduled || j.State == ferry.ExportQueued || j.State == ferry.ImportStarted
+		// Retry and cancel act on project jobs (jobadmin's); a group's
+		// import or export is listed only.
+		project := j.Kind == store.JobImport || j.Kind == store.JobExport
+		j.Cancel = project && (j.State == ferry.ImportScheduled || j.State == ferry.ExportQueued || j.State == ferry.ImportStarted)
 		j.Retry = j.Kind == store.JobImport && j.State == ferry.ImportFailed
 	}
 	return s.renderStatus(w, r, status, "admin", v)
