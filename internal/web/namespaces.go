@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -12,6 +13,9 @@ type groupView struct {
 	Group     ferry.Namespace
 	Subgroups []ferry.Namespace
 	Projects  projectList
+	// Owner: the visitor may export the group (the API's rule:
+	// Owner or administrator).
+	Owner bool
 }
 
 // groupHome is /groups/<group> (and /<group>): its subgroups and
@@ -28,7 +32,8 @@ func (s *Web) groupHome(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "group", groupView{Group: g, Subgroups: subgroups, Projects: projects})
+	return s.render(w, r, "group", groupView{Group: g, Subgroups: subgroups, Projects: projects,
+		Owner: auth.CanAdminGroup(r.level)})
 }
 
 // userView is a user's page.
