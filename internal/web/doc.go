@@ -62,6 +62,8 @@
 //	              /projects/remote-import, GET /projects/:id/import
 //	exports.go    /<p>/-/export (and status.json, POST to schedule),
 //	              /<p>/download_export for a session: the export routes
+//	group_content.go /groups/<g>/-/labels, /-/milestones, /-/boards
+//	              (the group's badges are on its page, namespaces.go)
 //	group_imports.go /groups/new (its import pane, posting to
 //	              /import/gitlab_group), /groups/<g>/-/import (and
 //	              status.json): POST /groups/import, GET

@@ -59,6 +59,9 @@ func (s *Web) routes() http.Handler {
 	s.projectPage("POST", "export", s.scheduleExport)
 
 	s.groupPage("GET", "", s.groupHome)
+	s.groupPage("GET", "labels", s.groupLabels)
+	s.groupPage("GET", "milestones", s.groupMilestones)
+	s.groupPage("GET", "boards", s.groupBoards)
 	s.groupPage("GET", "import", s.groupImportPage)
 	s.groupPage("GET", "export", s.groupExportPage)
 	s.groupPage("POST", "export", s.scheduleGroupExport)
