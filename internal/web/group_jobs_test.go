@@ -214,13 +214,19 @@ func TestGroupExportPage_Schedule(t *testing.T) {
 		t.Errorf("download: %d %s", file.Status, file.Header)
 	}
 
-	if _, _, err := env.Root.Settings.UpdateSettings(&gitlab.UpdateSettingsOptions{GroupExportLimit: gitlab.Ptr(int64(1))}); err != nil {
+	if _, _, err := env.Root.Settings.UpdateSettings(&gitlab.UpdateSettingsOptions{GroupExportLimit: gitlab.Ptr(int64(1)),
+		GroupDownloadExportLimit: gitlab.Ptr(int64(1))}); err != nil {
 		t.Fatal(err)
 	}
 	c.Get("/groups/acme/-/export")
 	refused := c.Post("/groups/acme/-/export", nil, true)
 	if refused.Status != http.StatusTooManyRequests || !strings.Contains(refused.Body, `data-testid="export-error"`) {
 		t.Errorf("rate-limited export: %d %s", refused.Status, refused.Body)
+	}
+	c.Get("/groups/acme/-/download_export")
+	if again := c.Get("/groups/acme/-/download_export"); again.Status != http.StatusTooManyRequests ||
+		!strings.HasPrefix(again.Header.Get("Content-Type"), "text/html") || !strings.Contains(again.Body, "This endpoint has been requested too many times") {
+		t.Errorf("rate-limited download: %d %s", again.Status, again.Body)
 	}
 }
 
