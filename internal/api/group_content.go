@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,19 +33,7 @@ func (a *API) contentGroup(r *request) (ferry.Namespace, ferry.AccessLevel, erro
 
 // groupAncestors are g's ancestors (nearest first) the caller may read.
 func (a *API) groupAncestors(r *request, g ferry.Namespace) ([]ferry.Namespace, error) {
-	chain, err := a.db.Ancestors(r.ctx(), g.ID)
-	if err != nil {
-		return nil, err
-	}
-	var out []ferry.Namespace
-	for _, n := range chain[1:] {
-		if _, err := a.access.ReadableGroup(r.ctx(), r.user, n); err == nil {
-			out = append(out, n)
-		} else if !errors.Is(err, ferry.ErrNotFound) {
-			return nil, err
-		}
-	}
-	return out, nil
+	return a.access.ReadableAncestors(r.ctx(), r.user, g)
 }
 
 // withAncestors is g's id and its readable ancestors' (GitLab's

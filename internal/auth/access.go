@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -125,6 +126,24 @@ func (a *Access) ReadableProject(ctx context.Context, u *ferry.User, p ferry.Pro
 		return ferry.NoAccess, ferry.ErrNotFound
 	}
 	return level, nil
+}
+
+// ReadableAncestors returns g's ancestors, nearest first, that u may
+// read (GitLab's ancestors a group's labels and milestones come from).
+func (a *Access) ReadableAncestors(ctx context.Context, u *ferry.User, g ferry.Namespace) ([]ferry.Namespace, error) {
+	chain, err := a.DB.Ancestors(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []ferry.Namespace
+	for _, n := range chain[1:] {
+		if _, err := a.ReadableGroup(ctx, u, n); err == nil {
+			out = append(out, n)
+		} else if !errors.Is(err, ferry.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // ReadableGroup is ReadableProject for group g.

@@ -62,6 +62,16 @@
 //	              /projects/remote-import, GET /projects/:id/import
 //	exports.go    /<p>/-/export (and status.json, POST to schedule),
 //	              /<p>/download_export for a session: the export routes
+//	group_content.go /groups/<g>/-/labels, /-/milestones, /-/boards
+//	              (the group's badges are on its page, namespaces.go)
+//	group_imports.go /groups/new (its import pane, posting to
+//	              /import/gitlab_group), /groups/<g>/-/import (and
+//	              status.json): POST /groups/import, GET
+//	              /ferry/groups/:id/import
+//	group_exports.go /groups/<g>/-/export (and status.json, POST to
+//	              schedule), /groups/<g>/-/download_export: POST
+//	              /groups/:id/export, GET /ferry/groups/:id/export,
+//	              GET /groups/:id/export/download
 //	admin.go      /admin (jobs, retry, cancel: /ferry/jobs),
 //	              /admin/application_settings (/application/settings)
 //	assets/jobs.js the upload's progress bar (X-CSRF-Token header, so
@@ -134,5 +144,10 @@
 // /<p>/-/snippets (snippets.go), the import page (/projects/new,
 // /import/gitlab_project/new), the import's page (/<p>/-/import), the
 // export (/<p>/-/export: GitLab's is a section of /<p>/edit posting to
-// /<p>/export), and /admin (imports.go, exports.go, admin.go).
+// /<p>/export), the group import (/groups/new, GitLab's "Import group"
+// pane, posting to GitLab's /import/gitlab_group) and its page
+// (/groups/<g>/-/import, Ferry's), the group export (/groups/<g>/-/export:
+// GitLab's is a section of /groups/<g>/-/edit; the download is GitLab's
+// /groups/<g>/-/download_export), and /admin (imports.go, exports.go,
+// group_imports.go, group_exports.go, admin.go).
 package web

@@ -109,10 +109,17 @@ func (s *Web) scheduleExport(w http.ResponseWriter, r *request) error {
 // handOver answers /<p>/download_export and /<p>/uploads/... for a
 // browser's session: the API's own download, for the signed-in visitor.
 func (s *Web) handOver(w http.ResponseWriter, r *request) error {
+	return s.download(w, r, r.URL.Path)
+}
+
+// download answers the API's file at path (its GET, for r's visitor),
+// passing on the browser's conditional and range headers; the API's
+// refusal is an error page.
+func (s *Web) download(w http.ResponseWriter, r *request, path string) error {
 	if s.api == nil {
 		return errors.New("web: no API to act through (UseAPI)")
 	}
-	req, err := http.NewRequestWithContext(r.ctx(), http.MethodGet, r.URL.Path, nil)
+	req, err := http.NewRequestWithContext(r.ctx(), http.MethodGet, path, nil)
 	if err != nil {
 		return err
 	}
@@ -122,7 +129,7 @@ func (s *Web) handOver(w http.ResponseWriter, r *request) error {
 			req.Header.Set(h, v)
 		}
 	}
-	out := &download{w: w}
+	out := &passThrough{w: w}
 	s.api(out, req, r.caller)
 	if out.refused != nil {
 		return &apiRefusal{Status: out.refused.status, Message: apiMessage(out.refused.body.Bytes())}
@@ -130,21 +137,21 @@ func (s *Web) handOver(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// download passes the API's file through to the browser, keeping a
+// passThrough passes the API's file through to the browser, keeping a
 // refusal (status 400 and above) for the error page instead.
-type download struct {
+type passThrough struct {
 	w       http.ResponseWriter
 	refused *answer
 }
 
-func (d *download) Header() http.Header {
+func (d *passThrough) Header() http.Header {
 	if d.refused != nil {
 		return d.refused.header
 	}
 	return d.w.Header()
 }
 
-func (d *download) WriteHeader(status int) {
+func (d *passThrough) WriteHeader(status int) {
 	if status >= http.StatusBadRequest {
 		d.refused = &answer{status: status, header: http.Header{}}
 		return
@@ -152,7 +159,7 @@ func (d *download) WriteHeader(status int) {
 	d.w.WriteHeader(status)
 }
 
-func (d *download) Write(b []byte) (int, error) {
+func (d *passThrough) Write(b []byte) (int, error) {
 	if d.refused != nil {
 		return d.refused.body.Write(b)
 	}
@@ -161,4 +168,4 @@ func (d *download) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection (the file's
 // write deadline).
-func (d *download) Unwrap() http.ResponseWriter { return d.w }
+func (d *passThrough) Unwrap() http.ResponseWriter { return d.w }

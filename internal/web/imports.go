@@ -87,21 +87,30 @@ func (s *Web) importUpload(w http.ResponseWriter, r *request) error {
 		req.Header.Set("Content-Type", r.Header.Get("Content-Type"))
 		return s.scheduled(w, r, req, &typedFields{})
 	}
+	typed := &typedFields{}
+	defer pipeForm(r, req, typed)()
+	return s.scheduled(w, r, req, typed)
+}
+
+// pipeForm makes r's form the body of req, copied part by part as it
+// arrives (copyForm), typed keeping the fields shown again. The returned
+// func must run once req was answered: a refusal before the end stops
+// the copy at its next write, and the body is touched no more once the
+// handler returns.
+func pipeForm(r *request, req *http.Request, typed *typedFields) (stop func()) {
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
-	typed := &typedFields{}
 	copied := make(chan struct{})
 	go func() {
 		defer close(copied)
 		pw.CloseWithError(copyForm(mw, r, typed))
 	}()
-	defer func() {
-		pr.Close() // a refusal before the end: the copy stops at its next write
-		<-copied   // and touches the body no more once the handler returns
-	}()
 	req.Body = pr
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return s.scheduled(w, r, req, typed)
+	return func() {
+		pr.Close()
+		<-copied
+	}
 }
 
 // typedFields keeps the fields of a form as they pass, to fill the form
@@ -118,6 +127,13 @@ func (t *typedFields) set(name, value string) {
 		t.fields = url.Values{}
 	}
 	t.fields.Set(name, value)
+}
+
+// get is the field name as typed so far.
+func (t *typedFields) get(name string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.fields.Get(name)
 }
 
 // form is what was typed so far.
@@ -223,7 +239,7 @@ func (s *Web) scheduled(w http.ResponseWriter, r *request, req *http.Request, ty
 }
 
 // shownFields are the fields the form shows again after a refusal.
-var shownFields = []string{"namespace", "path", "name", "url"}
+var shownFields = []string{"namespace", "path", "name", "url", "parent_id"}
 
 // formFields is what the visitor typed in a form read before its
 // handler.
@@ -270,17 +286,10 @@ func (s *Web) importPage(w http.ResponseWriter, r *request) error {
 	if r.user == nil {
 		return errSignIn
 	}
-	path := "/api/v4/projects/" + strconv.FormatInt(r.project.ID, 10) + "/import"
 	var st importStatus
-	if err := s.callAPI(r, http.MethodGet, path, nil, &st); err != nil {
+	path := "/api/v4/projects/" + strconv.FormatInt(r.project.ID, 10) + "/import"
+	if answered, err := s.jobStatus(w, r, path, &st); answered || err != nil {
 		return err
-	}
-	switch r.rest {
-	case "status.json":
-		return writeJSON(w, http.StatusOK, st)
-	case "":
-	default:
-		return ferry.ErrNotFound
 	}
 	v := importView{Status: st, Done: st.ImportStatus == ferry.ImportFinished || st.ImportStatus == ferry.ImportFailed ||
 		st.ImportStatus == ferry.ImportNone}
@@ -296,6 +305,23 @@ func (s *Web) importPage(w http.ResponseWriter, r *request) error {
 		sortStats(v.Stats)
 	}
 	return s.render(w, r, "import_status", v)
+}
+
+// jobStatus reads the status of an import or export, at the API path,
+// into st for r's visitor. On the page's status.json it answers st for
+// the page's script (answered); on the page itself it leaves the page to
+// its handler; under any other path it is ferry.ErrNotFound.
+func (s *Web) jobStatus(w http.ResponseWriter, r *request, path string, st any) (answered bool, err error) {
+	if err := s.callAPI(r, http.MethodGet, path, nil, st); err != nil {
+		return false, err
+	}
+	switch r.rest {
+	case "status.json":
+		return true, writeJSON(w, http.StatusOK, st)
+	case "":
+		return false, nil
+	}
+	return false, ferry.ErrNotFound
 }
 
 func sortStats(rows []statRow) {

@@ -36,6 +36,13 @@ const (
 // sendUpload posts the import form with the CSRF token sent as mode.
 func sendUpload(t *testing.T, env *servertest.Env, c *webtest.Client, fields map[string]string, data []byte, mode int) webtest.Response {
 	t.Helper()
+	return sendUploadTo(t, env, c, "/import/gitlab_project", fields, data, mode)
+}
+
+// sendUploadTo posts an upload form to path with the CSRF token sent as
+// mode.
+func sendUploadTo(t *testing.T, env *servertest.Env, c *webtest.Client, path string, fields map[string]string, data []byte, mode int) webtest.Response {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if mode == asForm {
@@ -50,7 +57,7 @@ func sendUpload(t *testing.T, env *servertest.Env, c *webtest.Client, fields map
 	fw, _ := mw.CreateFormFile("file", "archive.tar.gz")
 	_, _ = fw.Write(data)
 	_ = mw.Close()
-	req, err := http.NewRequest(http.MethodPost, env.URL+"/import/gitlab_project", &body)
+	req, err := http.NewRequest(http.MethodPost, env.URL+path, &body)
 	if err != nil {
 		t.Fatal(err)
 	}

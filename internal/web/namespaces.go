@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/content"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -12,6 +14,12 @@ type groupView struct {
 	Group     ferry.Namespace
 	Subgroups []ferry.Namespace
 	Projects  projectList
+	// Badges are the group's badges, as stored (no project renders
+	// their placeholders).
+	Badges []content.Badge
+	// Owner: the visitor may export the group (the API's rule:
+	// Owner or administrator).
+	Owner bool
 }
 
 // groupHome is /groups/<group> (and /<group>): its subgroups and
@@ -28,7 +36,12 @@ func (s *Web) groupHome(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "group", groupView{Group: g, Subgroups: subgroups, Projects: projects})
+	badges, _, err := s.content.GroupBadges(r.ctx(), g, nil, "", store.Page{Number: 1, PerPage: 100})
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "group", groupView{Group: g, Subgroups: subgroups, Projects: projects, Badges: badges,
+		Owner: auth.CanAdminGroup(r.level)})
 }
 
 // userView is a user's page.

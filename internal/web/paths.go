@@ -92,16 +92,17 @@ func (s *Web) serveProjectPage(w http.ResponseWriter, r *request, p ferry.Projec
 }
 
 // serveGroupPage runs the group page segment for g when the visitor may
-// see g.
+// see g (their level in r.level).
 func (s *Web) serveGroupPage(w http.ResponseWriter, r *request, g ferry.Namespace, segment, rest string) error {
 	h, ok := s.groupPages[method(r)+" "+segment]
 	if !ok {
 		return ferry.ErrNotFound
 	}
-	if _, err := s.access.ReadableGroup(r.ctx(), r.user, g); err != nil {
+	level, err := s.access.ReadableGroup(r.ctx(), r.user, g)
+	if err != nil {
 		return err
 	}
-	r.group, r.rest = &g, rest
+	r.group, r.level, r.rest = &g, level, rest
 	return h(w, r)
 }
 

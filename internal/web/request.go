@@ -23,7 +23,7 @@ type request struct {
 	sessionID string
 	csrf      string
 	// project and level are set on project pages (see projectPage);
-	// group on group pages.
+	// group (and level) on group pages.
 	project *ferry.Project
 	level   ferry.AccessLevel
 	group   *ferry.Namespace

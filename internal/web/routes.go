@@ -27,6 +27,8 @@ func (s *Web) routes() http.Handler {
 	mux.Handle("GET /import/gitlab_project/new", s.page(s.importNew))
 	mux.Handle("POST /import/gitlab_project", s.streamPage(s.importUpload))
 	mux.Handle("POST /import/gitlab_project/remote", s.page(s.importRemote))
+	mux.Handle("GET /groups/new", s.page(s.newGroup))
+	mux.Handle("POST /import/gitlab_group", s.streamPage(s.groupImportUpload))
 	mux.Handle("GET /admin", s.page(s.admin))
 	mux.Handle("POST /admin/jobs/{kind}/{id}/{action}", s.page(s.jobAction))
 	mux.Handle("GET /admin/application_settings", s.page(s.settings))
@@ -57,6 +59,13 @@ func (s *Web) routes() http.Handler {
 	s.projectPage("POST", "export", s.scheduleExport)
 
 	s.groupPage("GET", "", s.groupHome)
+	s.groupPage("GET", "labels", s.groupLabels)
+	s.groupPage("GET", "milestones", s.groupMilestones)
+	s.groupPage("GET", "boards", s.groupBoards)
+	s.groupPage("GET", "import", s.groupImportPage)
+	s.groupPage("GET", "export", s.groupExportPage)
+	s.groupPage("POST", "export", s.scheduleGroupExport)
+	s.groupPage("GET", "download_export", s.groupDownloadExport)
 
 	// Everything else: /<project>[/-/...], /<group>, /<username>.
 	mux.Handle("/", s.page(s.byPath))

@@ -82,14 +82,22 @@
     return tr;
   }
   function showImport(s) {
-    setState("import_status", s.import_status, s.progress);
-    setText("import_error", s.import_error);
     var stats = s.stats || { fetched: {}, imported: {} };
     var names = Object.keys(Object.assign({}, stats.fetched, stats.imported)).sort();
-    var body = field("stats");
-    body.replaceChildren.apply(body, names.map(function (n) {
-      return row([n, String((stats.fetched || {})[n] || 0), String((stats.imported || {})[n] || 0)], "td");
+    return showImported(s, names.map(function (n) {
+      return [n, String((stats.fetched || {})[n] || 0), String((stats.imported || {})[n] || 0)];
     }));
+  }
+  // A group import counts what it imported per relation: {"labels": 2}.
+  function showGroupImport(s) {
+    var stats = s.stats || {};
+    return showImported(s, Object.keys(stats).sort().map(function (n) { return [n, String(stats[n])]; }));
+  }
+  function showImported(s, rows) {
+    setState("import_status", s.import_status, s.progress);
+    setText("import_error", s.import_error);
+    var body = field("stats");
+    body.replaceChildren.apply(body, rows.map(function (cells) { return row(cells, "td"); }));
     var failed = field("failed_relations");
     failed.replaceChildren.apply(failed, (s.failed_relations || []).map(function (f) {
       var li = document.createElement("li");
@@ -106,7 +114,7 @@
     field("download").hidden = !s._links;
     return running[s.export_status] || running[s.upload_status];
   }
-  var show = live.getAttribute("data-kind") === "import" ? showImport : showExport;
+  var show = { "import": showImport, group_import: showGroupImport, "export": showExport }[live.getAttribute("data-kind")];
   function poll() {
     fetch(live.getAttribute("data-poll"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
