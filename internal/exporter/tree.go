@@ -3,6 +3,7 @@ package exporter
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -152,7 +153,10 @@ func (w *Worker) spoolRelation(ctx context.Context, p ferry.Project, f relationF
 	var line []byte
 	emit := func(record []byte) error {
 		var err error
-		if line, err = rel.Filter(line[:0], record); err != nil {
+		// The filter leaves at most the record: room for it and the
+		// newline, so that a big record is not copied while line grows.
+		line = slices.Grow(line[:0], len(record)+1)
+		if line, err = rel.Filter(line, record); err != nil {
 			return err
 		}
 		_, err = sp.Write(append(line, '\n'))
