@@ -3,7 +3,6 @@ package exporter
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -153,10 +152,7 @@ func (w *Worker) spoolRelation(ctx context.Context, p ferry.Project, f relationF
 	var line []byte
 	emit := func(record []byte) error {
 		var err error
-		// The filter leaves at most the record: room for it and the
-		// newline, so that a big record is not copied while line grows.
-		line = slices.Grow(line[:0], len(record)+1)
-		if line, err = rel.Filter(line, record); err != nil {
+		if line, err = rel.Filter(line[:0], record); err != nil {
 			return err
 		}
 		_, err = sp.Write(append(line, '\n'))
@@ -167,7 +163,20 @@ func (w *Worker) spoolRelation(ctx context.Context, p ferry.Project, f relationF
 			if src.prepare != nil {
 				data = src.prepare(data)
 			}
-			return emit(data)
+			if len(data) <= spoolMemory {
+				return emit(data)
+			}
+			// A big record, read into a buffer of its own, is filtered in
+			// place rather than copied into line (it goes to the spool's
+			// file anyway): one near the 50 MB line limit is held once.
+			out, err := rel.Filter(data[:0], data)
+			if err == nil {
+				_, err = sp.Write(out)
+			}
+			if err == nil {
+				_, err = sp.Write([]byte{'\n'})
+			}
+			return err
 		})
 		if err != nil {
 			return err
