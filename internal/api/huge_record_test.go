@@ -37,7 +37,8 @@ func TestProjectImport_HugeRecordRoundTrip(t *testing.T) {
 		ProjectDownloadExportLimit: gitlab.Ptr(int64(0))})
 	desc := hugeDescription(12 << 20)
 	huge, _ := json.Marshal(map[string]any{"iid": 2, "title": "huge", "source_branch": "a", "target_branch": "main",
-		"id": 99, "project_id": 7, "description": desc})
+		"id": 99, "project_id": 7, "description": desc,
+		"created_at": "2024-01-02T03:04:05.000Z", "updated_at": "2024-01-02T03:04:05.000Z"})
 	var buf bytes.Buffer
 	aw := archive.NewWriter(&buf)
 	aw.AddBytes("VERSION", []byte("0.2.4"))
@@ -48,6 +49,14 @@ func TestProjectImport_HugeRecordRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := importFinished(t, env, buf.Bytes(), map[string]string{"path": "first"})
+	// The read model's row holds the description decoded from the record.
+	mr, _, err := env.Root.MergeRequests.GetMergeRequest(int(first), 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mr.Description != desc {
+		t.Errorf("merge request 2 reads a %d-byte description, want the %d bytes imported", len(mr.Description), len(desc))
+	}
 	exported := exportArchive(t, env.Root, first)
 	lines := strings.Split(strings.TrimSuffix(string(untar(t, exported)["./tree/project/merge_requests.ndjson"]), "\n"), "\n")
 	if len(lines) != 3 {

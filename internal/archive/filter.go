@@ -11,7 +11,9 @@ import (
 // value copied byte for byte, and r's sub-relations (an object, or an
 // array whose objects are filtered in turn as records of the child). Every
 // other key is left out. The record is scanned once and never decoded;
-// memory is dst. An error means record is not one well-formed JSON object.
+// memory is dst. Filter never writes past what it has read, so dst may be
+// record[:0]: a record is then filtered in place. An error means record
+// is not one well-formed JSON object (and, in place, leaves it changed).
 func (r *Relation) Filter(dst, record []byte) ([]byte, error) {
 	return r.filter(dst, record, true)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,6 +42,10 @@ func TestRelation_Filter(t *testing.T) {
 			}
 			if string(got) != tt.want {
 				t.Errorf("Filter\n got %s\nwant %s", got, tt.want)
+			}
+			in := []byte(tt.in)
+			if got, err := relationAt(t, tt.path).Filter(in[:0], in); err != nil || string(got) != tt.want {
+				t.Errorf("Filter in place\n got %s, %v\nwant %s", got, err, tt.want)
 			}
 		})
 	}
@@ -93,6 +98,10 @@ func FuzzFilter(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Filter(%s): %v", in, err)
 		}
+		in2 := []byte(in)
+		if inPlace, err := issues.Filter(in2[:0], in2); err != nil || !bytes.Equal(inPlace, out) {
+			t.Errorf("Filter(%s) in place = %s, %v; want %s", in, inPlace, err, out)
+		}
 		var got map[string]any
 		if err := json.Unmarshal(out, &got); err != nil {
 			t.Fatalf("Filter(%s) = %s: %v", in, out, err)
@@ -122,5 +131,39 @@ func BenchmarkFilter(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// TestRelation_FilterInPlace filters every record of GitLab's fixture in
+// place and into a new buffer, with the same result.
+func TestRelation_FilterInPlace(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("../../testdata/gitlab/complex/tree/project/*.ndjson")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("fixture: %v, %d files", err, len(files))
+	}
+	n := 0
+	for _, file := range files {
+		rel := ExportTree.Child(strings.TrimSuffix(filepath.Base(file), ".ndjson"))
+		if rel == nil {
+			continue
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+			want, err := rel.Filter(nil, line)
+			if err != nil {
+				t.Fatalf("%s line %d: %v", file, i, err)
+			}
+			if got, err := rel.Filter(line[:0], line); err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s line %d in place: %.80s, %v; want %.80s", file, i, got, err, want)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Error("no fixture record was filtered")
 	}
 }

@@ -280,12 +280,24 @@ func (r *RelationReader) nextLegacy() (int, json.RawMessage, error) {
 	return idx, raw, nil
 }
 
+// keepLong is the longest record whose buffer the reader keeps for the
+// next long one. A longer record gets a buffer of its own, which goes as
+// soon as the caller lets go of the record: the importer would otherwise
+// hold a record near MaxJSONLine through storing it and the rest of its
+// relation.
+const keepLong = 1 << 20
+
 // hold reads n bytes at off into the reader's buffer for long records.
 func (r *RelationReader) hold(at io.ReaderAt, off, n int64) ([]byte, error) {
-	if int64(cap(r.long)) < n {
-		r.long = make([]byte, n)
+	var data []byte
+	if n > keepLong {
+		data = make([]byte, n)
+	} else {
+		if int64(cap(r.long)) < n {
+			r.long = make([]byte, n)
+		}
+		data = r.long[:n]
 	}
-	data := r.long[:n]
 	if _, err := at.ReadAt(data, off); err != nil {
 		return nil, fmt.Errorf("archive: reading %s: %w", r.file, err)
 	}

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -188,6 +189,34 @@ func TestOpenRelationLongLine(t *testing.T) {
 	}
 	if got := errs[0].Error(); got != "JSON exceeds 50 MB limit in tree/project/issues.ndjson (line 2)" {
 		t.Errorf("message %q", got)
+	}
+}
+
+// TestOpenRelationLongLines reads lines on both sides of keepLong, in an
+// order where a kept buffer is reused, outgrown and passed over by lines
+// that get buffers of their own.
+func TestOpenRelationLongLines(t *testing.T) {
+	t.Parallel()
+	var file strings.Builder
+	var want []record
+	for i, n := range []int{100 << 10, 3 << 20, 600 << 10, keepLong + 1, keepLong - 20, 2 << 20, 10} {
+		line := fmt.Sprintf(`{"n":%d,"text":"%s"}`, i, strings.Repeat(string(rune('a'+i)), n))
+		file.WriteString(line + "\n")
+		want = append(want, record{i, line})
+	}
+	r, err := OpenRelation(writeTree(t, map[string]string{"tree/project/issues.ndjson": file.String()}), "issues")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, errs := readAll(t, r)
+	if len(errs) != 0 || len(got) != len(want) {
+		t.Fatalf("%d records, errors %v; want %d", len(got), errs, len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("record %d: %d bytes %.30q..., want %d bytes %.30q...", i, len(got[i].Raw), got[i].Raw, len(want[i].Raw), want[i].Raw)
+		}
 	}
 }
 

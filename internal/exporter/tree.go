@@ -163,7 +163,20 @@ func (w *Worker) spoolRelation(ctx context.Context, p ferry.Project, f relationF
 			if src.prepare != nil {
 				data = src.prepare(data)
 			}
-			return emit(data)
+			if len(data) <= spoolMemory {
+				return emit(data)
+			}
+			// A big record, read into a buffer of its own, is filtered in
+			// place rather than copied into line (it goes to the spool's
+			// file anyway): one near the 50 MB line limit is held once.
+			out, err := rel.Filter(data[:0], data)
+			if err == nil {
+				_, err = sp.Write(out)
+			}
+			if err == nil {
+				_, err = sp.Write([]byte{'\n'})
+			}
+			return err
 		})
 		if err != nil {
 			return err

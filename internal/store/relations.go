@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -88,19 +89,23 @@ func (q queries) EachRelationRow(ctx context.Context, projectID int64, relation 
 
 func (q queries) eachRow(ctx context.Context, t recordTable, ownerID int64, relation string, fn func(id int64, data []byte) error) error {
 	var (
-		rec   []byte
+		parts [][]byte // of a record stored in parts, joined at its last
 		first int64
 	)
 	return q.eachPart(ctx, t, ownerID, relation, func(id int64, data []byte, end bool) error {
-		if rec == nil {
+		if len(parts) == 0 {
 			first = id
 		}
+		if !end || len(parts) > 0 {
+			parts = append(parts, data)
+		}
 		if !end {
-			rec = append(rec, data...)
 			return nil
 		}
-		if rec != nil { // the last part of a record stored in parts
-			data, rec = append(rec, data...), nil
+		if len(parts) > 0 { // joined into one buffer of the record's size, not grown through it
+			data = bytes.Join(parts, nil)
+			clear(parts)
+			parts = parts[:0]
 		}
 		return fn(first, data)
 	})
