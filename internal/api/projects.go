@@ -242,7 +242,7 @@ func (a *API) deleteProjects(ctx context.Context, tx *store.Tx, projects []ferry
 		if err := tx.DeleteProject(ctx, p.ID); err != nil {
 			return nil, err
 		}
-		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), repos.RemoveArgs{ProjectID: p.ID}, nil); err != nil {
+		if _, err := a.jobs.InsertTx(ctx, tx, repos.RemoveArgs{ProjectID: p.ID}, nil); err != nil {
 			return nil, err
 		}
 	}

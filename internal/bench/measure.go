@@ -48,7 +48,7 @@ func measureImport(ctx context.Context, s *server, archivePath string, res *Resu
 		if st.ImportStatus == "finished" {
 			break
 		}
-		if err := sleep(ctx, 50*time.Millisecond); err != nil {
+		if err := sleep(ctx, pollDelay(time.Since(start))); err != nil {
 			return id, err
 		}
 	}
@@ -81,7 +81,7 @@ func measureExport(ctx context.Context, s *server, id int64, out string, res *Re
 		if st.ExportStatus == "finished" {
 			break
 		}
-		if err := sleep(ctx, 50*time.Millisecond); err != nil {
+		if err := sleep(ctx, pollDelay(time.Since(start))); err != nil {
 			return err
 		}
 	}
@@ -91,6 +91,16 @@ func measureExport(ctx context.Context, s *server, id int64, out string, res *Re
 	res.ExportSec = time.Since(start).Seconds()
 	res.ExportRSSMB = s.resetPeak()
 	return nil
+}
+
+// pollDelay is how long to wait before asking for a job's status again:
+// 10 ms in the first two seconds, so that a small job's time is not
+// rounded up by the polling, then 50 ms.
+func pollDelay(elapsed time.Duration) time.Duration {
+	if elapsed < 2*time.Second {
+		return 10 * time.Millisecond
+	}
+	return 50 * time.Millisecond
 }
 
 func (s *server) download(path, out string) error {

@@ -254,7 +254,7 @@ func (s *Server) outboundPolicy(ctx context.Context) (ssrf.Policy, error) {
 
 // enqueue inserts a job in tx.
 func (s *Server) enqueue(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
-	_, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, nil)
+	_, err := s.Jobs.InsertTx(ctx, tx, args, nil)
 	return err
 }
 
