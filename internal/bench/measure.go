@@ -28,29 +28,8 @@ func measureImport(ctx context.Context, s *server, archivePath string, res *Resu
 		return 0, err
 	}
 	var latencies []time.Duration
-	for {
-		t0 := time.Now()
-		b, err := s.call("GET", "/projects/"+strconv.FormatInt(id, 10)+"/import", "", nil)
-		latencies = append(latencies, time.Since(t0))
-		if err != nil {
-			return id, err
-		}
-		var st struct {
-			ImportStatus string  `json:"import_status"`
-			ImportError  *string `json:"import_error"`
-		}
-		if err := json.Unmarshal(b, &st); err != nil {
-			return id, err
-		}
-		if st.ImportStatus == "failed" {
-			return id, fmt.Errorf("import failed: %v", *st.ImportError)
-		}
-		if st.ImportStatus == "finished" {
-			break
-		}
-		if err := sleep(ctx, pollDelay(time.Since(start))); err != nil {
-			return id, err
-		}
+	if err := s.waitImport(ctx, id, start, &latencies); err != nil {
+		return id, err
 	}
 	res.ImportSec, res.ImportStatusOK = time.Since(start).Seconds(), true
 	res.ImportRSSMB = s.resetPeak()

@@ -87,6 +87,8 @@ type Config struct {
 	// (default jobs.DefaultTransferSlots); the other workers stay free for
 	// everything else.
 	MaxTransfers int
+	// MaxWorkers is how many jobs this process runs at once (default 4).
+	MaxWorkers int
 	// Work runs job workers in this process (set from Role by New).
 	Work bool
 	// SweepEvery spaces the sweeps of scratch files that no running
@@ -222,7 +224,7 @@ func (s *Server) build(ctx context.Context) error {
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "importer"),
 		Enqueue: s.enqueue})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
-	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
+	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, MaxWorkers: cfg.MaxWorkers, Logger: cfg.Logger.With("component", "jobs"),
 		RetryPolicy: cfg.RetryPolicy, ClientID: s.clientID,
 		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob(), importer.CleanupJob(),
 			jobs.ReaperJob(cfg.StaleAfter)}})
