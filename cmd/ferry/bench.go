@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -17,7 +18,8 @@ import (
 func benchCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	scale := fs.String("scale", "s", "archive scale to generate (s, m, l, xl, reads)")
-	archivePath := fs.String("archive", "", "an existing archive to measure instead of generating one")
+	archivePath := fs.String("archive", "", "an existing archive to measure instead of generating one "+
+		"(its records are counted if a generating run left ARCHIVE.counts.json beside it)")
 	work := fs.String("work", "", "work folder (default a temporary one, removed after)")
 	results := fs.String("results", "", "JSON file that keeps one result per scale (e.g. bench/results.json)")
 	report := fs.String("report", "", "markdown file whose generated section is rewritten (e.g. BENCHMARKS.md)")
@@ -55,6 +57,11 @@ func benchCmd(ctx context.Context, args []string) error {
 		if records, err = generateArchive(ctx, sc, *archivePath, 1); err != nil {
 			return err
 		}
+		if b, err := json.Marshal(records); err == nil { // for later runs with --archive
+			_ = os.WriteFile(*archivePath+".counts.json", b, 0o644)
+		}
+	} else if b, err := os.ReadFile(*archivePath + ".counts.json"); err == nil {
+		_ = json.Unmarshal(b, &records)
 	}
 	self, err := os.Executable()
 	if err != nil {

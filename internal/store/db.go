@@ -155,7 +155,8 @@ func createOwnerOnly(path string) error {
 }
 
 // PostgresPoolSize is how many connections one process opens to
-// PostgreSQL at most.
+// PostgreSQL at most through the store; a process that works jobs holds
+// one more, the job queue's LISTEN connection (internal/jobs).
 const PostgresPoolSize = 32
 
 func sqliteDSN(path string) string {
