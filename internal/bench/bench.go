@@ -99,13 +99,20 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return res, err
 	}
 	defer srv.stop()
-	if err := measureExport(ctx, srv, projectID, filepath.Join(cfg.Work, "export.tar.gz"), &res); err != nil {
+	downloaded := filepath.Join(cfg.Work, "export.tar.gz")
+	err = measureExport(ctx, srv, projectID, downloaded, &res)
+	os.Remove(downloaded) // only timed; at xl it is 4.5 GB of disk
+	if err != nil {
 		return res, fmt.Errorf("export: %w", err)
 	}
 	floorDir := filepath.Join(cfg.Work, "floor")
+	defer os.RemoveAll(floorDir)
 	if res.ImportFloorSec, res.Records, err = importFloor(ctx, cfg.Archive, floorDir); err != nil {
 		return res, fmt.Errorf("import floor: %w", err)
 	}
+	// The export floor needs only the JSON: free the clone and the bundle.
+	os.RemoveAll(filepath.Join(floorDir, "floor.git"))
+	os.Remove(filepath.Join(floorDir, "project.bundle"))
 	if res.ExportFloorSec, err = exportFloor(ctx, srv.repoDir(projectID), floorDir); err != nil {
 		return res, fmt.Errorf("export floor: %w", err)
 	}

@@ -28,7 +28,9 @@ func RunThroughput(ctx context.Context, cfg Config, n int) (Result, error) {
 	}
 	defer drop()
 	args = append(args, "--workers", strconv.Itoa(n))
-	srv, err := startServer(ctx, cfg.Binary, filepath.Join(cfg.Work, "server-"+strconv.Itoa(n)), args...)
+	data := filepath.Join(cfg.Work, "server-"+strconv.Itoa(n))
+	defer os.RemoveAll(data) // after the server stopped: N imported copies
+	srv, err := startServer(ctx, cfg.Binary, data, args...)
 	if err != nil {
 		return res, err
 	}
