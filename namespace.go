@@ -1,6 +1,9 @@
 package ferry
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Namespace kinds.
 const (
@@ -32,7 +35,19 @@ type Namespace struct {
 	Description string
 	Visibility  string
 	CreatedAt   time.Time
+	// MarkedForDeletionAt is when a group was marked for deletion (nil:
+	// not marked); DeletingUserID who marked it.
+	MarkedForDeletionAt *time.Time
+	DeletingUserID      int64
 }
 
 // IsGroup reports whether n is a group.
 func (n Namespace) IsGroup() bool { return n.Kind == KindGroup }
+
+// DeletionScheduledIdentifier is what a group marked for deletion has
+// appended to its name and path, with its id, so that both are free again
+// at once (GitLab 18's Groups::MarkForDeletionService,
+// app/services/groups/mark_for_deletion_service.rb).
+func DeletionScheduledIdentifier(s string, id int64) string {
+	return s + "-deletion_scheduled-" + strconv.FormatInt(id, 10)
+}

@@ -29,6 +29,9 @@ type Settings struct {
 	GroupExportLimit                          int      `json:"group_export_limit"`
 	GroupImportLimit                          int      `json:"group_import_limit"`
 	GroupDownloadExportLimit                  int      `json:"group_download_export_limit"`
+	// DeletionAdjournedPeriod is how many days a group marked for deletion
+	// is kept before it is removed (GitLab: 1 to 90, default 7).
+	DeletionAdjournedPeriod int `json:"deletion_adjourned_period"`
 }
 
 // DefaultSettings are GitLab's defaults, except that the project import
@@ -49,6 +52,7 @@ func DefaultSettings() Settings {
 		GroupExportLimit:               6,
 		GroupImportLimit:               6,
 		GroupDownloadExportLimit:       1,
+		DeletionAdjournedPeriod:        7,
 	}
 }
 
@@ -92,6 +96,13 @@ func (s Settings) Validate() error {
 		}
 	}
 	var errs []error
+	if s.DeletionAdjournedPeriod < 1 || s.DeletionAdjournedPeriod > 90 {
+		reason := "must be greater than or equal to 1"
+		if s.DeletionAdjournedPeriod > 90 {
+			reason = "must be less than or equal to 90"
+		}
+		errs = append(errs, &ValidationError{Field: "deletion_adjourned_period", Reason: reason})
+	}
 	for _, f := range numbers {
 		if err := SettingRange(f.name, int64(f.v)); err != nil {
 			errs = append(errs, err)

@@ -32,6 +32,8 @@ func migrateCmd(ctx context.Context, args []string) error {
 	toToken := fs.String("to-token", "", "the target's token (default FERRY_TO_TOKEN, else asked for)")
 	namespace := fs.String("to-namespace", "", "the target namespace of the projects named or of --group (default: the source's)")
 	group := fs.String("group", "", "move every project of this group and its subgroups (to --to-namespace, keeping the subgroups)")
+	groupArchive := fs.Bool("group-archive", false, "with --group: first move the group itself through GitLab's group export/import "+
+		"(subgroups, labels, milestones, badges, boards, members) as a new group at --to-namespace, then its projects into it")
 	list := fs.String("list", "", "a CSV file of projects: source path, target namespace, target path (the last two may be empty)")
 	m := &migrate.Migrator{Logger: cliLogger()}
 	fs.StringVar(&m.Dir, "dir", ".", "the folder the archives pass through")
@@ -52,6 +54,9 @@ func migrateCmd(ctx context.Context, args []string) error {
 	if *from == "" || *to == "" {
 		return usagef("migrate: --from URL and --to URL are required")
 	}
+	if *groupArchive && *group == "" {
+		return usagef("migrate: --group-archive moves the group of --group PATH: give it")
+	}
 	if m.Stage, err = viaS3.stager(m.Dir); err != nil {
 		return err
 	}
@@ -60,7 +65,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 	}
 	items, err := migrateItems(projects, *namespace, *list)
 	if err == nil && *group != "" {
-		items, err = addGroup(ctx, m.From, items, *group, *namespace)
+		items, err = addGroup(ctx, m.From, items, *group, *namespace, *groupArchive)
 	}
 	if err == nil && len(items) == 0 {
 		err = usagef("migrate: name projects (full paths), or give --group PATH or --list FILE")
@@ -70,6 +75,11 @@ func migrateCmd(ctx context.Context, args []string) error {
 	}
 	if *dryRun {
 		for _, it := range items {
+			if it.Kind == migrate.KindGroup {
+				fmt.Printf("group %s on %s → new group %s on %s (group export and import: subgroups, labels, "+
+					"milestones, badges, boards, members)\n", it.Source, *from, it.Target(), *to)
+				continue
+			}
 			fmt.Printf("%s on %s → %s on %s\n", it.Source, *from, it.Target(), *to)
 		}
 		return nil
@@ -85,7 +95,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item, report, reportCSV string) error {
 	var endProgress func()
 	if term.IsTerminal(int(os.Stderr.Fd())) {
-		b := newBoard(os.Stderr, len(items), false)
+		b := newBoard(os.Stderr, projectCount(items), false)
 		m.Events, endProgress = b.events(), b.end
 	} else {
 		meters := itemMeters{m: map[string]*meter{}}
@@ -101,18 +111,40 @@ func runMigration(ctx context.Context, m *migrate.Migrator, items []migrate.Item
 		return err
 	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("migrate: interrupted after %d of %d projects", len(results), len(items))
+		return fmt.Errorf("migrate: interrupted after %d of %d items", len(results), len(items))
 	}
-	bad := 0
+	bad, groupsBad := 0, 0
 	for _, r := range results {
-		if r.Outcome != "migrated" {
+		switch {
+		case r.Outcome == "migrated":
+		case r.Kind == migrate.KindGroup:
+			groupsBad++
+		default:
 			bad++
 		}
 	}
-	if bad > 0 {
-		return fmt.Errorf("migrate: %d of %d projects did not move cleanly", bad, len(items))
+	switch {
+	case groupsBad > 0 && len(results) < len(items):
+		return fmt.Errorf("migrate: the group did not move, so no project moved")
+	case groupsBad > 0 && bad == 0:
+		return fmt.Errorf("migrate: the group did not move cleanly")
+	case groupsBad > 0:
+		return fmt.Errorf("migrate: the group did not move cleanly, %d of %d projects did not", bad, projectCount(items))
+	case bad > 0:
+		return fmt.Errorf("migrate: %d of %d projects did not move cleanly", bad, projectCount(items))
 	}
 	return nil
+}
+
+// projectCount is how many of the items are projects.
+func projectCount(items []migrate.Item) int {
+	n := 0
+	for _, it := range items {
+		if it.Kind == "" {
+			n++
+		}
+	}
+	return n
 }
 
 // itemMeters show each item's progress where stderr is not a terminal:
@@ -131,6 +163,10 @@ func (ms *itemMeters) events() migrate.Events {
 		},
 		Done: func(r migrate.Result, done, total int) {
 			ms.of(r.Item).end()
+			if r.Kind == migrate.KindGroup {
+				fmt.Fprintf(os.Stderr, "migrate: group %s done: %s\n", r.Source, r.Outcome)
+				return
+			}
 			fmt.Fprintf(os.Stderr, "migrate: %d of %d projects done: %s %s\n", done, total, r.Source, r.Outcome)
 		},
 	}
@@ -140,11 +176,12 @@ func (ms *itemMeters) events() migrate.Events {
 func (ms *itemMeters) of(it migrate.Item) *meter {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	mt := ms.m[it.Source]
+	name := itemName(it)
+	mt := ms.m[name]
 	if mt == nil {
-		mt = newMeter(os.Stderr, "migrate "+it.Source)
+		mt = newMeter(os.Stderr, "migrate "+name)
 		mt.tty = false
-		ms.m[it.Source] = mt
+		ms.m[name] = mt
 	}
 	return mt
 }
@@ -158,7 +195,16 @@ func (ms *itemMeters) end() {
 	}
 }
 
-// printMigration writes one line per project, then why each failure
+// itemName names an item in progress lines: a project by its path, a
+// group as "group PATH".
+func itemName(it migrate.Item) string {
+	if it.Kind != "" {
+		return it.Kind + " " + it.Source
+	}
+	return it.Source
+}
+
+// printMigration writes one line per item, then why each failure
 // failed.
 func printMigration(w io.Writer, results []migrate.Result) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -168,22 +214,27 @@ func printMigration(w io.Writer, results []migrate.Result) {
 		if r.Earlier {
 			outcome += " (earlier run)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%.1f\n", r.Source, r.Target(), outcome, r.Records, r.Refs,
+		source, target := r.Source, r.Target()
+		if r.Kind != "" {
+			source, target = r.Kind+" "+source, r.Kind+" "+target
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%.1f\n", source, target, outcome, r.Records, r.Refs,
 			sizeText(r.ArchiveBytes), len(r.FailedRelations), r.Seconds)
 	}
 	tw.Flush()
 	for _, r := range results {
+		name := itemName(r.Item)
 		if r.Error != "" {
-			fmt.Fprintf(w, "%s: %s failed: %s\n", r.Source, r.Step, r.Error)
+			fmt.Fprintf(w, "%s: %s failed: %s\n", name, r.Step, r.Error)
 		}
 		for _, warning := range r.Warnings {
-			fmt.Fprintf(w, "%s: warning: %s\n", r.Source, warning)
+			fmt.Fprintf(w, "%s: warning: %s\n", name, warning)
 		}
 		for _, d := range r.Mismatches {
-			fmt.Fprintf(w, "%s: %s\n", r.Source, d)
+			fmt.Fprintf(w, "%s: %s\n", name, d)
 		}
 		for _, f := range r.FailedRelations {
-			fmt.Fprintf(w, "%s: failed relation %s line %d: %s\n", r.Source, f.RelationName, f.LineNumber, f.ExceptionClass)
+			fmt.Fprintf(w, "%s: failed relation %s line %d: %s\n", name, f.RelationName, f.LineNumber, f.ExceptionClass)
 		}
 	}
 }
@@ -205,11 +256,16 @@ func migrateItems(projects []string, namespace, list string) ([]migrate.Item, er
 	return items, nil
 }
 
-// addGroup adds the projects of group and its subgroups on the source.
-func addGroup(ctx context.Context, from *remote.Client, items []migrate.Item, group, namespace string) ([]migrate.Item, error) {
+// addGroup adds the projects of group and its subgroups on the source,
+// after the group itself when it moves through its archive (first of
+// all items: the others may go into it).
+func addGroup(ctx context.Context, from *remote.Client, items []migrate.Item, group, namespace string, archive bool) ([]migrate.Item, error) {
 	paths, err := from.GroupProjects(ctx, group)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: the projects of group %s on %s: %w", group, from.Server(), err)
+	}
+	if archive {
+		items = append([]migrate.Item{migrate.GroupArchiveItem(group, namespace)}, items...)
 	}
 	for _, p := range paths {
 		items = append(items, migrate.GroupItem(p, group, namespace))
@@ -262,11 +318,16 @@ func writeReports(results []migrate.Result, jsonFile, csvFile string) error {
 	var b strings.Builder
 	w := csv.NewWriter(&b)
 	w.Write([]string{"source", "target", "outcome", "step", "error", "target_project_id", "records", "archive_bytes",
-		"failed_relations", "seconds"})
+		"failed_relations", "seconds", "kind", "target_group_id"})
 	for _, r := range results {
+		kind := r.Kind
+		if kind == "" {
+			kind = "project"
+		}
 		w.Write([]string{r.Source, r.Target(), r.Outcome, r.Step, r.Error, strconv.FormatInt(r.ProjectID, 10),
 			strconv.FormatInt(r.Records, 10), strconv.FormatInt(r.ArchiveBytes, 10),
-			strconv.Itoa(len(r.FailedRelations)), strconv.FormatFloat(r.Seconds, 'f', 1, 64)})
+			strconv.Itoa(len(r.FailedRelations)), strconv.FormatFloat(r.Seconds, 'f', 1, 64), kind,
+			strconv.FormatInt(r.GroupID, 10)})
 	}
 	w.Flush()
 	if err := os.WriteFile(csvFile, []byte(b.String()), 0o600); err != nil {

@@ -106,18 +106,18 @@ func (b *board) state(it migrate.Item, state string, p *ferry.Progress, records 
 // (the events of one item come from one goroutine; no lock is held while
 // mpb is called, as its renderer calls back into the decorators).
 func (b *board) set(it migrate.Item, change func(*boardLine)) {
+	name := itemName(it)
 	b.mu.Lock()
-	l := b.lines[it.Source]
+	l := b.lines[name]
 	if l == nil {
 		l = &boardLine{step: "moving"}
-		b.lines[it.Source] = l
+		b.lines[name] = l
 	}
 	b.mu.Unlock()
 	l.mu.Lock()
 	change(l)
 	l.mu.Unlock()
 	if l.bar == nil {
-		name := it.Source
 		l.bar = b.p.New(0, mpb.NopStyle(), mpb.PrependDecorators(decor.Any(func(decor.Statistics) string {
 			return "  " + name + ": " + l.String()
 		})))
@@ -125,25 +125,31 @@ func (b *board) set(it migrate.Item, change func(*boardLine)) {
 }
 
 // done removes the item's line, notes how it ended above the board and
-// moves the overall bar.
+// moves the overall bar (of projects: a group's step does not count).
 func (b *board) done(r migrate.Result, _, _ int) {
+	name := itemName(r.Item)
+	project := r.Kind == ""
 	b.mu.Lock()
-	l := b.lines[r.Source]
-	delete(b.lines, r.Source)
-	b.ended++
-	if r.Outcome != "migrated" {
-		b.failed++
+	l := b.lines[name]
+	delete(b.lines, name)
+	if project {
+		b.ended++
+		if r.Outcome != "migrated" {
+			b.failed++
+		}
 	}
 	b.mu.Unlock()
 	if l != nil && l.bar != nil {
 		l.bar.Abort(true)
 	}
-	line := r.Source + ": " + r.Outcome
+	line := name + ": " + r.Outcome
 	if r.Error != "" {
 		line += " (" + r.Step + ")"
 	}
 	fmt.Fprintln(b.p, line)
-	b.all.Increment()
+	if project {
+		b.all.Increment()
+	}
 }
 
 // end draws the board a last time (the lines of projects still moving,

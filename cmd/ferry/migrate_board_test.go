@@ -9,12 +9,17 @@ import (
 )
 
 // TestBoard draws the terminal display on a buffer: its last drawing
-// has the overall bar with the failures counted, a line per project
-// still moving with its step, and a line for each project that ended.
+// has the overall bar with the failures counted (of projects: the
+// group's step is not one), a line per project still moving with its
+// step, and a line for each item that ended, the group's named so.
 func TestBoard(t *testing.T) {
 	var buf bytes.Buffer
 	b := newBoard(&buf, 3, true)
 	ev := b.events()
+	g := migrate.GroupArchiveItem("g", "")
+	ev.Step(g, "export")
+	ev.Bytes(g, "download", 10, 20)
+	ev.Done(migrate.Result{Item: g, Outcome: "migrated"}, 1, 1)
 	a, i, c := migrate.NewItem("g/a", "", ""), migrate.NewItem("g/i", "", ""), migrate.NewItem("g/c", "", "")
 	ev.Step(a, "export")
 	ev.State(a, "finished", nil, -1)
@@ -25,7 +30,7 @@ func TestBoard(t *testing.T) {
 	ev.Done(migrate.Result{Item: c, Outcome: "failed", Step: "export", Error: "boom"}, 1, 3)
 	b.end()
 	out := buf.String()
-	if !strings.Contains(out, "g/c: failed (export)\n") {
+	if !strings.Contains(out, "g/c: failed (export)\n") || !strings.Contains(out, "group g: migrated\n") {
 		t.Errorf("no line says how g/c ended:\n%q", out)
 	}
 	last := out[strings.LastIndex(out, "\x1b[J")+1:] // the last drawing
@@ -38,7 +43,7 @@ func TestBoard(t *testing.T) {
 			t.Errorf("the last drawing lacks %q:\n%q", want, out)
 		}
 	}
-	if strings.Contains(last, "g/c: exporting") {
+	if strings.Contains(last, "g/c: exporting") || strings.Contains(last, "group g: downloading") {
 		t.Errorf("the line of g/c, which ended, stays:\n%q", out)
 	}
 }

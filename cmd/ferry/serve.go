@@ -61,6 +61,8 @@ func serve(ctx context.Context, args []string) error {
 		"uploads and downloads this process runs at once; default 2 of the 4 workers (FERRY_MAX_TRANSFERS)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("FERRY_LOG_LEVEL", "info"), "log level: debug, info, warn or error (FERRY_LOG_LEVEL)")
+	pprofAddr := fs.String("pprof", env("FERRY_PPROF", ""),
+		"serve Go's CPU and memory profiles at /debug/pprof/ on this loopback address, e.g. 127.0.0.1:6060; off by default (FERRY_PPROF)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -72,6 +74,11 @@ func serve(ctx context.Context, args []string) error {
 	}
 	if err := oneOf("--role", cfg.Role, "all", "api", "worker"); err != nil {
 		return err
+	}
+	if *pprofAddr != "" {
+		if err := checkPprofAddr(*pprofAddr); err != nil {
+			return err
+		}
 	}
 	if cfg.DatabaseURL != "" {
 		if err := store.CheckURL(cfg.DatabaseURL); err != nil {
@@ -95,6 +102,11 @@ func serve(ctx context.Context, args []string) error {
 	s, err := server.New(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if *pprofAddr != "" {
+		if err := servePprof(ctx, *pprofAddr, cfg.Logger); err != nil {
+			return err
+		}
 	}
 	if s.RootTokenFile != "" {
 		// The token itself stays out of the log, where collectors keep it.

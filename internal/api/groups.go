@@ -1,13 +1,11 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/ferryhq/ferry"
-	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -141,39 +139,4 @@ func (a *API) listGroupProjects(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	return a.writeProjects(w, r, store.ProjectFilter{NamespaceID: g.ID, IncludeSubgroups: sub})
-}
-
-// deleteGroup is DELETE /groups/:id (an Owner, directly or through an
-// ancestor, or an administrator). As GitLab, it answers 202 Accepted; the
-// group, its sub-groups, their memberships and projects go in one
-// transaction, and each project's repositories and files are removed by
-// the same job as DELETE /projects/:id.
-func (a *API) deleteGroup(w http.ResponseWriter, r *request) error {
-	g, level, err := a.findGroup(r, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if !auth.CanRemove(level) {
-		return forbidden("")
-	}
-	return a.deleteAccepted(w, r, func(tx *store.Tx) ([]string, error) {
-		return a.deleteGroupTree(r.ctx(), tx, g.ID)
-	})
-}
-
-// deleteGroupTree removes group id, its sub-groups and their projects in
-// tx, as deleteProjects does. Returns ferry.ErrNotFound if the group is
-// gone.
-func (a *API) deleteGroupTree(ctx context.Context, tx *store.Tx, id int64) ([]string, error) {
-	groups, projects, err := tx.NamespaceTree(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	uploads, err := a.deleteProjects(ctx, tx, projects)
-	for _, g := range groups {
-		if err == nil {
-			err = tx.DeleteGroup(ctx, g.ID)
-		}
-	}
-	return uploads, err
 }

@@ -110,6 +110,12 @@ func fixtureCounts(t *testing.T) map[string]int64 {
 // importArchive posts data to /projects/import as a multipart upload.
 func importArchive(t *testing.T, env *servertest.Env, token, filename string, data []byte, fields map[string]string) (int, string) {
 	t.Helper()
+	return postArchive(t, env, "/api/v4/projects/import", token, filename, data, fields)
+}
+
+// postArchive posts data to path as the multipart file of an upload.
+func postArchive(t *testing.T, env *servertest.Env, path, token, filename string, data []byte, fields map[string]string) (int, string) {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", filename)
@@ -118,7 +124,7 @@ func importArchive(t *testing.T, env *servertest.Env, token, filename string, da
 		mw.WriteField(k, v)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", env.URL+"/api/v4/projects/import", &body)
+	req, _ := http.NewRequest("POST", env.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if token != "" {
 		req.Header.Set("PRIVATE-TOKEN", token)

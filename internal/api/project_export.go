@@ -231,9 +231,16 @@ func (a *API) serveExport(w http.ResponseWriter, r *request, p ferry.Project, se
 	if file == nil {
 		return apiError(http.StatusNotFound, "404 Not found or has expired")
 	}
-	obj, err := a.blobs.Open(r.ctx(), file.FileKey)
+	return a.serveArchive(w, r, file.FileKey, file.FileName, "The project export file is not available yet")
+}
+
+// serveArchive streams the export archive stored at key as the file name,
+// as GitLab's present_carrierwave_file! does (an attachment, binary, with
+// Range support), or answers 404 missing when the blob is not there.
+func (a *API) serveArchive(w http.ResponseWriter, r *request, key, name, missing string) error {
+	obj, err := a.blobs.Open(r.ctx(), key)
 	if errors.Is(err, blob.ErrNotFound) {
-		return apiError(http.StatusNotFound, "The project export file is not available yet")
+		return apiError(http.StatusNotFound, missing)
 	}
 	if err != nil {
 		return err
@@ -242,9 +249,9 @@ func (a *API) serveExport(w http.ResponseWriter, r *request, p ferry.Project, se
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`,
-		file.FileName, url.PathEscape(file.FileName)))
+		name, url.PathEscape(name)))
 	h.Set("Content-Transfer-Encoding", "binary")
-	return serveContent(w, r.Request, file.FileName, obj.ModTime(), obj)
+	return serveContent(w, r.Request, name, obj.ModTime(), obj)
 }
 
 // downloadExportWeb is GET /<full_path>/download_export, the web_url of a

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/riverqueue/river"
+
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/git"
+	"github.com/ferryhq/ferry/internal/removal"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -210,7 +213,7 @@ func (a *API) deleteProject(w http.ResponseWriter, r *request) error {
 		return forbidden("")
 	}
 	return a.deleteAccepted(w, r, func(tx *store.Tx) ([]string, error) {
-		return a.deleteProjects(r.ctx(), tx, []ferry.Project{p})
+		return removal.Projects(r.ctx(), tx, a.enqueueTx, []ferry.Project{p})
 	})
 }
 
@@ -230,23 +233,10 @@ func (a *API) deleteAccepted(w http.ResponseWriter, r *request, remove func(tx *
 	return nil
 }
 
-// deleteProjects removes projects in tx, each with a job that removes its
-// repositories and stored files once tx commits. It returns the uploads
-// of imports that had not finished, for deleteUploads once committed.
-func (a *API) deleteProjects(ctx context.Context, tx *store.Tx, projects []ferry.Project) ([]string, error) {
-	var uploads []string
-	for _, p := range projects {
-		if im, err := tx.ImportOf(ctx, p.ID); err == nil && im.UploadKey != "" {
-			uploads = append(uploads, im.UploadKey)
-		}
-		if err := tx.DeleteProject(ctx, p.ID); err != nil {
-			return nil, err
-		}
-		if _, err := a.jobs.InsertTx(ctx, tx, repos.RemoveArgs{ProjectID: p.ID}, nil); err != nil {
-			return nil, err
-		}
-	}
-	return uploads, nil
+// enqueueTx inserts a job in tx (removal.Enqueue).
+func (a *API) enqueueTx(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
+	_, err := a.jobs.InsertTx(ctx, tx, args, nil)
+	return err
 }
 
 // deleteUploads deletes the stored uploads of deleted projects' imports,

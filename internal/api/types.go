@@ -101,6 +101,7 @@ type groupEntity struct {
 	OrganizationID                 int64      `json:"organization_id"`
 	SharedRunnersSetting           string     `json:"shared_runners_setting"`
 	MaxArtifactsSize               *int64     `json:"max_artifacts_size"`
+	MarkedForDeletionOn            *date      `json:"marked_for_deletion_on"`
 }
 
 // branchProt is a group's default branch protection: GitLab's default,
@@ -126,6 +127,7 @@ func (a *API) group(g ferry.Namespace) groupEntity {
 		LFSEnabled: true, MathRenderingLimitsEnabled: true, DefaultBranchProtection: 2,
 		DefaultBranchProtectionDefault: fullyProtected, RequestAccessEnabled: true, FullName: g.FullName, FullPath: g.FullPath,
 		CreatedAt: ts(g.CreatedAt), ParentID: idPtr(g.ParentID), OrganizationID: 1, SharedRunnersSetting: "enabled",
+		MarkedForDeletionOn: nilDate(g.MarkedForDeletionAt),
 	}
 }
 

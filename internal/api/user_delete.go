@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/ferryhq/ferry"
+	"github.com/ferryhq/ferry/internal/removal"
 	"github.com/ferryhq/ferry/internal/store"
 )
 
@@ -62,7 +63,7 @@ func (a *API) deleteUserTx(r *request, tx *store.Tx, u ferry.User, hard bool) ([
 	}
 	var files []string
 	for _, g := range solo { // parents first: a sub-group may be gone with its parent
-		uploads, err := a.deleteGroupTree(ctx, tx, g.ID)
+		uploads, err := removal.GroupTree(ctx, tx, a.enqueueTx, g.ID)
 		if err != nil && !errors.Is(err, ferry.ErrNotFound) {
 			return nil, err
 		}
@@ -72,7 +73,7 @@ func (a *API) deleteUserTx(r *request, tx *store.Tx, u ferry.User, hard bool) ([
 	if err != nil {
 		return nil, err
 	}
-	uploads, err := a.deleteProjects(ctx, tx, personal)
+	uploads, err := removal.Projects(ctx, tx, a.enqueueTx, personal)
 	if err != nil {
 		return nil, err
 	}
@@ -80,5 +81,10 @@ func (a *API) deleteUserTx(r *request, tx *store.Tx, u ferry.User, hard bool) ([
 	if err != nil {
 		return nil, err
 	}
+	groupExports, err := tx.DeleteGroupExports(ctx, 0, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	exports = append(exports, groupExports...)
 	return append(append(files, uploads...), exports...), tx.DeleteUser(ctx, u.ID)
 }

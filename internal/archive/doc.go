@@ -35,6 +35,17 @@
 // holding the attributes and every relation as an array (or object) under
 // its key.
 //
+// # Group archives
+//
+// A group export has the same VERSION and the same extraction rules; its
+// tree is tree/groups/_all.ndjson (the group ids, one a line, the
+// exported group first: GroupIDs), tree/groups/<id>.json (one group's
+// attributes: ReadGroupJSON) and tree/groups/<id>/<relation>.ndjson (read
+// as project relations are: GroupRelations, OpenGroupRelation), or, in
+// the legacy layout, one group.json whose sub-groups nest under
+// "children" (OpenLegacyGroup, Legacy.EachChild: one child indexed at a
+// time). See group_reader.go.
+//
 // # NDJSON relations
 //
 // Each line of tree/project/<relation>.ndjson is one JSON object (one

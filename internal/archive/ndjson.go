@@ -77,12 +77,20 @@ func validRelation(name string) bool {
 // alphabetically. Symbolic links, and names that are not [a-z0-9_]+, are
 // ignored. A missing tree/project gives an empty list.
 func Relations(dir string) ([]string, error) {
+	names, err := relationFiles(dir, RelationDir)
+	sortRelations(names)
+	return names, err
+}
+
+// relationFiles lists the <name>.ndjson regular files of dir/relDir whose
+// name is [a-z0-9_]+, unsorted. A missing relDir gives an empty list.
+func relationFiles(dir, relDir string) ([]string, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
 	defer root.Close()
-	fi, err := root.Lstat(RelationDir)
+	fi, err := root.Lstat(relDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -90,9 +98,9 @@ func Relations(dir string) ([]string, error) {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("archive: %s is not a directory", RelationDir)
+		return nil, fmt.Errorf("archive: %s is not a directory", relDir)
 	}
-	d, err := root.Open(RelationDir)
+	d, err := root.Open(relDir)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
@@ -108,7 +116,6 @@ func Relations(dir string) ([]string, error) {
 			names = append(names, name)
 		}
 	}
-	sortRelations(names)
 	return names, nil
 }
 
@@ -138,7 +145,12 @@ func OpenRelation(dir, relation string) (*RelationReader, error) {
 	if !validRelation(relation) {
 		return nil, fmt.Errorf("archive: invalid relation name %q", relation)
 	}
-	name := RelationDir + "/" + relation + ".ndjson"
+	return openNDJSON(dir, RelationDir+"/"+relation+".ndjson")
+}
+
+// openNDJSON opens the NDJSON file dir/name. A missing file, or a
+// symbolic link (which GitLab skips), gives a reader with no records.
+func openNDJSON(dir, name string) (*RelationReader, error) {
 	f, _, err := openRegular(dir, name)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, ErrSymlink) {
 		return &RelationReader{file: name, done: true}, nil

@@ -67,21 +67,27 @@ func CheckVersion(dir string) error {
 // ReadProjectJSON reads tree/project.json: the project's attributes as one
 // JSON object, at most MaxProjectJSON bytes. A symbolic link is refused.
 func ReadProjectJSON(dir string) (map[string]json.RawMessage, error) {
-	f, st, err := openRegular(dir, ProjectFile)
+	return readObject(dir, ProjectFile)
+}
+
+// readObject reads dir/name, one JSON object of at most MaxProjectJSON
+// bytes, into its members. A symbolic link is refused.
+func readObject(dir, name string) (map[string]json.RawMessage, error) {
+	f, st, err := openRegular(dir, name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	if st.Size() > MaxProjectJSON {
-		return nil, fmt.Errorf("%w in %s", ErrJSONTooLarge, ProjectFile)
+		return nil, fmt.Errorf("%w in %s", ErrJSONTooLarge, name)
 	}
 	data := make([]byte, st.Size()) // read in one piece, not grown
 	if _, err := io.ReadFull(f, data); err != nil {
-		return nil, fmt.Errorf("archive: reading %s: %w", ProjectFile, err)
+		return nil, fmt.Errorf("archive: reading %s: %w", name, err)
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil || m == nil {
-		return nil, fmt.Errorf("%w in %s", ErrJSONFormat, ProjectFile)
+		return nil, fmt.Errorf("%w in %s", ErrJSONFormat, name)
 	}
 	return m, nil
 }
@@ -134,6 +140,9 @@ var legacyRelations = append(slices.Clone(importOrder),
 // at a time. Key order in the file does not matter.
 type Legacy struct {
 	f         *os.File
+	name      string   // the file's name, for errors
+	known     []string // keys that are always relations
+	child     bool     // a child group of a legacy group.json: f is its parent's
 	attrs     map[string]json.RawMessage
 	attrBytes int64
 	rels      map[string]section
@@ -152,26 +161,42 @@ type section struct {
 // memory (their elements are limited when read). When a key repeats, the
 // last value wins.
 func OpenLegacy(dir string) (*Legacy, error) {
-	f, _, err := openRegular(dir, LegacyProjectFile)
+	return openLegacy(dir, LegacyProjectFile, legacyRelations)
+}
+
+// openLegacy indexes dir/name, keys in known being relations.
+func openLegacy(dir, name string, known []string) (*Legacy, error) {
+	f, st, err := openRegular(dir, name)
 	if err != nil {
 		return nil, err
 	}
-	l := &Legacy{f: f, attrs: map[string]json.RawMessage{}, rels: map[string]section{}}
-	if err := l.index(); err != nil {
+	l := &Legacy{f: f, name: name, known: known}
+	if err := l.index(0, st.Size()); err != nil {
 		f.Close()
-		if errors.Is(err, ErrJSONTooLarge) {
-			return nil, fmt.Errorf("%w in %s", ErrJSONTooLarge, LegacyProjectFile)
-		}
-		if errors.Is(err, ErrJSONFormat) {
-			return nil, fmt.Errorf("%w in %s", ErrJSONFormat, LegacyProjectFile)
-		}
-		return nil, fmt.Errorf("archive: reading %s: %w", LegacyProjectFile, err)
+		return nil, err
 	}
 	return l, nil
 }
 
-func (l *Legacy) index() error {
-	s := newJSONStream(io.NewSectionReader(l.f, 0, 1<<62))
+// index reads the object at [off, off+n) of the file: its attributes and
+// where its relations are.
+func (l *Legacy) index(off, n int64) error {
+	l.attrs, l.rels = map[string]json.RawMessage{}, map[string]section{}
+	s := newJSONStream(io.NewSectionReader(l.f, off, n))
+	s.off = off // offsets are the file's
+	err := l.object(s)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrJSONTooLarge):
+		return fmt.Errorf("%w in %s", ErrJSONTooLarge, l.name)
+	case errors.Is(err, ErrJSONFormat):
+		return fmt.Errorf("%w in %s", ErrJSONFormat, l.name)
+	}
+	return fmt.Errorf("archive: reading %s: %w", l.name, err)
+}
+
+func (l *Legacy) object(s *jsonStream) error {
 	if err := s.expect('{'); err != nil {
 		return err
 	}
@@ -236,7 +261,7 @@ func (l *Legacy) member(s *jsonStream) error {
 	if err != nil {
 		return err
 	}
-	known := slices.Contains(legacyRelations, key)
+	known := slices.Contains(l.known, key)
 	switch {
 	case (c == '[' || c == '{') && (known || objects):
 		l.rels[key] = section{off: start, end: s.off, single: c == '{'}
@@ -286,9 +311,9 @@ func (l *Legacy) Relations() []string {
 func (l *Legacy) Relation(name string) (*RelationReader, error) {
 	s, ok := l.rels[name]
 	if !ok {
-		return &RelationReader{file: LegacyProjectFile, done: true}, nil
+		return &RelationReader{file: l.name, done: true}, nil
 	}
-	r := &RelationReader{file: LegacyProjectFile, single: s.single, at: l.f, base: s.off,
+	r := &RelationReader{file: l.name, single: s.single, at: l.f, base: s.off,
 		js: newJSONStream(io.NewSectionReader(l.f, s.off, s.end-s.off))}
 	if !s.single {
 		if err := r.js.expect('['); err != nil {
@@ -298,8 +323,14 @@ func (l *Legacy) Relation(name string) (*RelationReader, error) {
 	return r, nil
 }
 
-// Close closes the file; readers from Relation stop working.
-func (l *Legacy) Close() error { return l.f.Close() }
+// Close closes the file; readers from Relation stop working. (Closing a
+// child group does nothing: its file is its parent's.)
+func (l *Legacy) Close() error {
+	if l.child {
+		return nil
+	}
+	return l.f.Close()
+}
 
 // ReadLine returns the first line (at most 128 bytes) of the small text
 // file dir/name, such as VERSION or GITLAB_VERSION, trimmed. A symbolic

@@ -35,10 +35,12 @@ type Relation struct {
 // ExportTree is the root of GitLab's export tree, the project: its
 // attributes are tree/project.json, and each child is one
 // tree/project/<name>.ndjson file, in the order GitLab writes them.
-var ExportTree = newRelation(gitlabTree)
+var ExportTree = newRelation(gitlabTree, gitlabAttributes)
 
-func newRelation(n schemaNode) *Relation {
-	lists := gitlabAttributes[n.name]
+// newRelation builds the Relation of n, with the attribute lists of each
+// relation in attrs.
+func newRelation(n schemaNode, attrs map[string]schemaLists) *Relation {
+	lists := attrs[n.name]
 	r := &Relation{Name: n.name, keys: map[string]keyRule{}, others: lists.only == nil}
 	for _, k := range lists.except {
 		r.keys[k] = keyRule{}
@@ -50,7 +52,7 @@ func newRelation(n schemaNode) *Relation {
 		r.keys[k] = keyRule{write: true}
 	}
 	for _, c := range n.children {
-		child := newRelation(c)
+		child := newRelation(c, attrs)
 		r.Children = append(r.Children, child)
 		r.keys[c.name] = keyRule{child: child}
 	}

@@ -44,3 +44,9 @@ func ExtraPrefix(projectID int64) string { return projectPrefix(extraDir, projec
 func ProjectPrefixes(projectID int64) []string {
 	return []string{projectPrefix(exportsDir, projectID), UploadsPrefix(projectID), LFSPrefix(projectID), ExtraPrefix(projectID)}
 }
+
+// GroupExportKey is the blob of one group export archive. Group exports
+// sit under exports/groups, beside the projects' numbered folders.
+func GroupExportKey(groupID, exportID int64, name string) string {
+	return fmt.Sprintf("%s/groups/%d/%d/%s", exportsDir, groupID, exportID, name)
+}

@@ -1,6 +1,10 @@
 package content
 
-import "testing"
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+)
 
 func TestContent_TextColor(t *testing.T) {
 	t.Parallel()
@@ -77,5 +81,38 @@ func TestContent_EachNote(t *testing.T) {
 	}
 	if err := eachNote([]byte(`{"notes":null}`), func(int, []byte) error { t.Error("a note"); return nil }); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestContent_BoardListIDs(t *testing.T) {
+	t.Parallel()
+	raw := []json.RawMessage{
+		json.RawMessage(`{"id":61,"list_type":"backlog"}`),              // a foreign id: by place
+		json.RawMessage(`{"id":7003,"list_type":"label","position":0}`), // the board's own
+		json.RawMessage(`{"list_type":"label","position":1}`),           // place 3, taken: the next free
+		json.RawMessage(`{"id":7003,"list_type":"closed"}`),             // given twice: by place
+	}
+	lists, err := parseLists(7, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, li := range lists {
+		ids = append(ids, li.ID)
+	}
+	if fmt.Sprint(ids) != "[7001 7003 7002 7004]" {
+		t.Errorf("ids %v, want [7001 7003 7002 7004]", ids)
+	}
+	if next := nextListID(7, lists); next != 7005 {
+		t.Errorf("next id %d, want 7005", next)
+	}
+	again, err := parseLists(7, encodeLists(lists))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range again {
+		if again[i].ID != lists[i].ID {
+			t.Errorf("list %d: id %d once stored, want %d", i, again[i].ID, lists[i].ID)
+		}
 	}
 }

@@ -22,6 +22,12 @@
 // a pipeline's jobs (JobIDBase), an issuable's award emoji and an
 // issuable's or milestone's events (NoteIDBase).
 //
+// A group's labels, milestones, badges and boards are its relation
+// records (group_relations), read and written here for the API and the
+// pages alike (group_records.go): a record's id is its row id, which an
+// update keeps, and a board's lists, embedded in it, number from their
+// board's id times ListIDBase.
+//
 // Releases, pipelines, jobs, protected refs, badges, snippets, events and
 // notes on commits stream their relation one record at a time (stream.go): a list keeps
 // only the page's entities, or, when it must sort, a small entry per

@@ -36,18 +36,35 @@ func (w *Worker) writeArchive(ctx context.Context, p ferry.Project, e *ferry.Exp
 		return 0, fmt.Errorf("scratch folder: %w", err)
 	}
 	defer os.RemoveAll(scratch)
-	bw, err := w.Blobs.Create(ctx, key)
+	return archiveBlob(ctx, w.Blobs, key, func(bw io.Writer) io.Writer { return prog.Writer(ctx, bw) },
+		func(aw *archive.Writer) error { return w.writeEntries(ctx, aw, p, e, scratch, prog) },
+		func() { prog.Flush(ctx) }) // the files step's bytes, with the archive's end
+}
+
+// archiveBlob streams an archive into blob key: write adds its entries
+// to the archive, whose bytes go through wrap (nil: none) to the blob;
+// closed (nil: none) runs once the archive is complete. The blob appears
+// only when the whole archive is written. It returns the archive's size.
+func archiveBlob(ctx context.Context, blobs blob.Store, key string, wrap func(io.Writer) io.Writer,
+	write func(*archive.Writer) error, closed func()) (int64, error) {
+	bw, err := blobs.Create(ctx, key)
 	if err != nil {
 		return 0, err
 	}
-	counter := &countingWriter{w: prog.Writer(ctx, bw)}
+	var out io.Writer = bw
+	if wrap != nil {
+		out = wrap(bw)
+	}
+	counter := &countingWriter{w: out}
 	aw := archive.NewWriter(counter)
-	err = w.writeEntries(ctx, aw, p, e, scratch, prog)
+	err = write(aw)
 	if err == nil {
 		err = aw.Close()
 	}
 	if err == nil {
-		prog.Flush(ctx) // the files step's bytes, with the archive's end
+		if closed != nil {
+			closed()
+		}
 		err = bw.Commit()
 	}
 	if err != nil {

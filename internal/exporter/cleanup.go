@@ -28,8 +28,8 @@ type CleanupArgs struct{}
 // Kind names the job in the queue.
 func (CleanupArgs) Kind() string { return "project_export_cleanup" }
 
-// CleanupWorker removes expired export files with their records, fails
-// stuck exports and prunes old failures.
+// CleanupWorker removes expired export files (of projects and groups)
+// with their records, fails stuck exports and prunes old failures.
 type CleanupWorker struct {
 	river.WorkerDefaults[CleanupArgs]
 	DB     *store.DB
@@ -67,7 +67,7 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 		}
 		w.Logger.InfoContext(ctx, "export removed", "export_id", e.ID, "status", e.Status)
 	}
-	return nil
+	return w.cleanGroupExports(ctx, now)
 }
 
 // CleanupJob runs CleanupArgs every 15 minutes (so a file lives 24 h to

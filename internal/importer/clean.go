@@ -50,6 +50,10 @@ var userReferences = map[string]bool{
 // pointing at the new project, user references mapped to local users.
 type cleaner struct {
 	projectID int64
+	// groupID, when set, cleans a group's record instead: group_id
+	// points at the group, project_id is kept as it is (GitLab's group
+	// RelationFactory).
+	groupID int64
 	// user maps an archive user id (0 when the value is not one) to a
 	// local user.
 	user func(id int64) int64
@@ -91,6 +95,10 @@ func (r *record) writeObject(out *strings.Builder, c *cleaner, from, to int, cle
 		switch k := string(key); {
 		case !clean:
 			r.write(out, nil, int(m.val), false)
+		case c.groupID != 0 && k == "group_id" && r.in[m.val] != 'n':
+			out.WriteString(strconv.FormatInt(c.groupID, 10))
+		case c.groupID != 0 && (k == "group_id" || k == "project_id"):
+			r.write(out, c, int(m.val), true)
 		case k == "project_id" || k == "target_project_id" || k == "source_project_id" && sameProject:
 			out.WriteString(strconv.FormatInt(c.projectID, 10))
 		case userReferences[k] && r.in[m.val] == 'n':

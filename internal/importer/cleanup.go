@@ -53,7 +53,7 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 	drop := &Dropper{DB: w.DB, Blobs: w.Blobs, Enqueue: w.Enqueue, Logger: w.Logger}
 	for _, im := range stale {
 		im.Status = ferry.ImportFailed
-		im.Error = "Import timed out. Import took longer than 86400 seconds"
+		im.Error = errImportTimedOut.Error()
 		w.Logger.WarnContext(ctx, "stuck import failed", "project_id", im.ProjectID)
 		if im.OverwriteID != 0 && w.Enqueue != nil && drop.Drop(ctx, &im) {
 			continue
@@ -65,11 +65,32 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 		}
 		DropSource(ctx, w.DB, w.Blobs, &im, w.Logger)
 	}
+	if err := w.failStaleGroupImports(ctx, now); err != nil {
+		return err
+	}
 	if _, err := w.DB.DeleteDroppedImports(ctx, now.Add(-ferry.DroppedImportLifetime).UTC()); err != nil {
 		return err
 	}
 	return w.dropKeptArchives(ctx, now)
 }
+
+// failStaleGroupImports fails the group imports that have not moved for
+// StuckAfter, as project imports, and deletes their uploaded archives.
+func (w *CleanupWorker) failStaleGroupImports(ctx context.Context, now time.Time) error {
+	stale, err := w.DB.StaleGroupImports(ctx, now.Add(-StuckAfter).UTC())
+	if err != nil {
+		return err
+	}
+	gw := &GroupWorker{DB: w.DB, Blobs: w.Blobs, Logger: w.Logger}
+	for _, im := range stale {
+		w.Logger.WarnContext(ctx, "stuck group import failed", "group_id", im.GroupID)
+		gw.fail(ctx, &im, errImportTimedOut)
+	}
+	return nil
+}
+
+// errImportTimedOut is GitLab's message for an import that took too long.
+var errImportTimedOut = errors.New("Import timed out. Import took longer than 86400 seconds") //nolint:staticcheck // GitLab's message
 
 // dropKeptArchives deletes the archives failed imports kept for a retry
 // once they are ferry.FailedImportKeep old.

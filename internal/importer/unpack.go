@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -40,9 +41,13 @@ func (w *Worker) unpack(ctx context.Context, im *ferry.Import, work string, sett
 
 // checkVersion checks the extracted archive's VERSION, as GitLab does
 // before anything is imported.
-func checkVersion(dir string) error {
+func checkVersion(dir string) error { return checkArchiveVersion(dir, "project") }
+
+// checkArchiveVersion is checkVersion for a kind of export ("project",
+// "group").
+func checkArchiveVersion(dir, kind string) error {
 	if err := archive.CheckVersion(dir); errors.Is(err, fs.ErrNotExist) {
-		return permanent(errors.New("The archive has no VERSION file; it is not a GitLab project export"))
+		return permanent(fmt.Errorf("The archive has no VERSION file; it is not a GitLab %s export", kind))
 	} else if err != nil {
 		return permanent(err)
 	}
@@ -70,6 +75,12 @@ func sizeOf(src io.Reader) int64 {
 // Extract removes what it wrote when it fails.
 func (w *Worker) extract(ctx context.Context, im *ferry.Import, src io.Reader, dir string,
 	settings ferry.Settings) (archive.Manifest, error) {
+	return extractArchive(ctx, w.Logger.With("project_id", im.ProjectID), src, dir, settings)
+}
+
+// extractArchive is the extraction project and group imports share.
+func extractArchive(ctx context.Context, logger *slog.Logger, src io.Reader, dir string,
+	settings ferry.Settings) (archive.Manifest, error) {
 	xctx := ctx
 	if timeout := ferry.Seconds(settings.DecompressArchiveFileTimeout); timeout > 0 {
 		var cancel context.CancelFunc
@@ -84,8 +95,8 @@ func (w *Worker) extract(ctx context.Context, im *ferry.Import, src io.Reader, d
 	case ctx.Err() != nil:
 		return m, err // the job stops: not the archive's fault
 	case errors.Is(context.Cause(xctx), errDecompressTimeout):
-		w.Logger.WarnContext(ctx, fmt.Sprintf("Timeout of %d seconds reached during archive decompression",
-			settings.DecompressArchiveFileTimeout), "project_id", im.ProjectID)
+		logger.WarnContext(ctx, fmt.Sprintf("Timeout of %d seconds reached during archive decompression",
+			settings.DecompressArchiveFileTimeout))
 		return m, permanent(errSizeValidation)
 	case errors.Is(err, archive.ErrTooLarge):
 		return m, permanent(errSizeValidation)

@@ -3,7 +3,10 @@
 // source, download the archive, count its records with the importer's dry
 // run (importer.Check), upload it to the target, wait for the import,
 // then verify that the target read every record of the archive and list
-// its failed relations. It is the engine of `ferry migrate`; the servers
+// its failed relations. A group may go first, through GitLab's group
+// import/export API (group.go), so that its projects land in the
+// sub-groups, with the labels and milestones, it brought. It is the
+// engine of `ferry migrate`; the servers
 // are reached through internal/remote, whose calls wait out rate limits
 // and retry transient failures.
 package migrate
@@ -29,13 +32,24 @@ import (
 // Item is one project to move: its full path on the source, and the
 // namespace and path it gets on the target.
 type Item struct {
+	// Kind is KindGroup for a group moved through its group archive;
+	// empty for a project.
+	Kind      string `json:"kind,omitempty"`
 	Source    string `json:"source"`
 	Namespace string `json:"target_namespace"`
 	Path      string `json:"target_path"`
 }
 
+// KindGroup is the Kind of a group's item.
+const KindGroup = "group"
+
 // Target is the item's full path on the target.
-func (it Item) Target() string { return it.Namespace + "/" + it.Path }
+func (it Item) Target() string {
+	if it.Namespace == "" {
+		return it.Path
+	}
+	return it.Namespace + "/" + it.Path
+}
 
 // NewItem is the item that moves source to namespace/p; an empty
 // namespace or p keeps the source's.
@@ -83,7 +97,8 @@ type Migrator struct {
 	Stage   Stager
 	mu      sync.Mutex
 	ensured map[string]bool // namespaces known to exist
-	ended   int             // items ended in this run
+	ended   map[string]int  // items ended in this run, by kind
+	totals  map[string]int  // items of this run, by kind
 	Logger  *slog.Logger
 	// Events, if set, is told how each item goes.
 	Events Events
@@ -102,8 +117,8 @@ type Events struct {
 	// State is a job's status on its server, with Ferry's progress when
 	// it gives one and the records counted so far (-1: unknown).
 	State func(it Item, state string, p *ferry.Progress, records int64)
-	// Done says that an item ended, and how many of all have (calls
-	// come one at a time).
+	// Done says that an item ended, and how many of all of its kind
+	// have (calls come one at a time).
 	Done func(r Result, done, total int)
 }
 
@@ -121,6 +136,7 @@ type Result struct {
 	Step            string                  `json:"step,omitempty"`
 	Error           string                  `json:"error,omitempty"`
 	ProjectID       int64                   `json:"target_project_id,omitempty"`
+	GroupID         int64                   `json:"target_group_id,omitempty"`
 	ArchiveBytes    int64                   `json:"archive_bytes"`
 	Records         int64                   `json:"records"`
 	Mismatches      []string                `json:"mismatches,omitempty"`
@@ -136,14 +152,45 @@ type Result struct {
 	lost   bool             // the import was accepted, its end not seen
 }
 
-// Run moves the items, Jobs at a time, and returns a result for each
-// item started, in the items' order. It stops starting items when ctx
-// ends or the state file cannot be written (that error is returned).
+// Run moves the items and returns a result for each item started, in
+// the items' order: first the groups (KindGroup), one after the other,
+// then the projects, Jobs at a time, unless a group failed: its projects
+// would have no place to go. It stops starting items when ctx ends or
+// the state file cannot be written (that error is returned).
 func (m *Migrator) Run(ctx context.Context, items []Item) ([]Result, error) {
 	st, err := loadState(m.State)
 	if err != nil {
 		return nil, err
 	}
+	m.count(items)
+	var groups []Result
+	for len(items) > 0 && items[0].Kind == KindGroup && ctx.Err() == nil && st.failed() == nil {
+		r := m.item(ctx, items[0], st)
+		m.done(r)
+		groups, items = append(groups, r), items[1:]
+		if r.Outcome == "failed" {
+			return groups, st.failed()
+		}
+	}
+	if ctx.Err() != nil || st.failed() != nil {
+		return groups, st.failed()
+	}
+	results, err := m.projects(ctx, items, st)
+	return append(groups, results...), err
+}
+
+// count notes how many items of each kind the run has.
+func (m *Migrator) count(items []Item) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ended, m.totals = map[string]int{}, map[string]int{}
+	for _, it := range items {
+		m.totals[it.Kind]++
+	}
+}
+
+// projects moves the items, Jobs at a time.
+func (m *Migrator) projects(ctx context.Context, items []Item, st *state) ([]Result, error) {
 	results, started := make([]Result, len(items)), make([]bool, len(items))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -153,7 +200,7 @@ func (m *Migrator) Run(ctx context.Context, items []Item) ([]Result, error) {
 			defer wg.Done()
 			for i := range next {
 				results[i] = m.item(ctx, items[i], st)
-				m.done(results[i], len(items))
+				m.done(results[i])
 			}
 		}()
 	}
@@ -179,12 +226,18 @@ func (m *Migrator) Run(ctx context.Context, items []Item) ([]Result, error) {
 // how it went.
 func (m *Migrator) item(ctx context.Context, it Item, st *state) Result {
 	prev := st.get(it)
-	if prev != nil && prev.Outcome == "migrated" {
+	// A group imported with a mismatch cannot be imported again: its
+	// path is taken.
+	if prev != nil && (prev.Outcome == "migrated" || (it.Kind == KindGroup && prev.Outcome == "mismatch")) {
 		prev.Earlier = true
 		return *prev
 	}
 	start := time.Now()
-	r := m.one(ctx, it, prev, st)
+	move := m.one
+	if it.Kind == KindGroup {
+		move = m.oneGroup
+	}
+	r := move(ctx, it, prev, st)
 	r.Seconds = time.Since(start).Round(time.Millisecond).Seconds()
 	if r.FailedRelations == nil {
 		r.FailedRelations = []remote.FailedRelation{}
@@ -196,7 +249,11 @@ func (m *Migrator) item(ctx context.Context, it Item, st *state) Result {
 		}
 		st.set(saved)
 	}
-	m.Logger.InfoContext(ctx, "project done", "source", it.Source, "target", it.Target(), "outcome", r.Outcome)
+	kind := it.Kind
+	if kind == "" {
+		kind = "project"
+	}
+	m.Logger.InfoContext(ctx, kind+" done", "source", it.Source, "target", it.Target(), "outcome", r.Outcome)
 	return r
 }
 
@@ -214,16 +271,11 @@ func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Re
 		final, err := m.To.WaitImport(ctx, prev.ProjectID, m.importSeen(it))
 		return m.checkRefs(ctx, m.imported(r, final, err))
 	}
-	file, err := m.export(ctx, it)
+	file, remove, err := m.fetch(&r, func() (string, error) { return m.export(ctx, it) })
 	if err != nil {
-		return fail("export", fmt.Errorf("on %s: %w", m.From.Server(), err))
+		return fail("export", err)
 	}
-	if !m.Keep {
-		defer os.Remove(file)
-	}
-	if info, err := os.Stat(file); err == nil {
-		r.ArchiveBytes = info.Size()
-	}
+	defer remove()
 	m.step(it, "check")
 	counts, err := countRecords(ctx, file, m.Dir, m.Logger)
 	if err != nil {
@@ -241,6 +293,22 @@ func (m *Migrator) one(ctx context.Context, it Item, prev *Result, st *state) Re
 		st.set(r)
 	})
 	return m.checkRefs(ctx, m.imported(r, final, err))
+}
+
+// fetch runs export (an archive into Dir) and notes the archive's size
+// in r. It returns the file and what removes it (nothing with Keep).
+func (m *Migrator) fetch(r *Result, export func() (string, error)) (string, func(), error) {
+	file, err := export()
+	if err != nil {
+		return "", nil, fmt.Errorf("on %s: %w", m.From.Server(), err)
+	}
+	if info, err := os.Stat(file); err == nil {
+		r.ArchiveBytes = info.Size()
+	}
+	if m.Keep {
+		return file, func() {}, nil
+	}
+	return file, func() { os.Remove(file) }, nil
 }
 
 // imported ends r with the import's last status: failed, or migrated
@@ -290,12 +358,12 @@ func (m *Migrator) ensureNamespace(ctx context.Context, ns string) error {
 }
 
 // done counts an ended item and tells Events.Done.
-func (m *Migrator) done(r Result, total int) {
+func (m *Migrator) done(r Result) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.ended++
+	m.ended[r.Kind]++
 	if m.Events.Done != nil {
-		m.Events.Done(r, m.ended, total)
+		m.Events.Done(r, m.ended[r.Kind], m.totals[r.Kind])
 	}
 }
 

@@ -21,6 +21,9 @@ func TestItems(t *testing.T) {
 		{"GroupSame", GroupItem("g/sub/p", "g", ""), "g/sub/p"},
 		{"GroupMoved", GroupItem("g/sub/deep/p", "g", "new"), "new/sub/deep/p"},
 		{"GroupTop", GroupItem("g/p", "g/", "/new/"), "new/p"},
+		{"ArchiveSame", GroupArchiveItem("g/sub", ""), "g/sub"},
+		{"ArchiveTop", GroupArchiveItem("g/sub", "/new/"), "new"},
+		{"ArchiveUnder", GroupArchiveItem("g", "a/b/new"), "a/b/new"},
 	} {
 		if got := tt.got.Target(); got != tt.want {
 			t.Errorf("%s: target %q, want %q", tt.name, got, tt.want)

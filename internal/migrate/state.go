@@ -21,7 +21,12 @@ type state struct {
 }
 
 // key names an item in the state file.
-func key(it Item) string { return it.Source + " -> " + it.Target() }
+func key(it Item) string {
+	if it.Kind != "" {
+		return it.Kind + " " + it.Source + " -> " + it.Target()
+	}
+	return it.Source + " -> " + it.Target()
+}
 
 // loadState reads the state file at path; a missing file is an empty
 // state.

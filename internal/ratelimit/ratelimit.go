@@ -21,6 +21,7 @@ const (
 	ProjectExport         = "project_export"
 	ProjectDownloadExport = "project_download_export"
 	ProjectImport         = "project_import"
+	GroupImport           = "group_import"
 )
 
 // Limiter checks and counts requests.

@@ -1,8 +1,11 @@
 // Package remote is the command line's client of a server that speaks
-// GitLab's project import/export API (GitLab or Ferry): it schedules and
-// follows exports, downloads them (resuming with Range after a dropped
-// connection), uploads archives to import (streamed, never held in
-// memory) and follows imports. Only GitLab's documented API is used.
+// GitLab's project and group import/export APIs (GitLab or Ferry): it
+// schedules and follows exports, downloads them (resuming with Range
+// after a dropped connection), uploads archives to import (streamed,
+// never held in memory) and follows imports. Only GitLab's documented
+// API is used, and Ferry's status routes of group jobs where the server
+// has them (GitLab has none: see ExportGroupArchive and
+// WaitGroupImport).
 // Every call honours 429 with Retry-After and retries transient failures
 // (5xx, a dropped connection) with backoff; other refusals are an
 // *APIError that says what to do. The token is sent in the PRIVATE-TOKEN
@@ -40,6 +43,11 @@ type Client struct {
 	// NoExport is how long an export may show the status none after it
 	// was asked for (an older GitLab's, until its worker starts).
 	NoExport time.Duration
+	// GroupWait is how long a group export or import is waited for on a
+	// server that gives no status of them (GitLab); Settle is how long
+	// a group GitLab imports must stay unchanged to be taken as
+	// imported.
+	GroupWait, Settle time.Duration
 }
 
 // New returns a client of the server at server (its base URL, with or
@@ -54,7 +62,8 @@ func New(server, token string, logger *slog.Logger) (*Client, error) {
 	base := strings.TrimSuffix(strings.TrimSuffix(u.String(), "/"), "/api/v4")
 	return &Client{base: base + "/api/v4", token: token, http: &http.Client{CheckRedirect: keepToken}, log: logger,
 		Retries: 5, RateLimitWaits: 30, Backoff: time.Second, MaxBackoff: 30 * time.Second,
-		Poll: time.Second, MaxPoll: 5 * time.Second, NoExport: 15 * time.Minute}, nil
+		Poll: time.Second, MaxPoll: 5 * time.Second, NoExport: 15 * time.Minute,
+		GroupWait: 2 * time.Hour, Settle: 30 * time.Second}, nil
 }
 
 // Server is the server's base URL, as errors name it.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ferryhq/ferry/internal/archive"
 )
@@ -28,6 +29,9 @@ type Download struct {
 	// Bytes, if set, is told how far the download is (total -1 when
 	// unknown).
 	Bytes func(done, total int64)
+	// since, if set, refuses a file last modified before it (errStale):
+	// an earlier export the server still serves.
+	since time.Time
 }
 
 // DownloadExport downloads project's finished export into a temporary
@@ -38,6 +42,13 @@ type Download struct {
 // it fails or ctx ends. It returns ErrNotAnArchive (wrapped) when the
 // file is not an export archive.
 func (c *Client) DownloadExport(ctx context.Context, project string, opt Download) (string, error) {
+	fallback := strings.ReplaceAll(strings.Trim(project, "/"), "/", "_") + "_export.tar.gz"
+	return c.downloadArchive(ctx, "/projects/"+ProjectID(project)+"/export/download", fallback, opt)
+}
+
+// downloadArchive downloads the export archive at path (of the API) as
+// DownloadExport says, naming it fallback when the server gives no name.
+func (c *Client) downloadArchive(ctx context.Context, path, fallback string, opt Download) (string, error) {
 	dir := opt.Dir
 	if opt.Out != "" {
 		dir = filepath.Dir(opt.Out)
@@ -53,7 +64,7 @@ func (c *Client) DownloadExport(ctx context.Context, project string, opt Downloa
 			os.Remove(f.Name())
 		}
 	}()
-	d := &download{c: c, path: "/projects/" + ProjectID(project) + "/export/download", f: f, total: -1, bytes: opt.Bytes}
+	d := &download{c: c, path: path, f: f, total: -1, bytes: opt.Bytes, since: opt.since}
 	if err := d.run(ctx); err != nil {
 		return "", err
 	}
@@ -65,7 +76,7 @@ func (c *Client) DownloadExport(ctx context.Context, project string, opt Downloa
 	}
 	out := opt.Out
 	if out == "" {
-		out = filepath.Join(dir, exportName(d.name, project))
+		out = filepath.Join(dir, exportName(d.name, fallback))
 	}
 	if err := os.Rename(f.Name(), out); err != nil {
 		return "", fmt.Errorf("download: %w", err)
@@ -92,12 +103,11 @@ func verify(ctx context.Context, f *os.File) error {
 	return nil
 }
 
-// exportName is the file name the server gave, made safe, or one made of
-// the project's path.
-func exportName(given, project string) string {
+// exportName is the file name the server gave, made safe, or fallback.
+func exportName(given, fallback string) string {
 	given = filepath.Base(strings.ReplaceAll(given, "\\", "/"))
 	if given == "." || given == "/" || given == ".." || strings.HasPrefix(given, ".") || given == "" {
-		return strings.ReplaceAll(strings.Trim(project, "/"), "/", "_") + "_export.tar.gz"
+		return fallback
 	}
 	return given
 }
@@ -110,6 +120,7 @@ type download struct {
 	done, total int64 // total -1: unknown
 	name, etag  string
 	bytes       func(done, total int64)
+	since       time.Time
 }
 
 // run downloads until the whole file is in f, resuming after a dropped
@@ -130,7 +141,7 @@ func (d *download) run(ctx context.Context) error {
 			return nil
 		case ctx.Err() != nil:
 			return ctx.Err()
-		case errors.Is(err, errResume), errors.As(err, new(*fs.PathError)): // or the disk
+		case errors.Is(err, errResume), errors.Is(err, errStale), errors.As(err, new(*fs.PathError)): // or the disk
 			return err
 		case err == nil:
 			err = io.ErrUnexpectedEOF
@@ -146,7 +157,10 @@ func (d *download) run(ctx context.Context) error {
 	}
 }
 
-var errResume = errors.New("download: the server cannot resume the download")
+var (
+	errResume = errors.New("download: the server cannot resume the download")
+	errStale  = errors.New("download: the server gives an earlier export")
+)
 
 // request asks for the rest of the file.
 func (d *download) request(ctx context.Context) (*http.Request, error) {
@@ -183,6 +197,9 @@ func (d *download) start(resp *http.Response) error {
 		d.total = total
 		return nil
 	case http.StatusOK:
+		if modified, err := http.ParseTime(resp.Header.Get("Last-Modified")); err == nil && modified.Before(d.since) {
+			return fmt.Errorf("%w (of %s)", errStale, resp.Header.Get("Last-Modified"))
+		}
 		if err := d.f.Truncate(0); err != nil {
 			return err
 		}

@@ -67,13 +67,7 @@ func (st ImportStatus) Counts() (ferry.ImportStats, bool) {
 // /projects/import), streamed from the disk however big it is, and
 // returns the new project's import status.
 func (c *Client) StartImport(ctx context.Context, file string, im Import) (ImportStatus, error) {
-	info, err := os.Stat(file)
-	if err != nil {
-		return ImportStatus{}, err
-	}
-	resp, err := c.send(ctx, func(ctx context.Context) (*http.Request, error) {
-		return c.uploadRequest(ctx, file, info.Size(), im)
-	})
+	resp, err := c.upload(ctx, "/projects/import", file, im.fields(), im.Bytes)
 	if err != nil {
 		return ImportStatus{}, err
 	}
@@ -85,9 +79,23 @@ func (c *Client) StartImport(ctx context.Context, file string, im Import) (Impor
 	return st, nil
 }
 
-// uploadRequest is the multipart request of an import, its body written
+// upload posts the archive at file to endpoint (of the API) as a
+// multipart form with fields, streamed from the disk however big it is
+// (and sent again whole when the call is retried), telling bytes how
+// far it is. The caller closes the body of the answer.
+func (c *Client) upload(ctx context.Context, endpoint, file string, fields [][2]string, bytes func(done, total int64)) (*http.Response, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, func(ctx context.Context) (*http.Request, error) {
+		return c.uploadRequest(ctx, endpoint, file, info.Size(), fields, bytes)
+	})
+}
+
+// uploadRequest is the multipart request of an upload, its body written
 // by a goroutine through a pipe as the transport reads it.
-func (c *Client) uploadRequest(ctx context.Context, file string, size int64, im Import) (*http.Request, error) {
+func (c *Client) uploadRequest(ctx context.Context, endpoint, file string, size int64, fields [][2]string, bytes func(done, total int64)) (*http.Request, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
@@ -96,9 +104,9 @@ func (c *Client) uploadRequest(ctx context.Context, file string, size int64, im 
 	mw := multipart.NewWriter(pw)
 	go func() {
 		defer f.Close()
-		pw.CloseWithError(writeForm(mw, f, filepath.Base(file), size, im))
+		pw.CloseWithError(writeForm(mw, &counter{r: f, total: size, bytes: bytes}, filepath.Base(file), fields))
 	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/projects/import", pr)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+endpoint, pr)
 	if err != nil {
 		pr.Close()
 		return nil, err
@@ -108,8 +116,8 @@ func (c *Client) uploadRequest(ctx context.Context, file string, size int64, im 
 }
 
 // writeForm writes the fields, then the file, then the closing boundary.
-func writeForm(mw *multipart.Writer, f io.Reader, name string, size int64, im Import) error {
-	for _, kv := range im.fields() {
+func writeForm(mw *multipart.Writer, f io.Reader, name string, fields [][2]string) error {
+	for _, kv := range fields {
 		if err := mw.WriteField(kv[0], kv[1]); err != nil {
 			return err
 		}
@@ -118,7 +126,7 @@ func writeForm(mw *multipart.Writer, f io.Reader, name string, size int64, im Im
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(fw, &counter{r: f, total: size, bytes: im.Bytes}); err != nil {
+	if _, err := io.Copy(fw, f); err != nil {
 		return err
 	}
 	return mw.Close()

@@ -72,7 +72,7 @@ func TestExportName(t *testing.T) {
 		{"../../etc/passwd", "passwd"}, {"..", "g_p_export.tar.gz"}, {"", "g_p_export.tar.gz"},
 		{`..\..\x.tar.gz`, "x.tar.gz"}, {".hidden", "g_p_export.tar.gz"},
 	} {
-		if got := exportName(tt.given, "g/p"); got != tt.want {
+		if got := exportName(tt.given, "g_p_export.tar.gz"); got != tt.want {
 			t.Errorf("exportName(%q) = %q, want %q", tt.given, got, tt.want)
 		}
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/ratelimit"
+	"github.com/ferryhq/ferry/internal/removal"
 	"github.com/ferryhq/ferry/internal/repos"
 	"github.com/ferryhq/ferry/internal/scratch"
 	"github.com/ferryhq/ferry/internal/secret"
@@ -221,13 +222,19 @@ func (s *Server) build(ctx context.Context) error {
 	river.AddWorker(workers, &importer.Worker{DB: db, Blobs: s.Blobs, Repos: s.Repos, TempDir: tmp,
 		Logger: cfg.Logger.With("component", "importer"), Enqueue: s.enqueue, Fetchers: fetchers, Metrics: s.Metrics,
 		Transfers: transfers})
+	river.AddWorker(workers, &importer.GroupWorker{DB: db, Blobs: s.Blobs, TempDir: tmp,
+		Logger: cfg.Logger.With("component", "group_importer")})
 	river.AddWorker(workers, &importer.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "importer"),
 		Enqueue: s.enqueue})
+	river.AddWorker(workers, &exporter.GroupWorker{DB: db, Blobs: s.Blobs, TempDir: tmp, GitLabVersion: "ferry-" + api.Version,
+		Logger: cfg.Logger.With("component", "exporter"), Metrics: s.Metrics})
+	river.AddWorker(workers, &removal.PurgeWorker{DB: db, Blobs: s.Blobs, Enqueue: s.enqueue,
+		Logger: cfg.Logger.With("component", "removal")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
 	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, MaxWorkers: cfg.MaxWorkers, Logger: cfg.Logger.With("component", "jobs"),
 		RetryPolicy: cfg.RetryPolicy, ClientID: s.clientID,
 		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob(), importer.CleanupJob(),
-			jobs.ReaperJob(cfg.StaleAfter)}})
+			jobs.ReaperJob(cfg.StaleAfter), removal.PurgeJob()}})
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,13 @@ import (
 // satisfied (parents first; rows by id). Rate-limit counters and
 // heartbeats are not worth moving.
 var copyTables = []string{"users", "namespaces", "personal_access_tokens", "members", "projects",
-	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "group_attributes", "group_relations", "issuables", "project_exports", "project_imports",
-	"import_failures", "import_user_mappings", "dropped_imports"}
+	"application_settings", "features", "feature_gates", "project_attributes", "project_relations", "group_attributes", "group_relations", "issuables", "project_exports", "group_exports", "project_imports",
+	"import_failures", "import_user_mappings", "dropped_imports", "group_imports"}
 
-// keyedByProject are the tables whose key is a project's id: they have no
-// id sequence of their own.
-var keyedByProject = map[string]bool{"group_attributes": true, "project_attributes": true, "project_imports": true, "dropped_imports": true}
+// keyedByOwner are the tables whose key is their project's or group's id
+// (the column named): they have no id sequence of their own.
+var keyedByOwner = map[string]string{"group_attributes": "group_id", "project_attributes": "project_id",
+	"project_imports": "project_id", "dropped_imports": "project_id", "group_imports": "group_id"}
 
 // CopiedTables are the tables CopyTo copies, in its order.
 func CopiedTables() []string { return slices.Clone(copyTables) }
@@ -87,8 +88,8 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB, copied func(table string)) (m
 
 func (db *DB) copyTable(ctx context.Context, tx *Tx, table string, done func(table string)) (int64, error) {
 	order := "id"
-	if keyedByProject[table] {
-		order = "project_id"
+	if key, ok := keyedByOwner[table]; ok {
+		order = key
 	}
 	rows, err := db.query(ctx, `SELECT * FROM `+table+` ORDER BY `+order)
 	if err != nil {
@@ -172,7 +173,7 @@ func (tx *Tx) resetSequences(ctx context.Context, used map[string]int64) error {
 		return nil
 	}
 	for _, table := range copyTables {
-		if keyedByProject[table] || table == "application_settings" {
+		if _, keyed := keyedByOwner[table]; keyed || table == "application_settings" {
 			continue
 		}
 		if _, err := tx.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),

@@ -75,8 +75,22 @@ func (q queries) AppendGroupRelationRecord(ctx context.Context, groupID int64, r
 	return position, q.insertRecords(ctx, groupRecords, groupID, relation, position, []string{string(data)})
 }
 
+// GroupRelationRecordByID returns the position and the record of a
+// group's relation whose row id (the id of its first part, as
+// EachGroupRelationRow passes it) is id. Returns ErrNotFound if there is
+// none.
+func (q queries) GroupRelationRecordByID(ctx context.Context, groupID int64, relation string, id int64) (int64, []byte, error) {
+	var position int64
+	if err := q.queryRow(ctx, `SELECT position FROM group_relations WHERE group_id = ? AND relation = ? AND id = ? AND part = 0`,
+		groupID, relation, id).Scan(&position); err != nil {
+		return 0, nil, mapError(err)
+	}
+	data, err := q.recordAt(ctx, groupRecords, groupID, relation, position)
+	return position, data, err
+}
+
 // UpdateGroupRelationRecord replaces the record of a group's relation at
-// position. Returns ErrNotFound if there is none.
+// position, keeping its row id. Returns ErrNotFound if there is none.
 func (q queries) UpdateGroupRelationRecord(ctx context.Context, groupID int64, relation string, position int64, data []byte) error {
 	return q.updateRecord(ctx, groupRecords, groupID, relation, position, data)
 }

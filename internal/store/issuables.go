@@ -48,17 +48,21 @@ const (
 // InsertIssuables adds rows to the read model, inside the transaction that
 // stores their records.
 func (q queries) InsertIssuables(ctx context.Context, rows []Issuable) error {
+	ins := newBulkInsert(q, `INSERT INTO issuables (project_id, kind, iid, position, state, title, description,
+		author_id, assignee_ids, milestone, labels, confidential, created_at, updated_at, due_date,
+		source_branch, target_branch, user_notes, upvotes, downvotes, summary)`, 21)
+	defer ins.close()
 	for _, r := range rows {
-		if _, err := q.exec(ctx, `INSERT INTO issuables (project_id, kind, iid, position, state, title, description,
-			author_id, assignee_ids, milestone, labels, confidential, created_at, updated_at, due_date,
-			source_branch, target_branch, user_notes, upvotes, downvotes, summary)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if err := ins.add(ctx, len(r.Title)+len(r.Description),
 			r.ProjectID, r.Kind, r.IID, r.Position, r.State, r.Title, r.Description, nullID(r.AuthorID),
 			joinIDs(r.AssigneeIDs), nullText(r.Milestone), joinList(r.Labels), r.Confidential, r.CreatedAt,
 			r.UpdatedAt, nullText(r.DueDate), nullText(r.SourceBranch), nullText(r.TargetBranch),
 			r.UserNotes, r.Upvotes, r.Downvotes, summaryText(r.Summary)); err != nil {
-			return fmt.Errorf("index %s %d: %w", r.Kind, r.IID, err)
+			return fmt.Errorf("index %s: %w", r.Kind, err)
 		}
+	}
+	if err := ins.flush(ctx); err != nil {
+		return fmt.Errorf("index %s: %w", rows[0].Kind, err)
 	}
 	return nil
 }

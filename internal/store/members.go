@@ -35,15 +35,18 @@ func (q queries) Members(ctx context.Context, kind string, sourceID int64) ([]fe
 	return collect(rows, scanMember)
 }
 
-func scanMember(r *sql.Rows) (ferry.Member, error) {
+func scanMember(r *sql.Rows) (ferry.Member, error) { return scanMemberWith(r) }
+
+// scanMemberWith scans a member row after the columns of lead (a row id).
+func scanMemberWith(r *sql.Rows, lead ...any) (ferry.Member, error) {
 	var (
 		m       ferry.Member
 		level   int
 		expires sql.NullTime
 	)
-	err := r.Scan(&m.SourceKind, &m.SourceID, &level, &m.CreatedAt, &expires,
+	err := r.Scan(append(lead, &m.SourceKind, &m.SourceID, &level, &m.CreatedAt, &expires,
 		&m.User.ID, &m.User.Username, &m.User.Name, &m.User.Email, &m.User.IsAdmin, &m.User.State,
-		&m.User.NamespaceID, &m.User.CreatedAt)
+		&m.User.NamespaceID, &m.User.CreatedAt)...)
 	m.AccessLevel, m.ExpiresAt, m.CreatedAt = ferry.AccessLevel(level), timePtr(expires), m.CreatedAt.UTC()
 	return m, err
 }

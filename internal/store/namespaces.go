@@ -13,14 +13,24 @@ import (
 const MaxGroupDepth = 20
 
 const namespaceColumns = `n.id, n.kind, n.name, n.path, n.full_path, n.full_name, COALESCE(n.parent_id, 0),
-	COALESCE(n.owner_id, 0), n.description, n.visibility, n.created_at`
+	COALESCE(n.owner_id, 0), n.description, n.visibility, n.created_at, n.marked_for_deletion_at,
+	COALESCE(n.deleting_user_id, 0)`
 
 func scanNamespace(row interface{ Scan(...any) error }) (ferry.Namespace, error) {
 	var n ferry.Namespace
-	err := row.Scan(&n.ID, &n.Kind, &n.Name, &n.Path, &n.FullPath, &n.FullName, &n.ParentID,
-		&n.OwnerID, &n.Description, &n.Visibility, &n.CreatedAt)
-	n.CreatedAt = n.CreatedAt.UTC()
+	dest, done := namespaceDest(&n)
+	err := row.Scan(dest...)
+	done()
 	return n, mapError(err)
+}
+
+// namespaceDest are the scan destinations of namespaceColumns into n, and
+// what to run once they are scanned.
+func namespaceDest(n *ferry.Namespace) ([]any, func()) {
+	var marked sql.NullTime
+	return []any{&n.ID, &n.Kind, &n.Name, &n.Path, &n.FullPath, &n.FullName, &n.ParentID,
+			&n.OwnerID, &n.Description, &n.Visibility, &n.CreatedAt, &marked, &n.DeletingUserID},
+		func() { n.CreatedAt, n.MarkedForDeletionAt = n.CreatedAt.UTC(), timePtr(marked) }
 }
 
 func (q queries) insertNamespace(ctx context.Context, n *ferry.Namespace) (int64, error) {

@@ -19,11 +19,11 @@ func scanProject(row interface{ Scan(...any) error }) (ferry.Project, error) {
 		p ferry.Project
 		n = &p.Namespace
 	)
-	err := row.Scan(&p.ID, &p.NamespaceID, &p.Name, &p.Path, &p.Description, &p.Visibility, &p.DefaultBranch,
-		&p.CreatorID, &p.OpenIssuesCount, &p.CreatedAt, &p.UpdatedAt,
-		&n.ID, &n.Kind, &n.Name, &n.Path, &n.FullPath, &n.FullName, &n.ParentID,
-		&n.OwnerID, &n.Description, &n.Visibility, &n.CreatedAt)
-	p.CreatedAt, p.UpdatedAt, n.CreatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC(), n.CreatedAt.UTC()
+	nsDest, nsDone := namespaceDest(n)
+	err := row.Scan(append([]any{&p.ID, &p.NamespaceID, &p.Name, &p.Path, &p.Description, &p.Visibility, &p.DefaultBranch,
+		&p.CreatorID, &p.OpenIssuesCount, &p.CreatedAt, &p.UpdatedAt}, nsDest...)...)
+	nsDone()
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	return p, mapError(err)
 }
 

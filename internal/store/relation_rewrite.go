@@ -53,16 +53,39 @@ func (q queries) recordsFrom(ctx context.Context, t recordTable, ownerID int64, 
 }
 
 // UpdateRelationRecord replaces the record of relation at position (all
-// its parts). Returns ErrNotFound if there is none.
+// its parts), keeping its row id. Returns ErrNotFound if there is none.
 func (q queries) UpdateRelationRecord(ctx context.Context, projectID int64, relation string, position int64, data []byte) error {
 	return q.updateRecord(ctx, projectRecords, projectID, relation, position, data)
 }
 
+// updateRecord rewrites the record at position: its first part is updated
+// in place, so the record keeps its row id (the id the API shows for a
+// record the archive kept none of), and the other parts are replaced.
 func (q queries) updateRecord(ctx context.Context, t recordTable, ownerID int64, relation string, position int64, data []byte) error {
-	if err := q.deleteRecord(ctx, t, ownerID, relation, position); err != nil {
+	rest := string(data)
+	n := partLen(rest)
+	res, err := q.exec(ctx, `UPDATE `+t.records+` SET data = ? WHERE `+t.owner+` = ? AND relation = ? AND position = ? AND part = 0`,
+		rest[:n], ownerID, relation, position)
+	if err != nil {
 		return fmt.Errorf("update %s record: %w", relation, err)
 	}
-	return q.insertRecords(ctx, t, ownerID, relation, position, []string{string(data)})
+	if err := gone(res); err != nil {
+		return fmt.Errorf("update %s record: %w", relation, err)
+	}
+	if _, err := q.exec(ctx, `DELETE FROM `+t.records+` WHERE `+t.owner+` = ? AND relation = ? AND position = ? AND part > 0`,
+		ownerID, relation, position); err != nil {
+		return fmt.Errorf("update %s record: %w", relation, err)
+	}
+	rest = rest[n:]
+	for part := 1; rest != ""; part++ {
+		n := partLen(rest)
+		if _, err := q.exec(ctx, `INSERT INTO `+t.records+` (`+t.owner+`, relation, position, part, data)
+			VALUES (?, ?, ?, ?, ?)`, ownerID, relation, position, part, rest[:n]); err != nil {
+			return fmt.Errorf("update %s record: %w", relation, err)
+		}
+		rest = rest[n:]
+	}
+	return nil
 }
 
 // deleteRecord removes the record of relation at position (all its

@@ -84,3 +84,51 @@ func TestStore_RelationRecordsRewrite(t *testing.T) {
 		t.Errorf("update of a missing record: %v, want ErrNotFound", err)
 	}
 }
+
+// TestStore_RecordUpdateKeepsRowID pins that an update keeps a record's
+// row id (the id the API shows for a group's label, milestone, badge or
+// board), whether the record or its replacement is stored in parts, and
+// that GroupRelationRecordByID finds the record by that id.
+func TestStore_RecordUpdateKeepsRowID(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	g := ferry.Namespace{Name: "Team", Path: "team", Visibility: ferry.Private}
+	if err := db.CreateGroup(ctx, &g); err != nil {
+		t.Fatal(err)
+	}
+	big := `{"title":"` + strings.Repeat("x", 2*store.PartSize+5) + `"}`
+	for _, rec := range []string{`{"title":"a"}`, `{"title":"b"}`} {
+		if _, err := db.AppendGroupRelationRecord(ctx, g.ID, "labels", []byte(rec)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func() []int64 {
+		var got []int64
+		if err := db.EachGroupRelationRow(ctx, g.ID, "labels", func(id int64, _ []byte) error {
+			got = append(got, id)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	before := ids()
+	for _, data := range []string{big, `{"title":"small again"}`, `{"title":"é"}`} {
+		if err := db.UpdateGroupRelationRecord(ctx, g.ID, "labels", 1, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(); !slices.Equal(got, before) {
+			t.Fatalf("row ids %v after an update, want %v", got, before)
+		}
+		pos, rec, err := db.GroupRelationRecordByID(ctx, g.ID, "labels", before[1])
+		if err != nil || pos != 1 || string(rec) != data {
+			t.Fatalf("record %d: position %d, %.40s, %v; want 1, %.40s", before[1], pos, rec, err, data)
+		}
+	}
+	if _, _, err := db.GroupRelationRecordByID(ctx, g.ID, "labels", before[1]+1000); !errors.Is(err, ferry.ErrNotFound) {
+		t.Errorf("missing id: %v, want ErrNotFound", err)
+	}
+	if err := db.UpdateGroupRelationRecord(ctx, g.ID, "labels", 7, []byte(`{}`)); !errors.Is(err, ferry.ErrNotFound) {
+		t.Errorf("update of a missing record: %v, want ErrNotFound", err)
+	}
+}

@@ -158,15 +158,19 @@ func (q queries) InsertRelationRecords(ctx context.Context, projectID int64, rel
 }
 
 func (q queries) insertRecords(ctx context.Context, t recordTable, ownerID int64, relation string, first int64, records []string) error {
+	ins := newBulkInsert(q, `INSERT INTO `+t.records+` (`+t.owner+`, relation, position, part, data)`, 5)
+	defer ins.close()
 	for i, data := range records {
 		for part := 0; part == 0 || data != ""; part++ {
 			n := partLen(data)
-			if _, err := q.exec(ctx, `INSERT INTO `+t.records+` (`+t.owner+`, relation, position, part, data)
-				VALUES (?, ?, ?, ?, ?)`, ownerID, relation, first+int64(i), part, data[:n]); err != nil {
-				return fmt.Errorf("insert %s record: %w", relation, err)
+			if err := ins.add(ctx, n, ownerID, relation, first+int64(i), part, data[:n]); err != nil {
+				return fmt.Errorf("insert %s records: %w", relation, err)
 			}
 			data = data[n:]
 		}
+	}
+	if err := ins.flush(ctx); err != nil {
+		return fmt.Errorf("insert %s records: %w", relation, err)
 	}
 	return nil
 }

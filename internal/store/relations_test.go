@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -57,5 +58,42 @@ func TestStore_RelationRecordParts(t *testing.T) {
 	}
 	if parts != 6 || ends != 4 {
 		t.Errorf("%d parts, %d ends; want 6 parts (the big record in 3), 4 ends", parts, ends)
+	}
+}
+
+// TestStore_RelationRecordsMany pins that records stored many to a
+// statement (full statements, a shorter last one, a second call that
+// continues the positions) come back once each, in order.
+func TestStore_RelationRecordsMany(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	u := newUser(t, db, "alice")
+	p := newProject(t, db, u)
+	var records []string
+	for i := range 300 {
+		records = append(records, `{"n":`+strconv.Itoa(i)+`}`)
+	}
+	records[70] = `{"d":"` + strings.Repeat("y", 3*store.PartSize) + `"}` // parts that fill a statement alone
+	err := db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertRelationRecords(ctx, p.ID, "notes", 0, records[:131]); err != nil {
+			return err
+		}
+		return tx.InsertRelationRecords(ctx, p.ID, "notes", 131, records[131:])
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	if err := db.EachRelationRecord(ctx, p.ID, "notes", func(data []byte) error {
+		if i < len(records) && string(data) != records[i] {
+			t.Errorf("record %d: got %.40q, want %.40q", i, data, records[i])
+		}
+		i++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if i != len(records) {
+		t.Errorf("%d records read, want %d", i, len(records))
 	}
 }
