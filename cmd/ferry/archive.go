@@ -60,29 +60,32 @@ func archiveCmd(ctx context.Context, args []string) error {
 		return usagef("archive generate: --out FILE is required")
 	}
 	sc := generate.Scales[*scale]
-	return generateArchive(ctx, sc, *out, *seed)
+	_, err := generateArchive(ctx, sc, *out, *seed)
+	return err
 }
 
-// generateArchive writes a scale's archive to out, all or nothing.
-func generateArchive(ctx context.Context, sc generate.Scale, out string, seed uint64) error {
+// generateArchive writes a scale's archive to out, all or nothing, and
+// returns its records of each kind.
+func generateArchive(ctx context.Context, sc generate.Scale, out string, seed uint64) (generate.Counts, error) {
 	start := time.Now()
 	tmp := out + ".partial"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	err = generate.Write(ctx, f, sc, seed, filepath.Dir(out))
+	counts, err := generate.WriteCounts(ctx, f, sc, seed, filepath.Dir(out))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("generate %s: %w", sc.Name, err)
+		return nil, fmt.Errorf("generate %s: %w", sc.Name, err)
 	}
 	if err := os.Rename(tmp, out); err != nil {
-		return err
+		return nil, err
 	}
 	info, _ := os.Stat(out)
-	fmt.Printf("wrote %s: scale %s, %.1f MB in %s\n", out, sc.Name, float64(info.Size())/1e6, time.Since(start).Round(time.Millisecond))
-	return nil
+	fmt.Printf("wrote %s: scale %s, %.1f MB in %s; %d records: %s\n", out, sc.Name, float64(info.Size())/1e6,
+		time.Since(start).Round(time.Millisecond), counts.Total(), counts)
+	return counts, nil
 }

@@ -47,6 +47,8 @@ func TestCLI_Mistakes(t *testing.T) {
 		{"UnknownFlag", []string{"serve", "--bogus"}, 2, "flag provided but not defined: -bogus"},
 		{"ExtraArgument", []string{"serve", "/some/dir"}, 2, `ferry: serve takes no arguments, got "/some/dir"`},
 		{"BadScale", []string{"bench", "--scale", "q"}, 2, `ferry: --scale "q": want one of huge, reads, s, m, l, xl`},
+		{"BadBenchWorkers", []string{"bench", "--workers", "1,0"}, 2, `ferry: --workers: want counts from 1 to 64 separated by commas, got "1,0"`},
+		{"BadBenchDatabase", []string{"bench", "--database", "/tmp/x.db"}, 2, "ferry: --database: want a postgres:// URL"},
 		{"BadLogFormat", []string{"serve", "--log-format", "yaml"}, 2, `ferry: --log-format "yaml": want one of text, json`},
 		{"BadLogLevel", []string{"serve", "--log-level", "loud"}, 2, `ferry: --log-level "loud": want one of debug, info, warn, error`},
 		{"BadRole", []string{"serve", "--role", "boss"}, 2, `ferry: --role "boss": want one of all, api, worker`},

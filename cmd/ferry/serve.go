@@ -55,6 +55,8 @@ func serve(ctx context.Context, args []string) error {
 		"time the peer has to answer, and to send each next piece of a download; default 20s (FERRY_TRANSFER_READ_TIMEOUT)")
 	fs.DurationVar(&cfg.TransferTimeouts.Write, "transfer-write-timeout", envDuration("FERRY_TRANSFER_WRITE_TIMEOUT", 0),
 		"time the peer has to take each next piece of an upload; default 30s (FERRY_TRANSFER_WRITE_TIMEOUT)")
+	fs.IntVar(&cfg.MaxWorkers, "workers", envInt("FERRY_WORKERS", 0),
+		"jobs (imports, exports, clean-ups) this process runs at once; default 4 (FERRY_WORKERS)")
 	fs.IntVar(&cfg.MaxTransfers, "max-transfers", envInt("FERRY_MAX_TRANSFERS", 0),
 		"uploads and downloads this process runs at once; default 2 of the 4 workers (FERRY_MAX_TRANSFERS)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "log format: text or json (FERRY_LOG_FORMAT)")

@@ -108,7 +108,7 @@ func checkPurge(t *testing.T, env *servertest.Env, group, project, unrelated int
 	t.Helper()
 	w := &removal.PurgeWorker{DB: env.Server.DB, Blobs: env.Server.Blobs, Logger: discardLogger(),
 		Enqueue: func(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
-			_, err := env.Server.Jobs.InsertTx(ctx, tx.SQL(), args, nil)
+			_, err := env.Server.Jobs.InsertTx(ctx, tx, args, nil)
 			return err
 		}}
 	for _, days := range []time.Duration{6, 8} {

@@ -66,7 +66,7 @@ func (a *API) enqueueGroupExport(r *request, e *ferry.GroupExport) error {
 		if err := tx.CreateGroupExport(r.ctx(), e); err != nil {
 			return err
 		}
-		_, err = a.jobs.InsertTx(r.ctx(), tx.SQL(), exporter.GroupArgs{ExportID: e.ID, CorrelationID: e.CorrelationID}, nil)
+		_, err = a.jobs.InsertTx(r.ctx(), tx, exporter.GroupArgs{ExportID: e.ID, CorrelationID: e.CorrelationID}, nil)
 		return err
 	})
 }

@@ -114,7 +114,7 @@ func (a *API) scheduleGroupImport(r *request, g *ferry.Namespace, uploadKey stri
 		if err := tx.CreateGroupImport(r.ctx(), &im); err != nil {
 			return err
 		}
-		_, err := a.jobs.InsertTx(r.ctx(), tx.SQL(), importer.GroupArgs{GroupID: g.ID, CorrelationID: im.CorrelationID}, nil)
+		_, err := a.jobs.InsertTx(r.ctx(), tx, importer.GroupArgs{GroupID: g.ID, CorrelationID: im.CorrelationID}, nil)
 		return err
 	})
 }

@@ -146,7 +146,7 @@ func (a *API) enqueueExport(r *request, e *ferry.Export) error {
 		if err := tx.CreateExport(r.ctx(), e); err != nil {
 			return err
 		}
-		_, err = a.jobs.InsertTx(r.ctx(), tx.SQL(), exporter.Args{ExportID: e.ID, CorrelationID: e.CorrelationID}, nil)
+		_, err = a.jobs.InsertTx(r.ctx(), tx, exporter.Args{ExportID: e.ID, CorrelationID: e.CorrelationID}, nil)
 		return err
 	})
 }

@@ -161,7 +161,7 @@ func (a *API) scheduleImport(r *request, settings ferry.Settings, im *ferry.Impo
 		if err := tx.CreateImport(r.ctx(), im); err != nil {
 			return err
 		}
-		_, err := a.jobs.InsertTx(r.ctx(), tx.SQL(), importer.Args{ProjectID: p.ID, CorrelationID: im.CorrelationID}, nil)
+		_, err := a.jobs.InsertTx(r.ctx(), tx, importer.Args{ProjectID: p.ID, CorrelationID: im.CorrelationID}, nil)
 		return err
 	})
 	if err != nil {

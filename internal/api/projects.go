@@ -235,7 +235,7 @@ func (a *API) deleteAccepted(w http.ResponseWriter, r *request, remove func(tx *
 
 // enqueueTx inserts a job in tx (removal.Enqueue).
 func (a *API) enqueueTx(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
-	_, err := a.jobs.InsertTx(ctx, tx.SQL(), args, nil)
+	_, err := a.jobs.InsertTx(ctx, tx, args, nil)
 	return err
 }
 

@@ -33,7 +33,8 @@ type server struct {
 	wg    sync.WaitGroup
 }
 
-func startServer(ctx context.Context, binary, data string) (*server, error) {
+// startServer starts `ferry serve` on data, with extra flags.
+func startServer(ctx context.Context, binary, data string, extra ...string) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -41,7 +42,7 @@ func startServer(ctx context.Context, binary, data string) (*server, error) {
 	addr := ln.Addr().String()
 	ln.Close()
 	s := &server{base: "http://" + addr, data: data, token: "glpat-bench-" + strings.ToLower(rand.Text()), stopc: make(chan struct{})}
-	s.cmd = exec.CommandContext(ctx, binary, "serve", "--listen", addr, "--data", data)
+	s.cmd = exec.CommandContext(ctx, binary, append([]string{"serve", "--listen", addr, "--data", data}, extra...)...)
 	s.cmd.Env = append(os.Environ(), "FERRY_ROOT_TOKEN="+s.token)
 	if err := os.MkdirAll(filepath.Dir(data), 0o755); err != nil {
 		return nil, err

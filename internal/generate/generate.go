@@ -28,25 +28,39 @@ type Scale struct {
 	NotesPer      int // notes on each issue and merge request
 	DiffFilesPer  int // diff files of each merge request
 	DiffLines     int // lines of each diff file
+	CommitsPer    int // commits of each merge request diff (default 3)
 	Pipelines     int
 	BuildsPer     int
 	Labels        int
 	Milestones    int
 	Commits       int
 	RepoBytes     int64 // roughly the bundle's size
+	// Spread, when set, makes the per-item counts above means instead of
+	// constants: each is drawn from a long tail (most items have a few
+	// notes or files, some hundreds), as in a real project, and notes are
+	// part system notes, part comments with an event and now and then an
+	// award emoji (see spread.go). MRNotesPer is then the mean of notes on
+	// a merge request (NotesPer is the issues').
+	Spread     bool
+	MRNotesPer int
 	// HugeRecord, when set, makes the first merge request's description
 	// about this many bytes: one record near the archive's line limit.
 	HugeRecord int
 }
 
 // Scales are the named sizes: s is small; m is about GitLab's "GitLabHQ"
-// data set (≈ 80 MB of relation JSON, ≈ 600 MB bundle); l is four times m;
-// xl is about GitLab's XL set (≈ 2.5 GB JSON, ≈ 4 GB bundle).
+// data set (≈ 80 MB of relation JSON, ≈ 600 MB bundle, 4,000 merge
+// requests); l is four times m; xl is about GitLab's XL set (≈ 2.5 GB
+// JSON, ≈ 4 GB bundle). m, l and xl spread their per-item counts; the
+// calibration and its sources are in BENCHMARKS.md ("The archives").
 var Scales = map[string]Scale{
-	"s":  {Name: "s", Issues: 1000, MergeRequests: 1000, NotesPer: 10, DiffFilesPer: 3, DiffLines: 20, Pipelines: 500, BuildsPer: 4, Labels: 50, Milestones: 20, Commits: 2000, RepoBytes: 10 << 20},
-	"m":  {Name: "m", Issues: 3000, MergeRequests: 2500, NotesPer: 12, DiffFilesPer: 5, DiffLines: 40, Pipelines: 2500, BuildsPer: 6, Labels: 200, Milestones: 60, Commits: 6000, RepoBytes: 600 << 20},
-	"l":  {Name: "l", Issues: 12000, MergeRequests: 10000, NotesPer: 12, DiffFilesPer: 5, DiffLines: 40, Pipelines: 10000, BuildsPer: 6, Labels: 400, Milestones: 120, Commits: 12000, RepoBytes: 2400 << 20},
-	"xl": {Name: "xl", Issues: 100000, MergeRequests: 75000, NotesPer: 12, DiffFilesPer: 5, DiffLines: 40, Pipelines: 75000, BuildsPer: 6, Labels: 800, Milestones: 240, Commits: 20000, RepoBytes: 4000 << 20},
+	"s": {Name: "s", Issues: 1000, MergeRequests: 1000, NotesPer: 10, DiffFilesPer: 3, DiffLines: 20, Pipelines: 500, BuildsPer: 4, Labels: 50, Milestones: 20, Commits: 2000, RepoBytes: 10 << 20},
+	"m": {Name: "m", Issues: 3000, MergeRequests: 4000, NotesPer: 4, MRNotesPer: 8, DiffFilesPer: 8, DiffLines: 20, CommitsPer: 4,
+		Pipelines: 2500, BuildsPer: 8, Labels: 200, Milestones: 60, Commits: 6000, RepoBytes: 600 << 20, Spread: true},
+	"l": {Name: "l", Issues: 12000, MergeRequests: 16000, NotesPer: 4, MRNotesPer: 8, DiffFilesPer: 8, DiffLines: 20, CommitsPer: 4,
+		Pipelines: 10000, BuildsPer: 8, Labels: 400, Milestones: 120, Commits: 12000, RepoBytes: 2400 << 20, Spread: true},
+	"xl": {Name: "xl", Issues: 50000, MergeRequests: 60000, NotesPer: 5, MRNotesPer: 8, DiffFilesPer: 15, DiffLines: 28, CommitsPer: 6,
+		Pipelines: 60000, BuildsPer: 10, Labels: 800, Milestones: 240, Commits: 20000, RepoBytes: 4000 << 20, Spread: true},
 
 	// huge is a small project with one 40 MiB merge request (a record near
 	// archive.MaxJSONLine), to measure what one big record costs.
@@ -69,29 +83,36 @@ func ScaleNames() []string {
 // Write generates an archive of scale sc into w, using scratch for the
 // repository and relation files (removed when done).
 func Write(ctx context.Context, w io.Writer, sc Scale, seed uint64, scratch string) error {
+	_, err := WriteCounts(ctx, w, sc, seed, scratch)
+	return err
+}
+
+// WriteCounts is Write, and returns how many records of each kind it wrote.
+func WriteCounts(ctx context.Context, w io.Writer, sc Scale, seed uint64, scratch string) (Counts, error) {
 	work, err := os.MkdirTemp(scratch, "generate-*")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if work, err = filepath.Abs(work); err != nil { // git runs in other folders
-		return err
+		return nil, err
 	}
 	defer os.RemoveAll(work)
-	g := &gen{sc: sc, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), dir: work}
+	g := &gen{sc: sc, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), dir: work, counts: Counts{}}
 	aw := archive.NewWriter(w)
 	steps := []func(context.Context, *archive.Writer) error{g.versions, g.tree, g.repositories, g.files}
 	for _, step := range steps {
 		if err := step(ctx, aw); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return aw.Close()
+	return g.counts, aw.Close()
 }
 
 type gen struct {
-	sc  Scale
-	rnd *rand.Rand
-	dir string
+	sc     Scale
+	rnd    *rand.Rand
+	dir    string
+	counts Counts
 }
 
 func (g *gen) versions(_ context.Context, aw *archive.Writer) error {

@@ -2,6 +2,7 @@ package generate
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -115,6 +116,7 @@ func (g *gen) label(i int) obj {
 }
 
 func (g *gen) labels(w *relationWriter) error {
+	g.count("labels", g.sc.Labels)
 	for i := range g.sc.Labels {
 		if err := w.write(g.label(i)); err != nil {
 			return err
@@ -124,6 +126,7 @@ func (g *gen) labels(w *relationWriter) error {
 }
 
 func (g *gen) milestones(w *relationWriter) error {
+	g.count("milestones", g.sc.Milestones)
 	for i := range g.sc.Milestones {
 		m := obj{"iid": i + 1, "title": fmt.Sprintf("v%d.%d", i/10, i%10), "description": g.sentence(12),
 			"state": "active", "due_date": nil, "created_at": ts(i), "updated_at": ts(i), "events": []any{}}
@@ -135,6 +138,7 @@ func (g *gen) milestones(w *relationWriter) error {
 }
 
 func (g *gen) members(w *relationWriter) error {
+	g.count("project_members", 20)
 	for i := range 20 {
 		m := obj{"access_level": []int{10, 20, 30, 40, 50}[i%5], "source_type": "Project", "user_id": 100 + i,
 			"notification_level": 3, "created_at": ts(i), "updated_at": ts(i), "expires_at": nil,
@@ -149,37 +153,76 @@ func (g *gen) members(w *relationWriter) error {
 func (g *gen) notes(n int, noteable string, base int) []any {
 	notes := make([]any, n)
 	for i := range notes {
-		notes[i] = obj{"note": g.sentence(30), "noteable_type": noteable, "author_id": 100 + (base+i)%20,
-			"created_at": ts(base + i), "updated_at": ts(base + i), "system": i%7 == 0, "discussion_id": fmt.Sprintf("%040x", base*100+i),
-			"author": obj{"name": fmt.Sprintf("User %d", (base+i)%20)},
-			"award_emoji": []any{obj{"name": g.pick([]string{"thumbsup", "tada", "eyes"}), "user_id": 100 + i%20,
-				"awardable_type": "Note", "created_at": ts(i), "updated_at": ts(i)}},
-			"events": []any{obj{"action": "commented", "author_id": 100 + i%20, "target_type": "Note", "created_at": ts(i)}}}
+		note := obj{"note": g.sentence(30), "noteable_type": noteable, "author_id": 100 + (base+i)%20,
+			"created_at": ts(base + i), "updated_at": ts(base + i), "discussion_id": fmt.Sprintf("%040x", base*100+i),
+			"author": obj{"name": fmt.Sprintf("User %d", (base+i)%20)}, "award_emoji": []any{}, "events": []any{}}
+		system := g.chance(systemNoteShare, i%7 == 0)
+		note["system"] = system
+		if system && g.sc.Spread {
+			note["note"] = g.pick([]string{"added ~label", "changed milestone", "assigned to @user", "closed", "added 1 commit"})
+			note["system_note_metadata"] = obj{"action": g.pick([]string{"label", "milestone", "assignee", "closed", "commit"}),
+				"created_at": ts(base + i), "updated_at": ts(base + i)}
+			g.count("system_note_metadata", 1)
+		}
+		if !system || !g.sc.Spread {
+			note["events"] = []any{obj{"action": "commented", "author_id": 100 + i%20, "target_type": "Note", "created_at": ts(i)}}
+			g.count("events", 1)
+		}
+		if g.chance(awardShare, true) && (!system || !g.sc.Spread) {
+			note["award_emoji"] = []any{obj{"name": g.pick([]string{"thumbsup", "tada", "eyes"}), "user_id": 100 + i%20,
+				"awardable_type": "Note", "created_at": ts(i), "updated_at": ts(i)}}
+			g.count("award_emoji", 1)
+		}
+		notes[i] = note
 	}
+	g.count("notes", n)
 	return notes
 }
 
+// itemEvents are an issue's or merge request's own events: created, and
+// closed or merged when it is.
+func (g *gen) itemEvents(target, state string, i int) []any {
+	events := []any{obj{"action": "created", "author_id": 100 + i%20, "target_type": target, "created_at": ts(i)}}
+	if g.sc.Spread && state != "opened" {
+		events = append(events, obj{"action": state, "author_id": 100 + (i+3)%20, "target_type": target, "created_at": ts(i + 1)})
+	}
+	g.count("events", len(events))
+	return events
+}
+
 func (g *gen) labelLinks(i int) []any {
+	g.count("label_links", 1)
 	return []any{obj{"target_type": "Issue", "created_at": ts(i), "updated_at": ts(i), "label": g.label(i % max(g.sc.Labels, 1))}}
 }
 
 func (g *gen) issues(w *relationWriter) error {
+	g.count("issues", g.sc.Issues)
 	for i := range g.sc.Issues {
 		desc := g.sentence(60)
 		if i%50 == 0 {
 			desc += fmt.Sprintf("\n\n![screenshot](/uploads/%032x/screenshot-%d.png)", i, i)
 		}
-		issue := obj{"iid": i + 1, "title": g.sentence(8), "description": desc, "state": []string{"opened", "closed"}[i%2],
+		state := []string{"opened", "closed"}[i%2]
+		issue := obj{"iid": i + 1, "title": g.sentence(8), "description": desc, "state": state,
 			"author_id": 100 + i%20, "confidential": false, "created_at": ts(i), "updated_at": ts(i + 1),
-			"relative_position": i * 512, "issue_type": "issue", "notes": g.notes(g.sc.NotesPer, "Issue", i),
-			"label_links": g.labelLinks(i), "award_emoji": []any{}, "timelogs": []any{},
-			"events":          []any{obj{"action": "created", "author_id": 100 + i%20, "target_type": "Issue", "created_at": ts(i)}},
-			"issue_assignees": []any{obj{"user_id": 100 + i%20}}}
+			"relative_position": i * 512, "issue_type": "issue", "notes": g.notes(g.spread(g.sc.NotesPer, maxNotes), "Issue", i),
+			"label_links": g.labelLinks(i), "award_emoji": g.itemAwards("Issue", i, false), "timelogs": []any{},
+			"events": g.itemEvents("Issue", state, i), "issue_assignees": []any{obj{"user_id": 100 + i%20}}}
 		if err := w.write(issue); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// itemAwards are an issue's or merge request's award emoji: on a spread
+// scale one in five items has one; otherwise merge requests have one.
+func (g *gen) itemAwards(awardable string, i int, fallback bool) []any {
+	if !g.chance(0.2, fallback) {
+		return []any{}
+	}
+	g.count("award_emoji", 1)
+	return []any{obj{"name": "thumbsup", "user_id": 100 + i%20, "awardable_type": awardable, "created_at": ts(i)}}
 }
 
 func (g *gen) diff(lines int) string {
@@ -194,15 +237,18 @@ func (g *gen) diff(lines int) string {
 }
 
 func (g *gen) mergeRequests(w *relationWriter) error {
+	g.count("merge_requests", g.sc.MergeRequests)
 	for i := range g.sc.MergeRequests {
-		files := make([]any, g.sc.DiffFilesPer)
+		files := make([]any, g.spread(g.sc.DiffFilesPer, maxDiffFiles))
 		for f := range files {
 			path := fmt.Sprintf("src/module%d/file%d.go", i%40, f)
 			files[f] = obj{"relative_order": f, "new_file": f == 0, "renamed_file": false, "deleted_file": false,
 				"new_path": path, "old_path": path, "a_mode": "100644", "b_mode": "100644", "too_large": false,
-				"binary": false, "utf8_diff": g.diff(g.sc.DiffLines)}
+				"binary": false, "utf8_diff": g.diff(max(g.spread(g.sc.DiffLines, maxDiffLines), 1))}
 		}
-		commits := make([]any, 3)
+		commits := make([]any, max(g.spread(cmp.Or(g.sc.CommitsPer, 3), maxCommits), 1))
+		g.count("merge_request_diff_files", len(files))
+		g.count("merge_request_diff_commits", len(commits))
 		for c := range commits {
 			commits[c] = obj{"sha": fmt.Sprintf("%040x", i*3+c), "relative_order": c, "message": g.sentence(10),
 				"authored_date": ts(i), "committed_date": ts(i), "author_name": "Dev", "author_email": "dev@example.com",
@@ -212,15 +258,15 @@ func (g *gen) mergeRequests(w *relationWriter) error {
 		if i == 0 && g.sc.HugeRecord > 0 {
 			desc = g.text(g.sc.HugeRecord)
 		}
-		mr := obj{"iid": i + 1, "title": g.sentence(8), "description": desc, "state": []string{"merged", "opened", "closed"}[i%3],
+		state := []string{"merged", "opened", "closed"}[i%3]
+		mr := obj{"iid": i + 1, "title": g.sentence(8), "description": desc, "state": state,
 			"source_branch": fmt.Sprintf("feature/%d", i), "target_branch": "main", "author_id": 100 + i%20,
 			"merge_status": "can_be_merged", "created_at": ts(i), "updated_at": ts(i + 1), "draft": false,
-			"notes": g.notes(g.sc.NotesPer, "MergeRequest", i), "label_links": g.labelLinks(i),
+			"notes": g.notes(g.spread(cmp.Or(g.sc.MRNotesPer, g.sc.NotesPer), maxNotes), "MergeRequest", i), "label_links": g.labelLinks(i),
 			"merge_request_diff": obj{"state": "collected", "base_commit_sha": fmt.Sprintf("%040x", i), "head_commit_sha": fmt.Sprintf("%040x", i+1),
-				"commits_count": 3, "files_count": len(files), "merge_request_diff_commits": commits, "merge_request_diff_files": files},
-			"events":      []any{obj{"action": "created", "author_id": 100 + i%20, "target_type": "MergeRequest", "created_at": ts(i)}},
-			"award_emoji": []any{obj{"name": "thumbsup", "user_id": 100 + i%20, "awardable_type": "MergeRequest", "created_at": ts(i)}},
-			"metrics":     obj{"latest_build_started_at": nil, "merged_at": ts(i + 2), "added_lines": 40, "removed_lines": 10}}
+				"commits_count": len(commits), "files_count": len(files), "merge_request_diff_commits": commits, "merge_request_diff_files": files},
+			"events": g.itemEvents("MergeRequest", state, i), "award_emoji": g.itemAwards("MergeRequest", i, true),
+			"metrics": obj{"latest_build_started_at": nil, "merged_at": ts(i + 2), "added_lines": 40, "removed_lines": 10}}
 		if err := w.write(mr); err != nil {
 			return err
 		}
@@ -229,10 +275,17 @@ func (g *gen) mergeRequests(w *relationWriter) error {
 }
 
 func (g *gen) pipelines(w *relationWriter) error {
+	g.count("ci_pipelines", g.sc.Pipelines)
 	for i := range g.sc.Pipelines {
+		perStage := g.sc.BuildsPer/3 + 1
+		if g.sc.Spread {
+			perStage = max(g.spread(g.sc.BuildsPer, maxBuilds)/3, 1)
+		}
 		stages := make([]any, 3)
+		g.count("stages", len(stages))
+		g.count("builds", len(stages)*perStage)
 		for s := range stages {
-			builds := make([]any, g.sc.BuildsPer/len(stages)+1)
+			builds := make([]any, perStage)
 			for b := range builds {
 				builds[b] = obj{"name": fmt.Sprintf("job-%d-%d", s, b), "status": "success", "stage_idx": s,
 					"ref": "main", "type": "Ci::Build", "created_at": ts(i), "started_at": ts(i), "finished_at": ts(i + 1),

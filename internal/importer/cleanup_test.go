@@ -102,7 +102,7 @@ func TestCleanup_DropsStuckOverwrites(t *testing.T) {
 	now := time.Now().Add(StuckAfter + time.Minute)
 	w := &CleanupWorker{DB: db, Blobs: &blob.Local{Root: t.TempDir()}, Logger: slog.New(slog.DiscardHandler),
 		Now: func() time.Time { return now }, Enqueue: func(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
-			_, err := client.InsertTx(ctx, tx.SQL(), args, nil)
+			_, err := client.InsertTx(ctx, tx, args, nil)
 			return err
 		}}
 	if err := w.Work(ctx, &river.Job[CleanupArgs]{}); err != nil {

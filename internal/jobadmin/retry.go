@@ -36,7 +36,7 @@ func (s *Service) RetryImport(ctx context.Context, projectID int64) (Job, error)
 			return err
 		}
 		args := importer.Args{ProjectID: projectID, CorrelationID: im.CorrelationID}
-		if _, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, nil); err != nil {
+		if _, err := s.Jobs.InsertTx(ctx, tx, args, nil); err != nil {
 			return fmt.Errorf("queue import of project %d: %w", projectID, err)
 		}
 		return nil

@@ -1,17 +1,22 @@
 // Package jobs sets up Ferry's durable background queue: River, on the
 // same database as the metadata store (riversqlite for SQLite,
-// riverdatabasesql for PostgreSQL), so that a state change and the job it
-// starts commit in one transaction and jobs survive a restart. Workers run
-// in the `ferry serve` process unless it is told not to work.
+// riverdatabasesql with a pgx LISTEN connection for PostgreSQL), so that a
+// state change and the job it starts commit in one transaction and jobs
+// survive a restart. Workers run in the `ferry serve` process unless it is
+// told not to work; a job queued by the process starts as soon as its
+// transaction commits (see Client.InsertTx).
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -24,7 +29,48 @@ import (
 
 // Client is the queue client: it inserts jobs (in a store transaction with
 // InsertTx) and, when working, runs them.
-type Client = river.Client[*sql.Tx]
+type Client struct {
+	*river.Client[*sql.Tx]
+	driver *wakeDriver
+	pool   *pgxpool.Pool // PostgreSQL: where the LISTEN connection comes from
+}
+
+// InsertTx queues a job in tx. Once tx commits, this process's workers are
+// woken, so the job starts without waiting for a poll; other processes
+// hear of it through the database (LISTEN/NOTIFY, or SQLite's outbox).
+func (c *Client) InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	res, err := c.Client.InsertTx(ctx, tx.SQL(), args, opts)
+	if err != nil {
+		return nil, err
+	}
+	queue := res.Job.Queue
+	tx.AfterCommit(func() { c.driver.wake(queue) })
+	return res, nil
+}
+
+// Stop stops the workers as River's Client.Stop does, then closes the
+// LISTEN connection's pool.
+func (c *Client) Stop(ctx context.Context) error {
+	err := c.Client.Stop(ctx)
+	c.closePool(err)
+	return err
+}
+
+// StopAndCancel stops the workers as River's Client.StopAndCancel does,
+// then closes the LISTEN connection's pool.
+func (c *Client) StopAndCancel(ctx context.Context) error {
+	err := c.Client.StopAndCancel(ctx)
+	c.closePool(err)
+	return err
+}
+
+// closePool closes the pool once the client has stopped (err is nil or
+// not a deadline: a Stop that timed out is followed by StopAndCancel).
+func (c *Client) closePool(err error) {
+	if c.pool != nil && !errors.Is(err, context.DeadlineExceeded) {
+		c.pool.Close()
+	}
+}
 
 // Config tunes the queue.
 type Config struct {
@@ -36,6 +82,10 @@ type Config struct {
 	JobTimeout time.Duration
 	// PeriodicJobs run on a schedule when working.
 	PeriodicJobs []*river.PeriodicJob
+	// PollInterval is how often the workers look for jobs nobody told them
+	// of (default 200 ms): jobs this process queues wake them at once, and
+	// other processes' through the database; the poll is the backstop.
+	PollInterval time.Duration
 	// RetryPolicy spaces retries (default River's exponential backoff).
 	RetryPolicy river.ClientRetryPolicy
 	// ClientID names this process in each job's attempted_by (see
@@ -44,18 +94,48 @@ type Config struct {
 	Logger   *slog.Logger
 }
 
-func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
-	if db.Dialect() == store.Postgres {
-		return riverdatabasesql.New(db.SQL())
+// driverFor returns River's driver for db. On PostgreSQL a working client
+// listens (LISTEN/NOTIFY) on a connection of its own, from the returned
+// pool, so that jobs queued by other processes start at once too.
+func driverFor(db *store.DB, work bool) (riverdriver.Driver[*sql.Tx], *pgxpool.Pool, error) {
+	if db.Dialect() != store.Postgres {
+		return riversqlite.New(db.SQL()), nil, nil
 	}
-	return riversqlite.New(db.SQL())
+	if !work {
+		return riverdatabasesql.New(db.SQL()), nil, nil
+	}
+	cfg, err := pgxpool.ParseConfig(db.URL())
+	if err != nil {
+		return nil, nil, fmt.Errorf("queue listener: %w", err)
+	}
+	cfg.MinConns, cfg.MaxConns = 0, 1 // River takes the one connection for good
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("queue listener: %w", err)
+	}
+	return riverdatabasesql.NewWithPgxListener(db.SQL(), pool), pool, nil
 }
 
 // Open migrates River's tables in db and returns a client with workers.
 // Start it with Client.Start when cfg.Work is set.
 func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config) (*Client, error) {
-	driver := driverFor(db)
-	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quiet(cfg.Logger)})
+	base, pool, err := driverFor(db, cfg.Work)
+	if err != nil {
+		return nil, err
+	}
+	client, err := open(ctx, db, newWakeDriver(base), workers, cfg)
+	if err != nil {
+		if pool != nil {
+			pool.Close()
+		}
+		return nil, err
+	}
+	client.pool = pool
+	return client, nil
+}
+
+func open(ctx context.Context, db *store.DB, driver *wakeDriver, workers *river.Workers, cfg Config) (*Client, error) {
+	migrator, err := rivermigrate.New(driver.Driver, &rivermigrate.Config{Logger: quiet(cfg.Logger)})
 	if err != nil {
 		return nil, fmt.Errorf("queue migrator: %w", err)
 	}
@@ -80,13 +160,16 @@ func Open(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config)
 		}
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
 		rc.PeriodicJobs = cfg.PeriodicJobs
-		rc.FetchPollInterval = 200 * time.Millisecond
+		rc.FetchPollInterval = cmp.Or(cfg.PollInterval, 200*time.Millisecond)
+		// River fetches at most once per cooldown (default 100 ms): a job
+		// queued just after a fetch waits out the rest of it.
+		rc.FetchCooldown = 20 * time.Millisecond
 	}
-	client, err := river.NewClient(driver, rc)
+	client, err := river.NewClient[*sql.Tx](driver, rc)
 	if err != nil {
 		return nil, fmt.Errorf("queue client: %w", err)
 	}
-	return client, nil
+	return &Client{Client: client, driver: driver}, nil
 }
 
 // RecoverOrphans makes jobs that were running when the process died

@@ -88,6 +88,8 @@ type Config struct {
 	// (default jobs.DefaultTransferSlots); the other workers stay free for
 	// everything else.
 	MaxTransfers int
+	// MaxWorkers is how many jobs this process runs at once (default 4).
+	MaxWorkers int
 	// Work runs job workers in this process (set from Role by New).
 	Work bool
 	// SweepEvery spaces the sweeps of scratch files that no running
@@ -229,7 +231,7 @@ func (s *Server) build(ctx context.Context) error {
 	river.AddWorker(workers, &removal.PurgeWorker{DB: db, Blobs: s.Blobs, Enqueue: s.enqueue,
 		Logger: cfg.Logger.With("component", "removal")})
 	river.AddWorker(workers, &exporter.CleanupWorker{DB: db, Blobs: s.Blobs, Logger: cfg.Logger.With("component", "exporter")})
-	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, Logger: cfg.Logger.With("component", "jobs"),
+	s.Jobs, err = jobs.Open(ctx, db, workers, jobs.Config{Work: cfg.Work, MaxWorkers: cfg.MaxWorkers, Logger: cfg.Logger.With("component", "jobs"),
 		RetryPolicy: cfg.RetryPolicy, ClientID: s.clientID,
 		PeriodicJobs: []*river.PeriodicJob{ratelimit.CleanupJob(), exporter.CleanupJob(), importer.CleanupJob(),
 			jobs.ReaperJob(cfg.StaleAfter), removal.PurgeJob()}})
@@ -261,7 +263,7 @@ func (s *Server) outboundPolicy(ctx context.Context) (ssrf.Policy, error) {
 
 // enqueue inserts a job in tx.
 func (s *Server) enqueue(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
-	_, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, nil)
+	_, err := s.Jobs.InsertTx(ctx, tx, args, nil)
 	return err
 }
 

@@ -55,16 +55,23 @@ type queries struct {
 type DB struct {
 	queries
 	sql *sql.DB
+	url string
 }
 
 // Tx is a transaction on the store; see DB.Tx.
 type Tx struct {
 	queries
-	tx *sql.Tx
+	tx          *sql.Tx
+	afterCommit []func()
 }
 
 // SQL returns the underlying transaction, for enqueueing jobs in it.
 func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+
+// AfterCommit runs fn once the transaction has committed (never if it
+// rolls back): e.g. to wake this process's workers for a job the
+// transaction queued, which they could not see before the commit.
+func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, fn) }
 
 // Open connects to url, a "postgres://" URL or a SQLite file path, and runs
 // the migrations. Returns an error if the database cannot be reached or
@@ -95,7 +102,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
-	db := &DB{queries: queries{q: sqldb, dialect: dialect}, sql: sqldb}
+	db := &DB{queries: queries{q: sqldb, dialect: dialect}, sql: sqldb, url: url}
 	if err := db.WithMigrationLock(ctx, func() error { return db.migrate(ctx) }); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -149,7 +156,8 @@ func createOwnerOnly(path string) error {
 }
 
 // PostgresPoolSize is how many connections one process opens to
-// PostgreSQL at most.
+// PostgreSQL at most through the store; a process that works jobs holds
+// one more, the job queue's LISTEN connection (internal/jobs).
 const PostgresPoolSize = 32
 
 func sqliteDSN(path string) string {
@@ -206,6 +214,10 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 // SQL returns the connection pool, for the job queue that shares it.
 func (db *DB) SQL() *sql.DB { return db.sql }
 
+// URL is the database URL the store was opened with. It may hold a
+// password: never log it.
+func (db *DB) URL() string { return db.url }
+
 // Close closes the connection pool.
 func (db *DB) Close() error { return db.sql.Close() }
 
@@ -226,6 +238,9 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", mapError(err))
+	}
+	for _, fn := range tx.afterCommit {
+		fn()
 	}
 	return nil
 }

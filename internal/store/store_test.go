@@ -151,6 +151,37 @@ func TestStore_TxRollsBack(t *testing.T) {
 	}
 }
 
+// TestStore_TxAfterCommit pins that AfterCommit runs once the commit is
+// done, when the change is visible outside the transaction, and never
+// after a rollback.
+func TestStore_TxAfterCommit(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	for _, fail := range []bool{false, true} {
+		var visible []bool
+		path := map[bool]string{false: "kept", true: "rolled-back"}[fail]
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateGroup(ctx, &ferry.Namespace{Name: path, Path: path, Visibility: ferry.Private}); err != nil {
+				return err
+			}
+			tx.AfterCommit(func() {
+				_, err := db.NamespaceByFullPath(ctx, path)
+				visible = append(visible, err == nil)
+			})
+			if fail {
+				return errors.New("boom")
+			}
+			return nil
+		})
+		if fail && (err == nil || err.Error() != "boom") || !fail && err != nil {
+			t.Fatalf("rollback %v: Tx returned %v", fail, err)
+		}
+		if want := map[bool]int{false: 1, true: 0}[fail]; len(visible) != want || (want == 1 && !visible[0]) {
+			t.Errorf("rollback %v: AfterCommit ran %v, want %d run(s) seeing the group", fail, visible, want)
+		}
+	}
+}
+
 // TestStore_Dialect pins that TEST_DATABASE_URL really moves the suite to
 // PostgreSQL.
 func TestStore_Dialect(t *testing.T) {
