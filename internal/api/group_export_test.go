@@ -222,7 +222,7 @@ func TestGroupExport_Archive(t *testing.T) {
 	if got := string(files["./tree/groups/_all.ndjson"]); got != wantAll {
 		t.Errorf("_all.ndjson %q, want %q", got, wantAll)
 	}
-	fixtureAll, err := os.ReadFile("testdata/gitlab_group_export/tree/groups/_all.ndjson")
+	fixtureAll, err := os.ReadFile("testdata/group_exports/complex/tree/groups/_all.ndjson")
 	idLines := regexp.MustCompile(`^([0-9]+\n)+$`)
 	if err != nil || !idLines.Match(fixtureAll) || !idLines.Match(files["./tree/groups/_all.ndjson"]) {
 		t.Errorf("_all.ndjson: %q, GitLab's %q (%v)", files["./tree/groups/_all.ndjson"], fixtureAll, err)
@@ -236,7 +236,7 @@ func TestGroupExport_Archive(t *testing.T) {
 // nothing GitLab's exporter leaves out.
 func checkGroupAttributes(t *testing.T, s *groupExportEnv, files map[string][]byte) {
 	t.Helper()
-	fixture, err := os.ReadFile("testdata/gitlab_group_export/tree/groups/4352.json")
+	fixture, err := os.ReadFile("testdata/group_exports/complex/tree/groups/4352.json")
 	if err != nil {
 		t.Fatal(err)
 	}
