@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,7 +60,8 @@ func TestServe_JobsOnABusyProject(t *testing.T) {
 	n, failures := reads()
 	t.Logf("%d reads during the overwrite", n)
 	if len(failures) > 0 || n == 0 {
-		t.Errorf("%d of %d reads during the overwrite failed: %s", len(failures), n, strings.Join(failures[:min(10, len(failures))], "; "))
+		t.Errorf("%d of %d reads during the overwrite failed: %s; the server's errors: %v", len(failures), n,
+			strings.Join(failures[:min(10, len(failures))], "; "), logLines(t, p.log).with("msg", "request failed"))
 	}
 	waitAll(t, h, nil, []int64{id})
 	counts := h.archiveCounts(id)
@@ -91,11 +93,13 @@ func TestServe_JobsOnABusyProject(t *testing.T) {
 	exports := filepath.Join(data, "blobs", "exports", fmt.Sprint(id))
 	waitFor(t, func() bool { return treeSize(t, exports) == 0 })
 
-	// A project deleted while its import restores the repositories: the
+	// A project deleted while its import restores the repositories (git
+	// runs from the project step to the end of the repositories step): the
 	// import stops and nothing it wrote stays, whichever of it and the
 	// deleted project's removal job writes or removes first.
 	doomed := h.importArchive("doomed", slow)
-	for st, step := h.importProgress(doomed); step != "repositories"; st, step = h.importProgress(doomed) {
+	restoring := []string{"project", "relations", "repositories"}
+	for st, step := h.importProgress(doomed); !slices.Contains(restoring, step); st, step = h.importProgress(doomed) {
 		if st == "finished" || st == "failed" {
 			t.Fatalf("the import is %s before it could be deleted", st)
 		}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"mime"
@@ -10,6 +11,9 @@ import (
 
 	"github.com/ferryhq/ferry"
 )
+
+// formReadSize is the most a form reads from the body at once.
+const formReadSize = 256 << 10
 
 var invalidForm = &ferry.ParamError{Param: "body", Reason: "is not a valid multipart form"}
 
@@ -35,7 +39,16 @@ func newForm(r *http.Request, budget int64) (*form, error) {
 	if err != nil || ps["boundary"] == "" {
 		return nil, invalidForm
 	}
-	b := &formBudget{r: r.Body, left: budget}
+	// The multipart reader asks for 4 KiB at a time; the buffer under
+	// the budget (which still counts what the form reads) turns that
+	// into reads of whatever has arrived, up to formReadSize: an
+	// archive's upload made one system call per 4 KiB. A small form's
+	// buffer is only as large as its body.
+	size := formReadSize
+	if r.ContentLength > 0 && r.ContentLength < formReadSize {
+		size = int(r.ContentLength)
+	}
+	b := &formBudget{r: bufio.NewReaderSize(r.Body, size), left: budget}
 	return &form{mr: multipart.NewReader(b, ps["boundary"]), budget: b}, nil
 }
 

@@ -110,7 +110,7 @@ func groupImported(t *testing.T, env *servertest.Env, data []byte, fields map[st
 // waitGroupImport polls GET /ferry/groups/:id/import until it ends.
 func waitGroupImport(t *testing.T, env *servertest.Env, id int64) groupImportStatus {
 	t.Helper()
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(importDeadline); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		code, body, _ := call(t, env, "GET", "/api/v4/ferry/groups/"+itoa(id)+"/import", servertest.RootToken, "", "")
 		var st groupImportStatus
 		if code != 200 || json.Unmarshal([]byte(body), &st) != nil {

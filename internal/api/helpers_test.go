@@ -122,10 +122,24 @@ func needPythonGitlab(t *testing.T) string {
 // waitRemoved waits until every path is gone (a removal job's work).
 func waitRemoved(t *testing.T, paths ...string) {
 	t.Helper()
+	waitPaths(t, "still there", func(err error) bool { return os.IsNotExist(err) }, paths...)
+}
+
+// waitCreated waits until every path is there (a job's work after it
+// reports finished).
+func waitCreated(t *testing.T, paths ...string) {
+	t.Helper()
+	waitPaths(t, "not there", func(err error) bool { return err == nil }, paths...)
+}
+
+// waitPaths waits until os.Stat's error is done for every path, for 30
+// s at most, and fails saying how many are still what.
+func waitPaths(t *testing.T, what string, done func(error) bool, paths ...string) {
+	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		left := 0
 		for _, p := range paths {
-			if _, err := os.Stat(p); !os.IsNotExist(err) {
+			if _, err := os.Stat(p); !done(err) {
 				left++
 			}
 		}
@@ -133,7 +147,7 @@ func waitRemoved(t *testing.T, paths ...string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %v still there", left, paths)
+			t.Fatalf("%d of %v %s", left, paths, what)
 		}
 	}
 }

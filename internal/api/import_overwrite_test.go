@@ -82,7 +82,7 @@ func TestProjectImport_OverwriteNeedsAdminNamespace(t *testing.T) {
 // overwrite's temporary project was removed.
 func waitProjectGone(t *testing.T, env *servertest.Env, id int64) {
 	t.Helper()
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
+	for deadline := time.Now().Add(importDeadline); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
 		if status, _, _ := call(t, env, "GET", "/api/v4/projects/"+itoa(id), servertest.RootToken, "", ""); status == 404 {
 			return
 		}

@@ -173,11 +173,16 @@ type importStatus struct {
 	} `json:"stats"`
 }
 
+// importDeadline bounds waitImport. It only catches an import that
+// never ends: an import's git runs at a lower priority and yields to the
+// other packages' tests on a busy CI machine (80 MB took over 70 s there).
+const importDeadline = 4 * time.Minute
+
 // waitImport polls until the import ends.
 func waitImport(t *testing.T, env *servertest.Env, token string, id int64) importStatus {
 	t.Helper()
 	var st importStatus
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
+	for deadline := time.Now().Add(importDeadline); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
 		_, body, _ := call(t, env, "GET", "/api/v4/projects/"+itoa(id)+"/import", token, "", "")
 		st = importStatus{}
 		if err := json.Unmarshal([]byte(body), &st); err != nil {
@@ -445,6 +450,9 @@ func TestProjectImport_Overwrite(t *testing.T) {
 	if got != refs {
 		t.Errorf("refs %s want %s", got, refs)
 	}
+	// Once finished, the import counts the reachable objects for the
+	// first export.
+	waitCreated(t, filepath.Join(env.Server.Repos.Dir(newID), "ferry-reachable"))
 }
 
 // TestProjectImport_RetryStartsClean pins that an attempt after a crash

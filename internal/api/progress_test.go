@@ -125,7 +125,7 @@ func TestProgress_ImportAndExportShowTheirSteps(t *testing.T) {
 	id := startImport(t, env, data.Bytes())
 	seen := pollProgress(t, env, "/api/v4/projects/"+itoa(id)+"/import", "import_status")
 	t.Logf("import progress seen: %+v", seen)
-	checkProgress(t, seen, []string{"downloading", "extracting", "repositories", "project", "relations", "files", "finishing"})
+	checkProgress(t, seen, []string{"downloading", "extracting", "project", "relations", "repositories", "files", "finishing"})
 	if last := seen[len(seen)-1]; last.Step != "finishing" {
 		t.Fatalf("a finished import's last step is finishing: %+v", last)
 	}

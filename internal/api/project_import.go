@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -102,6 +103,10 @@ func (a *API) readUpload(r *request, settings ferry.Settings) (upload, error) {
 	return up, err
 }
 
+// uploadWriteSize is the size of the writes an upload makes to the blob
+// store.
+const uploadWriteSize = 1 << 20
+
 // storeUpload streams part into blob key, refusing it past limit bytes
 // (0 = no limit). The blob is aborted (its temporary file removed) when
 // the body fails or stops arriving.
@@ -114,7 +119,11 @@ func (a *API) storeUpload(r *request, key string, part io.Reader, limit int64) e
 	if limit > 0 {
 		src = io.LimitReader(part, limit+1)
 	}
-	n, err := io.Copy(bw, src)
+	buf := bufio.NewWriterSize(bw, uploadWriteSize) // the form hands over 4 KiB at a time
+	n, err := io.Copy(buf, src)
+	if err == nil {
+		err = buf.Flush()
+	}
 	if err != nil {
 		bw.Abort()
 		return bodyError(err, &ferry.ParamError{Param: "file", Reason: "could not be read"})

@@ -122,7 +122,24 @@ func (k refKind[T]) load(a *API, r *request) (ferry.Project, ferry.AccessLevel, 
 		return p, level, dir, nil, err
 	}
 	refs, err := k.list(r.ctx(), dir, order)
+	if goneDuring(err, dir) {
+		dir, err = a.repos.Empty(r.ctx())
+		return p, level, dir, nil, err
+	}
 	return p, level, dir, refs, err
+}
+
+// goneDuring reports whether a git read of dir failed because the
+// repository was removed while git read it (its project deleted, or
+// replaced by an overwriting import, at that instant): the read then
+// answers as for an empty repository, as one that is already gone does,
+// not 500.
+func goneDuring(err error, dir string) bool {
+	if err == nil {
+		return false
+	}
+	_, serr := os.Stat(dir)
+	return errors.Is(serr, os.ErrNotExist)
 }
 
 // listRefs is GET /projects/:id/repository/branches and /tags (search,
@@ -141,6 +158,13 @@ func listRefs[T any](a *API, k refKind[T]) handler {
 			refs = slices.DeleteFunc(refs, func(ref git.Ref) bool { return !matchesSearch(ref.Name, search) })
 		}
 		out, err := k.show(r, p, level, dir, pageOf(pg, refs))
+		if goneDuring(err, dir) {
+			if dir, err = a.repos.Empty(r.ctx()); err != nil {
+				return err
+			}
+			refs = nil
+			out, err = k.show(r, p, level, dir, nil)
+		}
 		if err != nil {
 			return err
 		}

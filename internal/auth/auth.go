@@ -85,7 +85,7 @@ func (a *Authenticator) caller(ctx context.Context, t ferry.PersonalAccessToken,
 	if !t.Active(now) || u.State != "active" {
 		return Caller{}, ferry.ErrUnauthorized
 	}
-	if err := a.DB.TouchToken(ctx, t.ID, now); err != nil {
+	if err := a.DB.TouchToken(ctx, t, now); err != nil {
 		return Caller{}, fmt.Errorf("record token use: %w", err)
 	}
 	return Caller{User: &u, Scopes: t.Scopes, Token: &t}, nil

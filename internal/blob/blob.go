@@ -161,12 +161,27 @@ func (l *Local) List(ctx context.Context, prefix string, fn func(rel string, siz
 }
 
 type localWriter struct {
-	f    *os.File
-	dest string
-	done bool
+	f       *os.File
+	dest    string
+	done    bool
+	written int64 // bytes written
+	flushed int64 // bytes handed to the disk's writeback
 }
 
-func (w *localWriter) Write(p []byte) (int, error) { return w.f.Write(p) }
+// writebackChunk is how many written bytes go to the disk's writeback at
+// a time while a blob is written, so that Commit's sync finds little left
+// to write (a 650 MB archive's sync took 0.45 s on its own).
+const writebackChunk = 16 << 20
+
+func (w *localWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.written += int64(n)
+	if w.written-w.flushed >= writebackChunk {
+		startWriteback(w.f, w.flushed, w.written-w.flushed)
+		w.flushed = w.written
+	}
+	return n, err
+}
 
 func (w *localWriter) Commit() error {
 	if w.done {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
@@ -75,9 +74,13 @@ func archiveBlob(ctx context.Context, blobs blob.Store, key string, wrap func(io
 }
 
 // writeEntries writes the archive in GitLab's order: versions, the tree,
-// the repositories, then the snippets folder.
+// the repositories, then the snippets folder. The repositories' bundles
+// are opened while the tree is written.
 func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.Project, e *ferry.Export, scratch string,
 	prog *progress.Recorder) error {
+	bundles := openBundles(ctx, scratch, repoBundle{w.Repos.Dir(p.ID), archive.BundleFile},
+		repoBundle{w.Repos.WikiDir(p.ID), archive.WikiBundleFile})
+	defer bundles.close()
 	prog.Step(ctx, StepTree, "", 0, 0, 0)
 	if err := aw.AddBytes(archive.VersionFile, []byte(archive.Version)); err != nil {
 		return err
@@ -92,11 +95,14 @@ func (w *Worker) writeEntries(ctx context.Context, aw *archive.Writer, p ferry.P
 		return err
 	}
 	prog.Step(ctx, StepRepositories, "", 0, 0, 0)
-	if err := addBundle(ctx, aw, w.Repos.Dir(p.ID), archive.BundleFile, scratch); err != nil {
+	opened, err := bundles.wait()
+	if err != nil {
 		return err
 	}
-	if err := addBundle(ctx, aw, w.Repos.WikiDir(p.ID), archive.WikiBundleFile, scratch); err != nil {
-		return err
+	for _, nb := range opened {
+		if err := aw.AddFile(nb.name, nb.bundle.Size, nb.bundle); err != nil {
+			return err
+		}
 	}
 	prog.Step(ctx, StepFiles, "", 0, 0, 0)
 	for _, b := range []struct{ prefix, dir string }{
@@ -129,34 +135,69 @@ func (w *Worker) addBlobs(ctx context.Context, aw *archive.Writer, prefix, dir s
 	})
 }
 
-// addBundle adds a bundle of the repository at dir under name; a missing
-// or empty repository is left out, as GitLab does.
-func addBundle(ctx context.Context, aw *archive.Writer, dir, name, scratch string) error {
+// repoBundle is a repository whose bundle goes into the archive as name.
+type repoBundle struct{ dir, name string }
+
+// namedBundle is an opened bundle and its name in the archive.
+type namedBundle struct {
+	name   string
+	bundle *git.Bundle
+}
+
+// bundleSet opens repositories' bundles in the background, so that git's
+// work (a reachability count, or a whole git bundle create) overlaps the
+// tree's.
+type bundleSet struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	opened []namedBundle
+	err    error
+}
+
+// openBundles starts opening the bundles of repos, in order.
+func openBundles(ctx context.Context, scratch string, repos ...repoBundle) *bundleSet {
+	ctx, cancel := context.WithCancel(ctx)
+	s := &bundleSet{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		for _, r := range repos {
+			b, err := openBundle(ctx, r.dir, scratch)
+			if err != nil {
+				s.err = fmt.Errorf("bundle %s: %w", r.name, err)
+				return
+			}
+			if b != nil {
+				s.opened = append(s.opened, namedBundle{r.name, b})
+			}
+		}
+	}()
+	return s
+}
+
+// wait returns the bundles once all are open.
+func (s *bundleSet) wait() ([]namedBundle, error) {
+	<-s.done
+	return s.opened, s.err
+}
+
+// close stops the opening and releases every bundle opened.
+func (s *bundleSet) close() {
+	s.cancel()
+	<-s.done
+	for _, nb := range s.opened {
+		nb.bundle.Close()
+	}
+}
+
+// openBundle opens the bundle of the repository at dir; a missing or
+// empty repository has none (nil), and is left out as GitLab does.
+func openBundle(ctx context.Context, dir, scratch string) (*git.Bundle, error) {
 	if _, err := os.Stat(dir); os.IsNotExist(err) {
-		return nil
+		return nil, nil
 	}
 	has, err := git.HasCommits(ctx, dir)
 	if err != nil || !has {
-		return err
+		return nil, err
 	}
-	path := filepath.Join(scratch, name)
-	if err := git.CreateBundle(ctx, dir, path); err != nil {
-		return err
-	}
-	defer os.Remove(path)
-	return addFile(aw, name, path)
-}
-
-// addFile copies the file at path into the archive as name.
-func addFile(aw *archive.Writer, name, path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	return aw.AddFile(name, info.Size(), f)
+	return git.OpenBundle(ctx, dir, scratch)
 }

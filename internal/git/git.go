@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -75,7 +76,15 @@ type command struct {
 	home  string    // value of HOME
 	stdin io.Reader // optional standard input
 	env   []string  // extra environment variables
+	// background runs git at a lower CPU priority (nice backgroundNice):
+	// an import's indexing of its bundles, which otherwise took both
+	// cores from the API's requests (status p99 144 ms at the l archive,
+	// 13 ms with it).
+	background bool
 }
+
+// backgroundNice is the nice value of background git processes.
+const backgroundNice = 10
 
 // run executes git with args and returns its standard output. A failure is
 // reported with git's trimmed stderr appended.
@@ -87,13 +96,29 @@ func (c command) run(ctx context.Context, args ...string) (string, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	err := cmd.Start()
+	if err == nil {
+		if c.background {
+			// Before git starts its threads, which inherit it; a failure
+			// leaves git at the normal priority.
+			_ = syscall.Setpriority(syscall.PRIO_PROCESS, cmd.Process.Pid, backgroundNice)
+		}
+		err = cmd.Wait()
+	}
+	if err != nil {
 		if msg := strings.TrimSpace(stderr.String()); msg != "" {
 			return "", fmt.Errorf("%w: %s", err, msg)
 		}
 		return "", err
 	}
 	return stdout.String(), nil
+}
+
+// inRepoBackground is inRepo for an import's bulk git work, run at a
+// lower CPU priority (command.background).
+func inRepoBackground(ctx context.Context, dir string, stdin io.Reader, args ...string) (string, error) {
+	c := command{home: dir, stdin: stdin, background: true}
+	return c.run(ctx, append([]string{"--git-dir=" + dir}, args...)...)
 }
 
 // inRepo runs git against the bare repository dir and returns its output.

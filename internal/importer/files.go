@@ -23,7 +23,7 @@ var uploadPath = regexp.MustCompile(`^[0-9a-fA-F]{10}(?:[0-9a-fA-F]{22})?/[^/]+$
 
 // files stores the archive's uploads and LFS objects (each LFS object
 // under the SHA-256 of its content, as GitLab recomputes the oid).
-func (r *restore) files(ctx context.Context) error {
+func (r *restore) files(ctx context.Context, projectID int64) error {
 	uploads := filepath.Join(r.dir, archive.UploadsDir)
 	err := filepath.WalkDir(uploads, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
@@ -35,15 +35,15 @@ func (r *restore) files(ctx context.Context) error {
 			r.logger.WarnContext(ctx, "upload outside GitLab's layout skipped", "path", rel)
 			return nil
 		}
-		return r.storeFile(ctx, blob.UploadsPrefix(r.project.ID)+"/"+rel, path)
+		return r.storeFile(ctx, blob.UploadsPrefix(projectID)+"/"+rel, path)
 	})
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	if err := r.lfs(ctx); err != nil {
+	if err := r.lfs(ctx, projectID); err != nil {
 		return err
 	}
-	return r.keepVerbatim(ctx)
+	return r.keepVerbatim(ctx, projectID)
 }
 
 // keepVerbatim stores project.design.bundle, snippets/*.bundle and
@@ -51,7 +51,7 @@ func (r *restore) files(ctx context.Context) error {
 // files (GitLab fails an import whose design or snippet bundle does not
 // restore). A bundle path that holds anything else, a directory
 // included, fails the import.
-func (r *restore) keepVerbatim(ctx context.Context) error {
+func (r *restore) keepVerbatim(ctx context.Context, projectID int64) error {
 	var paths []string
 	if _, err := os.Lstat(filepath.Join(r.dir, archive.DesignBundleFile)); err == nil {
 		paths = append(paths, archive.DesignBundleFile)
@@ -72,14 +72,14 @@ func (r *restore) keepVerbatim(ctx context.Context) error {
 		} else if info, err := os.Lstat(path); err != nil || !info.Mode().IsRegular() {
 			continue
 		}
-		if err := r.storeFile(ctx, blob.ExtraPrefix(r.project.ID)+"/"+rel, path); err != nil {
+		if err := r.storeFile(ctx, blob.ExtraPrefix(projectID)+"/"+rel, path); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *restore) lfs(ctx context.Context) error {
+func (r *restore) lfs(ctx context.Context, projectID int64) error {
 	dir := filepath.Join(r.dir, archive.LFSDir)
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
@@ -102,7 +102,7 @@ func (r *restore) lfs(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := r.storeFile(ctx, blob.LFSPrefix(r.project.ID)+"/objects/"+oid, path); err != nil {
+		if err := r.storeFile(ctx, blob.LFSPrefix(projectID)+"/objects/"+oid, path); err != nil {
 			return err
 		}
 		repos := index[e.Name()]
@@ -112,7 +112,7 @@ func (r *restore) lfs(ctx context.Context) error {
 		stored[oid] = repos
 	}
 	data, _ := json.Marshal(stored)
-	w, err := r.w.Blobs.Create(ctx, blob.LFSPrefix(r.project.ID)+"/"+archive.LFSIndexFile)
+	w, err := r.w.Blobs.Create(ctx, blob.LFSPrefix(projectID)+"/"+archive.LFSIndexFile)
 	if err != nil {
 		return err
 	}

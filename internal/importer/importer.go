@@ -140,6 +140,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 			"records", total(im.Stats.Imported), "relations", len(im.Stats.Imported), "failed_relations", failed)
 		w.Metrics.Job(Args{}.Kind(), "finished", time.Since(start))
 		w.Metrics.Imported(total(im.Stats.Imported), failed)
+		w.markReachable(ctx, im.ProjectID, logger)
 		return nil
 	}
 	if jobs.CancelledRemotely(ctx, err) {
@@ -290,7 +291,7 @@ func DropSource(ctx context.Context, db *store.DB, blobs blob.Store, im *ferry.I
 		}
 	}
 	im.UploadKey, im.SourceData = "", ""
-	if err := db.UpdateImport(ctx, im); err != nil {
+	if err := db.ForgetImportSource(ctx, im.ProjectID); err != nil {
 		logger.WarnContext(ctx, "forget import source", "project_id", im.ProjectID, "error", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/archive"
-	"github.com/ferryhq/ferry/internal/git"
 	"github.com/ferryhq/ferry/internal/progress"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -77,10 +75,12 @@ func (r *restore) run(ctx context.Context) error {
 	if r.legacy != nil {
 		defer r.legacy.Close()
 	}
-	r.prog.Step(ctx, StepRepositories, "", 0, 0, r.bundlesSize())
-	if err := r.repositories(ctx, attrs); err != nil {
-		return err
-	}
+	return r.restoreAll(ctx, attrs)
+}
+
+// tree restores the project's attributes, members and relations, and
+// what is derived from them (search index, user mappings, counts).
+func (r *restore) tree(ctx context.Context, attrs map[string]json.RawMessage) error {
 	r.prog.Step(ctx, StepProject, "", 0, 0, 0)
 	if err := r.saveProject(ctx, attrs); err != nil {
 		return err
@@ -105,11 +105,7 @@ func (r *restore) run(ctx context.Context) error {
 	if err := r.w.DB.SetOpenIssuesCount(ctx, r.project.ID, r.openIssues); err != nil {
 		return err
 	}
-	if err := r.ensureImporterMember(ctx); err != nil {
-		return err
-	}
-	r.prog.Step(ctx, StepFiles, "", 0, 0, 0)
-	return r.files(ctx)
+	return r.ensureImporterMember(ctx)
 }
 
 // attributes reads tree/project.json, or the attributes of a legacy
@@ -127,118 +123,6 @@ func (r *restore) attributes() (map[string]json.RawMessage, error) {
 		return legacy.Attributes(), nil
 	}
 	return nil, errors.New("invalid import format: the archive has no tree/project.json")
-}
-
-// repositories restores project.bundle (and the wiki) with git; no bundle
-// leaves an empty repository. Each is built beside the one in place and
-// swapped in whole, so the project's readers never meet a missing or half
-// restored repository; the old one goes when the attempt ends.
-func (r *restore) repositories(ctx context.Context, attrs map[string]json.RawMessage) error {
-	branch := r.project.DefaultBranch
-	if b := stringAttr(attrs, "default_branch"); b != "" && ferry.ValidBranchName(b) {
-		branch = b
-	}
-	bundle := filepath.Join(r.dir, archive.BundleFile)
-	drop, err := r.w.Repos.Replace(ctx, r.w.Repos.Dir(r.project.ID), func(tmp string) (err error) {
-		branch, err = buildRepository(ctx, tmp, bundle, branch)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	r.drops = append(r.drops, drop)
-	r.project.DefaultBranch = branch
-	r.restored(ctx, bundle)
-	wiki, wikiBundle := r.w.Repos.WikiDir(r.project.ID), filepath.Join(r.dir, archive.WikiBundleFile)
-	if _, err := os.Lstat(wikiBundle); err != nil {
-		return os.RemoveAll(wiki) // an earlier attempt's; a wiki is made on first use
-	}
-	drop, err = r.w.Repos.Replace(ctx, wiki, func(tmp string) error {
-		_, err := buildRepository(ctx, tmp, wikiBundle, "main")
-		return err
-	})
-	r.drops = append(r.drops, drop)
-	if err == nil {
-		r.restored(ctx, wikiBundle)
-	}
-	return err
-}
-
-// bundlesSize is the bytes of the bundles the repositories step restores
-// (project and wiki), its progress total.
-func (r *restore) bundlesSize() int64 {
-	var n int64
-	for _, name := range []string{archive.BundleFile, archive.WikiBundleFile} {
-		n += regularSize(filepath.Join(r.dir, name))
-	}
-	return n
-}
-
-// restored counts bundle's bytes as the step's progress once git has
-// restored it (git reads the file itself, so no finer count exists).
-func (r *restore) restored(ctx context.Context, bundle string) {
-	if n := regularSize(bundle); n > 0 {
-		r.prog.Add(ctx, n)
-		r.prog.Flush(ctx)
-	}
-}
-
-// regularSize is the size of the regular file at path, 0 for anything else.
-func regularSize(path string) int64 {
-	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
-		return fi.Size()
-	}
-	return 0
-}
-
-// buildRepository makes the repository dir from bundle with HEAD at
-// branch or, when the bundle has no such branch, at main, master or its
-// first branch. It returns the branch HEAD names.
-func buildRepository(ctx context.Context, dir, bundle, branch string) (string, error) {
-	if err := git.Init(ctx, dir, branch); err != nil {
-		return branch, err
-	}
-	if err := fetchBundle(ctx, dir, bundle); err != nil {
-		return branch, err
-	}
-	branches, err := git.Branches(ctx, dir)
-	if err != nil || len(branches) == 0 || contains(branches, branch) {
-		return branch, err
-	}
-	branch = branches[0]
-	for _, b := range []string{"main", "master"} {
-		if contains(branches, b) {
-			branch = b
-			break
-		}
-	}
-	return branch, git.SetDefaultBranch(ctx, dir, branch)
-}
-
-// fetchBundle restores bundle into dir; a missing bundle is nothing to
-// do. Anything at the bundle's path that is not a valid bundle file (a
-// "gitdir:" file or a directory pointing at another repository, a broken
-// or empty bundle) fails the import before git reads it.
-func fetchBundle(ctx context.Context, dir, bundle string) error {
-	if _, err := os.Lstat(bundle); errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err := git.Unbundle(ctx, dir, bundle); err != nil {
-		if ctx.Err() != nil {
-			return err
-		}
-		return permanent(fmt.Errorf("%s: %w", filepath.Base(bundle), err))
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func stringAttr(attrs map[string]json.RawMessage, key string) string {
@@ -314,16 +198,19 @@ func (r *restore) storeBatch(ctx context.Context, b *batch) error {
 		for i := range b.index {
 			b.index[i].Position += b.first
 		}
-		return tx.InsertIssuables(ctx, b.index)
+		if err := tx.InsertIssuables(ctx, b.index); err != nil {
+			return err
+		}
+		r.im.Stats.Imported[b.relation] += int64(b.restored) // saved with the batch; a failed commit fails the attempt, whose next one counts anew
+		return tx.UpdateImport(ctx, r.im)
 	})
 	if err != nil {
 		return err
 	}
 	r.catalog.flushed()
-	r.im.Stats.Imported[b.relation] += int64(b.restored)
 	b.first += int64(len(b.records))
 	b.records, b.index, b.bytes, b.restored = b.records[:0], b.index[:0], 0, 0
-	return r.w.DB.UpdateImport(ctx, r.im)
+	return nil
 }
 
 // releaseMemory collects the Go heap and returns its free memory to the

@@ -99,7 +99,7 @@ type Config struct {
 // pool, so that jobs queued by other processes start at once too.
 func driverFor(db *store.DB, work bool) (riverdriver.Driver[*sql.Tx], *pgxpool.Pool, error) {
 	if db.Dialect() != store.Postgres {
-		return riversqlite.New(db.SQL()), nil, nil
+		return riversqlite.New(db.Writer()), nil, nil
 	}
 	if !work {
 		return riverdatabasesql.New(db.SQL()), nil, nil
@@ -181,7 +181,7 @@ func RecoverOrphans(ctx context.Context, db *store.DB) (int64, error) {
 	if db.Dialect() != store.SQLite {
 		return 0, nil
 	}
-	res, err := db.SQL().ExecContext(ctx, `UPDATE river_job SET state = 'available' WHERE state = 'running'`)
+	res, err := db.Writer().ExecContext(ctx, `UPDATE river_job SET state = 'available' WHERE state = 'running'`)
 	if err != nil {
 		return 0, fmt.Errorf("recover orphaned jobs: %w", err)
 	}

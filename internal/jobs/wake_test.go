@@ -27,6 +27,25 @@ func (w *signalWorker) Work(_ context.Context, job *river.Job[signalArgs]) error
 	return nil
 }
 
+// startSignalClient starts a working client on db whose signalWorker
+// reports each job it runs; it stops when t ends.
+func startSignalClient(t *testing.T, db *store.DB, poll time.Duration) (*jobs.Client, *signalWorker) {
+	t.Helper()
+	worker := &signalWorker{ran: make(chan int, 4)}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, worker)
+	client, err := jobs.Open(context.Background(), db, workers, jobs.Config{Work: true, PollInterval: poll,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.StopAndCancel(context.Background()) })
+	return client, worker
+}
+
 // TestClient_InsertTxWakesWorkers pins that a job queued through
 // Client.InsertTx starts once its transaction commits, not at the next
 // poll, which is an hour away: on SQLite and on PostgreSQL (where, before
@@ -36,18 +55,7 @@ func (w *signalWorker) Work(_ context.Context, job *river.Job[signalArgs]) error
 func TestClient_InsertTxWakesWorkers(t *testing.T) {
 	t.Parallel()
 	ctx, db := context.Background(), storetest.Open(t)
-	worker := &signalWorker{ran: make(chan int, 2)}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, worker)
-	client, err := jobs.Open(ctx, db, workers, jobs.Config{Work: true, PollInterval: time.Hour,
-		Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.StopAndCancel(context.Background()) })
+	client, worker := startSignalClient(t, db, time.Hour)
 	for n := 1; n <= 2; n++ {
 		err := db.Tx(ctx, func(tx *store.Tx) error {
 			_, err := client.InsertTx(ctx, tx, signalArgs{N: n}, nil)

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/google/renameio/v2"
 )
 
 // state is the state file of a run: the last result of each item, saved
@@ -79,8 +80,8 @@ func (s *state) set(r Result) {
 	}
 }
 
-// save writes the file whole (beside it, then renamed), so that an
-// interruption never leaves half a file.
+// save writes the file whole (beside it, synced, then renamed), so that
+// an interruption never leaves half a file.
 func (s *state) save() error {
 	if s.path == "" {
 		return nil
@@ -89,19 +90,7 @@ func (s *state) save() error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".ferry-state-*")
-	if err != nil {
-		return fmt.Errorf("state file: %w", err)
-	}
-	_, err = tmp.Write(append(b, '\n'))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), s.path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := renameio.WriteFile(s.path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("state file: %w", err)
 	}
 	return nil

@@ -52,13 +52,22 @@ func (s *Store) Create(ctx context.Context, id int64, defaultBranch string, read
 }
 
 // Remove deletes project id's repository and wiki, and what a Replace
-// left beside them; missing ones are not an error.
+// left beside them; missing ones are not an error. Each is first moved
+// aside in one rename, as Replace moves an old one, so a reader finds it
+// whole or not at all, never half removed (a crash in between leaves it
+// aside, for the next Replace or Remove to sweep).
 func (s *Store) Remove(id int64) error {
 	for _, dir := range []string{s.Dir(id), s.WikiDir(id)} {
 		if err := sweep(dir); err != nil {
 			return err
 		}
-		if err := os.RemoveAll(dir); err != nil {
+		aside := dir + oldMark + strconv.FormatInt(time.Now().UnixNano(), 36)
+		if err := os.Rename(dir, aside); errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("remove repository of project %d: %w", id, err)
+		}
+		if err := os.RemoveAll(aside); err != nil {
 			return fmt.Errorf("remove repository of project %d: %w", id, err)
 		}
 	}

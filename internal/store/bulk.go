@@ -52,7 +52,7 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 	stmt, ok := b.stmts[n]
 	if !ok {
 		var err error
-		if stmt, err = b.q.q.PrepareContext(ctx, b.q.rebind(b.statement(n))); err != nil {
+		if stmt, err = b.q.w.PrepareContext(ctx, b.q.rebind(b.statement(n))); err != nil {
 			return mapError(err)
 		}
 		b.stmts[n] = stmt

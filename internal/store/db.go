@@ -46,8 +46,11 @@ type querier interface {
 }
 
 // queries holds every single-statement query; DB and Tx both embed it.
+// Reads go to q, statements that write to w: in a Tx both are the
+// transaction; on a SQLite DB w is the writer pool (DB.writer).
 type queries struct {
 	q       querier
+	w       querier
 	dialect Dialect
 }
 
@@ -55,7 +58,13 @@ type queries struct {
 type DB struct {
 	queries
 	sql *sql.DB
-	url string
+	// writer runs Tx and the statements that write outside one (queries.w): on SQLite
+	// one connection of its own, so the connection that writes keeps its
+	// page cache (SQLite empties a connection's cache whenever
+	// another connection has written since its last transaction); on
+	// PostgreSQL the same pool as sql.
+	writer *sql.DB
+	url    string
 }
 
 // Tx is a transaction on the store; see DB.Tx.
@@ -89,8 +98,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	if dialect == SQLite {
 		// One writer at a time is SQLite's rule; a small pool lets readers
-		// run beside it under WAL.
-		sqldb.SetMaxOpenConns(4)
+		// run beside it under WAL. Every connection stays open: closing
+		// one frees its page cache, and an import beside a few status
+		// requests spent a third of its time closing and reopening them
+		// with database/sql's default of two idle connections.
+		sqldb.SetMaxOpenConns(sqlitePoolSize)
+		sqldb.SetMaxIdleConns(sqlitePoolSize)
 	} else {
 		// A burst of requests queues for a connection instead of opening
 		// hundreds (PostgreSQL refuses clients past max_connections, and
@@ -102,9 +115,25 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
-	db := &DB{queries: queries{q: sqldb, dialect: dialect}, sql: sqldb, url: url}
+	db := &DB{queries: queries{q: sqldb, w: sqldb, dialect: dialect}, sql: sqldb, writer: sqldb, url: url}
+	if dialect == SQLite {
+		if db.writer, err = sql.Open(driver, dsn); err != nil {
+			sqldb.Close()
+			return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		}
+		// One connection: SQLite lets one writer in at a time anyway, so a
+		// write waits for the transaction in progress in the pool instead
+		// of on SQLite's lock, and the connection never meets another's
+		// commit, which would empty its page cache (freeing and refilling
+		// it was a third of a small import's CPU). The job queue writes
+		// through it too (Writer). No write may wait on another from
+		// inside a transaction: it would wait for itself.
+		db.writer.SetMaxOpenConns(1)
+		db.writer.SetMaxIdleConns(1)
+		db.queries.w = db.writer
+	}
 	if err := db.WithMigrationLock(ctx, func() error { return db.migrate(ctx) }); err != nil {
-		sqldb.Close()
+		db.Close()
 		return nil, err
 	}
 	return db, nil
@@ -154,6 +183,9 @@ func createOwnerOnly(path string) error {
 	}
 	return f.Close()
 }
+
+// sqlitePoolSize is how many connections one process keeps to SQLite.
+const sqlitePoolSize = 4
 
 // PostgresPoolSize is how many connections one process opens to
 // PostgreSQL at most through the store; a process that works jobs holds
@@ -211,15 +243,25 @@ func (db *DB) WithMigrationLock(ctx context.Context, fn func() error) error {
 // Dialect reports which database the store runs on.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
-// SQL returns the connection pool, for the job queue that shares it.
+// SQL returns the connection pool that reads (on PostgreSQL, the only one).
 func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Writer returns the pool that writes, for the job queue that shares it:
+// on SQLite its one connection, on PostgreSQL the same pool as SQL.
+func (db *DB) Writer() *sql.DB { return db.writer }
 
 // URL is the database URL the store was opened with. It may hold a
 // password: never log it.
 func (db *DB) URL() string { return db.url }
 
-// Close closes the connection pool.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close closes the connection pools.
+func (db *DB) Close() error {
+	err := db.sql.Close()
+	if db.writer != db.sql {
+		err = errors.Join(err, db.writer.Close())
+	}
+	return err
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
@@ -227,11 +269,11 @@ func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 // Tx runs fn in a transaction, committing when it returns nil and rolling
 // back otherwise. Returns fn's error or the commit's.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
-	sqltx, err := db.sql.BeginTx(ctx, nil)
+	sqltx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{queries: queries{q: sqltx, dialect: db.dialect}, tx: sqltx}
+	tx := &Tx{queries: queries{q: sqltx, w: sqltx, dialect: db.dialect}, tx: sqltx}
 	if err := fn(tx); err != nil {
 		_ = sqltx.Rollback()
 		return err
@@ -263,7 +305,7 @@ func (q queries) rebind(query string) string {
 }
 
 func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := q.q.ExecContext(ctx, q.rebind(query), args...)
+	res, err := q.w.ExecContext(ctx, q.rebind(query), args...)
 	return res, mapError(err)
 }
 
@@ -276,10 +318,21 @@ func (q queries) queryRow(ctx context.Context, query string, args ...any) *sql.R
 	return q.q.QueryRowContext(ctx, q.rebind(query), args...)
 }
 
+// writeRow runs a statement that writes and returns a row (RETURNING).
+func (q queries) writeRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.w.QueryRowContext(ctx, q.rebind(query), args...)
+}
+
+// writeRows runs a statement that writes and returns rows (RETURNING).
+func (q queries) writeRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := q.w.QueryContext(ctx, q.rebind(query), args...)
+	return rows, mapError(err)
+}
+
 // insert runs an INSERT ... RETURNING id and returns the id.
 func (q queries) insert(ctx context.Context, query string, args ...any) (int64, error) {
 	var id int64
-	if err := q.queryRow(ctx, query+" RETURNING id", args...).Scan(&id); err != nil {
+	if err := q.writeRow(ctx, query+" RETURNING id", args...).Scan(&id); err != nil {
 		return 0, mapError(err)
 	}
 	return id, nil

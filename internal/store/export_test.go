@@ -8,3 +8,6 @@ func SetMatchLimits(few, ids int, span int64) (restore func()) {
 	fewMatches, maxMatchIDs, maxMatchSpan = few, ids, span
 	return func() { fewMatches, maxMatchIDs, maxMatchSpan = f, i, s }
 }
+
+// WriterConnections is how many connections db's writer pool holds open.
+func WriterConnections(db *DB) int { return db.writer.Stats().OpenConnections }

@@ -86,7 +86,7 @@ func (q queries) DeleteGroupExport(ctx context.Context, id int64) error {
 // a job that records its file at the same moment either is seen here or
 // finds its record gone and deletes the file itself.
 func (q queries) DeleteGroupExports(ctx context.Context, groupID, userID int64) ([]string, error) {
-	rows, err := q.query(ctx, `DELETE FROM group_exports WHERE group_id = ? OR user_id = ? RETURNING file_key`, groupID, userID)
+	rows, err := q.writeRows(ctx, `DELETE FROM group_exports WHERE group_id = ? OR user_id = ? RETURNING file_key`, groupID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("delete group exports: %w", err)
 	}

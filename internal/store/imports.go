@@ -79,6 +79,17 @@ func (q queries) UpdateImport(ctx context.Context, im *ferry.Import) error {
 	return gone(res)
 }
 
+// ForgetImportSource clears the import's upload key and remote source
+// (and so any credentials), and nothing else: a status written meanwhile
+// stays.
+func (q queries) ForgetImportSource(ctx context.Context, projectID int64) error {
+	res, err := q.exec(ctx, `UPDATE project_imports SET upload_key = '', source_data = '' WHERE project_id = ?`, projectID)
+	if err != nil {
+		return fmt.Errorf("forget the source of import of project %d: %w", projectID, err)
+	}
+	return gone(res)
+}
+
 // RequeueFailedImport schedules im again if it is still failed: its
 // error, stats, attempts, times and progress are cleared and its
 // correlation ID saved. Returns ferry.ErrConflict when the import is no

@@ -11,7 +11,7 @@ import (
 // count lives in the database so every Ferry process shares it.
 func (q queries) HitRateLimit(ctx context.Context, key string, window int64, expires time.Time) (int, error) {
 	var hits int
-	err := q.queryRow(ctx, `INSERT INTO rate_limit_counters (key, window_no, hits, expires_at) VALUES (?, ?, 1, ?)
+	err := q.writeRow(ctx, `INSERT INTO rate_limit_counters (key, window_no, hits, expires_at) VALUES (?, ?, 1, ?)
 		ON CONFLICT (key, window_no) DO UPDATE SET hits = rate_limit_counters.hits + 1
 		RETURNING hits`, key, window, expires.UTC()).Scan(&hits)
 	if err != nil {

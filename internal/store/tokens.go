@@ -67,10 +67,20 @@ func (q queries) RevokeToken(ctx context.Context, id int64) error {
 	return gone(res)
 }
 
-// TouchToken records that token id was used at when, at most once a minute
-// so that reads do not turn into writes.
-func (q queries) TouchToken(ctx context.Context, id int64, when time.Time) error {
+// tokenUseResolution is how often at most a token's last use is
+// recorded, so that reads do not turn into writes.
+const tokenUseResolution = time.Minute
+
+// TouchToken records that token t, as read by TokenByDigest, was used at
+// when, at most once per tokenUseResolution: when t's last use is more
+// recent, nothing is written (even an UPDATE that changes nothing takes
+// SQLite's write lock), and the UPDATE's own condition keeps concurrent
+// uses from writing twice.
+func (q queries) TouchToken(ctx context.Context, t ferry.PersonalAccessToken, when time.Time) error {
+	if t.LastUsedAt != nil && when.Sub(*t.LastUsedAt) < tokenUseResolution {
+		return nil
+	}
 	_, err := q.exec(ctx, `UPDATE personal_access_tokens SET last_used_at = ?
-		WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`, when.UTC(), id, when.Add(-time.Minute).UTC())
+		WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`, when.UTC(), t.ID, when.Add(-tokenUseResolution).UTC())
 	return err
 }

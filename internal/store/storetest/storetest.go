@@ -68,3 +68,22 @@ func OpenURL(t testing.TB, url string) *store.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// OpenSQLite returns a migrated SQLite store private to t, whatever
+// TEST_DATABASE_URL names, closed when t ends.
+func OpenSQLite(t testing.TB) *store.DB {
+	t.Helper()
+	return OpenURL(t, filepath.Join(t.TempDir(), "ferry.db"))
+}
+
+// WriterDataVersion is PRAGMA data_version on a SQLite store's writer
+// connection: it changes when another connection has committed (and so
+// SQLite has emptied the writer's page cache).
+func WriterDataVersion(t testing.TB, db *store.DB) int64 {
+	t.Helper()
+	var v int64
+	if err := db.Writer().QueryRowContext(context.Background(), `PRAGMA data_version`).Scan(&v); err != nil {
+		t.Fatalf("PRAGMA data_version: %v", err)
+	}
+	return v
+}
