@@ -236,8 +236,10 @@ func TestFerryJobs_RetryFailedImport(t *testing.T) {
 	}
 
 	setAdmin(t, env, &gitlab.UpdateSettingsOptions{MaxDecompressedArchiveSize: gitlab.Ptr(int64(0))})
+	// The queued job wakes the workers at once: one may have taken it up
+	// before the answer read it back.
 	code, j, body := jobAct(t, env, "imports/"+itoa(id)+"/retry")
-	if code != 201 || j.State != "scheduled" || j.Error != nil || j.FinishedAt != nil {
+	if code != 201 || (j.State != "scheduled" && j.State != "started") || j.Error != nil || j.FinishedAt != nil {
 		t.Fatalf("retry: %d %s", code, body)
 	}
 	if st := waitImport(t, env, servertest.RootToken, id); st.ImportStatus != "finished" ||
