@@ -52,6 +52,9 @@ type queries struct {
 	q       querier
 	w       querier
 	dialect Dialect
+	// conn is the connection of a PostgreSQL transaction (nil
+	// elsewhere), for what database/sql cannot say: a COPY.
+	conn *sql.Conn
 }
 
 // DB is the metadata store.
@@ -269,11 +272,23 @@ func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 // Tx runs fn in a transaction, committing when it returns nil and rolling
 // back otherwise. Returns fn's error or the commit's.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
-	sqltx, err := db.writer.BeginTx(ctx, nil)
+	var (
+		conn  *sql.Conn
+		begin = db.writer.BeginTx
+	)
+	if db.dialect == Postgres { // a connection of its own, for COPY (queries.conn)
+		var err error
+		if conn, err = db.writer.Conn(ctx); err != nil {
+			return fmt.Errorf("begin: %w", mapError(err))
+		}
+		defer conn.Close()
+		begin = conn.BeginTx
+	}
+	sqltx, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{queries: queries{q: sqltx, w: sqltx, dialect: db.dialect}, tx: sqltx}
+	tx := &Tx{queries: queries{q: sqltx, w: sqltx, dialect: db.dialect, conn: conn}, tx: sqltx}
 	if err := fn(tx); err != nil {
 		_ = sqltx.Rollback()
 		return err

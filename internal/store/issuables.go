@@ -48,9 +48,9 @@ const (
 // InsertIssuables adds rows to the read model, inside the transaction that
 // stores their records.
 func (q queries) InsertIssuables(ctx context.Context, rows []Issuable) error {
-	ins := newBulkInsert(q, `INSERT INTO issuables (project_id, kind, iid, position, state, title, description,
-		author_id, assignee_ids, milestone, labels, confidential, created_at, updated_at, due_date,
-		source_branch, target_branch, user_notes, upvotes, downvotes, summary)`, 21)
+	ins := newBulkInsert(q, "issuables", "project_id", "kind", "iid", "position", "state", "title", "description",
+		"author_id", "assignee_ids", "milestone", "labels", "confidential", "created_at", "updated_at", "due_date",
+		"source_branch", "target_branch", "user_notes", "upvotes", "downvotes", "summary")
 	defer ins.close()
 	for _, r := range rows {
 		if err := ins.add(ctx, len(r.Title)+len(r.Description),

@@ -163,7 +163,7 @@ func (q queries) InsertRelationRecords(ctx context.Context, projectID int64, rel
 }
 
 func (q queries) insertRecords(ctx context.Context, t recordTable, ownerID int64, relation string, first int64, records []string) error {
-	ins := newBulkInsert(q, `INSERT INTO `+t.records+` (`+t.owner+`, relation, position, part, data)`, 5)
+	ins := newBulkInsert(q, t.records, t.owner, "relation", "position", "part", "data")
 	defer ins.close()
 	for i, data := range records {
 		for part := 0; part == 0 || data != ""; part++ {
