@@ -231,8 +231,8 @@ func (a *API) importProject(r *request, ns ferry.Namespace, settings ferry.Setti
 		p.Visibility = ns.Visibility
 	}
 	if overwrite {
-		if old, err := a.db.ProjectByFullPath(r.ctx(), ns.FullPath+"/"+path); err == nil {
-			return a.overwriteProject(r, p, old, im)
+		if replaced, err := a.overwritePath(r, p, ns.FullPath+"/"+path, im); !errors.Is(err, ferry.ErrNotFound) {
+			return replaced, err
 		}
 	}
 	if err := a.validateProject(r, p); err != nil {

@@ -8,6 +8,27 @@ import (
 	"github.com/ferryhq/ferry"
 )
 
+// overwritePath is overwriteProject for the project at fullPath, or
+// ferry.ErrNotFound when no project is there. A concurrent overwrite
+// that finishes meanwhile puts another project at the path, whose name
+// the first check would have found taken: the checks run again against
+// whatever holds the path now (a few times at most).
+func (a *API) overwritePath(r *request, p ferry.Project, fullPath string, im *ferry.Import) (ferry.Project, error) {
+	for try := 1; ; try++ {
+		old, err := a.db.ProjectByFullPath(r.ctx(), fullPath)
+		if err != nil {
+			return p, err
+		}
+		replaced, err := a.overwriteProject(r, p, old, im)
+		if err == nil || try == 3 {
+			return replaced, err
+		}
+		if now, nerr := a.db.ProjectByFullPath(r.ctx(), fullPath); nerr == nil && now.ID == old.ID {
+			return replaced, err // the path holds the same project: the clash is real
+		}
+	}
+}
+
 // overwriteProject builds the project of an import that replaces old. The
 // requested name and path are checked now, as the project will bear them
 // (only old may hold them), so that a clash answers GitLab's 400 at once
