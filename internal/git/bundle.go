@@ -28,12 +28,33 @@ var bundleSignatures = [][]byte{[]byte("# v2 git bundle\n"), []byte("# v3 git bu
 // a directory with a commondir file points git at another repository,
 // whose refs and objects it would copy.
 func CheckBundleFile(path string) error {
+	f, err := openBundleFile(path)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// openBundleFile opens path as CheckBundleFile checks it, and returns the
+// file positioned at its start.
+func openBundleFile(path string) (*os.File, error) {
 	name := filepath.Base(path)
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return fmt.Errorf("%w: %s cannot be opened as a file: %v", ErrInvalidBundle, name, err)
+		return nil, fmt.Errorf("%w: %s cannot be opened as a file: %v", ErrInvalidBundle, name, err)
 	}
-	defer f.Close()
+	if err := checkBundleSignature(f, name); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidBundle, name, err)
+	}
+	return f, nil
+}
+
+func checkBundleSignature(f *os.File, name string) error {
 	info, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrInvalidBundle, name, err)
@@ -109,10 +130,12 @@ func VerifyBundle(ctx context.Context, scratchDir, bundle string) ([]string, err
 // as the indexing). Any other bundle goes through git bundle unbundle and
 // that walk.
 func Unbundle(ctx context.Context, dir, bundle string) error {
-	if err := CheckBundleFile(bundle); err != nil {
+	f, err := openBundleFile(bundle)
+	if err != nil {
 		return err
 	}
-	refs, err := unbundleSelfContained(ctx, dir, bundle)
+	refs, err := unbundleSelfContained(ctx, dir, f)
+	f.Close()
 	if errors.Is(err, errNotSelfContained) {
 		return unbundleChecked(ctx, dir, bundle)
 	}
@@ -129,14 +152,10 @@ var errNotSelfContained = errors.New("not a self-contained v2 bundle")
 // maxBundleHeader bounds the ref list read before a bundle's pack.
 const maxBundleHeader = 64 << 20
 
-// unbundleSelfContained indexes the pack of a v2 bundle without
-// prerequisites into dir and returns the bundle's "<sha> <ref>" lines.
-func unbundleSelfContained(ctx context.Context, dir, bundle string) (string, error) {
-	f, err := os.Open(bundle)
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalidBundle, err)
-	}
-	defer f.Close()
+// unbundleSelfContained indexes the pack of f, a checked bundle file at
+// its start, into dir when it is a v2 bundle without prerequisites, and
+// returns the bundle's "<sha> <ref>" lines.
+func unbundleSelfContained(ctx context.Context, dir string, f *os.File) (string, error) {
 	br := bufio.NewReader(io.LimitReader(f, maxBundleHeader))
 	var refs strings.Builder
 	var offset int64

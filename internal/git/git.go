@@ -117,13 +117,17 @@ func (c command) run(ctx context.Context, args ...string) (string, error) {
 // inRepoBackground is inRepo for an import's bulk git work, run at a
 // lower CPU priority (command.background).
 func inRepoBackground(ctx context.Context, dir string, stdin io.Reader, args ...string) (string, error) {
-	c := command{home: dir, stdin: stdin, background: true}
-	return c.run(ctx, append([]string{"--git-dir=" + dir}, args...)...)
+	return command{stdin: stdin, background: true}.inRepo(ctx, dir, args...)
 }
 
 // inRepo runs git against the bare repository dir and returns its output.
 func inRepo(ctx context.Context, dir string, stdin io.Reader, extraEnv []string, args ...string) (string, error) {
-	c := command{home: dir, stdin: stdin, env: extraEnv}
+	return command{stdin: stdin, env: extraEnv}.inRepo(ctx, dir, args...)
+}
+
+// inRepo runs c against the bare repository dir, which is also its HOME.
+func (c command) inRepo(ctx context.Context, dir string, args ...string) (string, error) {
+	c.home = dir
 	return c.run(ctx, append([]string{"--git-dir=" + dir}, args...)...)
 }
 

@@ -19,15 +19,12 @@ func (r *restore) restoreAll(ctx context.Context, attrs map[string]json.RawMessa
 	projectID := r.project.ID // the tree rewrites r.project meanwhile
 	dir, wiki := r.w.Repos.Dir(projectID), r.w.Repos.WikiDir(projectID)
 	g, gctx := errgroup.WithContext(ctx)
-	gitDone, filesDone := make(chan struct{}), make(chan struct{})
+	gitDone := make(chan struct{})
 	g.Go(func() error {
 		defer close(gitDone)
 		return build.build(gctx, r.w.Repos, dir, wiki, r.dir)
 	})
-	g.Go(func() error {
-		defer close(filesDone)
-		return r.files(gctx, projectID)
-	})
+	g.Go(func() error { return r.files(gctx, projectID) })
 	g.Go(func() error {
 		if err := r.tree(gctx, attrs); err != nil {
 			return err
@@ -41,8 +38,7 @@ func (r *restore) restoreAll(ctx context.Context, attrs map[string]json.RawMessa
 			r.prog.Add(gctx, regularSize(bundle)) // git reads the files itself: no finer count
 		}
 		r.prog.Flush(gctx)
-		r.prog.Step(gctx, StepFiles, "", 0, 0, 0)
-		<-filesDone
+		r.prog.Step(gctx, StepFiles, "", 0, 0, 0) // shown until the files are stored too: g.Wait waits for them
 		return nil
 	})
 	err := g.Wait()
