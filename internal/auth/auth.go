@@ -64,11 +64,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, token string) (Caller,
 // AuthenticateTokenID is Authenticate for the token with id, which a web
 // session signed in with: the session lasts only while its token is valid.
 func (a *Authenticator) AuthenticateTokenID(ctx context.Context, id int64) (Caller, error) {
-	t, err := a.DB.TokenByID(ctx, id)
-	var u ferry.User
-	if err == nil {
-		u, err = a.DB.UserByID(ctx, t.UserID)
-	}
+	t, u, err := a.DB.TokenAndUserByID(ctx, id)
 	return a.caller(ctx, t, u, err)
 }
 

@@ -12,19 +12,29 @@ import (
 
 const tokenColumns = `t.id, t.user_id, t.name, t.description, t.scopes, t.expires_at, t.revoked, t.created_at, t.last_used_at`
 
-func scanToken(row interface{ Scan(...any) error }) (ferry.PersonalAccessToken, error) {
-	var (
-		t             ferry.PersonalAccessToken
-		description   sql.NullString
-		scopes        string
-		expires, used sql.NullTime
-	)
-	if err := row.Scan(&t.ID, &t.UserID, &t.Name, &description, &scopes, &expires, &t.Revoked, &t.CreatedAt, &used); err != nil {
-		return t, mapError(err)
-	}
-	t.Description, t.Scopes, t.ExpiresAt, t.LastUsedAt = description.String, strings.Fields(scopes), timePtr(expires), timePtr(used)
+// tokenRow holds the columns of tokenColumns as scanned.
+type tokenRow struct {
+	t             ferry.PersonalAccessToken
+	description   sql.NullString
+	scopes        string
+	expires, used sql.NullTime
+}
+
+func (r *tokenRow) dest() []any {
+	return []any{&r.t.ID, &r.t.UserID, &r.t.Name, &r.description, &r.scopes, &r.expires, &r.t.Revoked, &r.t.CreatedAt, &r.used}
+}
+
+func (r *tokenRow) token() ferry.PersonalAccessToken {
+	t := r.t
+	t.Description, t.Scopes, t.ExpiresAt, t.LastUsedAt = r.description.String, strings.Fields(r.scopes), timePtr(r.expires), timePtr(r.used)
 	t.CreatedAt = t.CreatedAt.UTC()
-	return t, nil
+	return t
+}
+
+func scanToken(row interface{ Scan(...any) error }) (ferry.PersonalAccessToken, error) {
+	var r tokenRow
+	err := row.Scan(r.dest()...)
+	return r.token(), mapError(err)
 }
 
 // CreateToken stores t with the digest of its secret and fills t's ID and
@@ -42,14 +52,28 @@ func (q queries) CreateToken(ctx context.Context, t *ferry.PersonalAccessToken, 
 }
 
 // TokenByDigest returns the token with digest and its user, or
-// ferry.ErrNotFound. It does not check expiry or revocation.
+// ferry.ErrNotFound. It does not check expiry or revocation. One query
+// reads both: every authenticated request runs it.
 func (q queries) TokenByDigest(ctx context.Context, digest string) (ferry.PersonalAccessToken, ferry.User, error) {
-	t, err := scanToken(q.queryRow(ctx, `SELECT `+tokenColumns+` FROM personal_access_tokens t WHERE t.digest = ?`, digest))
-	if err != nil {
-		return t, ferry.User{}, err
-	}
-	u, err := q.UserByID(ctx, t.UserID)
-	return t, u, err
+	return scanTokenAndUser(q.queryRow(ctx, `SELECT `+tokenColumns+`, `+userColumns+`
+		FROM personal_access_tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = ?`, digest))
+}
+
+// TokenAndUserByID is TokenByDigest for the token with id.
+func (q queries) TokenAndUserByID(ctx context.Context, id int64) (ferry.PersonalAccessToken, ferry.User, error) {
+	return scanTokenAndUser(q.queryRow(ctx, `SELECT `+tokenColumns+`, `+userColumns+`
+		FROM personal_access_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`, id))
+}
+
+// scanTokenAndUser reads a row of tokenColumns then userColumns.
+func scanTokenAndUser(row interface{ Scan(...any) error }) (ferry.PersonalAccessToken, ferry.User, error) {
+	var (
+		r tokenRow
+		u ferry.User
+	)
+	err := row.Scan(append(r.dest(), userDest(&u)...)...)
+	u.CreatedAt = u.CreatedAt.UTC()
+	return r.token(), u, mapError(err)
 }
 
 // TokenByID returns token id, or ferry.ErrNotFound.

@@ -12,9 +12,14 @@ const userColumns = `u.id, u.username, u.name, u.email, u.is_admin, u.state, COA
 
 func scanUser(row interface{ Scan(...any) error }) (ferry.User, error) {
 	var u ferry.User
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.IsAdmin, &u.State, &u.NamespaceID, &u.CreatedAt)
+	err := row.Scan(userDest(&u)...)
 	u.CreatedAt = u.CreatedAt.UTC()
 	return u, mapError(err)
+}
+
+// userDest is where the columns of userColumns scan into.
+func userDest(u *ferry.User) []any {
+	return []any{&u.ID, &u.Username, &u.Name, &u.Email, &u.IsAdmin, &u.State, &u.NamespaceID, &u.CreatedAt}
 }
 
 // CreateUser inserts u with its personal namespace (path = username) and

@@ -2,10 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/store"
@@ -131,5 +134,51 @@ func TestStore_TouchTokenOncePerMinute(t *testing.T) {
 	}
 	if got := lastUse(); !got.Equal(later) {
 		t.Errorf("a use 2 min after the last one recorded as %v, want %v", got, later)
+	}
+}
+
+// A token looked up by its digest or its id comes with its own user (not
+// another's), every field as the separate reads give it; an unknown
+// digest or id is ferry.ErrNotFound.
+func TestStore_TokenWithItsUser(t *testing.T) {
+	t.Parallel()
+	ctx, db := context.Background(), storetest.Open(t)
+	newUser(t, db, "alice") // a user before bob, so that ids differ
+	bob := newUser(t, db, "bob")
+	expires := time.Date(2027, 1, 2, 0, 0, 0, 0, time.UTC)
+	tok := ferry.PersonalAccessToken{UserID: bob.ID, Name: "t", Description: "for CI", Scopes: []string{"api", "read_user"}, ExpiresAt: &expires}
+	if err := db.CreateToken(ctx, &tok, "bob-digest"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.TouchToken(ctx, tok, time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	wantToken, err := db.TokenByID(ctx, tok.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantUser, err := db.UserByID(ctx, bob.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byDigest := func() (ferry.PersonalAccessToken, ferry.User, error) { return db.TokenByDigest(ctx, "bob-digest") }
+	byID := func() (ferry.PersonalAccessToken, ferry.User, error) { return db.TokenAndUserByID(ctx, tok.ID) }
+	for name, lookup := range map[string]func() (ferry.PersonalAccessToken, ferry.User, error){"digest": byDigest, "id": byID} {
+		gotToken, gotUser, err := lookup()
+		if err != nil {
+			t.Fatalf("by %s: %v", name, err)
+		}
+		if diff := cmp.Diff(wantToken, gotToken); diff != "" {
+			t.Errorf("by %s: token (-separate +joined):\n%s", name, diff)
+		}
+		if diff := cmp.Diff(wantUser, gotUser); diff != "" || gotUser.Username != "bob" {
+			t.Errorf("by %s: user %q (-separate +joined):\n%s", name, gotUser.Username, diff)
+		}
+	}
+	if _, _, err := db.TokenByDigest(ctx, "no-such-digest"); !errors.Is(err, ferry.ErrNotFound) {
+		t.Errorf("unknown digest: %v, want ErrNotFound", err)
+	}
+	if _, _, err := db.TokenAndUserByID(ctx, tok.ID+100); !errors.Is(err, ferry.ErrNotFound) {
+		t.Errorf("unknown id: %v, want ErrNotFound", err)
 	}
 }
