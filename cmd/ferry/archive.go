@@ -69,6 +69,9 @@ func archiveCmd(ctx context.Context, args []string) error {
 func generateArchive(ctx context.Context, sc generate.Scale, out string, seed uint64) (generate.Counts, error) {
 	start := time.Now()
 	tmp := out + ".partial"
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil { // bench --work NEW, generate --out NEW/x
+		return nil, err
+	}
 	f, err := os.Create(tmp)
 	if err != nil {
 		return nil, err

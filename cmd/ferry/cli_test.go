@@ -159,3 +159,20 @@ func TestMigrateStore_RefusesARunningServer(t *testing.T) {
 		t.Errorf("migrate-store beside a running server: %v\n%s", err, out)
 	}
 }
+
+// archive generate (and so bench --work) writes into a folder that does
+// not exist yet, and what it writes is a valid archive.
+func TestCLI_GenerateIntoNewFolder(t *testing.T) {
+	t.Parallel()
+	bin, dir := buildFerry(t), t.TempDir()
+	out := filepath.Join(dir, "new", "folder", "s.tar.gz")
+	if got, code := runCLI(t, bin, dir, nil, "archive", "generate", "--scale", "s", "--out", out); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, got)
+	}
+	if got, code := runCLI(t, bin, dir, nil, "archive", "validate", out); code != 0 {
+		t.Fatalf("validate %s: exit %d: %s", out, code, got)
+	}
+	if _, err := os.Stat(out + ".partial"); !os.IsNotExist(err) {
+		t.Errorf("the partial file is left beside the archive: %v", err)
+	}
+}

@@ -86,6 +86,9 @@ type Config struct {
 	// of (default 200 ms): jobs this process queues wake them at once, and
 	// other processes' through the database; the poll is the backstop.
 	PollInterval time.Duration
+	// FetchCooldown is the least time between two fetches, and between
+	// two of River's own notifications of jobs queued (default 20 ms).
+	FetchCooldown time.Duration
 	// RetryPolicy spaces retries (default River's exponential backoff).
 	RetryPolicy river.ClientRetryPolicy
 	// ClientID names this process in each job's attempted_by (see
@@ -163,7 +166,7 @@ func open(ctx context.Context, db *store.DB, driver *wakeDriver, workers *river.
 		rc.FetchPollInterval = cmp.Or(cfg.PollInterval, 200*time.Millisecond)
 		// River fetches at most once per cooldown (default 100 ms): a job
 		// queued just after a fetch waits out the rest of it.
-		rc.FetchCooldown = 20 * time.Millisecond
+		rc.FetchCooldown = cmp.Or(cfg.FetchCooldown, 20*time.Millisecond)
 	}
 	client, err := river.NewClient[*sql.Tx](driver, rc)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryhq/ferry/internal/jobs"
 	"github.com/ferryhq/ferry/internal/store"
 	"github.com/ferryhq/ferry/internal/store/storetest"
 )
@@ -18,7 +19,7 @@ import (
 func TestClient_SQLiteQueueWritesOnTheWriterConnection(t *testing.T) {
 	t.Parallel()
 	ctx, db := context.Background(), storetest.OpenSQLite(t)
-	client, worker := startSignalClient(t, db, 50*time.Millisecond)
+	client, worker := startSignalClient(t, db, jobs.Config{PollInterval: 50 * time.Millisecond})
 
 	runJob := func(n int) {
 		t.Helper()
