@@ -16,11 +16,12 @@ import (
 	"time"
 )
 
-const jobsUsage = `usage: ferry jobs <list|retry-import|cancel-import|cancel-export> [flags] [ID]
+const jobsUsage = `usage: ferry jobs <list|retry-import|cancel-import|cancel-export|cancel-group-import|cancel-group-export> [flags] [ID]
 
-  list            imports and exports across projects, newest first (--kind, --state, ...)
+  list            imports and exports across projects and groups, newest first (--kind, --state, ...)
   retry-import ID queue a failed import again from the archive it kept (ID: its project's)
   cancel-import ID, cancel-export ID  cancel a scheduled or running job
+  cancel-group-import ID, cancel-group-export ID  the same for a group's (an import's ID: its group's)
 
 It calls a running server's /api/v4/ferry/jobs routes (--url) as an
 administrator: the token is read from FERRY_TOKEN, never from a flag.
@@ -65,12 +66,13 @@ func jobsCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		return callJobs(ctx, *base, http.MethodGet, "/api/v4/ferry/jobs?"+q.Encode(), *asJSON)
-	case "retry-import", "cancel-import", "cancel-export":
+	case "retry-import", "cancel-import", "cancel-export", "cancel-group-import", "cancel-group-export":
 		id, err := parseJobID(fs, args)
 		if err != nil {
 			return err
 		}
-		action, kind, _ := strings.Cut(sub, "-")
+		action, kind, _ := strings.Cut(sub, "-") // "cancel", "group-import": group_imports
+		kind = strings.ReplaceAll(kind, "-", "_")
 		return callJobs(ctx, *base, http.MethodPost, "/api/v4/ferry/jobs/"+kind+"s/"+id+"/"+action, *asJSON)
 	}
 	fmt.Fprint(os.Stderr, jobsUsage)
@@ -135,6 +137,9 @@ type cliJob struct {
 	Project *struct {
 		PathWithNamespace string `json:"path_with_namespace"`
 	} `json:"project"`
+	Group *struct {
+		FullPath string `json:"full_path"`
+	} `json:"group"`
 	State    string `json:"state"`
 	Progress *struct {
 		Step string `json:"step"`
@@ -161,6 +166,8 @@ func printJobs(w io.Writer, body []byte, h http.Header) error {
 		project, step, msg := "-", "-", ""
 		if j.Project != nil {
 			project = j.Project.PathWithNamespace
+		} else if j.Group != nil { // a group's job: the kind says so
+			project = j.Group.FullPath
 		}
 		if j.Progress != nil {
 			step = j.Progress.Step

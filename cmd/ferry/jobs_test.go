@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,8 +15,8 @@ import (
 )
 
 // TestJobs_CLI drives `ferry jobs` (the built binary) against a server
-// without workers: the list, a cancel and a retry of an import, and the
-// mistakes it refuses.
+// without workers: the list, a cancel and a retry of an import, a cancel
+// of a group import, and the mistakes it refuses.
 func TestJobs_CLI(t *testing.T) {
 	t.Parallel()
 	bin := buildFerry(t)
@@ -25,6 +27,18 @@ func TestJobs_CLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := itoa(imp.ID)
+	groupArchive := filepath.Join(t.TempDir(), "group.tar.gz")
+	if err := os.WriteFile(groupArchive, []byte("never read: no worker runs"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Root.GroupImportExport.ImportFile(&gitlab.GroupImportFileOptions{Name: gitlab.Ptr("CLI group"),
+		Path: gitlab.Ptr("cligroup"), File: gitlab.Ptr(groupArchive)}); err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := env.Root.Groups.GetGroup("cligroup", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ferry := func(token string, args ...string) (string, int) {
 		cmd := exec.Command(bin, append([]string{"jobs"}, args...)...)
 		cmd.Env = append(cmd.Environ(), "FERRY_URL="+env.URL, "FERRY_TOKEN="+token)
@@ -45,13 +59,19 @@ func TestJobs_CLI(t *testing.T) {
 		want  []string
 	}{
 		{"List", servertest.RootToken, []string{"list"}, 0,
-			[]string{"KIND", "import", "root/cli", "scheduled", "page 1 of 1 (1 jobs)"}},
+			[]string{"KIND", "import", "root/cli", "scheduled", "group_import", "cligroup", "page 1 of 1 (2 jobs)"}},
 		{"ListFiltered", servertest.RootToken, []string{"list", "--kind", "export"}, 0, []string{"page 1 of 1 (0 jobs)"}},
 		{"Cancel", servertest.RootToken, []string{"cancel-import", id}, 0,
 			[]string{"import", "failed", "Import cancelled by an administrator"}},
 		{"CancelAgain", servertest.RootToken, []string{"cancel-import", id}, 1,
 			[]string{"ferry: jobs: 409 Conflict: {\"message\":\"The import is failed: only a scheduled or started import can be cancelled\"}"}},
 		{"Retry", servertest.RootToken, []string{"retry-import", "--json", id}, 0, []string{`"state":"scheduled"`}},
+		{"ListGroupImports", servertest.RootToken, []string{"list", "--kind", "group_import"}, 0,
+			[]string{"group_import", "cligroup", "scheduled", "page 1 of 1 (1 jobs)"}},
+		{"CancelGroupImport", servertest.RootToken, []string{"cancel-group-import", itoa(g.ID)}, 0,
+			[]string{"group_import", "cligroup", "failed", "Import cancelled by an administrator"}},
+		{"CancelGroupExportUnknown", servertest.RootToken, []string{"cancel-group-export", "999"}, 1,
+			[]string{`ferry: jobs: 404 Not Found: {"message":"404 Not Found"}`}},
 		{"BadState", servertest.RootToken, []string{"list", "--state", "done"}, 1,
 			[]string{`400 Bad Request: {"error":"state does not have a valid value"}`}},
 		{"NotAdmin", "glpat-nobody", []string{"list"}, 1, []string{"401 Unauthorized"}},

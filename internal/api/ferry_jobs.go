@@ -11,8 +11,8 @@ import (
 )
 
 // Ferry's own routes for operators (/api/v4/ferry/jobs), administrators
-// only: every import and export across projects, and retrying or
-// cancelling one. The rules are jobadmin's.
+// only: every import and export across projects and groups, retrying a
+// project's import and cancelling any of them. The rules are jobadmin's.
 
 // jobStates are the states a job list filters on: an import's
 // (scheduled, started, finished, failed) and an export's (queued,
@@ -131,8 +131,9 @@ func readFerryJobFilter(p params) (store.JobFilter, pager, error) {
 	return f, pg, err
 }
 
-// jobAction is POST /ferry/jobs/{imports|exports}/:id/{retry|cancel}: act
-// on the job and answer it as it is then.
+// jobAction is POST /ferry/jobs/{imports|exports}/:id/{retry|cancel} and
+// /ferry/jobs/{group_imports|group_exports}/:id/cancel: act on the job and
+// answer it as it is then.
 func (a *API) jobAction(act func(s *jobadmin.Service, r *request, id int64) (jobadmin.Job, error)) handler {
 	return func(w http.ResponseWriter, r *request) error {
 		if err := requireAdmin(r); err != nil {
@@ -161,4 +162,12 @@ func cancelImport(s *jobadmin.Service, r *request, id int64) (jobadmin.Job, erro
 
 func cancelExport(s *jobadmin.Service, r *request, id int64) (jobadmin.Job, error) {
 	return s.CancelExport(r.ctx(), id)
+}
+
+func cancelGroupImport(s *jobadmin.Service, r *request, id int64) (jobadmin.Job, error) {
+	return s.CancelGroupImport(r.ctx(), id)
+}
+
+func cancelGroupExport(s *jobadmin.Service, r *request, id int64) (jobadmin.Job, error) {
+	return s.CancelGroupExport(r.ctx(), id)
 }

@@ -442,7 +442,7 @@ func TestFerryJobs_CancelRunningExport(t *testing.T) {
 // TestFerryJobs_GroupJobs pins that the operators' list shows group
 // imports and exports beside the projects' (kind group_import or
 // group_export, the group named, no project), filtered by kind and
-// group_id, and that retry and cancel stay project jobs' actions.
+// group_id (cancelling them: ferry_group_jobs_test.go).
 func TestFerryJobs_GroupJobs(t *testing.T) {
 	t.Parallel()
 	env := servertest.Start(t)

@@ -135,9 +135,16 @@ func TestProjectImport_DecompressTimeout(t *testing.T) {
 // attempt and state.
 func importJob(t *testing.T, env *servertest.Env) (attempt int, state string) {
 	t.Helper()
+	return queueJob(t, env, "project_import")
+}
+
+// queueJob returns the attempt and state of the newest queue job of
+// kind, once it is not running.
+func queueJob(t *testing.T, env *servertest.Env, kind string) (attempt int, state string) {
+	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		err := env.Server.DB.SQL().QueryRow(`SELECT attempt, state FROM river_job WHERE kind = 'project_import'`).
-			Scan(&attempt, &state)
+		err := env.Server.DB.SQL().QueryRow(`SELECT attempt, state FROM river_job WHERE kind = '`+kind+`'
+			ORDER BY id DESC LIMIT 1`).Scan(&attempt, &state)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,8 +161,14 @@ func importJob(t *testing.T, env *servertest.Env) (attempt int, state string) {
 // core on any machine, from about gib MB of archive.
 func slowArchive(t *testing.T, gib int) []byte {
 	t.Helper()
-	out := bytes.NewBuffer(rawTar(t, tarEntry{name: "VERSION", body: "0.2.4"},
-		tarEntry{name: "tree/project.json", body: `{"description":"slow"}`}))
+	return slowArchiveOf(t, gib, tarEntry{name: "VERSION", body: "0.2.4"},
+		tarEntry{name: "tree/project.json", body: `{"description":"slow"}`})
+}
+
+// slowArchiveOf is slowArchive with entries as the tar's.
+func slowArchiveOf(t *testing.T, gib int, entries ...tarEntry) []byte {
+	t.Helper()
+	out := bytes.NewBuffer(rawTar(t, entries...))
 	var zeros bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&zeros, gzip.BestCompression)
 	zw.Write(make([]byte, 64<<20))

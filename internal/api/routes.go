@@ -159,6 +159,8 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST "+v4+"/ferry/jobs/imports/{id}/retry", a.authed(a.jobAction(retryImport)))
 	mux.Handle("POST "+v4+"/ferry/jobs/imports/{id}/cancel", a.authed(a.jobAction(cancelImport)))
 	mux.Handle("POST "+v4+"/ferry/jobs/exports/{id}/cancel", a.authed(a.jobAction(cancelExport)))
+	mux.Handle("POST "+v4+"/ferry/jobs/group_imports/{id}/cancel", a.authed(a.jobAction(cancelGroupImport)))
+	mux.Handle("POST "+v4+"/ferry/jobs/group_exports/{id}/cancel", a.authed(a.jobAction(cancelGroupExport)))
 	mux.Handle("GET "+v4+"/application/settings", a.authed(a.getSettings))
 	mux.Handle("PUT "+v4+"/application/settings", a.authed(a.updateSettings))
 

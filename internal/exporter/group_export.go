@@ -71,6 +71,10 @@ func (w *GroupWorker) Work(ctx context.Context, job *river.Job[GroupArgs]) error
 	if err != nil || !e.Active() {
 		return err
 	}
+	if jobs.CancelRequested(job.JobRow) { // cancelled while its worker died
+		w.fail(ctx, &e, errCancelled)
+		return river.JobCancel(errCancelled)
+	}
 	logger := w.Logger.With("export_id", e.ID, "group_id", e.GroupID)
 	kind := GroupArgs{}.Kind()
 	start := time.Now()

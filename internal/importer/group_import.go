@@ -56,7 +56,9 @@ type GroupWorker struct {
 func (w *GroupWorker) Timeout(*river.Job[GroupArgs]) time.Duration { return 24 * time.Hour }
 
 // Work runs the import. A finished or failed import is left alone; an
-// import whose group was deleted stops.
+// import whose group was deleted stops; one an administrator cancelled
+// fails with ferry.ImportCancelled (what it created so far stays, as
+// for any failed group import).
 func (w *GroupWorker) Work(ctx context.Context, job *river.Job[GroupArgs]) error {
 	ctx = correlation.WithID(ctx, job.Args.CorrelationID)
 	im, err := w.DB.GroupImportOf(ctx, job.Args.GroupID)
@@ -65,6 +67,10 @@ func (w *GroupWorker) Work(ctx context.Context, job *river.Job[GroupArgs]) error
 	}
 	if err != nil || im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
 		return err
+	}
+	if jobs.CancelRequested(job.JobRow) { // cancelled while its worker died
+		w.fail(ctx, &im, errCancelled)
+		return river.JobCancel(errCancelled)
 	}
 	logger := w.Logger.With("group_id", im.GroupID, "attempt", job.Attempt)
 	if im.Status == ferry.ImportStarted {
@@ -79,6 +85,12 @@ func (w *GroupWorker) Work(ctx context.Context, job *river.Job[GroupArgs]) error
 		logger.InfoContext(ctx, "group import finished", "duration", time.Since(start).Round(time.Millisecond).String(),
 			"groups", im.Stats["groups"], "records", total(im.Stats), "failures", len(im.Failures))
 		return nil
+	}
+	if jobs.CancelledRemotely(ctx, err) {
+		logger.WarnContext(ctx, "group import cancelled by an administrator",
+			"after", time.Since(start).Round(time.Millisecond).String())
+		w.fail(ctx, &im, errCancelled)
+		return river.JobCancel(errCancelled)
 	}
 	if jobs.Interrupted(ctx, err) {
 		logger.WarnContext(ctx, "group import interrupted by a shutdown; it resumes at the next start")

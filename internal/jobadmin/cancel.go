@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -11,6 +12,7 @@ import (
 	"github.com/ferryhq/ferry"
 	"github.com/ferryhq/ferry/internal/exporter"
 	"github.com/ferryhq/ferry/internal/importer"
+	"github.com/ferryhq/ferry/internal/store"
 )
 
 // CancelImport cancels project id's scheduled or started import through
@@ -26,25 +28,17 @@ func (s *Service) CancelImport(ctx context.Context, projectID int64) (Job, error
 		return Job{}, err
 	}
 	if im.Ended() {
-		return Job{}, &Refused{Reason: fmt.Sprintf("The import is %s: only a scheduled or started import can be cancelled", im.Status)}
+		return Job{}, importEnded(im.Status)
 	}
-	running, err := s.cancelJobs(ctx, importer.Args{}.Kind(), func(raw []byte) bool {
+	return s.cancel(ctx, store.JobKey{Kind: store.JobImport, ID: projectID}, importer.Args{}.Kind(), func(raw []byte) bool {
 		var a importer.Args
 		return json.Unmarshal(raw, &a) == nil && a.ProjectID == projectID
-	})
-	if err != nil {
-		return Job{}, err
-	}
-	if !running {
+	}, func() error {
 		// No worker holds it: record the end here. The archive is kept
 		// for a retry, as a failed import's is.
 		im.Status, im.Error, im.SourceData = ferry.ImportFailed, ferry.ImportCancelled, ""
-		if err := s.DB.UpdateImport(ctx, &im); err != nil {
-			return Job{}, err
-		}
-	}
-	s.Logger.InfoContext(ctx, "import cancelled by an administrator", "project_id", projectID, "running", running)
-	return s.Import(ctx, projectID)
+		return s.DB.UpdateImport(ctx, &im)
+	})
 }
 
 // CancelExport cancels export id while it is queued or started, as
@@ -56,26 +50,48 @@ func (s *Service) CancelExport(ctx context.Context, id int64) (Job, error) {
 		return Job{}, err
 	}
 	if !e.Active() {
-		return Job{}, &Refused{Reason: fmt.Sprintf("The export is %s: only a queued or started export can be cancelled", e.Status)}
+		return Job{}, exportEnded(e.Status)
 	}
-	running, err := s.cancelJobs(ctx, exporter.Args{}.Kind(), func(raw []byte) bool {
+	return s.cancel(ctx, store.JobKey{Kind: store.JobExport, ID: id}, exporter.Args{}.Kind(), func(raw []byte) bool {
 		var a exporter.Args
 		return json.Unmarshal(raw, &a) == nil && a.ExportID == id
-	})
-	if err != nil {
-		return Job{}, err
-	}
-	if !running {
+	}, func() error {
 		e.Status, e.Error = ferry.ExportFailed, ferry.ExportCancelled
 		if e.UploadStatus == ferry.UploadPending {
 			e.UploadStatus, e.UploadError = ferry.UploadFailed, "the export failed"
 		}
-		if err := s.DB.UpdateExport(ctx, &e); err != nil {
+		return s.DB.UpdateExport(ctx, &e)
+	})
+}
+
+// exportEnded refuses to cancel an export that is status.
+func exportEnded(status string) error {
+	return &Refused{Reason: fmt.Sprintf("The export is %s: only a queued or started export can be cancelled", status)}
+}
+
+// importEnded refuses to cancel an import that is status.
+func importEnded(status string) error {
+	return &Refused{Reason: fmt.Sprintf("The import is %s: only a scheduled or started import can be cancelled", status)}
+}
+
+// cancel cancels the queue jobs of kind whose arguments match, for the
+// job key names. When none of them was running, endHere records the job's
+// end; a running one records its own as its worker stops. It returns the
+// job as it is then.
+func (s *Service) cancel(ctx context.Context, key store.JobKey, kind string, match func(args []byte) bool,
+	endHere func() error) (Job, error) {
+	running, err := s.cancelJobs(ctx, kind, match)
+	if err != nil {
+		return Job{}, err
+	}
+	if !running {
+		if err := endHere(); err != nil {
 			return Job{}, err
 		}
 	}
-	s.Logger.InfoContext(ctx, "export cancelled by an administrator", "export_id", id, "running", running)
-	return s.Export(ctx, id)
+	s.Logger.InfoContext(ctx, strings.ReplaceAll(key.Kind, "_", " ")+" cancelled by an administrator",
+		"id", key.ID, "running", running)
+	return s.job(ctx, key)
 }
 
 // activeStates are the states of a job that has not ended.

@@ -96,10 +96,9 @@ func (s *Web) adminPage(w http.ResponseWriter, r *request, status int, message s
 	for i := range v.Jobs {
 		j := &v.Jobs[i]
 		j.Duration = duration(j.StartedAt, j.FinishedAt, now)
-		// Retry and cancel act on project jobs (jobadmin's); a group's
-		// import or export is listed only.
-		project := j.Kind == store.JobImport || j.Kind == store.JobExport
-		j.Cancel = project && (j.State == ferry.ImportScheduled || j.State == ferry.ExportQueued || j.State == ferry.ImportStarted)
+		// Any job that has not ended can be cancelled; only a project's
+		// failed import retried (a group import keeps no archive).
+		j.Cancel = j.State == ferry.ImportScheduled || j.State == ferry.ExportQueued || j.State == ferry.ImportStarted
 		j.Retry = j.Kind == store.JobImport && j.State == ferry.ImportFailed
 	}
 	return s.renderStatus(w, r, status, "admin", v)
@@ -124,13 +123,17 @@ func duration(started, finished *time.Time, now time.Time) string {
 	return d.String()
 }
 
+// jobKindPaths are the kinds of /admin/jobs/{kind}/...: the API's
+// /ferry/jobs/{kind}/... (a job's kind, plural).
+var jobKindPaths = []string{"imports", "exports", "group_imports", "group_exports"}
+
 // jobAction is POST /admin/jobs/{kind}/{id}/{action}: retry or cancel.
 func (s *Web) jobAction(w http.ResponseWriter, r *request) error {
 	if err := requireAdminPage(r); err != nil {
 		return err
 	}
 	kind, id, action := r.PathValue("kind"), r.PathValue("id"), r.PathValue("action")
-	if _, err := strconv.ParseInt(id, 10, 64); err != nil || (kind != "imports" && kind != "exports") ||
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil || !slices.Contains(jobKindPaths, kind) ||
 		(action != "retry" && action != "cancel") {
 		return ferry.ErrNotFound
 	}

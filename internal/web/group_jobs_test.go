@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -307,5 +310,63 @@ func TestGroupPages_Access(t *testing.T) {
 	}
 	if home := guest.Get("/groups/secret"); strings.Contains(home.Body, "/-/export") {
 		t.Errorf("a Guest sees the export link")
+	}
+}
+
+// TestAdmin_CancelGroupJobs cancels a waiting group import and a queued
+// group export from /admin, as a project's jobs are cancelled; a group
+// import has no retry.
+func TestAdmin_CancelGroupJobs(t *testing.T) {
+	t.Parallel()
+	env := servertest.StartWith(t, servertest.Options{NoWork: true})
+	source := sourceGroup(t, env, "acme")
+	if _, err := env.Root.GroupImportExport.ScheduleExport(source.ID); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(t.TempDir(), "group.tar.gz")
+	if err := os.WriteFile(archive, []byte("never read: no worker runs"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Root.GroupImportExport.ImportFile(&gitlab.GroupImportFileOptions{Name: gitlab.Ptr("Copy"),
+		Path: gitlab.Ptr("copy"), File: gitlab.Ptr(archive)}); err != nil {
+		t.Fatal(err)
+	}
+	imported, _, err := env.Root.Groups.GetGroup("copy", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := webtest.NewClient(t, env)
+	c.SignIn(servertest.RootToken)
+	page := c.Get("/admin")
+	importCancel := "/admin/jobs/group_imports/" + strconv.FormatInt(imported.ID, 10) + "/cancel"
+	exportCancel := regexp.MustCompile(`/admin/jobs/group_exports/\d+/cancel`).FindString(page.Body)
+	if !strings.Contains(page.Body, `action="`+importCancel+`"`) || exportCancel == "" {
+		t.Fatalf("the waiting group jobs have no cancel buttons: %s", page.Body)
+	}
+	if strings.Contains(page.Body, "/admin/jobs/group_imports/"+strconv.FormatInt(imported.ID, 10)+"/retry") {
+		t.Errorf("a waiting group import has a retry button")
+	}
+	for _, action := range []string{importCancel, exportCancel} {
+		if resp := c.Post(action, nil, true); resp.Status != http.StatusSeeOther {
+			t.Fatalf("%s: %d %s", action, resp.Status, resp.Body)
+		}
+	}
+	if got := apiStatus(t, env, "/api/v4/ferry/groups/"+strconv.FormatInt(imported.ID, 10)+"/import", "import_status"); got != "failed" {
+		t.Errorf("after cancel the group import is %s", got)
+	}
+	if got := apiStatus(t, env, "/api/v4/ferry/groups/"+strconv.FormatInt(source.ID, 10)+"/export", "export_status"); got != "failed" {
+		t.Errorf("after cancel the group export is %s", got)
+	}
+	page = c.Get("/admin")
+	if strings.Contains(page.Body, importCancel) || strings.Contains(page.Body, exportCancel) ||
+		!strings.Contains(page.Body, "Import cancelled by an administrator") || !strings.Contains(page.Body, "Export cancelled by an administrator") {
+		t.Errorf("the cancelled group jobs: %s", page.Body)
+	}
+	if resp := c.Post(importCancel, nil, true); resp.Status < 400 ||
+		!strings.Contains(resp.Body, "only a scheduled or started import can be cancelled") {
+		t.Errorf("cancel a failed group import: %d %s", resp.Status, resp.Body)
+	}
+	if resp := c.Post("/admin/jobs/groups/1/cancel", nil, true); resp.Status != http.StatusNotFound {
+		t.Errorf("an unknown kind of job: %d", resp.Status)
 	}
 }
