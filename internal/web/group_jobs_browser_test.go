@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	gitlab "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/ferryhq/ferry/internal/server/servertest"
 	"github.com/ferryhq/ferry/internal/web/webtest"
@@ -64,5 +66,43 @@ func TestBrowser_GroupExportImport(t *testing.T) {
 	b.Click(`nav[aria-label="Group"] a[href="/groups/acme-copy/-/labels"]`)
 	if labels := b.Text(`[data-testid="labels"]`); !strings.Contains(labels, "bug") {
 		t.Errorf("the imported group's labels: %q", labels)
+	}
+}
+
+// TestBrowser_AdminCancelsJobs cancels, from /admin in a real browser, a
+// waiting project import, group import and group export (a server
+// without workers keeps them waiting): each row's Cancel leads back to
+// the page with the job failed, its error shown and no Cancel left.
+func TestBrowser_AdminCancelsJobs(t *testing.T) {
+	t.Parallel()
+	env := servertest.StartWith(t, servertest.Options{NoWork: true})
+	waitingGroupJobs(t, env)
+	project, _, err := env.Root.ProjectImportExport.ImportFromFile(bytes.NewReader(webtest.FixtureArchive(t)),
+		&gitlab.ImportFileOptions{Path: gitlab.Ptr("waiting")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := webtest.StartBrowser(t, env)
+	b.SignIn(servertest.RootToken)
+	b.Open("/admin")
+	rows := map[string]string{ // row selector: the error its job ends with
+		`tr[data-job="import-` + strconv.FormatInt(project.ID, 10) + `"]`: "Import cancelled by an administrator",
+		`tr[data-job^="group_import-"]`:                                   "Import cancelled by an administrator",
+		`tr[data-job^="group_export-"]`:                                   "Export cancelled by an administrator",
+	}
+	for row, wantError := range rows {
+		if !b.Has(row + ` button`) {
+			t.Fatalf("%s has no Cancel button", row)
+		}
+		b.Click(row + ` button`)
+		if state, errText := b.Text(row+` [class^="state-"]`), b.Text(row+` td.error`); state != "failed" || errText != wantError {
+			t.Errorf("%s after Cancel: %q %q", row, state, errText)
+		}
+		if b.Has(row + ` form[action$="/cancel"]`) {
+			t.Errorf("%s still has a Cancel button", row)
+		}
+	}
+	if b.Has(`tr[data-job^="group_import-"] form[action$="/retry"]`) || !b.Has(`tr[data-job^="import-"] form[action$="/retry"]`) {
+		t.Errorf("retry: a failed project import has it, a group import has not")
 	}
 }

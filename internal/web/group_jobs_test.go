@@ -313,13 +313,12 @@ func TestGroupPages_Access(t *testing.T) {
 	}
 }
 
-// TestAdmin_CancelGroupJobs cancels a waiting group import and a queued
-// group export from /admin, as a project's jobs are cancelled; a group
-// import has no retry.
-func TestAdmin_CancelGroupJobs(t *testing.T) {
-	t.Parallel()
-	env := servertest.StartWith(t, servertest.Options{NoWork: true})
-	source := sourceGroup(t, env, "acme")
+// waitingGroupJobs asks env (a server without workers) for an export of
+// a new group "acme" and an import into "copy" (of bytes no worker
+// reads), and returns both groups.
+func waitingGroupJobs(t *testing.T, env *servertest.Env) (source, imported *gitlab.Group) {
+	t.Helper()
+	source = sourceGroup(t, env, "acme")
 	if _, err := env.Root.GroupImportExport.ScheduleExport(source.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -335,6 +334,16 @@ func TestAdmin_CancelGroupJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return source, imported
+}
+
+// TestAdmin_CancelGroupJobs cancels a waiting group import and a queued
+// group export from /admin, as a project's jobs are cancelled; a group
+// import has no retry.
+func TestAdmin_CancelGroupJobs(t *testing.T) {
+	t.Parallel()
+	env := servertest.StartWith(t, servertest.Options{NoWork: true})
+	source, imported := waitingGroupJobs(t, env)
 	c := webtest.NewClient(t, env)
 	c.SignIn(servertest.RootToken)
 	page := c.Get("/admin")
