@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -92,9 +94,31 @@ func buildFerry(t *testing.T) string {
 	return bin
 }
 
+// freeAddr returns a loopback address whose port is free, chosen below
+// the kernel's ephemeral range (ip_local_port_range, 32768-60999 by
+// default). The kernel gives ports of that range to ":0" listeners and
+// to outgoing connections: a test that stops a server and starts it
+// again on its address found the port taken by another process's
+// connection meanwhile. Below the range only such explicit choices take
+// a port.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	low := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				low = n
+			}
+		}
+	}
+	const bottom = 10000
+	for try := 0; try < 100 && low > bottom+1000; try++ { // else no room below the range
+		if ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", bottom+rand.IntN(low-bottom))); err == nil {
+			defer ln.Close()
+			return ln.Addr().String()
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // let the kernel choose
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -18,12 +17,7 @@ import (
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	t.Setenv("FERRY_LISTEN", addr)
 	t.Setenv("FERRY_ROOT_TOKEN", "serve-test-token")
 	ctx, cancel := context.WithCancel(context.Background())
