@@ -30,6 +30,9 @@ type GroupImport struct {
 	UpdatedAt time.Time
 }
 
+// Ended reports whether the import finished or failed.
+func (im GroupImport) Ended() bool { return im.Status == ImportFinished || im.Status == ImportFailed }
+
 // GroupImportFailure is one record or sub-group a group import could not
 // restore (GitLab's import_failures of the group).
 type GroupImportFailure struct {

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,18 +25,7 @@ func TestJobs_CLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := itoa(imp.ID)
-	groupArchive := filepath.Join(t.TempDir(), "group.tar.gz")
-	if err := os.WriteFile(groupArchive, []byte("never read: no worker runs"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Root.GroupImportExport.ImportFile(&gitlab.GroupImportFileOptions{Name: gitlab.Ptr("CLI group"),
-		Path: gitlab.Ptr("cligroup"), File: gitlab.Ptr(groupArchive)}); err != nil {
-		t.Fatal(err)
-	}
-	g, _, err := env.Root.Groups.GetGroup("cligroup", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := env.QueueGroupImport(t, "CLI group", "cligroup")
 	ferry := func(token string, args ...string) (string, int) {
 		cmd := exec.Command(bin, append([]string{"jobs"}, args...)...)
 		cmd.Env = append(cmd.Environ(), "FERRY_URL="+env.URL, "FERRY_TOKEN="+token)

@@ -2,11 +2,12 @@ package api
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 )
 
+// goneDuring tells a git failure on a repository removed meanwhile
+// (answered as an empty one) from any other failure.
 func TestGoneDuring(t *testing.T) {
 	t.Parallel()
 	present := t.TempDir()
@@ -25,8 +26,5 @@ func TestGoneDuring(t *testing.T) {
 		if got := goneDuring(tc.err, tc.dir); got != tc.want {
 			t.Errorf("%s: goneDuring = %v, want %v", tc.name, got, tc.want)
 		}
-	}
-	if _, err := os.Stat(gone); !errors.Is(err, os.ErrNotExist) {
-		t.Fatal("the removed repository exists")
 	}
 }

@@ -20,8 +20,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"syscall"
+	"sync"
 	"time"
 )
 
@@ -83,29 +84,33 @@ type command struct {
 	background bool
 }
 
-// backgroundNice is the nice value of background git processes.
+// backgroundNice is the nice value background git processes add.
 const backgroundNice = 10
+
+// niceBinary is nice(1), which starts background git at its priority, so
+// that git and every thread and process it makes have it from the start
+// (setting it once git had started raced with git's first threads).
+// Empty when there is none: git then runs at the normal priority.
+var niceBinary = sync.OnceValue(func() string {
+	path, _ := exec.LookPath("nice")
+	return path
+})
 
 // run executes git with args and returns its standard output. A failure is
 // reported with git's trimmed stderr appended.
 func (c command) run(ctx context.Context, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
+	name := "git"
+	if nice := niceBinary(); c.background && nice != "" {
+		name, args = nice, append([]string{"-n", strconv.Itoa(backgroundNice), "git"}, args...)
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = c.dir
 	cmd.Env = env(c.home, c.env...)
 	cmd.Stdin = c.stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
-	err := cmd.Start()
-	if err == nil {
-		if c.background {
-			// Before git starts its threads, which inherit it; a failure
-			// leaves git at the normal priority.
-			_ = syscall.Setpriority(syscall.PRIO_PROCESS, cmd.Process.Pid, backgroundNice)
-		}
-		err = cmd.Wait()
-	}
-	if err != nil {
+	if err := cmd.Run(); err != nil {
 		if msg := strings.TrimSpace(stderr.String()); msg != "" {
 			return "", fmt.Errorf("%w: %s", err, msg)
 		}

@@ -65,7 +65,7 @@ func (w *GroupWorker) Work(ctx context.Context, job *river.Job[GroupArgs]) error
 	if errors.Is(err, ferry.ErrNotFound) {
 		return river.JobCancel(fmt.Errorf("import of group %d is gone", job.Args.GroupID))
 	}
-	if err != nil || im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
+	if err != nil || im.Ended() {
 		return err
 	}
 	if jobs.CancelRequested(job.JobRow) { // cancelled while its worker died
@@ -200,16 +200,23 @@ func (w *GroupWorker) fail(ctx context.Context, im *ferry.GroupImport, err error
 // dropUpload deletes the uploaded archive once the import has ended (as
 // GitLab's ImportService removes the import file in any case).
 func (w *GroupWorker) dropUpload(ctx context.Context, im *ferry.GroupImport) {
+	DropGroupUpload(ctx, w.DB, w.Blobs, im, w.Logger)
+}
+
+// DropGroupUpload deletes an ended group import's uploaded archive and
+// forgets its key. A failure is logged, not returned: the import has
+// ended either way.
+func DropGroupUpload(ctx context.Context, db *store.DB, blobs blob.Store, im *ferry.GroupImport, logger *slog.Logger) {
 	ctx = context.WithoutCancel(ctx)
 	if im.UploadKey == "" {
 		return
 	}
-	if err := w.Blobs.Delete(ctx, im.UploadKey); err != nil {
-		w.Logger.WarnContext(ctx, "delete group import upload", "group_id", im.GroupID, "error", err)
+	if err := blobs.Delete(ctx, im.UploadKey); err != nil {
+		logger.WarnContext(ctx, "delete group import upload", "group_id", im.GroupID, "error", err)
 		return
 	}
 	im.UploadKey = ""
-	if err := w.DB.UpdateGroupImport(ctx, im); err != nil && !errors.Is(err, ferry.ErrNotFound) {
-		w.Logger.WarnContext(ctx, "forget group import upload", "group_id", im.GroupID, "error", err)
+	if err := db.UpdateGroupImport(ctx, im); err != nil && !errors.Is(err, ferry.ErrNotFound) {
+		logger.WarnContext(ctx, "forget group import upload", "group_id", im.GroupID, "error", err)
 	}
 }

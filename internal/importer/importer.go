@@ -110,7 +110,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if errors.Is(err, ferry.ErrNotFound) {
 		return river.JobCancel(fmt.Errorf("import of project %d is gone", job.Args.ProjectID))
 	}
-	if err != nil || im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
+	if err != nil || im.Ended() {
 		return err
 	}
 	if jobs.CancelRequested(job.JobRow) { // cancelled while its worker died

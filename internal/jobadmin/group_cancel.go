@@ -3,10 +3,8 @@ package jobadmin
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/ferryhq/ferry"
-	"github.com/ferryhq/ferry/internal/blob"
 	"github.com/ferryhq/ferry/internal/exporter"
 	"github.com/ferryhq/ferry/internal/importer"
 	"github.com/ferryhq/ferry/internal/store"
@@ -25,7 +23,7 @@ func (s *Service) CancelGroupImport(ctx context.Context, groupID int64) (Job, er
 	if err != nil {
 		return Job{}, err
 	}
-	if im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
+	if im.Ended() {
 		return Job{}, importEnded(im.Status)
 	}
 	key := store.JobKey{Kind: store.JobGroupImport, ID: groupID}
@@ -37,24 +35,9 @@ func (s *Service) CancelGroupImport(ctx context.Context, groupID int64) (Job, er
 		if err := s.DB.UpdateGroupImport(ctx, &im); err != nil {
 			return err
 		}
-		s.dropGroupUpload(ctx, &im)
+		importer.DropGroupUpload(ctx, s.DB, s.Blobs, &im, s.Logger)
 		return nil
 	})
-}
-
-// dropGroupUpload deletes the archive of a group import cancelled here.
-func (s *Service) dropGroupUpload(ctx context.Context, im *ferry.GroupImport) {
-	if im.UploadKey == "" {
-		return
-	}
-	if err := s.Blobs.Delete(ctx, im.UploadKey); err != nil && !errors.Is(err, blob.ErrNotFound) {
-		s.Logger.WarnContext(ctx, "delete group import upload", "group_id", im.GroupID, "error", err)
-		return
-	}
-	im.UploadKey = ""
-	if err := s.DB.UpdateGroupImport(ctx, im); err != nil {
-		s.Logger.WarnContext(ctx, "forget group import upload", "group_id", im.GroupID, "error", err)
-	}
 }
 
 // CancelGroupExport cancels group export id while it is queued or

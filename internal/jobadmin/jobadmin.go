@@ -147,7 +147,7 @@ func exportJob(e ferry.Export) Job {
 func groupImportJob(im ferry.GroupImport) Job {
 	j := Job{Kind: store.JobGroupImport, ID: im.GroupID, GroupID: im.GroupID, UserID: im.UserID, Status: im.Status,
 		Error: im.Error, Attempts: im.Attempts, CreatedAt: im.CreatedAt}
-	if im.Status == ferry.ImportFinished || im.Status == ferry.ImportFailed {
+	if im.Ended() {
 		end := im.UpdatedAt
 		j.FinishedAt = &end
 	}

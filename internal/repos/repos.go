@@ -55,19 +55,15 @@ func (s *Store) Create(ctx context.Context, id int64, defaultBranch string, read
 // left beside them; missing ones are not an error. Each is first moved
 // aside in one rename, as Replace moves an old one, so a reader finds it
 // whole or not at all, never half removed (a crash in between leaves it
-// aside, for the next Replace or Remove to sweep).
+// aside, for the next Replace or Remove to sweep); the sweep then removes
+// it with the leftovers.
 func (s *Store) Remove(id int64) error {
 	for _, dir := range []string{s.Dir(id), s.WikiDir(id)} {
-		if err := sweep(dir); err != nil {
-			return err
-		}
 		aside := dir + oldMark + strconv.FormatInt(time.Now().UnixNano(), 36)
-		if err := os.Rename(dir, aside); errors.Is(err, os.ErrNotExist) {
-			continue
-		} else if err != nil {
+		if err := os.Rename(dir, aside); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("remove repository of project %d: %w", id, err)
 		}
-		if err := os.RemoveAll(aside); err != nil {
+		if err := sweep(dir); err != nil {
 			return fmt.Errorf("remove repository of project %d: %w", id, err)
 		}
 	}

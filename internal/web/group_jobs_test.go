@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -314,27 +312,14 @@ func TestGroupPages_Access(t *testing.T) {
 }
 
 // waitingGroupJobs asks env (a server without workers) for an export of
-// a new group "acme" and an import into "copy" (of bytes no worker
-// reads), and returns both groups.
+// a new group "acme" and an import into "copy", and returns both groups.
 func waitingGroupJobs(t *testing.T, env *servertest.Env) (source, imported *gitlab.Group) {
 	t.Helper()
 	source = sourceGroup(t, env, "acme")
 	if _, err := env.Root.GroupImportExport.ScheduleExport(source.ID); err != nil {
 		t.Fatal(err)
 	}
-	archive := filepath.Join(t.TempDir(), "group.tar.gz")
-	if err := os.WriteFile(archive, []byte("never read: no worker runs"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Root.GroupImportExport.ImportFile(&gitlab.GroupImportFileOptions{Name: gitlab.Ptr("Copy"),
-		Path: gitlab.Ptr("copy"), File: gitlab.Ptr(archive)}); err != nil {
-		t.Fatal(err)
-	}
-	imported, _, err := env.Root.Groups.GetGroup("copy", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return source, imported
+	return source, env.QueueGroupImport(t, "Copy", "copy")
 }
 
 // TestAdmin_CancelGroupJobs cancels a waiting group import and a queued

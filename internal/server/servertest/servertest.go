@@ -119,6 +119,26 @@ func CAFile(t testing.TB, servers ...*httptest.Server) string {
 	return path
 }
 
+// QueueGroupImport asks e, started with Options.NoWork, to import a group
+// at path (named name) through the GitLab client, and returns the group.
+// The archive is bytes no worker reads: the import stays scheduled.
+func (e *Env) QueueGroupImport(t testing.TB, name, path string) *gitlab.Group {
+	t.Helper()
+	archive := filepath.Join(t.TempDir(), "group.tar.gz")
+	if err := os.WriteFile(archive, []byte("never read: no worker runs"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Root.GroupImportExport.ImportFile(&gitlab.GroupImportFileOptions{Name: gitlab.Ptr(name),
+		Path: gitlab.Ptr(path), File: gitlab.Ptr(archive)}); err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := e.Root.Groups.GetGroup(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
 // Client returns a GitLab client for the server at url holding token, with
 // the client's retries off so that tests see every answer.
 func Client(t testing.TB, url, token string) *gitlab.Client {
